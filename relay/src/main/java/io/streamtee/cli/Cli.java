@@ -1,0 +1,37 @@
+package io.streamtee.cli;
+
+import io.streamtee.config.ConfigException;
+import io.streamtee.relay.RelayException;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Runs a picocli command the streamtee way: a person-readable line for every error a person can fix. */
+public final class Cli {
+    /** Exit code for a bad command line or config. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for a runtime failure (a port in use, ...). */
+    public static final int EXIT_FAILURE = 1;
+
+    private Cli() {
+    }
+
+    public static int run(Object command, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            String name = line.getCommandSpec().qualifiedName();
+            if (e instanceof ConfigException) {
+                err.println(name + ": " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            if (e instanceof RelayException) {
+                err.println(name + ": " + e.getMessage());
+                LoggerFactory.getLogger(Cli.class).debug("details", e);
+                return EXIT_FAILURE;
+            }
+            throw e;
+        });
+        return cl.execute(args);
+    }
+}

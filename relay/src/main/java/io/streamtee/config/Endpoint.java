@@ -1,0 +1,235 @@
+package io.streamtee.config;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URLDecoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A UDP address given as a URL: {@code udp://host:port?param=value}, {@code udp://[::1]:8100}, or a bare
+ * {@code host:port}, which means UDP. The host is resolved once, when the endpoint is parsed.
+ *
+ * <p>Parameters: for inputs {@code iface} (name or address of the interface to join a multicast group on) and
+ * {@code source} (source-specific multicast); for outputs {@code ttl}, {@code iface} and {@code loop}.
+ *
+ * @param url     the text as the user wrote it, used in logs and metrics
+ * @param address the resolved socket address
+ * @param params  the query parameters, already checked against the role's known names
+ */
+public record Endpoint(String url, InetSocketAddress address, Map<String, String> params) {
+
+    /** Where an endpoint is used; decides which query parameters are allowed. */
+    public enum Role {
+        INPUT(Set.of("iface", "source")),
+        OUTPUT(Set.of("ttl", "iface", "loop"));
+
+        private final Set<String> params;
+
+        Role(Set<String> params) {
+            this.params = params;
+        }
+    }
+
+    public Endpoint {
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    /**
+     * Parses and resolves {@code text}.
+     *
+     * @throws ConfigException naming the text and what is wrong with it
+     */
+    public static Endpoint parse(String text, Role role) {
+        if (text == null || text.isBlank()) {
+            throw new ConfigException("empty address (expected udp://host:port)");
+        }
+        String rest = text.strip();
+        int scheme = rest.indexOf("://");
+        if (scheme >= 0) {
+            String name = rest.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
+            if (!name.equals("udp")) {
+                throw new ConfigException("bad URL '" + text + "': scheme '" + name + "' is not supported here (use udp://)");
+            }
+            rest = rest.substring(scheme + 3);
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            parseQuery(text, rest.substring(query + 1), role, params);
+            rest = rest.substring(0, query);
+        }
+        if (rest.endsWith("/")) {
+            rest = rest.substring(0, rest.length() - 1);
+        }
+        String host;
+        String portText;
+        if (rest.startsWith("[")) {
+            int close = rest.indexOf(']');
+            if (close < 0 || close + 1 >= rest.length() || rest.charAt(close + 1) != ':') {
+                throw new ConfigException("bad URL '" + text + "': expected [ipv6-address]:port");
+            }
+            host = rest.substring(1, close);
+            portText = rest.substring(close + 2);
+        } else {
+            int colon = rest.lastIndexOf(':');
+            if (colon < 0) {
+                throw new ConfigException("bad URL '" + text + "': no port (expected host:port)");
+            }
+            host = rest.substring(0, colon);
+            portText = rest.substring(colon + 1);
+            if (host.contains(":")) {
+                throw new ConfigException("bad URL '" + text + "': write an IPv6 address in brackets, e.g. udp://[::1]:8100");
+            }
+        }
+        if (host.isEmpty()) {
+            throw new ConfigException("bad URL '" + text + "': no host (use 0.0.0.0 or [::] to listen on every address)");
+        }
+        int port = parsePort(text, portText, role);
+        InetAddress resolved;
+        try {
+            resolved = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("cannot resolve host '" + host + "' in '" + text + "'");
+        }
+        Endpoint endpoint = new Endpoint(text, new InetSocketAddress(resolved, port), params);
+        endpoint.validateParams();
+        return endpoint;
+    }
+
+    private static int parsePort(String text, String portText, Role role) {
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("bad URL '" + text + "': port '" + portText + "' is not a number");
+        }
+        int min = role == Role.INPUT ? 0 : 1;
+        if (port < min || port > 65535) {
+            throw new ConfigException("bad URL '" + text + "': port " + port + " is out of range " + min + "-65535");
+        }
+        return port;
+    }
+
+    private static void parseQuery(String text, String query, Role role, Map<String, String> into) {
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (!role.params.contains(key)) {
+                throw new ConfigException("bad URL '" + text + "': unknown parameter '" + key + "' for an "
+                        + role.name().toLowerCase(java.util.Locale.ROOT) + " (known: " + String.join(", ", new java.util.TreeSet<>(role.params)) + ")");
+            }
+            into.put(key, value);
+        }
+    }
+
+    private void validateParams() {
+        if (params.containsKey("ttl")) {
+            int ttl = ttl();
+            if (ttl < 0 || ttl > 255) {
+                throw new ConfigException("bad URL '" + url + "': ttl " + ttl + " is out of range 0-255");
+            }
+        }
+        if (params.containsKey("loop")) {
+            loop();
+        }
+        if (params.containsKey("iface")) {
+            networkInterface();
+        }
+        if (params.containsKey("source")) {
+            InetAddress source = source();
+            if (!isMulticast()) {
+                throw new ConfigException("bad URL '" + url + "': source= needs a multicast group address");
+            }
+            if ((source instanceof Inet6Address) != (address.getAddress() instanceof Inet6Address)) {
+                throw new ConfigException("bad URL '" + url + "': source and group must both be IPv4 or both IPv6");
+            }
+        }
+    }
+
+    public boolean isMulticast() {
+        return address.getAddress().isMulticastAddress();
+    }
+
+    public boolean isIpv6() {
+        return address.getAddress() instanceof Inet6Address;
+    }
+
+    /** The multicast TTL (hop limit); 1 unless {@code ttl=} is given. */
+    public int ttl() {
+        String v = params.get("ttl");
+        if (v == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("bad URL '" + url + "': ttl '" + v + "' is not a number");
+        }
+    }
+
+    /** Whether multicast sent by this output loops back to this host; the kernel default (on) unless {@code loop=}. */
+    public boolean loop() {
+        String v = params.get("loop");
+        if (v == null) {
+            return true;
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "1", "true", "on", "yes" -> true;
+            case "0", "false", "off", "no" -> false;
+            default -> throw new ConfigException("bad URL '" + url + "': loop '" + v + "' is not one of 1/0/true/false");
+        };
+    }
+
+    /** The source address for source-specific multicast, or null. */
+    public InetAddress source() {
+        String v = params.get("source");
+        if (v == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(v);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("bad URL '" + url + "': cannot resolve source '" + v + "'");
+        }
+    }
+
+    /** The interface named by {@code iface=} (a name such as {@code eth0} or one of its addresses), or null. */
+    public NetworkInterface networkInterface() {
+        String v = params.get("iface");
+        if (v == null) {
+            return null;
+        }
+        try {
+            NetworkInterface byName = NetworkInterface.getByName(v);
+            if (byName != null) {
+                return byName;
+            }
+            if (Character.isDigit(v.charAt(0)) || v.contains(":")) {
+                NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(v));
+                if (byAddress != null) {
+                    return byAddress;
+                }
+            }
+        } catch (SocketException | UnknownHostException e) {
+            // fall through to the error below
+        }
+        throw new ConfigException("bad URL '" + url + "': no network interface '" + v + "' on this machine");
+    }
+
+    @Override
+    public String toString() {
+        return url;
+    }
+}

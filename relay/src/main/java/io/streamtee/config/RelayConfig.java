@@ -1,0 +1,14 @@
+package io.streamtee.config;
+
+import java.util.Map;
+
+/**
+ * The relay's config file as written: {@code routes} by name, plus process-wide settings. See
+ * {@code streamtee.example.yml} for every key with its unit and default.
+ *
+ * @param routes        the routes, by name
+ * @param statsInterval how often a summary line is logged, e.g. {@code 60s}; {@code 0} turns it off
+ * @param transport     {@code auto} (epoll on Linux, else NIO), {@code epoll} or {@code nio}
+ */
+public record RelayConfig(Map<String, RouteConfig> routes, String statsInterval, String transport) {
+}

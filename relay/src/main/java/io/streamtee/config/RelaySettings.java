@@ -1,0 +1,26 @@
+package io.streamtee.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The relay's checked configuration.
+ *
+ * @param routes        the routes in the order they were written
+ * @param statsInterval how often to log a summary line; zero means never (a final line is still logged on exit)
+ * @param transport     the Netty transport to use
+ */
+public record RelaySettings(List<RouteSpec> routes, Duration statsInterval, Transport transport) {
+
+    /** Which Netty transport carries the sockets. */
+    public enum Transport {
+        /** Native epoll on Linux (recvmmsg, sendmmsg, UDP GSO); NIO elsewhere. */
+        AUTO,
+        EPOLL,
+        NIO
+    }
+
+    public RelaySettings {
+        routes = List.copyOf(routes);
+    }
+}

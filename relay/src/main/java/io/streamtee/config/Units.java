@@ -1,0 +1,84 @@
+package io.streamtee.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing of the human units used in config and flags: sizes ({@code 8MB}, {@code 4MiB}) and durations ({@code 10s}). */
+public final class Units {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
+
+    private Units() {
+    }
+
+    /**
+     * Bytes from {@code 212992}, {@code 8MB} (10^6) or {@code 8MiB} (2^20); {@code k}, {@code M}, {@code G}.
+     *
+     * @param key named in the error message
+     */
+    public static long bytes(String key, String text) {
+        Matcher m = SIZE.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw ConfigException.at(key, "'" + text + "' is not a size (examples: 212992, 8MB, 4MiB)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+        boolean binary = unit.contains("i");
+        long base = binary ? 1024 : 1000;
+        return switch (unit.charAt(0)) {
+            case 'k' -> n * base;
+            case 'm' -> n * base * base;
+            case 'g' -> n * base * base * base;
+            default -> n;
+        };
+    }
+
+    /** A duration from {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
+    public static Duration duration(String key, String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw ConfigException.at(key, "'" + text + "' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** Formats a byte count for logs: {@code 1.5 MB}. */
+    public static String formatBytes(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " B";
+        }
+        String[] units = {"kB", "MB", "GB", "TB", "PB"};
+        double v = bytes;
+        int i = -1;
+        do {
+            v /= 1000;
+            i++;
+        } while (v >= 1000 && i < units.length - 1);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+
+    /** Formats a bit rate for logs: {@code 20.1 Mbit/s}. */
+    public static String formatBitrate(double bitsPerSecond) {
+        if (bitsPerSecond < 1000) {
+            return String.format(Locale.ROOT, "%.0f bit/s", bitsPerSecond);
+        }
+        String[] units = {"kbit/s", "Mbit/s", "Gbit/s"};
+        double v = bitsPerSecond;
+        int i = -1;
+        do {
+            v /= 1000;
+            i++;
+        } while (v >= 1000 && i < units.length - 1);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+}

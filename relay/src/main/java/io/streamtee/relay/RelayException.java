@@ -1,0 +1,12 @@
+package io.streamtee.relay;
+
+/** The relay cannot start or run; the message is one line for a person (which address, what went wrong, what to do). */
+public final class RelayException extends RuntimeException {
+    public RelayException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public RelayException(String message) {
+        super(message);
+    }
+}

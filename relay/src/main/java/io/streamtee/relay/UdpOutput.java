@@ -1,0 +1,211 @@
+package io.streamtee.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
+import io.netty.channel.unix.Errors;
+import io.netty.util.ReferenceCountUtil;
+import io.streamtee.config.Endpoint;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.util.EnumSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One UDP destination as seen by one worker: a socket of its own, connected to the destination, on the worker's
+ * event loop. A socket per output is what keeps outputs apart: a closed port (ICMP refused) is reported on this socket
+ * only, a full send buffer holds back this output only, and neither ever blocks the loop, since writes are
+ * non-blocking and the queue in front of the socket is bounded (a copy that finds it full is dropped and counted).
+ *
+ * <p>All methods except {@link #open} and {@link #close} run on the event loop.
+ */
+final class UdpOutput {
+    private static final Logger log = LoggerFactory.getLogger(UdpOutput.class);
+
+    /** Errors already logged for an output; later ones go into the periodic summary only. */
+    private final Set<DropReason> logged = EnumSet.noneOf(DropReason.class);
+    private final Endpoint endpoint;
+    private final InetSocketAddress destination;
+    private final OutputStats stats;
+    private final String route;
+    private Channel channel;
+    private boolean gso;
+    /** Copies queued since the last flush, published to {@link #stats} once per batch. */
+    private long batchDatagrams;
+    private long batchBytes;
+
+    UdpOutput(String route, Endpoint endpoint, OutputStats stats, boolean gso) {
+        this.route = route;
+        this.endpoint = endpoint;
+        this.destination = endpoint.address();
+        this.stats = stats;
+        this.gso = gso;
+    }
+
+    /** Creates and connects the socket on {@code loop}. */
+    ChannelFuture open(EventLoop loop, NettyTransport transport, int sendBuffer) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channelFactory(transport.datagramChannel(endpoint.isIpv6()))
+                .option(ChannelOption.SO_SNDBUF, sendBuffer)
+                // The bounded queue in front of the socket: past this, copies are dropped (BUFFER_FULL).
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(sendBuffer / 2, sendBuffer))
+                .handler(new ErrorCounter());
+        if (endpoint.isMulticast()) {
+            b.option(ChannelOption.IP_MULTICAST_TTL, endpoint.ttl());
+            b.option(ChannelOption.IP_MULTICAST_LOOP_DISABLED, !endpoint.loop());
+            NetworkInterface iface = endpoint.networkInterface();
+            if (iface != null) {
+                b.option(ChannelOption.IP_MULTICAST_IF, iface);
+            }
+        }
+        ChannelFuture f = b.connect(destination);
+        channel = f.channel();
+        return f;
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    OutputStats stats() {
+        return stats;
+    }
+
+    /** Whether this output may take a run of datagrams as one GSO buffer. */
+    boolean gso() {
+        return gso;
+    }
+
+    /**
+     * Queues one datagram. Takes ownership of {@code datagram} (a retained duplicate of the received buffer).
+     *
+     * @return whether it was queued; if not, it has been released and counted as dropped
+     */
+    boolean write(ByteBuf datagram) {
+        if (!channel.isWritable()) {
+            datagram.release();
+            drop(DropReason.BUFFER_FULL, 1, null);
+            return false;
+        }
+        batchDatagrams++;
+        batchBytes += datagram.readableBytes();
+        channel.write(datagram, channel.voidPromise());
+        return true;
+    }
+
+    /**
+     * Queues {@code count} datagrams of {@code segmentSize} bytes (the last may be shorter) laid end to end in
+     * {@code run}, to leave as one UDP GSO send. Takes ownership of {@code run}.
+     */
+    boolean writeRun(ByteBuf run, int segmentSize, int count) {
+        if (!channel.isWritable()) {
+            run.release();
+            drop(DropReason.BUFFER_FULL, count, null);
+            return false;
+        }
+        batchDatagrams += count;
+        batchBytes += run.readableBytes();
+        channel.write(new SegmentedDatagramPacket(run, segmentSize, destination)).addListener(f -> {
+            if (!f.isSuccess()) {
+                failed(f.cause(), count, true);
+            }
+        });
+        return true;
+    }
+
+    /** Sends what was queued in this batch and publishes the batch's counts. */
+    void flush(long nowMillis) {
+        channel.flush();
+        if (batchDatagrams > 0) {
+            stats.sent(batchDatagrams, batchBytes, nowMillis);
+            batchDatagrams = 0;
+            batchBytes = 0;
+        }
+    }
+
+    /** Whether anything is still queued in front of the socket. */
+    boolean idle() {
+        return channel == null || !channel.isActive() || channel.unsafe().outboundBuffer() == null
+                || channel.unsafe().outboundBuffer().isEmpty();
+    }
+
+    ChannelFuture close() {
+        return channel.close();
+    }
+
+    private void failed(Throwable cause, long count, boolean segmented) {
+        DropReason reason = classify(cause);
+        if (segmented && gso && (reason == DropReason.OTHER || reason == DropReason.TOO_BIG)) {
+            // Some devices and paths refuse UDP GSO (EIO, EINVAL, EMSGSIZE): stop using it here.
+            gso = false;
+            log.warn("route {} output {}: UDP GSO refused ({}); sending datagrams one by one from now on",
+                    route, endpoint, cause.getMessage());
+        }
+        drop(reason, count, cause);
+    }
+
+    private void drop(DropReason reason, long count, Throwable cause) {
+        stats.dropped(reason, count);
+        if (logged.add(reason)) {
+            log.warn("route {} output {}: {}{}; further drops are summed up in the periodic summary",
+                    route, endpoint, reason.description(), cause == null ? "" : " (" + cause.getMessage() + ")");
+        }
+    }
+
+    static DropReason classify(Throwable cause) {
+        if (cause instanceof PortUnreachableException) {
+            return DropReason.REFUSED;
+        }
+        if (cause instanceof NoRouteToHostException) {
+            return DropReason.UNREACHABLE;
+        }
+        if (cause instanceof Errors.NativeIoException e) {
+            return switch (-e.expectedErr()) {
+                case 111 -> DropReason.REFUSED; // ECONNREFUSED
+                case 101, 113, 99 -> DropReason.UNREACHABLE; // ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL
+                case 11, 105 -> DropReason.BUFFER_FULL; // EAGAIN, ENOBUFS
+                case 90 -> DropReason.TOO_BIG; // EMSGSIZE
+                default -> DropReason.OTHER;
+            };
+        }
+        String m = String.valueOf(cause.getMessage());
+        if (m.contains("refused")) {
+            return DropReason.REFUSED;
+        }
+        if (m.contains("unreachable") || m.contains("No route")) {
+            return DropReason.UNREACHABLE;
+        }
+        if (m.contains("Message too long")) {
+            return DropReason.TOO_BIG;
+        }
+        if (m.contains("No buffer space")) {
+            return DropReason.BUFFER_FULL;
+        }
+        return DropReason.OTHER;
+    }
+
+    /** Counts send errors reported by the socket (void-promise writes and ICMP errors surfacing on read). */
+    private final class ErrorCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // outputs do not take input
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            failed(cause, 1, false);
+        }
+    }
+}

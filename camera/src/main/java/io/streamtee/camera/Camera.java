@@ -1,0 +1,252 @@
+package io.streamtee.camera;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated camera: sends a live synthetic H.264 test pattern or a looping TS clip as UDP (or RTP) datagrams of
+ * seven 188-byte packets, paced by the stream's PCR.
+ *
+ * <pre>{@code
+ * try (Camera camera = new Camera(CameraConfig.pattern(Destination.parse("127.0.0.1:8100"))).start()) {
+ *     camera.awaitDone(Duration.ofSeconds(10));
+ * }
+ * }</pre>
+ *
+ * <p>A pattern camera runs two threads: one paints and encodes frame {@code n} at {@code start + n / fps}, one
+ * sends. A clip camera runs the sending thread only. {@link #close()} stops both, waits for them and releases the
+ * socket and the encoder; it is idempotent. Counters can be read at any time.
+ */
+public final class Camera implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Camera.class);
+    /** Clip data is on disk; a small head start absorbs the first read. */
+    private static final long CLIP_LATENCY_NANOS = 50_000_000L;
+
+    private final CameraConfig config;
+    private final Emitter.Counters counters = new Emitter.Counters();
+    private final AtomicLong frames = new AtomicLong();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private UdpSender sender;
+    private Emitter emitter;
+    private PatternEncoder encoder;
+    private LiveSource live;
+    private ClipSource clip;
+    private Thread sendThread;
+    private Thread encodeThread;
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private boolean started;
+    private boolean closed;
+
+    public Camera(CameraConfig config) {
+        this.config = config;
+    }
+
+    public CameraConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens the source and the socket and starts sending.
+     *
+     * @return this camera
+     * @throws IOException with a one-line message when the clip is missing or not TS, or the socket cannot open
+     * @throws IllegalStateException when the H.264 encoder cannot be set up, or when already started
+     */
+    public synchronized Camera start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("camera already started");
+        }
+        started = true;
+        try {
+            TsSource source;
+            long latency;
+            if (config.source() instanceof CameraConfig.Clip c) {
+                clip = new ClipSource(c.file(), config.duration().toNanos() * 9 / 100_000);
+                source = clip;
+                latency = CLIP_LATENCY_NANOS;
+            } else {
+                CameraConfig.Pattern p = (CameraConfig.Pattern) config.source();
+                live = new LiveSource(4096);
+                encoder = new PatternEncoder(p, live);
+                source = live;
+                // The pacer times a frame's data once the next frame's PCR is in: one frame interval plus the
+                // encoding time, with room for a scheduling hiccup.
+                latency = Math.max(100_000_000L, 3_000_000_000L / p.fps());
+            }
+            sender = new UdpSender(config.to(), config.rtp());
+            emitter = new Emitter(sender, Clock.SYSTEM, config.faults(), counters);
+            TsPacer pacer = new TsPacer(source, emitter, Clock.SYSTEM, latency);
+            sendThread = Thread.ofPlatform().name("camera-send").daemon().unstarted(() -> send(pacer, source));
+            if (encoder != null) {
+                CameraConfig.Pattern p = (CameraConfig.Pattern) config.source();
+                long total = config.duration().isZero() ? Long.MAX_VALUE
+                        : Math.max(1, Math.round(config.duration().toNanos() * p.fps() / 1e9));
+                encodeThread = Thread.ofPlatform().name("camera-encode").daemon()
+                        .unstarted(() -> encode(p.fps(), total));
+                encodeThread.start();
+            }
+            sendThread.start();
+            LOG.info("camera sending {} to {}{}", describe(), config.to(), config.rtp() ? " (RTP)" : "");
+            return this;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private String describe() {
+        return switch (config.source()) {
+            case CameraConfig.Pattern p -> "test pattern " + p.width() + "x" + p.height() + "@" + p.fps()
+                    + " H.264 " + p.bitrate() / 1000 + " kbit/s";
+            case CameraConfig.Clip c -> "clip " + c.file();
+        };
+    }
+
+    private void encode(int fps, long total) {
+        long start = System.nanoTime();
+        long warnedAt = 0;
+        try {
+            for (long n = 0; n < total && !stopping; n++) {
+                long due = start + n * 1_000_000_000L / fps;
+                long now;
+                while (!stopping && (now = System.nanoTime()) - due < 0) {
+                    LockSupport.parkNanos(due - now);
+                }
+                if (stopping) {
+                    break;
+                }
+                long behind = System.nanoTime() - due;
+                if (behind > 1_000_000_000L && n - warnedAt > 10L * fps) {
+                    warnedAt = n;
+                    LOG.warn("encoder is {} ms behind real time (machine too slow for this size and rate?)",
+                            behind / 1_000_000);
+                }
+                encoder.encode(Instant.now());
+                frames.set(encoder.frames());
+            }
+            if (!stopping) {
+                encoder.finish();
+            }
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            live.end();
+        }
+    }
+
+    private void send(TsPacer pacer, TsSource source) {
+        try {
+            pacer.run();
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (!stopping) {
+            failure = t;
+            LOG.error("camera stopped: {}", t.getMessage());
+            LOG.debug("camera failure", t);
+            stopping = true;
+            if (emitter != null) {
+                emitter.stop();
+            }
+            if (live != null) {
+                live.end();
+            }
+        }
+    }
+
+    /** The local address of the sending socket. */
+    public InetSocketAddress localAddress() throws IOException {
+        return sender.localAddress();
+    }
+
+    /** True once the camera has sent everything it was asked to (or failed, or was closed). */
+    public boolean done() {
+        return done.getCount() == 0;
+    }
+
+    /** Waits until {@link #done()}; returns false on timeout. */
+    public boolean awaitDone(Duration timeout) throws InterruptedException {
+        return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Why the camera stopped on its own, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public CameraStats stats() {
+        return new CameraStats(counters.datagrams.get(), counters.bytes.get(), frames.get(), counters.dropped.get(),
+                counters.errors.get(), clip == null ? 0 : clip.loops());
+    }
+
+    /** Stops sending and releases everything, in reverse order of acquisition. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopping = true;
+        if (emitter != null) {
+            emitter.stop();
+        }
+        if (live != null) {
+            live.end();
+        }
+        join(encodeThread);
+        if (sendThread != null) {
+            LockSupport.unpark(sendThread);
+        }
+        join(sendThread);
+        closeQuietly(sender);
+        if (encoder != null) {
+            encoder.close();
+        }
+        closeQuietly(clip);
+        done.countDown();
+    }
+
+    private static void join(Thread thread) {
+        if (thread == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            LockSupport.unpark(thread);
+            try {
+                thread.join(100);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("close failed", e);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.streamtee.camera;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avformat.AVFMT_GLOBALHEADER;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
+import static org.bytedeco.ffmpeg.global.avformat.avio_flush;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_get_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
+
+import java.time.Instant;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Write_packet_Pointer_BytePointer_int;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Encodes {@link PatternPainter} pictures to H.264 with FFmpeg's libopenh264 (the LGPL build has no libx264) and
+ * muxes them to MPEG-TS in memory with FFmpeg's mpegts muxer. The TS bytes of each frame are handed to a
+ * {@link TsOutput} as soon as the frame is encoded.
+ *
+ * <p>Constant frame rate: frame {@code n} has PTS {@code n / fps}. openh264 is run single-threaded, with frame
+ * skipping off, bitrate rate control and no B-frames, which is its cheapest real-time configuration. Not thread
+ * safe: one thread calls {@link #encode} and {@link #close}.
+ */
+final class PatternEncoder implements AutoCloseable {
+
+    /** Receives TS bytes, a whole number of 188-byte packets per call when the muxer flushes. */
+    @FunctionalInterface
+    interface TsOutput {
+        void write(byte[] bytes, int offset, int length);
+    }
+
+    static final String CODEC = "libopenh264";
+    private static final int AVIO_BUFFER = 188 * 7 * 32;
+
+    private final PatternPainter painter;
+    private final TsOutput output;
+    private final AVCodecContext codec;
+    private final AVFormatContext format;
+    private final AVStream stream;
+    private final AVFrame frame;
+    private final AVPacket packet;
+    private final AVIOContext avio;
+    private final Write_packet_Pointer_BytePointer_int writeCallback;
+    private final AVRational codecTimeBase;
+    private byte[] copyBuffer = new byte[AVIO_BUFFER];
+    private long frames;
+    private boolean finished;
+    private boolean closed;
+
+    PatternEncoder(CameraConfig.Pattern pattern, TsOutput output) {
+        this.output = output;
+        this.painter = new PatternPainter(pattern.width(), pattern.height(), pattern.fps(),
+                seconds(pattern.visitorEvery()), seconds(pattern.visitorFor()), pattern.noise());
+        if (av_log_get_level() > AV_LOG_ERROR) {
+            av_log_set_level(AV_LOG_ERROR);
+        }
+        AVCodec encoder = avcodec_find_encoder_by_name(CODEC);
+        if (encoder == null || encoder.isNull()) {
+            throw new IllegalStateException("this FFmpeg build has no " + CODEC + " H.264 encoder");
+        }
+        codec = avcodec_alloc_context3(encoder);
+        codecTimeBase = new AVRational().num(1).den(pattern.fps());
+        codec.width(pattern.width());
+        codec.height(pattern.height());
+        codec.pix_fmt(AV_PIX_FMT_YUV420P);
+        codec.time_base(codecTimeBase);
+        codec.framerate(new AVRational().num(pattern.fps()).den(1));
+        codec.bit_rate(pattern.bitrate());
+        codec.rc_max_rate(pattern.bitrate());
+        codec.gop_size(pattern.gop());
+        codec.max_b_frames(0);
+        codec.thread_count(1);
+
+        format = new AVFormatContext(null);
+        check(avformat_alloc_output_context2(format, null, "mpegts", null), "mpegts muxer");
+        if ((format.oformat().flags() & AVFMT_GLOBALHEADER) != 0) {
+            codec.flags(codec.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        }
+        AVDictionary codecOptions = new AVDictionary(null);
+        av_dict_set(codecOptions, "rc_mode", "bitrate", 0);
+        av_dict_set(codecOptions, "allow_skip_frames", "0", 0);
+        av_dict_set(codecOptions, "profile", "constrained_baseline", 0);
+        try {
+            check(avcodec_open2(codec, encoder, codecOptions), CODEC + " " + pattern.width() + "x"
+                    + pattern.height() + "@" + pattern.fps());
+        } finally {
+            av_dict_free(codecOptions);
+        }
+
+        stream = avformat_new_stream(format, null);
+        stream.time_base(codecTimeBase);
+        stream.avg_frame_rate(codec.framerate());
+        stream.r_frame_rate(codec.framerate());
+        check(avcodec_parameters_from_context(stream.codecpar(), codec), "codec parameters");
+
+        writeCallback = new Write_packet_Pointer_BytePointer_int() {
+            @Override
+            public int call(Pointer opaque, BytePointer buf, int size) {
+                if (copyBuffer.length < size) {
+                    copyBuffer = new byte[size];
+                }
+                buf.get(copyBuffer, 0, size);
+                output.write(copyBuffer, 0, size);
+                return size;
+            }
+        };
+        BytePointer buffer = new BytePointer(av_malloc(AVIO_BUFFER)).capacity(AVIO_BUFFER);
+        avio = avio_alloc_context(buffer, AVIO_BUFFER, 1, null, null, writeCallback, null);
+        format.pb(avio);
+        // 100 ms between a frame's PCR and its DTS: a small, honest decoder buffer.
+        format.max_delay(100_000);
+        AVDictionary muxOptions = new AVDictionary(null);
+        av_dict_set(muxOptions, "mpegts_service_id", "1", 0);
+        av_dict_set(muxOptions, "mpegts_flags", "resend_headers", 0);
+        av_dict_set(muxOptions, "pcr_period", "20", 0);
+        try {
+            check(avformat_write_header(format, muxOptions), "mpegts header");
+        } finally {
+            av_dict_free(muxOptions);
+        }
+
+        frame = av_frame_alloc();
+        frame.format(AV_PIX_FMT_YUV420P);
+        frame.width(pattern.width());
+        frame.height(pattern.height());
+        check(av_frame_get_buffer(frame, 0), "frame buffer");
+        packet = av_packet_alloc();
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** Frames encoded so far. */
+    long frames() {
+        return frames;
+    }
+
+    PatternPainter painter() {
+        return painter;
+    }
+
+    /** Paints, encodes and muxes the next frame, stamped with {@code now}. */
+    void encode(Instant now) {
+        painter.paint(frames, now);
+        check(av_frame_make_writable(frame), "frame writable");
+        copyPlane(painter.y, painter.width, painter.height, frame.data(0), frame.linesize(0));
+        copyPlane(painter.u, painter.chromaWidth, painter.chromaHeight, frame.data(1), frame.linesize(1));
+        copyPlane(painter.v, painter.chromaWidth, painter.chromaHeight, frame.data(2), frame.linesize(2));
+        frame.pts(frames);
+        frame.pict_type(AV_PICTURE_TYPE_NONE);
+        check(avcodec_send_frame(codec, frame), "encode");
+        frames++;
+        drain();
+    }
+
+    /** Flushes the encoder and writes the muxer's trailer. Idempotent. */
+    void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        check(avcodec_send_frame(codec, null), "flush encoder");
+        drain();
+        check(av_write_trailer(format), "mpegts trailer");
+        avio_flush(avio);
+    }
+
+    private void drain() {
+        while (true) {
+            int ret = avcodec_receive_packet(codec, packet);
+            if (ret == AVERROR_EAGAIN() || ret == AVERROR_EOF) {
+                break;
+            }
+            check(ret, "encode");
+            packet.stream_index(stream.index());
+            av_packet_rescale_ts(packet, codecTimeBase, stream.time_base());
+            int written = av_write_frame(format, packet);
+            av_packet_unref(packet);
+            check(written, "mux");
+        }
+        avio_flush(avio);
+    }
+
+    private static void copyPlane(byte[] src, int width, int rows, BytePointer dst, int stride) {
+        if (stride == width) {
+            dst.position(0).put(src, 0, width * rows);
+            return;
+        }
+        for (int row = 0; row < rows; row++) {
+            dst.position((long) row * stride).put(src, row * width, width);
+        }
+        dst.position(0);
+    }
+
+    private static void check(int ret, String what) {
+        if (ret < 0) {
+            byte[] message = new byte[256];
+            av_make_error_string(message, message.length, ret);
+            String text = new String(message, java.nio.charset.StandardCharsets.US_ASCII).trim();
+            int nul = text.indexOf('\0');
+            throw new IllegalStateException(what + ": " + (nul >= 0 ? text.substring(0, nul) : text)
+                    + " (FFmpeg error " + ret + ")");
+        }
+    }
+
+    /** Releases every FFmpeg object. Idempotent; does not flush (call {@link #finish()} for a clean end). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        av_packet_free(packet);
+        av_frame_free(frame);
+        avcodec_free_context(codec);
+        if (avio != null) {
+            BytePointer buffer = avio.buffer();
+            org.bytedeco.ffmpeg.global.avutil.av_free(buffer);
+            avio.buffer(null);
+            avio_context_free(avio);
+        }
+        format.pb(null);
+        avformat_free_context(format);
+        writeCallback.close();
+    }
+}

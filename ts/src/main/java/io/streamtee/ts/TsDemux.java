@@ -75,13 +75,20 @@ public final class TsDemux {
     public void feed(byte[] buf, int off, int len, long nowNanos) {
         arrivalClock = true;
         now = nowNanos;
+        if (started) {
+            tr.tick(now, reader.position()); // before the new bytes: a gap that ends now is still a gap
+        }
         reader.feed(buf, off, len);
-        tr.tick(now, reader.position());
     }
 
     /** Feeds bytes timed by the stream's own PCR (files, tests). */
     public void feed(byte[] buf, int off, int len) {
         reader.feed(buf, off, len);
+    }
+
+    /** End of input (a file, a test): hands over the packets the framing still holds; see {@link TsReader#flush()}. */
+    public void flush() {
+        reader.flush();
     }
 
     /** Runs the timeout checks with no new data (a live stream that went quiet). */

@@ -132,6 +132,11 @@ public final class TsReader {
             }
             return;
         }
+        lockAt(q);
+    }
+
+    /** Locks at carry index {@code q} and emits the whole packets the carry holds. */
+    private void lockAt(int q) {
         drop(q);
         if (lossPending && carryPos != lostAt + SIZE) {
             countLoss();
@@ -152,6 +157,31 @@ public final class TsReader {
             i += SIZE;
         }
         shift(i);
+    }
+
+    /**
+     * End of input: hands over the packets still held back, locking on fewer than {@value #LOCK_PACKETS} sync
+     * bytes if the input was that short, and counts a trailing partial packet as garbage. Feeding may continue
+     * afterwards as if a new stream started.
+     */
+    public void flush() {
+        if (!locked) {
+            for (int q = 0; q + SIZE <= carryLen; q++) {
+                boolean ok = true;
+                for (int k = q; k < carryLen; k += SIZE) {
+                    ok &= carry[k] == SYNC;
+                }
+                if (ok) {
+                    lockAt(q);
+                    break;
+                }
+            }
+        }
+        if (lossPending) {
+            countLoss();
+        }
+        drop(carryLen);
+        locked = false;
     }
 
     private void countLoss() {

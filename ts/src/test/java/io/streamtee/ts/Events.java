@@ -52,6 +52,7 @@ final class Events implements TsListener {
         Events e = new Events();
         TsDemux d = new TsDemux(e);
         d.feed(ts, 0, ts.length);
+        d.flush();
         return e;
     }
 }

@@ -23,4 +23,43 @@ final class TsAssertions {
             }
         }
     }
+
+    /** Least-squares slope of cumulative payload bytes over receive time, in bytes per second. */
+    static double slopeBytesPerSecond(List<UdpCapture.Datagram> datagrams, int header) {
+        int n = datagrams.size();
+        double t0 = datagrams.getFirst().receivedNanos();
+        double sumT = 0;
+        double sumB = 0;
+        double sumTT = 0;
+        double sumTB = 0;
+        double bytes = 0;
+        for (UdpCapture.Datagram d : datagrams) {
+            double t = (d.receivedNanos() - t0) / 1e9;
+            sumT += t;
+            sumB += bytes;
+            sumTT += t * t;
+            sumTB += t * bytes;
+            bytes += d.bytes().length - header;
+        }
+        return (n * sumTB - sumT * sumB) / (n * sumTT - sumT * sumT);
+    }
+
+    /** The stream's own rate: bytes from the first PCR packet to the last over their PCR distance. */
+    static double pcrBytesPerSecond(byte[] ts) {
+        long firstPcr = -1;
+        long lastPcr = -1;
+        long firstAt = -1;
+        long lastAt = -1;
+        for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(ts, off)) {
+                if (firstPcr < 0) {
+                    firstPcr = TsPacket.pcr(ts, off);
+                    firstAt = off;
+                }
+                lastPcr = TsPacket.pcr(ts, off);
+                lastAt = off;
+            }
+        }
+        return (lastAt - firstAt) / (io.streamtee.ts.Timestamps.pcrDiff(firstPcr, lastPcr) / 27e6);
+    }
 }

@@ -1,0 +1,63 @@
+package io.streamtee.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.ts.StreamInfo;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real clip camera on loopback: the capture must decode, hold fps x seconds frames and arrive at its rate. */
+class ClipCameraTest {
+
+    private static final int FPS = 25;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void playsAClipInALoopAtItsPcrRate() throws Exception {
+        Path clip = Clips.write(dir.resolve("clip.ts"), Clips.small(FPS), FPS);
+        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(
+                    new InetSocketAddress("127.0.0.1", capture.port()))).withDuration(Duration.ofMillis(2400));
+            CameraStats stats;
+            try (Camera camera = new Camera(config).start()) {
+                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
+                assertThat(camera.failure()).isNull();
+                stats = camera.stats();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            assertThat(stats.loops()).isEqualTo(2);
+            List<UdpCapture.Datagram> datagrams = capture.datagrams();
+            TsAssertions.assertDatagramsOfSevenPackets(datagrams, 0);
+
+            Path ts = capture.writeTo(dir.resolve("cap.ts"), 0);
+            StreamCheck check = StreamCheck.of(Files.readAllBytes(ts));
+            assertThat(check.errors).as("TR 101 290 errors").isEmpty();
+            assertThat(check.videoPts).hasSize(60);
+
+            // Received rate: the least-squares slope of bytes over arrival time, robust to a late datagram or two.
+            double arrivalRate = TsAssertions.slopeBytesPerSecond(datagrams, 0);
+            double streamRate = TsAssertions.pcrBytesPerSecond(Files.readAllBytes(ts));
+            assertThat(arrivalRate / streamRate).as("arrival %.0f B/s vs stream %.0f B/s", arrivalRate, streamRate)
+                    .isBetween(0.98, 1.02);
+
+            Ffmpeg.assumeAvailable();
+            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
+            Ffmpeg.Probe probe = Ffmpeg.probe(ts);
+            assertThat(probe.frames()).isBetween(59, 61);
+            StreamInfo video = check.video();
+            assertThat(video.codec()).isEqualTo(probe.codec());
+            assertThat(video.width()).isEqualTo(probe.width());
+            assertThat(video.height()).isEqualTo(probe.height());
+            assertThat(probe.frameRate()).isEqualTo(FPS + "/1");
+            assertThat(video.fps()).isEqualTo(FPS, org.assertj.core.api.Assertions.within(0.01));
+        }
+    }
+}

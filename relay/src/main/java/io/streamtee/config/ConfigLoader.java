@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -56,6 +57,11 @@ public final class ConfigLoader {
             throw new ConfigException(source + ": " + path(e) + ": unknown key"
                     + (known.isEmpty() ? "" : " (known: " + known.substring(1, known.length() - 1) + ")"));
         } catch (JsonMappingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MismatchedInputException m && m.getTargetType() != null) {
+                    throw new ConfigException(source + ": " + path(e) + ": " + expected(m.getTargetType()));
+                }
+            }
             throw new ConfigException(source + ": " + path(e) + ": " + firstLine(e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
@@ -173,6 +179,22 @@ public final class ConfigLoader {
             }
         }
         return sb.isEmpty() ? "(top level)" : sb.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "value of the wrong kind";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "expected a mapping (key: value lines)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "expected a list, e.g. [a, b]";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "expected a whole number";
+        }
+        return "expected text";
     }
 
     private static String firstLine(String s) {

@@ -148,16 +148,18 @@ public final class Route {
                     .group(loop)
                     .channelFactory(transport.datagramChannel(in.isIpv6()))
                     .option(ChannelOption.SO_RCVBUF, spec.receiveBuffer())
-                    .option(ChannelOption.MAX_MESSAGES_PER_READ, MAX_MESSAGES_PER_READ)
                     .handler(fanOut);
             if (transport.isEpoll()) {
                 b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_SLOT);
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_SLOT * RECEIVE_SLOTS));
+                b.option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new BatchReceiveAllocator(RECEIVE_SLOT * RECEIVE_SLOTS, MAX_MESSAGES_PER_READ));
                 if (spec.workers() > 1) {
                     b.option(UnixChannelOption.SO_REUSEPORT, true);
                 }
             } else {
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_SLOT));
+                FixedRecvByteBufAllocator one = new FixedRecvByteBufAllocator(RECEIVE_SLOT);
+                one.maxMessagesPerRead(MAX_MESSAGES_PER_READ);
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, one);
             }
             if (in.isMulticast()) {
                 b.option(ChannelOption.SO_REUSEADDR, true);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UdpOutput {
     private static final Logger log = LoggerFactory.getLogger(UdpOutput.class);
+    /** The queue in front of a socket always holds at least two of the largest datagrams or GSO runs. */
+    private static final int MIN_QUEUE_BYTES = 2 * 65_536;
 
     /** Errors already logged for an output; later ones go into the periodic summary only. */
     private final Set<DropReason> logged = EnumSet.noneOf(DropReason.class);
@@ -55,12 +57,13 @@ final class UdpOutput {
 
     /** Creates and connects the socket on {@code loop}. */
     ChannelFuture open(EventLoop loop, NettyTransport transport, int sendBuffer) {
+        int queueLimit = Math.max(sendBuffer, MIN_QUEUE_BYTES);
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channelFactory(transport.datagramChannel(endpoint.isIpv6()))
                 .option(ChannelOption.SO_SNDBUF, sendBuffer)
                 // The bounded queue in front of the socket: past this, copies are dropped (BUFFER_FULL).
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(sendBuffer / 2, sendBuffer))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(queueLimit / 2, queueLimit))
                 .handler(new ErrorCounter());
         if (endpoint.isMulticast()) {
             b.option(ChannelOption.IP_MULTICAST_TTL, endpoint.ttl());
@@ -94,7 +97,7 @@ final class UdpOutput {
      * @return whether it was queued; if not, it has been released and counted as dropped
      */
     boolean write(ByteBuf datagram) {
-        if (!channel.isWritable()) {
+        if (!writable()) {
             datagram.release();
             drop(DropReason.BUFFER_FULL, 1, null);
             return false;
@@ -110,7 +113,7 @@ final class UdpOutput {
      * {@code run}, to leave as one UDP GSO send. Takes ownership of {@code run}.
      */
     boolean writeRun(ByteBuf run, int segmentSize, int count) {
-        if (!channel.isWritable()) {
+        if (!writable()) {
             run.release();
             drop(DropReason.BUFFER_FULL, count, null);
             return false;
@@ -123,6 +126,18 @@ final class UdpOutput {
             }
         });
         return true;
+    }
+
+    /**
+     * Whether the queue in front of the socket has room. A large batch can fill the queue before its flush, so a
+     * full queue is flushed first; only if the socket then still cannot take it is the copy dropped.
+     */
+    private boolean writable() {
+        if (channel.isWritable()) {
+            return true;
+        }
+        channel.flush();
+        return channel.isWritable();
     }
 
     /** Sends what was queued in this batch and publishes the batch's counts. */

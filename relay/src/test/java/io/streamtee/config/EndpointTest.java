@@ -1,0 +1,75 @@
+package io.streamtee.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtee.config.Endpoint.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EndpointTest {
+    @Test
+    void bareHostPortIsUdp() {
+        Endpoint e = Endpoint.parse("127.0.0.1:8101", Role.OUTPUT);
+        assertThat(e.address().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(e.address().getPort()).isEqualTo(8101);
+        assertThat(e.isMulticast()).isFalse();
+        assertThat(e.url()).isEqualTo("127.0.0.1:8101");
+    }
+
+    @Test
+    void ipv6InBrackets() {
+        Endpoint e = Endpoint.parse("udp://[::1]:8100", Role.INPUT);
+        assertThat(e.isIpv6()).isTrue();
+        assertThat(e.address().getPort()).isEqualTo(8100);
+    }
+
+    @Test
+    void multicastOutputParameters() {
+        Endpoint e = Endpoint.parse("udp://239.2.2.2:5000?ttl=4&loop=0&iface=lo", Role.OUTPUT);
+        assertThat(e.isMulticast()).isTrue();
+        assertThat(e.ttl()).isEqualTo(4);
+        assertThat(e.loop()).isFalse();
+        assertThat(e.networkInterface().getName()).isEqualTo("lo");
+    }
+
+    @Test
+    void interfaceByAddress() throws Exception {
+        Endpoint e = Endpoint.parse("udp://239.1.1.1:5000?iface=127.0.0.1", Role.INPUT);
+        assertThat(e.networkInterface().isLoopback()).isTrue();
+    }
+
+    @Test
+    void sourceSpecificMulticast() {
+        Endpoint e = Endpoint.parse("udp://232.1.1.1:5000?source=10.0.0.7", Role.INPUT);
+        assertThat(e.source().getHostAddress()).isEqualTo("10.0.0.7");
+        assertThat(e.ttl()).isEqualTo(1);
+        assertThat(e.loop()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp://127.0.0.1:1      | OUTPUT | bad URL 'tcp://127.0.0.1:1': scheme 'tcp' is not supported here (use udp://)",
+        "127.0.0.1              | OUTPUT | bad URL '127.0.0.1': no port (expected host:port)",
+        "127.0.0.1:http         | OUTPUT | bad URL '127.0.0.1:http': port 'http' is not a number",
+        "127.0.0.1:70000        | OUTPUT | bad URL '127.0.0.1:70000': port 70000 is out of range 1-65535",
+        "127.0.0.1:0            | OUTPUT | bad URL '127.0.0.1:0': port 0 is out of range 1-65535",
+        "::1:8100               | INPUT  | bad URL '::1:8100': write an IPv6 address in brackets, e.g. udp://[::1]:8100",
+        "udp://:8100            | INPUT  | bad URL 'udp://:8100': no host (use 0.0.0.0 or [::] to listen on every address)",
+        "udp://1.2.3.4:1?ttl=3  | INPUT  | bad URL 'udp://1.2.3.4:1?ttl=3': unknown parameter 'ttl' for an input (known: iface, source)",
+        "udp://239.1.1.1:1?ttl=300 | OUTPUT | bad URL 'udp://239.1.1.1:1?ttl=300': ttl 300 is out of range 0-255",
+        "udp://239.1.1.1:1?loop=maybe | OUTPUT | bad URL 'udp://239.1.1.1:1?loop=maybe': loop 'maybe' is not one of 1/0/true/false",
+        "udp://239.1.1.1:1?iface=nosuch0 | INPUT | bad URL 'udp://239.1.1.1:1?iface=nosuch0': no network interface 'nosuch0' on this machine",
+        "udp://10.0.0.1:1?source=10.0.0.7 | INPUT | bad URL 'udp://10.0.0.1:1?source=10.0.0.7': source= needs a multicast group address",
+    })
+    void badUrlsSayWhatIsWrong(String url, Role role, String message) {
+        assertThatThrownBy(() -> Endpoint.parse(url, role)).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void unresolvableHostIsNamed() {
+        assertThatThrownBy(() -> Endpoint.parse("no-such-host.invalid:8101", Role.OUTPUT))
+                .hasMessage("cannot resolve host 'no-such-host.invalid' in 'no-such-host.invalid:8101'");
+    }
+}

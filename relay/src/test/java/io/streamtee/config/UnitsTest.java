@@ -1,0 +1,37 @@
+package io.streamtee.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UnitsTest {
+    @Test
+    void sizes() {
+        assertThat(Units.bytes("k", "212992")).isEqualTo(212_992);
+        assertThat(Units.bytes("k", "8MB")).isEqualTo(8_000_000);
+        assertThat(Units.bytes("k", "8MiB")).isEqualTo(8 << 20);
+        assertThat(Units.bytes("k", "4 kib")).isEqualTo(4096);
+        assertThat(Units.bytes("k", "1G")).isEqualTo(1_000_000_000L);
+        assertThatThrownBy(() -> Units.bytes("routes.a.receiveBuffer", "lots"))
+                .hasMessage("routes.a.receiveBuffer: 'lots' is not a size (examples: 212992, 8MB, 4MiB)");
+    }
+
+    @Test
+    void durations() {
+        assertThat(Units.duration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Units.duration("k", "10")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Units.duration("k", "5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Units.duration("k", "7d")).isEqualTo(Duration.ofDays(7));
+        assertThatThrownBy(() -> Units.duration("statsInterval", "soon"))
+                .hasMessage("statsInterval: 'soon' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+    }
+
+    @Test
+    void formatting() {
+        assertThat(Units.formatBytes(999)).isEqualTo("999 B");
+        assertThat(Units.formatBytes(1_500_000)).isEqualTo("1.5 MB");
+        assertThat(Units.formatBitrate(20_100_000)).isEqualTo("20.1 Mbit/s");
+    }
+}

@@ -1,0 +1,118 @@
+package io.streamtee.camera;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: options become a config, bad ones a single line and exit code 2. */
+class CameraCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Result(int exit, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CameraCommand()).setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Result(exit, err.toString());
+    }
+
+    private static void assertOneLineError(Result result, String expected) {
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("camera: " + expected + System.lineSeparator());
+    }
+
+    @Test
+    void badSize() {
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--size", "1280x"),
+                "--size '1280x' is not WIDTHxHEIGHT (e.g. 1280x720)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--size", "641x480"),
+                "--size 641x480: width and height must be even, between 16x16 and 7680x4320");
+    }
+
+    @Test
+    void unresolvableHost() {
+        assertOneLineError(run("--to", "no-such-host.invalid:5000"),
+                "--to no-such-host.invalid:5000: cannot resolve host 'no-such-host.invalid'");
+    }
+
+    @Test
+    void badDestinations() {
+        assertOneLineError(run("--to", "127.0.0.1"),
+                "--to 127.0.0.1: expected host:port (IPv6 in brackets: [::1]:5000)");
+        assertOneLineError(run("--to", "127.0.0.1:70000"), "--to 127.0.0.1:70000: port must be 1..65535, got 70000");
+        assertOneLineError(run("--to", "tcp://127.0.0.1:5000"),
+                "--to tcp://127.0.0.1:5000: unsupported scheme (use udp://, rtp:// or host:port)");
+        assertOneLineError(run("--to", "239.1.1.1:5000?ttl=300"), "--to 239.1.1.1:5000?ttl=300: ttl must be 0..255, got 300");
+    }
+
+    @Test
+    void missingFile() {
+        Path missing = dir.resolve("clip.ts");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--file", missing.toString()),
+                missing + ": no such file");
+    }
+
+    @Test
+    void fileThatIsNotTs() throws Exception {
+        Path text = Files.writeString(dir.resolve("clip.ts"), "not a transport stream\n".repeat(100));
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--file", text.toString()),
+                text + ": not an MPEG-TS file (no 0x47 sync byte every 188 bytes)");
+    }
+
+    @Test
+    void otherBadValues() {
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--bitrate", "fast"),
+                "--bitrate 'fast' is not a rate (e.g. 4M, 800k, 2500000)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--jitter", "20"), "--jitter '20' needs a unit (e.g. 20ms)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--loss", "2"), "--loss must be a fraction 0..1, got 2.0");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--fps", "500"), "--fps must be 1..120, got 500");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--file", "x.ts", "--pattern"),
+                "--file and --pattern are exclusive: choose one");
+    }
+
+    @Test
+    void optionsBecomeAConfig() {
+        CameraCommand command = new CameraCommand();
+        new CommandLine(command).parseArgs("--to", "rtp://[::1]:5004", "--size", "640x360", "--fps", "25",
+                "--bitrate", "1.5M", "--visitor-every", "30s", "--visitor-for", "2.5", "--seconds", "12",
+                "--loss", "0.01", "--jitter", "20ms", "--seed", "9");
+        CameraConfig config = command.config();
+        assertThat(config.to().rtp()).isTrue();
+        assertThat(config.to().address().getPort()).isEqualTo(5004);
+        assertThat(config.source()).isEqualTo(new CameraConfig.Pattern(640, 360, 25, 1_500_000, 50,
+                Duration.ofSeconds(30), Duration.ofMillis(2500), 4));
+        assertThat(config.duration()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(config.faults()).isEqualTo(new CameraConfig.Faults(0.01, Duration.ofMillis(20), false, 9));
+    }
+
+    @Test
+    void runsAShortPatternCamera() throws Exception {
+        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+            Result result = run("--to", "127.0.0.1:" + capture.port(), "--size", "160x120", "--fps", "10",
+                    "--bitrate", "200k", "--seconds", "1");
+            assertThat(result.exit()).as(result.err()).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> capture.count() > 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+        }
+    }
+
+    @Test
+    void helpWorks() {
+        StringWriter out = new StringWriter();
+        int exit = new CommandLine(new CameraCommand()).setOut(new PrintWriter(out, true)).execute("--help");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("--visitor-every", "--jitter", "--rtp", "--file");
+    }
+}

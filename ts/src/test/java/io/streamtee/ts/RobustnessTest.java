@@ -138,7 +138,11 @@ class RobustnessTest {
                 int off = 0;
                 while (off < input.length) {
                     int n = Math.min(input.length - off, 1 + random.nextInt(4000));
-                    demux.feed(input, off, n, off * 1000L);
+                    if (input.length % 2 == 0) {
+                        demux.feed(input, off, n, off * 1000L); // arrival clock
+                    } else {
+                        demux.feed(input, off, n); // PCR clock
+                    }
                     off += n;
                 }
                 demux.flush();

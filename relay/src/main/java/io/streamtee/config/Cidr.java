@@ -19,7 +19,7 @@ public record Cidr(byte[] network, int prefix, String text) {
         byte[] addr;
         try {
             // Only literal addresses: InetAddress.getByName would resolve a host name, which a CIDR never is.
-            if (!host.matches("[0-9a-fA-F:.]+")) {
+            if (!(host.contains(":") ? host.matches("[0-9a-fA-F:.]+") : host.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
                 throw new UnknownHostException(host);
             }
             addr = InetAddress.getByName(host).getAddress();

@@ -54,7 +54,8 @@ class CameraCommandTest {
         assertOneLineError(run("--to", "127.0.0.1:70000"), "--to 127.0.0.1:70000: port must be 1..65535, got 70000");
         assertOneLineError(run("--to", "tcp://127.0.0.1:5000"),
                 "--to tcp://127.0.0.1:5000: unsupported scheme (use udp://, rtp:// or host:port)");
-        assertOneLineError(run("--to", "239.1.1.1:5000?ttl=300"), "--to 239.1.1.1:5000?ttl=300: ttl must be 0..255, got 300");
+        assertOneLineError(run("--to", "239.1.1.1:5000?ttl=300"),
+                "--to 239.1.1.1:5000?ttl=300: ttl must be 0..255, got 300");
     }
 
     @Test

@@ -1,0 +1,17 @@
+/**
+ * The camera simulator: a live synthetic H.264 test pattern, or a TS file played in a seamless loop, sent as UDP
+ * (or RTP) datagrams of seven 188-byte packets at the times the stream's PCR implies.
+ *
+ * <p>Entry points:
+ * <ul>
+ *   <li>{@link io.streamtee.camera.Camera}: start one in-process from a {@link io.streamtee.camera.CameraConfig};
+ *       close it when done (idempotent).</li>
+ *   <li>{@link io.streamtee.camera.CameraCommand}: the {@code streamtee camera} picocli command.</li>
+ * </ul>
+ *
+ * <p>Inside: {@code PatternPainter} paints YUV planes, {@code PatternEncoder} encodes them with FFmpeg's
+ * libopenh264 and muxes MPEG-TS in memory, {@code ClipSource} reads and rewrites a looping file, {@code TsPacer}
+ * times each datagram from the PCR, {@code Emitter} injects faults and waits on a monotonic clock, and
+ * {@code UdpSender} writes to a NIO datagram channel.
+ */
+package io.streamtee.camera;

@@ -21,7 +21,7 @@ class PatternCameraTest {
         try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
             CameraConfig config = CameraConfig.pattern(
                             Destination.of(new InetSocketAddress("127.0.0.1", capture.port())))
-                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withBitrate(500_000)
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withGop(30).withBitrate(500_000)
                             .withVisitor(Duration.ofSeconds(1), Duration.ofMillis(500)))
                     .withDuration(Duration.ofSeconds(2));
             CameraStats stats;
@@ -42,6 +42,18 @@ class PatternCameraTest {
             assertThat(probe.height()).isEqualTo(240);
             assertThat(probe.frameRate()).isEqualTo("30/1");
             assertThat(probe.frames()).isBetween(59, 61);
+
+            // the ts module's own reading agrees with ffprobe, and finds no TR 101 290 error
+            StreamCheck check = StreamCheck.of(java.nio.file.Files.readAllBytes(ts));
+            assertThat(check.errors).isEmpty();
+            io.streamtee.ts.StreamInfo video = check.video();
+            assertThat(video.codec()).isEqualTo(probe.codec());
+            assertThat(video.width()).isEqualTo(probe.width());
+            assertThat(video.height()).isEqualTo(probe.height());
+            assertThat(video.fps()).isEqualTo(30, org.assertj.core.api.Assertions.within(0.01));
+            assertThat(video.frames()).isEqualTo(probe.frames());
+            assertThat(video.gopLength()).isEqualTo(30);
+            assertThat(video.keyframes()).isEqualTo(2);
         }
     }
 }

@@ -55,6 +55,13 @@ final class UdpOutput {
         this.gso = gso;
     }
 
+    /** An output over a channel made elsewhere: for handler tests and benchmarks with no sockets. */
+    static UdpOutput over(Channel channel, String route, Endpoint endpoint, OutputStats stats, boolean gso) {
+        UdpOutput out = new UdpOutput(route, endpoint, stats, gso);
+        out.channel = channel;
+        return out;
+    }
+
     /** Creates and connects the socket on {@code loop}. */
     ChannelFuture open(EventLoop loop, NettyTransport transport, int sendBuffer) {
         int queueLimit = Math.max(sendBuffer, MIN_QUEUE_BYTES);

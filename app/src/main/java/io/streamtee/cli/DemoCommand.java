@@ -1,0 +1,119 @@
+package io.streamtee.cli;
+
+import io.streamtee.camera.Camera;
+import io.streamtee.camera.CameraConfig;
+import io.streamtee.camera.CameraStats;
+import io.streamtee.camera.Destination;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.ConfigLoader;
+import io.streamtee.config.RelayConfig;
+import io.streamtee.config.RelaySettings;
+import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.RelayException;
+import io.streamtee.relay.StatsReporter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtee demo}: the whole cloud camera on this machine. A simulated camera streams H.264 in MPEG-TS to the
+ * relay, which copies it to three loopback ports, one per consumer. Every arrow is a real UDP socket.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Run a simulated camera and the relay in one process: camera -> udp://127.0.0.1:8100 -> relay ->",
+            "127.0.0.1:8101 (record), 8102 (analyze), 8103 (view). Watch with: ffplay udp://127.0.0.1:8103",
+            ""})
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8100",
+            description = "Where the relay receives the camera (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--to", paramLabel = "URL", split = ",",
+            defaultValue = "udp://127.0.0.1:8101,udp://127.0.0.1:8102,udp://127.0.0.1:8103",
+            description = "The relay's outputs (default: ${DEFAULT-VALUE}).")
+    List<String> to = new ArrayList<>();
+
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
+            description = "Camera picture size (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--fps", paramLabel = "N", defaultValue = "30", description = "Frames per second (default: ${DEFAULT-VALUE}).")
+    int fps;
+
+    @Option(names = "--bitrate", paramLabel = "BITS", defaultValue = "4000000",
+            description = "Video bit rate in bit/s (default: ${DEFAULT-VALUE}).")
+    long bitrate;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
+            description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    long seconds;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How often to log the relay's counters (default: ${DEFAULT-VALUE}).")
+    String statsInterval;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int[] wh = parseSize(size);
+        RelaySettings settings = ConfigLoader.check(new RelayConfig(
+                Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
+        CountDownLatch stop = Signals.stopLatch();
+        Relay relay = new Relay(settings).start();
+        StatsReporter stats = new StatsReporter(relay.routes(), settings.statsInterval());
+        Camera camera = null;
+        try {
+            InetSocketAddress in = relay.routes().get(0).localAddress();
+            InetSocketAddress target = in.getAddress().isAnyLocalAddress()
+                    ? new InetSocketAddress("127.0.0.1", in.getPort()) : in;
+            CameraConfig.Pattern pattern = CameraConfig.Pattern.DEFAULT.withSize(wh[0], wh[1]).withFps(fps)
+                    .withBitrate(bitrate).withGop(2 * fps);
+            camera = new Camera(CameraConfig.pattern(Destination.of(target)).withSource(pattern)
+                    .withDuration(Duration.ofSeconds(seconds))).start();
+            log.info("demo running: camera {}x{} at {} fps -> {} -> {}", wh[0], wh[1], fps, listen, to);
+            log.info("watch it: ffplay -fflags nobuffer {}", to.get(to.size() - 1));
+            // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
+            while (stop.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
+                stop.await(200, TimeUnit.MILLISECONDS);
+            }
+        } catch (IOException e) {
+            throw new RelayException("camera: " + e.getMessage(), e);
+        } finally {
+            if (camera != null) {
+                camera.close();
+                CameraStats s = camera.stats();
+                log.info("camera: {} frames, {} datagrams sent", s.framesEncoded(), s.datagramsSent());
+            }
+            relay.close();
+            stats.close();
+        }
+        return 0;
+    }
+
+    private static int[] parseSize(String text) {
+        String[] p = text.toLowerCase(java.util.Locale.ROOT).split("x");
+        try {
+            int w = Integer.parseInt(p[0]);
+            int h = Integer.parseInt(p[1]);
+            if (p.length == 2 && w >= 16 && h >= 16 && w % 2 == 0 && h % 2 == 0) {
+                return new int[] {w, h};
+            }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            // fall through
+        }
+        throw new ConfigException("--size: '" + text + "' is not WIDTHxHEIGHT with even numbers >= 16, e.g. 1280x720");
+    }
+}

@@ -65,6 +65,12 @@ public final class StatsReporter implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         sb.append("route ").append(r.name()).append(": in ").append(in.datagrams()).append(" datagrams, ")
                 .append(Units.formatBytes(in.bytes())).append(", ").append(Units.formatBitrate(bps));
+        long idleMillis = System.currentTimeMillis() - in.lastDatagramMillis();
+        if (in.lastDatagramMillis() == 0) {
+            sb.append(", nothing received yet");
+        } else if (idleMillis >= 2_000) {
+            sb.append(", last datagram ").append(idleMillis / 1000).append(" s ago");
+        }
         if (in.denied() > 0) {
             sb.append(", ").append(in.denied()).append(" denied");
         }

@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
         })
 public final class CameraCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CameraCommand.class);
+
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)([kKmMgG]?)(?:bit/s|bps|b)?");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(us|ms|s|m|h)?");
@@ -155,7 +157,17 @@ public final class CameraCommand implements Callable<Integer> {
             return 2;
         }
         Camera camera = new Camera(config);
-        Thread hook = new Thread(camera::close, "camera-shutdown");
+        java.util.concurrent.atomic.AtomicBoolean summarized = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable stop = () -> {
+            camera.close();
+            if (summarized.compareAndSet(false, true)) {
+                CameraStats s = camera.stats();
+                LOG.info("camera stopped: sent {} datagrams ({} bytes), {} frames, {} dropped on purpose,"
+                        + " {} send errors", s.datagramsSent(), s.bytesSent(), s.framesEncoded(),
+                        s.datagramsDropped(), s.sendErrors());
+            }
+        };
+        Thread hook = new Thread(stop, "camera-shutdown");
         try {
             camera.start();
         } catch (IOException | IllegalStateException e) {
@@ -165,15 +177,14 @@ public final class CameraCommand implements Callable<Integer> {
         }
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            while (!camera.awaitDone(Duration.ofSeconds(10))) {
+            while (!camera.awaitDone(Duration.ofMinutes(1))) {
                 CameraStats s = camera.stats();
-                org.slf4j.LoggerFactory.getLogger(CameraCommand.class).info(
-                        "sent {} datagrams, {} MB, {} frames, {} dropped, {} errors",
+                LOG.info("sent {} datagrams, {} MB, {} frames, {} dropped, {} errors",
                         s.datagramsSent(), s.bytesSent() / 1_000_000, s.framesEncoded(), s.datagramsDropped(),
                         s.sendErrors());
             }
         } finally {
-            camera.close();
+            stop.run();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {

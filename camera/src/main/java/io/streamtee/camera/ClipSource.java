@@ -14,7 +14,8 @@ import java.util.Arrays;
 /**
  * Reads a TS file in a loop, rewriting each pass so the output is one continuous stream.
  *
- * <p>Opening the file scans it once: it must be TS (a 0x47 sync byte every 188 bytes) and carry a PCR. The scan
+ * <p>Opening the file scans it once: it must be TS (a 0x47 sync byte every 188 bytes, from the start or from
+ * within the first packet, for a file cut from a capture) and carry a PCR. The scan
  * measures the clip's duration from the decode timestamps of its main PES stream (the PCR PID's, else the first
  * with timestamps): the span from the first to the last, plus one average interval.
  *
@@ -32,6 +33,8 @@ final class ClipSource implements TsSource {
     private final Path file;
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+    /** Offset of the first whole packet: a file cut from a capture may start inside one. */
+    private final int start;
     private final long packetsPerPass;
     /** Clip duration in 90 kHz ticks: the offset added per pass. */
     private final long duration90k;
@@ -61,11 +64,13 @@ final class ClipSource implements TsSource {
             throw new IOException(file + ": not a readable file");
         }
         Scan scan = Scan.of(file);
+        this.start = scan.start;
         this.packetsPerPass = scan.packets;
         this.duration90k = scan.duration90k;
         this.mainPid = scan.mainPid;
         this.firstDecodeTime = scan.firstDecodeTime;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        channel.position(start);
         buffer.limit(0);
         Arrays.fill(lastCc, -1);
     }
@@ -88,7 +93,7 @@ final class ClipSource implements TsSource {
         if (packetInPass == packetsPerPass) {
             pass++;
             packetInPass = 0;
-            channel.position(0);
+            channel.position(start);
             buffer.limit(0);
         }
         if (buffer.remaining() < TsPacket.SIZE) {
@@ -160,12 +165,37 @@ final class ClipSource implements TsSource {
     }
 
     /** What one read of the file learns. */
-    private record Scan(long packets, long duration90k, int mainPid, long firstDecodeTime) {
+    private record Scan(int start, long packets, long duration90k, int mainPid, long firstDecodeTime) {
+
+        /**
+         * The first offset where a 0x47 sync byte repeats every 188 bytes for as many packets as {@code head}
+         * holds (at most four), or -1. A file cut from a live capture may start inside a packet.
+         */
+        static int syncOffset(byte[] head, int length) {
+            for (int start = 0; start < TsPacket.SIZE && start < length; start++) {
+                int found = 0;
+                int at = start;
+                while (at < length && head[at] == TsPacket.SYNC_BYTE) {
+                    found++;
+                    at += TsPacket.SIZE;
+                }
+                boolean wholeHead = start == 0 && found == (length + TsPacket.SIZE - 1) / TsPacket.SIZE;
+                if (at >= length && (found >= 3 || wholeHead)) {
+                    return start;
+                }
+            }
+            return -1;
+        }
+
+        static boolean syncOffset192(byte[] head, int length) {
+            return length >= 3 * 192 && head[4] == TsPacket.SYNC_BYTE && head[196] == TsPacket.SYNC_BYTE
+                    && head[388] == TsPacket.SYNC_BYTE;
+        }
 
         static Scan of(Path file) throws IOException {
             long size = Files.size(file);
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer head = ByteBuffer.allocate(TsPacket.SIZE * 3);
+                ByteBuffer head = ByteBuffer.allocate(TsPacket.SIZE * 4);
                 while (head.hasRemaining() && ch.read(head) >= 0) {
                     // fill
                 }
@@ -174,15 +204,13 @@ final class ClipSource implements TsSource {
                 if (got < TsPacket.SIZE) {
                     throw new IOException(file + ": not an MPEG-TS file (" + size + " bytes, less than one packet)");
                 }
-                for (int i = 0; i + TsPacket.SIZE <= got; i += TsPacket.SIZE) {
-                    if (h[i] != TsPacket.SYNC_BYTE) {
-                        throw new IOException(file + ": not an MPEG-TS file (no 0x47 sync byte every 188 bytes"
-                                + (got > 4 && h[4] == TsPacket.SYNC_BYTE ? "; 192-byte M2TS packets? remux it to .ts"
-                                : "") + ")");
-                    }
+                int start = syncOffset(h, got);
+                if (start < 0) {
+                    throw new IOException(file + ": not an MPEG-TS file (no 0x47 sync byte every 188 bytes"
+                            + (syncOffset192(h, got) ? "; 192-byte M2TS packets? remux it to .ts" : "") + ")");
                 }
-                long packets = size / TsPacket.SIZE;
-                ch.position(0);
+                long packets = (size - start) / TsPacket.SIZE;
+                ch.position(start);
                 ByteBuffer buf = ByteBuffer.allocate(BUFFER);
                 byte[] b = buf.array();
                 int pcrPid = -1;
@@ -236,7 +264,7 @@ final class ClipSource implements TsSource {
                         break;
                     }
                     // carry a partial packet over by re-reading it
-                    ch.position(index * TsPacket.SIZE);
+                    ch.position(start + index * TsPacket.SIZE);
                 }
                 if (pcrPid < 0) {
                     throw new IOException(file + ": no PCR in the file, so it cannot be played at its own rate");
@@ -254,7 +282,8 @@ final class ClipSource implements TsSource {
                 if (duration <= 0) {
                     throw new IOException(file + ": timestamps do not advance, cannot play it");
                 }
-                return new Scan(packets, duration, mainPid < 0 ? pcrPid : mainPid, mainPid < 0 ? 0 : first[mainPid]);
+                return new Scan(start, packets, duration, mainPid < 0 ? pcrPid : mainPid,
+                        mainPid < 0 ? 0 : first[mainPid]);
             }
         }
     }

@@ -74,13 +74,13 @@ final class PatternEncoder implements AutoCloseable {
 
     private final PatternPainter painter;
     private final TsOutput output;
-    private final AVCodecContext codec;
-    private final AVFormatContext format;
-    private final AVStream stream;
-    private final AVFrame frame;
-    private final AVPacket packet;
-    private final AVIOContext avio;
-    private final Write_packet_Pointer_BytePointer_int writeCallback;
+    private AVCodecContext codec;
+    private AVFormatContext format;
+    private AVStream stream;
+    private AVFrame frame;
+    private AVPacket packet;
+    private AVIOContext avio;
+    private Write_packet_Pointer_BytePointer_int writeCallback;
     private final AVRational codecTimeBase;
     private byte[] copyBuffer = new byte[AVIO_BUFFER];
     private long frames;
@@ -94,12 +94,21 @@ final class PatternEncoder implements AutoCloseable {
         if (av_log_get_level() > AV_LOG_ERROR) {
             av_log_set_level(AV_LOG_ERROR);
         }
+        codecTimeBase = new AVRational().num(1).den(pattern.fps());
+        try {
+            open(pattern);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void open(CameraConfig.Pattern pattern) {
         AVCodec encoder = avcodec_find_encoder_by_name(CODEC);
         if (encoder == null || encoder.isNull()) {
             throw new IllegalStateException("this FFmpeg build has no " + CODEC + " H.264 encoder");
         }
         codec = avcodec_alloc_context3(encoder);
-        codecTimeBase = new AVRational().num(1).den(pattern.fps());
         codec.width(pattern.width());
         codec.height(pattern.height());
         codec.pix_fmt(AV_PIX_FMT_YUV420P);
@@ -251,17 +260,27 @@ final class PatternEncoder implements AutoCloseable {
             return;
         }
         closed = true;
-        av_packet_free(packet);
-        av_frame_free(frame);
-        avcodec_free_context(codec);
+        if (packet != null) {
+            av_packet_free(packet);
+        }
+        if (frame != null) {
+            av_frame_free(frame);
+        }
+        if (codec != null) {
+            avcodec_free_context(codec);
+        }
         if (avio != null) {
             BytePointer buffer = avio.buffer();
             org.bytedeco.ffmpeg.global.avutil.av_free(buffer);
             avio.buffer(null);
             avio_context_free(avio);
         }
-        format.pb(null);
-        avformat_free_context(format);
-        writeCallback.close();
+        if (format != null) {
+            format.pb(null);
+            avformat_free_context(format);
+        }
+        if (writeCallback != null) {
+            writeCallback.close();
+        }
     }
 }

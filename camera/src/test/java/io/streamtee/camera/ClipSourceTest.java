@@ -56,6 +56,20 @@ class ClipSourceTest {
     }
 
     @Test
+    void skipsAPartialPacketAtTheStartOfACapture() throws IOException {
+        byte[] clip = Clips.encode(Clips.small(FPS), FPS);
+        byte[] cut = new byte[clip.length + 100];
+        System.arraycopy(clip, 0, cut, 100, clip.length);
+        java.util.Arrays.fill(cut, 0, 100, (byte) 0x47);
+        Path file = Files.write(dir.resolve("cut.ts"), cut);
+        try (ClipSource source = new ClipSource(file, 90_000L)) {
+            byte[] played = readAll(source);
+            assertThat(java.util.Arrays.equals(played, 0, clip.length, clip, 0, clip.length))
+                    .as("the first pass is the clip without the 100 leading bytes").isTrue();
+        }
+    }
+
+    @Test
     void refusesAMissingFile() {
         assertThatThrownBy(() -> new ClipSource(dir.resolve("nope.ts"), 0))
                 .isInstanceOf(NoSuchFileException.class).hasMessageContaining("nope.ts: no such file");

@@ -93,14 +93,14 @@ public record CameraConfig(Destination to, Source source, boolean rtp, Duration 
             Objects.requireNonNull(visitorEvery, "visitorEvery");
             Objects.requireNonNull(visitorFor, "visitorFor");
             if (visitorEvery.isNegative() || visitorFor.isNegative()) {
-                throw new IllegalArgumentException("visitor-every and visitor-for must be >= 0");
+                throw new IllegalArgumentException("visitor-every and --visitor-for must be >= 0");
             }
             if (noise < 0 || noise > 32) {
                 throw new IllegalArgumentException("noise must be 0..32, got " + noise);
             }
             if (visitorFor.compareTo(visitorEvery) > 0) {
-                throw new IllegalArgumentException("visitor-for (" + visitorFor + ") must not exceed visitor-every ("
-                        + visitorEvery + ")");
+                throw new IllegalArgumentException("visitor-for (" + visitorFor.toMillis() / 1000.0
+                        + " s) must not exceed visitor-every (" + visitorEvery.toMillis() / 1000.0 + " s)");
             }
         }
 

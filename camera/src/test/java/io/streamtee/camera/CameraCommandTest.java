@@ -79,6 +79,8 @@ class CameraCommandTest {
         assertOneLineError(run("--to", "127.0.0.1:5000", "--jitter", "20"), "--jitter '20' needs a unit (e.g. 20ms)");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--loss", "2"), "--loss must be a fraction 0..1, got 2.0");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--fps", "500"), "--fps must be 1..120, got 500");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--visitor-every", "2s", "--visitor-for", "3s"),
+                "--visitor-for (3.0 s) must not exceed visitor-every (2.0 s)");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--file", "x.ts", "--pattern"),
                 "--file and --pattern are exclusive: choose one");
     }

@@ -18,6 +18,13 @@ public final class Cli {
 
     public static int run(Object command, String... args) {
         CommandLine cl = new CommandLine(command);
+        cl.setParameterExceptionHandler((e, args2) -> {
+            CommandLine bad = e.getCommandLine();
+            PrintWriter err = bad.getErr();
+            err.println(bad.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            err.println("Run '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return EXIT_USAGE;
+        });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             String name = line.getCommandSpec().qualifiedName();

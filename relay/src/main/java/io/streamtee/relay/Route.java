@@ -4,11 +4,13 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.RouteSpec;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Route {
     private static final Logger log = LoggerFactory.getLogger(Route.class);
     private static final AtomicBoolean RCVBUF_WARNED = new AtomicBoolean();
+    /** setsockopt(SOL_SOCKET, SO_RCVBUFFORCE) on Linux. */
+    private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
 
     /** Receive slot per datagram: the largest UDP payload (65,527 bytes over IPv6) fits, so nothing is truncated. */
     static final int RECEIVE_SLOT = 65_536;
@@ -177,6 +181,9 @@ public final class Route {
             if (in.isMulticast()) {
                 join((DatagramChannel) input, in);
             }
+            if (transport.isEpoll()) {
+                forceReceiveBuffer(input);
+            }
             checkReceiveBuffer((DatagramChannel) input, transport.isEpoll());
         }
 
@@ -192,6 +199,18 @@ public final class Route {
             }
             log.info("route {}: joined {}{} on {}", spec.name(), in.address().getAddress().getHostAddress(),
                     source == null ? "" : " from source " + source.getHostAddress(), iface.getName());
+        }
+
+        /**
+         * With CAP_NET_ADMIN (root), SO_RCVBUFFORCE gets the asked-for size past net.core.rmem_max; without it the
+         * kernel says no and the capped SO_RCVBUF stays (and is reported by checkReceiveBuffer).
+         */
+        private void forceReceiveBuffer(Channel ch) {
+            try {
+                ch.config().setOption(SO_RCVBUFFORCE, spec.receiveBuffer());
+            } catch (ChannelException e) {
+                log.debug("route {}: SO_RCVBUFFORCE not permitted: {}", spec.name(), e.getMessage());
+            }
         }
 
         private void checkReceiveBuffer(DatagramChannel ch, boolean linux) {

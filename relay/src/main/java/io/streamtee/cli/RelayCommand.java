@@ -6,6 +6,7 @@ import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
 import io.streamtee.relay.Relay;
+import io.streamtee.relay.RelayException;
 import io.streamtee.relay.StatsReporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
             "  streamtee relay --config streamtee.yml",
             ""})
 public final class RelayCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayCommand.class);
 
     @Option(names = "--listen", paramLabel = "URL",
             description = "Input: udp://host:port (unicast or multicast group; ?iface=NAME, ?source=ADDR for SSM).")
@@ -103,6 +105,21 @@ public final class RelayCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Reads the config file again and applies what changed (on SIGHUP and when the file changes). A config that does
+     * not load is reported in one line and the relay keeps running as it was.
+     */
+    private synchronized void reload(Relay relay) {
+        try {
+            RelaySettings next = settings();
+            relay.apply(next);
+        } catch (ConfigException | RelayException e) {
+            LOG.warn("config not applied, still running the previous one: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("config not applied, still running the previous one", e);
+        }
+    }
+
     /** Rewrites config keys in a message to the flag a command-line user typed. */
     private String flagName(String message) {
         String prefix = "routes." + name;
@@ -123,10 +140,21 @@ public final class RelayCommand implements Callable<Integer> {
         RelaySettings settings = settings();
         CountDownLatch stop = Signals.stopLatch();
         Relay relay = new Relay(settings).start();
-        StatsReporter stats = new StatsReporter(relay.routes(), settings.statsInterval());
+        StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
+        ConfigWatcher watcher = null;
         try {
+            if (config != null) {
+                Runnable reload = () -> reload(relay);
+                Signals.onHangup(reload);
+                watcher = new ConfigWatcher(config, reload);
+            }
             stop.await();
+        } catch (java.io.IOException e) {
+            throw new RelayException(config + ": cannot watch for changes: " + e.getMessage(), e);
         } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
             relay.close(); // stop reading, let queued copies leave, close
             stats.close(); // then the final summary, with every datagram counted
         }

@@ -27,15 +27,15 @@ final class FanOut extends ChannelInboundHandlerAdapter {
 
     private final List<DatagramPacket> batch = new ArrayList<>(256);
     private final String route;
-    private final List<Cidr> allow;
+    private List<Cidr> allow;
     private final RouteStats stats;
     private final int gsoMaxSegment;
-    private volatile UdpOutput[] outputs;
+    private Output[] outputs;
 
     /**
      * @param gsoMaxSegment largest datagram to send as part of a GSO run; 0 disables GSO
      */
-    FanOut(String route, List<Cidr> allow, RouteStats stats, UdpOutput[] outputs, int gsoMaxSegment) {
+    FanOut(String route, List<Cidr> allow, RouteStats stats, Output[] outputs, int gsoMaxSegment) {
         this.route = route;
         this.allow = List.copyOf(allow);
         this.stats = stats;
@@ -43,13 +43,14 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         this.gsoMaxSegment = gsoMaxSegment;
     }
 
-    UdpOutput[] outputs() {
-        return outputs;
+    /** Replaces the outputs; called on the event loop, so it falls between two batches. */
+    void outputs(Output[] next) {
+        this.outputs = next;
     }
 
-    /** Replaces the outputs; must be called on the event loop, between batches. */
-    void outputs(UdpOutput[] next) {
-        this.outputs = next;
+    /** Replaces the allow list; called on the event loop. */
+    void allow(List<Cidr> next) {
+        this.allow = List.copyOf(next);
     }
 
     @Override
@@ -103,10 +104,10 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         }
         long now = System.currentTimeMillis();
         stats.received(n, total, now);
-        UdpOutput[] outs = outputs;
+        Output[] outs = outputs;
         try {
             boolean anyGso = false;
-            for (UdpOutput out : outs) {
+            for (Output out : outs) {
                 anyGso |= out.gso();
             }
             if (anyGso && gsoMaxSegment > 0 && n > 1) {
@@ -114,7 +115,7 @@ final class FanOut extends ChannelInboundHandlerAdapter {
             } else {
                 sendEach(outs, 0, n);
             }
-            for (UdpOutput out : outs) {
+            for (Output out : outs) {
                 out.flush(now);
             }
         } finally {
@@ -123,8 +124,8 @@ final class FanOut extends ChannelInboundHandlerAdapter {
     }
 
     /** Every datagram in [from, to) to every output, one by one (they still leave in one sendmmsg per output). */
-    private void sendEach(UdpOutput[] outs, int from, int to) {
-        for (UdpOutput out : outs) {
+    private void sendEach(Output[] outs, int from, int to) {
+        for (Output out : outs) {
             for (int i = from; i < to; i++) {
                 out.write(batch.get(i).content().retainedDuplicate());
             }
@@ -135,7 +136,7 @@ final class FanOut extends ChannelInboundHandlerAdapter {
      * Splits the batch into runs (see {@link GsoRuns}) and sends each run of two or more as one buffer per GSO
      * output; a run is copied once into a contiguous buffer and that buffer is shared by all outputs.
      */
-    private void sendRuns(ChannelHandlerContext ctx, UdpOutput[] outs) {
+    private void sendRuns(ChannelHandlerContext ctx, Output[] outs) {
         int n = batch.size();
         int i = 0;
         while (i < n) {
@@ -155,7 +156,7 @@ final class FanOut extends ChannelInboundHandlerAdapter {
                         ByteBuf c = batch.get(k).content();
                         run.writeBytes(c, c.readerIndex(), c.readableBytes());
                     }
-                    for (UdpOutput out : outs) {
+                    for (Output out : outs) {
                         if (out.gso()) {
                             out.writeRun(run.retainedDuplicate(), size, count);
                         } else {

@@ -22,14 +22,15 @@ public final class OutputStats {
         }
     }
 
-    /** Counts datagrams handed to the output's socket. */
-    void sent(long count, long byteCount, long nowMillis) {
+    /** Counts datagrams handed to the output's socket or connection. */
+    public void sent(long count, long byteCount, long nowMillis) {
         datagrams.add(count);
         bytes.add(byteCount);
         lastDatagramMillis = nowMillis;
     }
 
-    void dropped(DropReason reason, long count) {
+    /** Counts copies that this output lost, by reason. */
+    public void dropped(DropReason reason, long count) {
         drops[reason.ordinal()].add(count);
     }
 

@@ -6,7 +6,10 @@ import io.streamtee.config.RouteSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The relay: every route of a {@link RelaySettings}, running on one event loop group.
@@ -19,12 +22,13 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class Relay implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
     /** How long {@link #close()} lets queued copies leave before closing the outputs. */
     static final long DRAIN_MILLIS = 2_000;
 
-    private final RelaySettings settings;
+    private volatile RelaySettings settings;
     private final NettyTransport transport;
-    private final List<Route> routes = new ArrayList<>();
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
     private EventLoopGroup group;
     private boolean closed;
 
@@ -78,6 +82,57 @@ public final class Relay implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no route " + name);
+    }
+
+    /**
+     * Applies a new config to the running relay, changing only what differs: a new route starts, a route no longer
+     * in the config stops, a route whose input socket settings changed (input URL, buffers, workers, GSO) restarts,
+     * and for every other route the allow list and the outputs are updated in place. Outputs that did not change
+     * lose nothing. The transport cannot change without a restart.
+     *
+     * @return a one-line summary of what changed, for the log
+     */
+    public synchronized String apply(RelaySettings next) {
+        if (closed || group == null) {
+            throw new IllegalStateException("not running");
+        }
+        List<String> changes = new ArrayList<>();
+        if (next.transport() != settings.transport()) {
+            changes.add("transport stays " + transport.name() + " until restart");
+        }
+        for (RouteSpec spec : next.routes()) {
+            Route current = routes.stream().filter(r -> r.name().equals(spec.name())).findFirst().orElse(null);
+            if (current == null) {
+                Route route = new Route(spec);
+                route.start(group, transport);
+                routes.add(route);
+                changes.add("route " + spec.name() + " started");
+            } else if (current.canReconcile(spec)) {
+                int[] addedRemoved = current.reconcile(spec);
+                if (addedRemoved[0] + addedRemoved[1] > 0) {
+                    changes.add("route " + spec.name() + ": " + addedRemoved[0] + " outputs added, "
+                            + addedRemoved[1] + " removed");
+                }
+            } else {
+                current.close(DRAIN_MILLIS);
+                routes.remove(current);
+                Route route = new Route(spec);
+                route.start(group, transport);
+                routes.add(route);
+                changes.add("route " + spec.name() + " restarted (input settings changed)");
+            }
+        }
+        for (Route r : routes) {
+            if (next.routes().stream().noneMatch(s -> s.name().equals(r.name()))) {
+                r.close(DRAIN_MILLIS);
+                routes.remove(r);
+                changes.add("route " + r.name() + " stopped");
+            }
+        }
+        this.settings = next;
+        String summary = changes.isEmpty() ? "no change" : String.join("; ", changes);
+        log.info("config applied: {}", summary);
+        return summary;
     }
 
     /** Stops reading every input, lets what was read leave, closes every socket. Safe to call twice. */

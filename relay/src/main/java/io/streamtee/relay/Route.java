@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
+import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.RouteSpec;
 import java.net.InetAddress;
@@ -20,6 +21,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,19 +49,27 @@ public final class Route {
     /** Datagrams read per wake-up before the batch is fanned out. */
     static final int MAX_MESSAGES_PER_READ = 256;
 
-    private final RouteSpec spec;
+    private volatile RouteSpec spec;
     private final RouteStats stats = new RouteStats();
-    private final List<OutputStats> outputStats;
+    private final List<RouteOutput> outputs = new CopyOnWriteArrayList<>();
     private final List<Worker> workers = new ArrayList<>();
+    private final AtomicInteger nextOutputId = new AtomicInteger();
+    private volatile List<Cidr> allow;
     private volatile InetSocketAddress localAddress;
+    private NettyTransport transport;
+    private int gsoMaxSegment;
 
     Route(RouteSpec spec) {
         this.spec = spec;
-        List<OutputStats> out = new ArrayList<>();
+        this.allow = spec.allow();
         for (Endpoint e : spec.outputs()) {
-            out.add(new OutputStats(e.url()));
+            outputs.add(newOutput(e, null, e.url(), true));
         }
-        this.outputStats = Collections.unmodifiableList(out);
+    }
+
+    private RouteOutput newOutput(Endpoint endpoint, Output shared, String url, boolean fromConfig) {
+        return new RouteOutput("o" + nextOutputId.incrementAndGet(), url, endpoint, shared, new OutputStats(url),
+                fromConfig);
     }
 
     public String name() {
@@ -71,9 +84,134 @@ public final class Route {
         return stats;
     }
 
-    /** Counters of each output, in the order of {@link RouteSpec#outputs()}. */
+    /** The outputs now, in the order they were added. */
+    public List<RouteOutput> outputs() {
+        return List.copyOf(outputs);
+    }
+
+    /** Counters of each output now, in the order they were added. */
     public List<OutputStats> outputStats() {
-        return outputStats;
+        return outputs.stream().map(RouteOutput::stats).toList();
+    }
+
+    /** The source blocks accepted now; empty means any source. */
+    public List<Cidr> allow() {
+        return allow;
+    }
+
+    /**
+     * Adds an output while the route runs. The other outputs lose nothing: each worker switches to the new set of
+     * outputs between two read batches.
+     *
+     * @param url as in the config, e.g. {@code udp://127.0.0.1:9000}
+     * @throws io.streamtee.config.ConfigException for a bad URL (one line, for a person)
+     * @throws RelayException if its socket cannot be opened
+     */
+    public RouteOutput addOutput(String url) {
+        return add(newOutput(Endpoint.parse(url, Endpoint.Role.OUTPUT), null, url, false));
+    }
+
+    /**
+     * Adds an output made elsewhere, such as an HTTP client of the route's stream. With several workers it is called
+     * from each worker's thread (see {@link Output}).
+     *
+     * @param label how the output shows in logs and the API, e.g. {@code http 10.0.0.9:51234}
+     */
+    public RouteOutput attach(String label, Output sink) {
+        return add(newOutput(null, sink, label, false));
+    }
+
+    RouteOutput addFromConfig(Endpoint endpoint) {
+        return add(newOutput(endpoint, null, endpoint.url(), true));
+    }
+
+    private RouteOutput add(RouteOutput out) {
+        if (workers.isEmpty()) {
+            outputs.add(out);
+            return out;
+        }
+        List<Worker> done = new ArrayList<>();
+        try {
+            for (Worker w : workers) {
+                w.open(out);
+                done.add(w);
+            }
+        } catch (RuntimeException e) {
+            for (Worker w : done) {
+                w.onLoop(() -> w.close(out));
+            }
+            throw e;
+        }
+        outputs.add(out);
+        log.info("route {}: output {} added ({})", spec.name(), out.url(), out.id());
+        return out;
+    }
+
+    /**
+     * Removes an output while the route runs; the others lose nothing.
+     *
+     * @return false if the route has no output with that id
+     */
+    public boolean removeOutput(String id) {
+        RouteOutput out = outputs.stream().filter(o -> o.id().equals(id)).findFirst().orElse(null);
+        if (out == null || !outputs.remove(out)) {
+            return false;
+        }
+        for (Worker w : workers) {
+            w.onLoop(() -> w.close(out));
+        }
+        if (out.shared() != null) {
+            out.shared().close();
+        }
+        log.info("route {}: output {} removed ({})", spec.name(), out.url(), out.id());
+        return true;
+    }
+
+    /** Whether {@code next} can be applied to this route while it runs (same input socket settings). */
+    boolean canReconcile(RouteSpec next) {
+        Endpoint in = spec.input();
+        boolean sameInput = in.url().equals(next.input().url())
+                // a route started on port 0 keeps the port it got; a config naming that port means the same input
+                || in.address().getPort() == 0 && next.input().address().equals(localAddress)
+                        && in.params().equals(next.input().params());
+        return sameInput && spec.receiveBuffer() == next.receiveBuffer()
+                && spec.sendBuffer() == next.sendBuffer() && spec.workers() == next.workers()
+                && spec.gso() == next.gso();
+    }
+
+    /**
+     * Applies a changed config to the running route: the allow list, and the outputs the config adds or removes.
+     * Outputs that stay, and those added through the API, are not touched and lose nothing.
+     *
+     * @return how many outputs were added and removed
+     */
+    int[] reconcile(RouteSpec next) {
+        if (!next.allow().equals(allow)) {
+            List<Cidr> nextAllow = next.allow();
+            this.allow = nextAllow;
+            for (Worker w : workers) {
+                w.onLoop(() -> w.fanOut.allow(nextAllow));
+            }
+            log.info("route {}: allow list now {}", spec.name(), nextAllow.isEmpty() ? "any source" : nextAllow);
+        }
+        List<RouteOutput> unmatched = new ArrayList<>(outputs.stream().filter(RouteOutput::fromConfig).toList());
+        List<Endpoint> toAdd = new ArrayList<>();
+        for (Endpoint e : next.outputs()) {
+            RouteOutput same = unmatched.stream().filter(o -> o.url().equals(e.url())).findFirst().orElse(null);
+            if (same != null) {
+                unmatched.remove(same);
+            } else {
+                toAdd.add(e);
+            }
+        }
+        for (RouteOutput gone : unmatched) {
+            removeOutput(gone.id());
+        }
+        for (Endpoint e : toAdd) {
+            addFromConfig(e);
+        }
+        this.spec = next;
+        return new int[] {toAdd.size(), unmatched.size()};
     }
 
     /** The address the input is bound to (with the real port when the config asked for port 0). */
@@ -82,11 +220,12 @@ public final class Route {
     }
 
     void start(EventLoopGroup group, NettyTransport transport) {
-        int gsoMaxSegment = gsoMaxSegment(transport);
+        this.transport = transport;
+        this.gsoMaxSegment = gsoMaxSegment(transport);
         for (int w = 0; w < spec.workers(); w++) {
             Worker worker = new Worker(group.next());
             workers.add(worker);
-            worker.start(transport, gsoMaxSegment);
+            worker.start();
         }
         log.info("route {}: {} -> {} ({}{}{})", spec.name(), describeInput(), spec.outputs(), transport.name(),
                 gsoMaxSegment > 0 ? ", UDP GSO" : "", spec.workers() > 1 ? ", " + spec.workers() + " workers" : "");
@@ -96,7 +235,7 @@ public final class Route {
         Endpoint in = spec.input();
         String bound = localAddress == null ? in.url() : in.url().replace(":" + in.address().getPort() + "",
                 ":" + localAddress.getPort());
-        return spec.allow().isEmpty() ? bound : bound + " allow " + spec.allow();
+        return allow.isEmpty() ? bound : bound + " allow " + allow;
     }
 
     private int gsoMaxSegment(NettyTransport transport) {
@@ -123,30 +262,88 @@ public final class Route {
         for (Worker w : workers) {
             w.drainAndCloseOutputs(deadline);
         }
+        for (RouteOutput o : outputs) {
+            if (o.shared() != null) {
+                o.shared().close();
+            }
+        }
     }
 
     private final class Worker {
         private final EventLoop loop;
-        private final List<UdpOutput> outputs = new ArrayList<>();
+        /** This worker's leg of each output; touched on the loop only (and before the input is bound). */
+        private final Map<RouteOutput, Output> legs = new LinkedHashMap<>();
+        private FanOut fanOut;
         private Channel input;
 
         Worker(EventLoop loop) {
             this.loop = loop;
         }
 
-        void start(NettyTransport transport, int gsoMaxSegment) {
-            for (int i = 0; i < spec.outputs().size(); i++) {
-                Endpoint e = spec.outputs().get(i);
-                UdpOutput out = new UdpOutput(spec.name(), e, outputStats.get(i), gsoMaxSegment > 0);
-                ChannelFuture f = out.open(loop, transport, spec.sendBuffer()).awaitUninterruptibly();
+        /** Runs {@code task} on this worker's loop and waits for it; rethrows what it threw. */
+        void onLoop(Runnable task) {
+            if (loop.inEventLoop()) {
+                task.run();
+                return;
+            }
+            try {
+                loop.submit(task).get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new RelayException(e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RelayException("interrupted", e);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new RelayException("route " + spec.name() + ": event loop did not answer in 10 s", e);
+            }
+        }
+
+        /**
+         * Opens this worker's leg of {@code out} and, once it is connected, hands it to the fan-out. Called from a
+         * thread other than the loop (start-up, the API), which waits for the socket.
+         */
+        void open(RouteOutput out) {
+            Output leg = out.shared();
+            if (leg == null) {
+                UdpOutput udp = new UdpOutput(spec.name(), out.endpoint(), out.stats(), gsoMaxSegment > 0);
+                ChannelFuture f = udp.open(loop, transport, spec.sendBuffer()).awaitUninterruptibly();
                 if (!f.isSuccess()) {
-                    throw new RelayException("route " + spec.name() + ": output " + e + ": "
+                    udp.close();
+                    throw new RelayException("route " + spec.name() + ": output " + out.url() + ": "
                             + SocketErrors.describe(f.cause()), f.cause());
                 }
-                outputs.add(out);
+                leg = udp;
             }
-            FanOut fanOut = new FanOut(spec.name(), spec.allow(), stats, outputs.toArray(new UdpOutput[0]),
-                    gsoMaxSegment);
+            Output ready = leg;
+            onLoop(() -> {
+                legs.put(out, ready);
+                publish();
+            });
+        }
+
+        /** Takes {@code out} away from the fan-out, then closes this worker's leg of it. */
+        void close(RouteOutput out) {
+            Output leg = legs.remove(out);
+            publish();
+            if (leg != null && out.shared() == null) {
+                leg.close();
+            }
+        }
+
+        private void publish() {
+            if (fanOut != null) {
+                fanOut.outputs(legs.values().toArray(new Output[0]));
+            }
+        }
+
+        void start() {
+            for (RouteOutput out : outputs) {
+                open(out);
+            }
+            fanOut = new FanOut(spec.name(), allow, stats, legsSnapshot().toArray(new Output[0]), gsoMaxSegment);
             Endpoint in = spec.input();
             Bootstrap b = new Bootstrap()
                     .group(loop)
@@ -231,8 +428,8 @@ public final class Route {
         }
 
         void drainAndCloseOutputs(long deadlineNanos) {
-            for (UdpOutput out : outputs) {
-                while (System.nanoTime() < deadlineNanos && !isIdle(out)) {
+            for (Output out : legsSnapshot()) {
+                while (out instanceof UdpOutput udp && System.nanoTime() < deadlineNanos && !isIdle(udp)) {
                     try {
                         Thread.sleep(1);
                     } catch (InterruptedException e) {
@@ -244,6 +441,14 @@ public final class Route {
             closeOutputs();
         }
 
+        private List<Output> legsSnapshot() {
+            try {
+                return loop.submit(() -> List.copyOf(legs.values())).get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return List.copyOf(legs.values());
+            }
+        }
+
         private boolean isIdle(UdpOutput out) {
             try {
                 return loop.submit(out::idle).get(1, TimeUnit.SECONDS);
@@ -253,8 +458,8 @@ public final class Route {
         }
 
         private void closeOutputs() {
-            for (UdpOutput out : outputs) {
-                out.close().awaitUninterruptibly();
+            for (Output out : legsSnapshot()) {
+                out.close();
             }
         }
     }

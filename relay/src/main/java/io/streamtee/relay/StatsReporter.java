@@ -21,7 +21,7 @@ public final class StatsReporter implements AutoCloseable {
     static final long DROP_SUMMARY_SECONDS = 10;
     private static final Logger log = LoggerFactory.getLogger("io.streamtee.stats");
 
-    private final List<Route> routes;
+    private final java.util.function.Supplier<List<Route>> routes;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stats");
         t.setDaemon(true);
@@ -33,9 +33,14 @@ public final class StatsReporter implements AutoCloseable {
     private final Map<Route, Long> lastDenied = new HashMap<>();
 
     public StatsReporter(List<Route> routes, Duration statsInterval) {
-        this.routes = List.copyOf(routes);
+        this(() -> routes, statsInterval);
+    }
+
+    /** @param routes the routes now; called at every report, so routes added by a reload are reported too */
+    public StatsReporter(java.util.function.Supplier<List<Route>> routes, Duration statsInterval) {
+        this.routes = routes;
         long now = System.nanoTime();
-        for (Route r : this.routes) {
+        for (Route r : routes.get()) {
             lastRoute.put(r.name(), r.stats().snapshot());
             lastRouteNanos.put(r.name(), now);
         }
@@ -48,7 +53,7 @@ public final class StatsReporter implements AutoCloseable {
 
     /** Logs one summary line per route now. */
     public synchronized void logSummary() {
-        for (Route r : routes) {
+        for (Route r : routes.get()) {
             log.info(summary(r));
         }
     }
@@ -58,6 +63,9 @@ public final class StatsReporter implements AutoCloseable {
         RouteStats.Snapshot in = r.stats().snapshot();
         long now = System.nanoTime();
         RouteStats.Snapshot prev = lastRoute.getOrDefault(r.name(), in);
+        if (prev.bytes() > in.bytes()) { // the route was restarted by a reload: its counters began again
+            prev = new RouteStats.Snapshot(0, 0, 0, 0, 0);
+        }
         double seconds = Math.max(1e-9, (now - lastRouteNanos.getOrDefault(r.name(), now)) / 1e9);
         double bps = 8.0 * (in.bytes() - prev.bytes()) / seconds;
         lastRoute.put(r.name(), in);
@@ -88,7 +96,7 @@ public final class StatsReporter implements AutoCloseable {
     }
 
     synchronized void logDrops() {
-        for (Route r : routes) {
+        for (Route r : routes.get()) {
             long denied = r.stats().snapshot().denied();
             long before = lastDenied.getOrDefault(r, 0L);
             if (denied > before) {

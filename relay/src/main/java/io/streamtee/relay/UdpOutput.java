@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All methods except {@link #open} and {@link #close} run on the event loop.
  */
-final class UdpOutput {
+final class UdpOutput implements Output {
     private static final Logger log = LoggerFactory.getLogger(UdpOutput.class);
     /** The queue in front of a socket always holds at least two of the largest datagrams or GSO runs. */
     private static final int MIN_QUEUE_BYTES = 2 * 65_536;
@@ -94,36 +94,38 @@ final class UdpOutput {
     }
 
     /** Whether this output may take a run of datagrams as one GSO buffer. */
-    boolean gso() {
+    @Override
+    public boolean gso() {
         return gso;
     }
 
     /**
      * Queues one datagram. Takes ownership of {@code datagram} (a retained duplicate of the received buffer).
      *
-     * @return whether it was queued; if not, it has been released and counted as dropped
+     * If the queue is full it is released and counted as dropped.
      */
-    boolean write(ByteBuf datagram) {
+    @Override
+    public void write(ByteBuf datagram) {
         if (!writable()) {
             datagram.release();
             drop(DropReason.BUFFER_FULL, 1, null);
-            return false;
+            return;
         }
         batchDatagrams++;
         batchBytes += datagram.readableBytes();
         channel.write(datagram, channel.voidPromise());
-        return true;
     }
 
     /**
      * Queues {@code count} datagrams of {@code segmentSize} bytes (the last may be shorter) laid end to end in
      * {@code run}, to leave as one UDP GSO send. Takes ownership of {@code run}.
      */
-    boolean writeRun(ByteBuf run, int segmentSize, int count) {
+    @Override
+    public void writeRun(ByteBuf run, int segmentSize, int count) {
         if (!writable()) {
             run.release();
             drop(DropReason.BUFFER_FULL, count, null);
-            return false;
+            return;
         }
         batchDatagrams += count;
         batchBytes += run.readableBytes();
@@ -132,7 +134,6 @@ final class UdpOutput {
                 failed(f.cause(), count, true);
             }
         });
-        return true;
     }
 
     /**
@@ -148,7 +149,8 @@ final class UdpOutput {
     }
 
     /** Sends what was queued in this batch and publishes the batch's counts. */
-    void flush(long nowMillis) {
+    @Override
+    public void flush(long nowMillis) {
         channel.flush();
         if (batchDatagrams > 0) {
             stats.sent(batchDatagrams, batchBytes, nowMillis);
@@ -163,8 +165,11 @@ final class UdpOutput {
                 || channel.unsafe().outboundBuffer().isEmpty();
     }
 
-    ChannelFuture close() {
-        return channel.close();
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close();
+        }
     }
 
     private void failed(Throwable cause, long count, boolean segmented) {

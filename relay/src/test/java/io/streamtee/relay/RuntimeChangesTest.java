@@ -1,0 +1,166 @@
+package io.streamtee.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.ConfigLoader;
+import io.streamtee.config.RelayConfig;
+import io.streamtee.config.RelaySettings;
+import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.testing.Datagrams;
+import io.streamtee.relay.testing.UdpReceiver;
+import io.streamtee.relay.testing.UdpSender;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Outputs and config change while a steady stream flows; the outputs that stay lose nothing. */
+@Timeout(120)
+class RuntimeChangesTest {
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T use(T t) {
+        closeables.add(t);
+        return t;
+    }
+
+    private static RelaySettings settings(Map<String, RouteConfig> routes) {
+        return ConfigLoader.check(new RelayConfig(routes, "0", null));
+    }
+
+    private static void assertExact(UdpReceiver r, List<byte[]> sent) {
+        List<byte[]> got = r.datagrams();
+        assertThat(got).as("datagrams at %s", r.url()).hasSize(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            if (!java.util.Arrays.equals(sent.get(i), got.get(i))) {
+                throw new AssertionError("datagram #" + i + " differs at " + r.url());
+            }
+        }
+    }
+
+    /** Sends {@code sent} paced by {@code stable} on another thread. */
+    private static CompletableFuture<Void> stream(InetSocketAddress to, List<byte[]> sent, List<UdpReceiver> stable) {
+        return CompletableFuture.runAsync(() -> {
+            try (UdpSender sender = UdpSender.to(to)) {
+                sender.sendPaced(sent, 50, () -> stable.stream().mapToInt(UdpReceiver::count).min().orElse(0));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void addingAndRemovingOutputsCostsTheOthersNothing() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver b = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),
+                List.of(a.url(), b.url()))))).start());
+        Route route = relay.route("cam");
+        List<byte[]> sent = Datagrams.fixed(4000, 1316, 21);
+        CompletableFuture<Void> flowing = stream(route.localAddress(), sent, List.of(a, b));
+
+        UdpReceiver late = use(UdpReceiver.open("127.0.0.1"));
+        int changes = 0;
+        while (!flowing.isDone() && changes < 40) {
+            RouteOutput added = route.addOutput(late.url());
+            assertThat(route.outputs()).extracting(RouteOutput::url).contains(added.url());
+            assertThat(route.removeOutput(added.id())).isTrue();
+            changes++;
+        }
+        flowing.get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Math.min(a.count(), b.count()) >= sent.size());
+        assertExact(a, sent);
+        assertExact(b, sent);
+        assertThat(changes).isPositive();
+        assertThat(route.outputs()).extracting(RouteOutput::url).containsExactly(a.url(), b.url());
+    }
+
+    @Test
+    void anAddedOutputGetsTheStreamFromThenOn() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver late = use(UdpReceiver.open("::1"));
+        Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),
+                List.of(a.url()))))).start());
+        Route route = relay.route("cam");
+        RouteOutput added = route.addOutput(late.url());
+        assertThat(added.id()).isEqualTo("o2");
+        List<byte[]> sent = Datagrams.mixed(500, 3);
+        try (UdpSender sender = UdpSender.to(route.localAddress())) {
+            sender.sendPaced(sent, 50, () -> Math.min(a.count(), late.count()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Math.min(a.count(), late.count()) >= sent.size());
+        assertExact(late, sent);
+        assertThat(added.stats().snapshot().datagrams()).isEqualTo(500);
+        assertThatThrownBy(() -> route.addOutput("udp://127.0.0.1:0"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bad URL 'udp://127.0.0.1:0': port 0 is out of range 1-65535");
+        assertThat(route.removeOutput("o99")).isFalse();
+    }
+
+    @Test
+    void fiftyReloadsLoseNothingOnUnchangedOutputs() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver b = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver extra = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver other = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),
+                List.of(a.url(), b.url()))))).start());
+        String input = "udp://127.0.0.1:" + relay.route("cam").localAddress().getPort();
+        List<byte[]> sent = Datagrams.fixed(5000, 1316, 22);
+        CompletableFuture<Void> flowing = stream(relay.route("cam").localAddress(), sent, List.of(a, b));
+
+        int reloads = 0;
+        while (reloads < 50) {
+            Map<String, RouteConfig> next = new LinkedHashMap<>();
+            boolean odd = reloads % 2 == 0; // the first reload adds, the last (50th) takes away
+            next.put("cam", new RouteConfig(input, odd ? List.of("127.0.0.0/8") : List.of(),
+                    odd ? List.of(a.url(), extra.url(), b.url()) : List.of(a.url(), b.url()), null, null, null, null));
+            if (odd) {
+                next.put("side", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(other.url())));
+            }
+            relay.apply(settings(next));
+            reloads++;
+        }
+        flowing.get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Math.min(a.count(), b.count()) >= sent.size());
+        assertExact(a, sent);
+        assertExact(b, sent);
+        assertThat(relay.routes()).extracting(Route::name).containsExactly("cam");
+        assertThat(relay.route("cam").outputs()).extracting(RouteOutput::url).containsExactly(a.url(), b.url());
+    }
+
+    @Test
+    void aRouteWhoseInputChangesIsRestarted() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),
+                List.of(a.url()))))).start());
+        Route before = relay.route("cam");
+        String summary = relay.apply(settings(Map.of("cam", RouteConfig.of("udp://[::1]:0", List.of(),
+                List.of(a.url())))));
+        assertThat(summary).isEqualTo("route cam restarted (input settings changed)");
+        assertThat(relay.route("cam")).isNotSameAs(before);
+        assertThat(relay.route("cam").localAddress().getAddress().getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+        try (UdpSender s = UdpSender.to(relay.route("cam").localAddress())) {
+            s.send(new byte[] {1, 2, 3});
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.count() == 1);
+        assertThat(relay.apply(relay.settings())).isEqualTo("no change");
+    }
+}

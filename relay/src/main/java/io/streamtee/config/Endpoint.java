@@ -24,22 +24,26 @@ import java.util.Set;
  * @param address the resolved socket address
  * @param params  the query parameters, already checked against the role's known names
  */
-public record Endpoint(String url, InetSocketAddress address, Map<String, String> params) {
+public record Endpoint(String url, String scheme, InetSocketAddress address, String path, Map<String, String> params) {
 
-    /** Where an endpoint is used; decides which query parameters are allowed. */
+    /** Where an endpoint is used; decides which schemes and query parameters are allowed. */
     public enum Role {
-        INPUT(Set.of("iface", "source")),
-        OUTPUT(Set.of("ttl", "iface", "loop"));
+        INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"))),
+        OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing")));
 
-        private final Set<String> params;
+        private final Map<String, Set<String>> params;
 
-        Role(Set<String> params) {
+        Role(Map<String, Set<String>> params) {
             this.params = params;
         }
     }
 
     public Endpoint {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    }
+
+    public boolean isUdp() {
+        return scheme.equals("udp");
     }
 
     /**
@@ -52,22 +56,35 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
             throw new ConfigException("empty address (expected udp://host:port)");
         }
         String rest = text.strip();
-        int scheme = rest.indexOf("://");
-        if (scheme >= 0) {
-            String name = rest.substring(0, scheme).toLowerCase(java.util.Locale.ROOT);
-            if (!name.equals("udp")) {
-                throw new ConfigException("bad URL '" + text + "': scheme '" + name + "' is not supported here (use udp://)");
+        int schemeEnd = rest.indexOf("://");
+        String scheme = "udp";
+        if (schemeEnd >= 0) {
+            scheme = rest.substring(0, schemeEnd).toLowerCase(java.util.Locale.ROOT);
+            if (!role.params.containsKey(scheme)) {
+                throw new ConfigException("bad URL '" + text + "': scheme '" + scheme + "' is not supported for an "
+                        + role.name().toLowerCase(java.util.Locale.ROOT) + " (use "
+                        + String.join(", ", new java.util.TreeSet<>(role.params.keySet()).stream()
+                                .map(x -> x + "://").toList()) + ")");
             }
-            rest = rest.substring(scheme + 3);
+            rest = rest.substring(schemeEnd + 3);
         }
         Map<String, String> params = new LinkedHashMap<>();
         int query = rest.indexOf('?');
         if (query >= 0) {
-            parseQuery(text, rest.substring(query + 1), role, params);
+            parseQuery(text, rest.substring(query + 1), role, scheme, params);
             rest = rest.substring(0, query);
         }
-        if (rest.endsWith("/")) {
-            rest = rest.substring(0, rest.length() - 1);
+        String path = "";
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            path = rest.substring(slash);
+            rest = rest.substring(0, slash);
+        }
+        if (scheme.equals("http")) {
+            path = path.isEmpty() ? "/" : path;
+            if (!rest.startsWith("[") && rest.lastIndexOf(':') < 0 || rest.endsWith("]")) {
+                rest = rest + ":80";
+            }
         }
         String host;
         String portText;
@@ -93,13 +110,16 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
             throw new ConfigException("bad URL '" + text + "': no host (use 0.0.0.0 or [::] to listen on every address)");
         }
         int port = parsePort(text, portText, role);
+        if (!path.isEmpty() && !path.equals("/") && !scheme.equals("http")) {
+            throw new ConfigException("bad URL '" + text + "': a " + scheme + ":// address has no path");
+        }
         InetAddress resolved;
         try {
             resolved = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
             throw new ConfigException("cannot resolve host '" + host + "' in '" + text + "'");
         }
-        Endpoint endpoint = new Endpoint(text, new InetSocketAddress(resolved, port), params);
+        Endpoint endpoint = new Endpoint(text, scheme, new InetSocketAddress(resolved, port), path, params);
         endpoint.validateParams();
         return endpoint;
     }
@@ -118,7 +138,8 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
         return port;
     }
 
-    private static void parseQuery(String text, String query, Role role, Map<String, String> into) {
+    private static void parseQuery(String text, String query, Role role, String scheme, Map<String, String> into) {
+        Set<String> known = role.params.getOrDefault(scheme, Set.of());
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
                 continue;
@@ -126,9 +147,10 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
             int eq = pair.indexOf('=');
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!role.params.contains(key)) {
-                throw new ConfigException("bad URL '" + text + "': unknown parameter '" + key + "' for an "
-                        + role.name().toLowerCase(java.util.Locale.ROOT) + " (known: " + String.join(", ", new java.util.TreeSet<>(role.params)) + ")");
+            if (!known.contains(key)) {
+                throw new ConfigException("bad URL '" + text + "': unknown parameter '" + key + "' for a " + scheme
+                        + " " + role.name().toLowerCase(java.util.Locale.ROOT)
+                        + (known.isEmpty() ? "" : " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
             }
             into.put(key, value);
         }
@@ -144,6 +166,9 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
         if (params.containsKey("loop")) {
             loop();
         }
+        if (params.containsKey("framing")) {
+            framing();
+        }
         if (params.containsKey("iface")) {
             networkInterface();
         }
@@ -156,6 +181,15 @@ public record Endpoint(String url, InetSocketAddress address, Map<String, String
                 throw new ConfigException("bad URL '" + url + "': source and group must both be IPv4 or both IPv6");
             }
         }
+    }
+
+    /** How a stream (TCP, HTTP) carries datagrams: {@code ts} (188-byte MPEG-TS packets, the default) or {@code length}. */
+    public String framing() {
+        String v = params.getOrDefault("framing", "ts");
+        if (!v.equals("ts") && !v.equals("length")) {
+            throw new ConfigException("bad URL '" + url + "': framing '" + v + "' is not one of ts, length");
+        }
+        return v;
     }
 
     public boolean isMulticast() {

@@ -307,6 +307,10 @@ public final class Route {
          */
         void open(RouteOutput out) {
             Output leg = out.shared();
+            if (leg == null && !out.endpoint().isUdp()) {
+                throw new RelayException("route " + spec.name() + ": output " + out.url() + ": "
+                        + out.endpoint().scheme() + ":// outputs are not supported yet");
+            }
             if (leg == null) {
                 UdpOutput udp = new UdpOutput(spec.name(), out.endpoint(), out.stats(), gsoMaxSegment > 0);
                 ChannelFuture f = udp.open(loop, transport, spec.sendBuffer()).awaitUninterruptibly();
@@ -340,6 +344,10 @@ public final class Route {
         }
 
         void start() {
+            if (!spec.input().isUdp()) {
+                throw new RelayException("route " + spec.name() + ": input " + spec.input().url() + ": "
+                        + spec.input().scheme() + ":// inputs are not supported yet");
+            }
             for (RouteOutput out : outputs) {
                 open(out);
             }

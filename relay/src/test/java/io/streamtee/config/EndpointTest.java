@@ -50,14 +50,16 @@ class EndpointTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "tcp://127.0.0.1:1      | OUTPUT | bad URL 'tcp://127.0.0.1:1': scheme 'tcp' is not supported here (use udp://)",
+        "http://127.0.0.1:1/x   | OUTPUT | bad URL 'http://127.0.0.1:1/x': scheme 'http' is not supported for an output (use tcp://, udp://)",
+        "udp://127.0.0.1:1/x    | OUTPUT | bad URL 'udp://127.0.0.1:1/x': a udp:// address has no path",
+        "tcp://127.0.0.1:1?framing=rtp | OUTPUT | bad URL 'tcp://127.0.0.1:1?framing=rtp': framing 'rtp' is not one of ts, length",
         "127.0.0.1              | OUTPUT | bad URL '127.0.0.1': no port (expected host:port)",
         "127.0.0.1:http         | OUTPUT | bad URL '127.0.0.1:http': port 'http' is not a number",
         "127.0.0.1:70000        | OUTPUT | bad URL '127.0.0.1:70000': port 70000 is out of range 1-65535",
         "127.0.0.1:0            | OUTPUT | bad URL '127.0.0.1:0': port 0 is out of range 1-65535",
         "::1:8100               | INPUT  | bad URL '::1:8100': write an IPv6 address in brackets, e.g. udp://[::1]:8100",
         "udp://:8100            | INPUT  | bad URL 'udp://:8100': no host (use 0.0.0.0 or [::] to listen on every address)",
-        "udp://1.2.3.4:1?ttl=3  | INPUT  | bad URL 'udp://1.2.3.4:1?ttl=3': unknown parameter 'ttl' for an input (known: iface, source)",
+        "udp://1.2.3.4:1?ttl=3  | INPUT  | bad URL 'udp://1.2.3.4:1?ttl=3': unknown parameter 'ttl' for a udp input (known: iface, source)",
         "udp://239.1.1.1:1?ttl=300 | OUTPUT | bad URL 'udp://239.1.1.1:1?ttl=300': ttl 300 is out of range 0-255",
         "udp://239.1.1.1:1?loop=maybe | OUTPUT | bad URL 'udp://239.1.1.1:1?loop=maybe': loop 'maybe' is not one of 1/0/true/false",
         "udp://239.1.1.1:1?iface=nosuch0 | INPUT | bad URL 'udp://239.1.1.1:1?iface=nosuch0': no network interface 'nosuch0' on this machine",
@@ -65,6 +67,20 @@ class EndpointTest {
     })
     void badUrlsSayWhatIsWrong(String url, Role role, String message) {
         assertThatThrownBy(() -> Endpoint.parse(url, role)).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void streamSchemes() {
+        Endpoint tcp = Endpoint.parse("tcp://127.0.0.1:9100?framing=length", Role.OUTPUT);
+        assertThat(tcp.scheme()).isEqualTo("tcp");
+        assertThat(tcp.framing()).isEqualTo("length");
+        Endpoint in = Endpoint.parse("tcp://0.0.0.0:9100", Role.INPUT);
+        assertThat(in.framing()).isEqualTo("ts");
+        Endpoint http = Endpoint.parse("http://127.0.0.1/cam/stream.ts", Role.INPUT);
+        assertThat(http.address().getPort()).isEqualTo(80);
+        assertThat(http.path()).isEqualTo("/cam/stream.ts");
+        assertThat(Endpoint.parse("http://[::1]:8080/s", Role.INPUT).address().getPort()).isEqualTo(8080);
+        assertThat(Endpoint.parse("127.0.0.1:5", Role.OUTPUT).isUdp()).isTrue();
     }
 
     @Test

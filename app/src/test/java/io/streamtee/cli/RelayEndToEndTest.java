@@ -93,6 +93,58 @@ class RelayEndToEndTest {
     }
 
     @Test
+    void reloadsTheConfigOnChangeAndOnSighupWithoutLosingUnchangedOutputs() throws Exception {
+        try (UdpReceiver a = UdpReceiver.open("127.0.0.1"); UdpReceiver late = UdpReceiver.open("127.0.0.1");
+                UdpReceiver later = UdpReceiver.open("127.0.0.1")) {
+            // Port 0 for the first start; the reloaded configs name the port the relay got.
+            Path config = tmp.resolve("streamtee.yml");
+            Files.writeString(config, route("udp://127.0.0.1:0", a.url()));
+            Log log = newLog();
+            Process relay = start(log, "relay", "--config", config.toString(), "--stats-interval", "0");
+            int port = awaitPort(log);
+            String input = "udp://127.0.0.1:" + port;
+            List<byte[]> sent = Datagrams.fixed(3000, 1316, 5);
+            try (UdpSender sender = UdpSender.to(new InetSocketAddress("127.0.0.1", port))) {
+                sender.sendPaced(sent.subList(0, 1000), 100, a::count);
+
+                // 1. the file changes: an output is added while the stream flows
+                Files.writeString(config, route(input, a.url(), late.url()));
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(log.lines())
+                        .anySatisfy(l -> assertThat(l).contains("config applied: route frontdoor: 1 outputs added")));
+                sender.sendPaced(sent.subList(1000, 2000), 100, a::count);
+                await().atMost(Duration.ofSeconds(10)).until(() -> late.count() >= 1000);
+
+                // 2. SIGHUP re-reads the file (nothing changed), then another change swaps an output
+                long applied = log.lines().stream().filter(l -> l.contains("config applied")).count();
+                new ProcessBuilder("kill", "-HUP", Long.toString(relay.pid())).start().waitFor();
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.lines().stream()
+                        .filter(l -> l.contains("config applied: no change")).count() > 0
+                        && log.lines().stream().filter(l -> l.contains("config applied")).count() > applied);
+                Files.writeString(config, route(input, a.url(), later.url()));
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(log.lines())
+                        .anySatisfy(l -> assertThat(l).contains("1 outputs added, 1 removed")));
+                sender.sendPaced(sent.subList(2000, 3000), 100, a::count);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> a.count() >= 3000 && later.count() >= 1000);
+            List<byte[]> got = a.datagrams();
+            for (int i = 0; i < sent.size(); i++) {
+                assertThat(java.util.Arrays.equals(got.get(i), sent.get(i))).as("datagram %d at the unchanged output", i)
+                        .isTrue();
+            }
+            // a config that does not load is reported and the relay runs on
+            Files.writeString(config, "routes:\n  frontdoor:\n    input: " + input + "\n    outptus: []\n");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(log.lines()).anySatisfy(l ->
+                    assertThat(l).contains("config not applied, still running the previous one: " + config
+                            + ": routes.frontdoor.outptus: unknown key")));
+            assertThat(relay.isAlive()).isTrue();
+        }
+    }
+
+    private static String route(String input, String... outputs) {
+        return "routes:\n  frontdoor:\n    input: " + input + "\n    outputs: [" + String.join(", ", outputs) + "]\n";
+    }
+
+    @Test
     void portInUseIsOneLineAndExitCode1() throws Exception {
         try (DatagramChannel taken = DatagramChannel.open()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));

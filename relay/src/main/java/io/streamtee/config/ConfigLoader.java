@@ -90,7 +90,14 @@ public final class ConfigLoader {
                 : Units.duration("statsInterval", raw.statsInterval());
         RelaySettings.Transport transport = raw.transport() == null ? RelaySettings.Transport.AUTO
                 : parseEnum(RelaySettings.Transport.class, "transport", raw.transport());
-        return new RelaySettings(routes, stats, transport);
+        ApiSettings api = raw.api() == null ? null : ApiSettings.check("api", withEnvToken(raw.api()));
+        return new RelaySettings(routes, stats, transport, api);
+    }
+
+    /** The token from STREAMTEE_API_TOKEN when the config names none, so that it need not be written in a file. */
+    static ApiConfig withEnvToken(ApiConfig api) {
+        String env = System.getenv("STREAMTEE_API_TOKEN");
+        return api.token() == null && env != null ? new ApiConfig(api.listen(), env) : api;
     }
 
     public static RouteSpec checkRoute(String name, RouteConfig route) {

@@ -66,7 +66,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTopLevelKey() {
         assertThatThrownBy(() -> parse("route: {}\n"))
-                .hasMessageStartingWith("streamtee.yml: route: unknown key (known: routes, statsInterval, transport)");
+                .hasMessageStartingWith("streamtee.yml: route: unknown key (known: api, routes, statsInterval, transport)");
     }
 
     @Test
@@ -117,6 +117,34 @@ class ConfigLoaderTest {
                 .hasMessage("streamtee.yml: routes.cam.outputs[0]: '0.0.0.0:5' is a wildcard address, not a destination");
         assertThatThrownBy(() -> parse("routes:\n  'front door':\n    input: udp://0.0.0.0:8100\n    outputs: [127.0.0.1:1]\n"))
                 .hasMessage("streamtee.yml: routes.front door: route name 'front door' must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+
+    @Test
+    void apiSection() {
+        RelaySettings s = parse("""
+                api: {listen: "127.0.0.1:8088"}
+                routes:
+                  cam: {input: "udp://0.0.0.0:8100", outputs: ["127.0.0.1:8101"]}
+                """);
+        assertThat(s.api().listen().getPort()).isEqualTo(8088);
+        assertThat(s.api().tokenRequired()).isFalse();
+        assertThatThrownBy(() -> parse("""
+                api: {listen: "0.0.0.0:8088"}
+                routes:
+                  cam: {input: "udp://0.0.0.0:8100", outputs: ["127.0.0.1:8101"]}
+                """)).hasMessage("streamtee.yml: api.token: required when the API listens on 0.0.0.0:8088, which is"
+                + " not a loopback address (or set STREAMTEE_API_TOKEN)");
+        assertThatThrownBy(() -> parse("""
+                api: {listen: "0.0.0.0:8088", token: "short"}
+                routes:
+                  cam: {input: "udp://0.0.0.0:8100", outputs: ["127.0.0.1:8101"]}
+                """)).hasMessage("streamtee.yml: api.token: too short: use at least 16 characters");
+        RelaySettings open = parse("""
+                api: {listen: "0.0.0.0:8088", token: "0123456789abcdef0123"}
+                routes:
+                  cam: {input: "udp://0.0.0.0:8100", outputs: ["127.0.0.1:8101"]}
+                """);
+        assertThat(open.api().tokenRequired()).isTrue();
     }
 
     @Test

@@ -1,0 +1,39 @@
+package io.streamtee.config;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The checked {@code api} section.
+ *
+ * @param listen where to serve (port 0 picks a free port)
+ * @param token  the bearer token, or null when none is required (loopback only)
+ */
+public record ApiSettings(InetSocketAddress listen, String token) {
+
+    /** Whether requests must carry the token: always off loopback, and on loopback when one is set. */
+    public boolean tokenRequired() {
+        return token != null;
+    }
+
+    /** Checks an {@code api} section; {@code key} names it in errors ({@code api} or {@code --api}). */
+    public static ApiSettings check(String key, ApiConfig raw) {
+        if (raw == null || raw.listen() == null) {
+            throw ConfigException.at(key + ".listen", "missing (e.g. 127.0.0.1:8088)");
+        }
+        Endpoint e;
+        try {
+            e = Endpoint.parse(raw.listen(), Endpoint.Role.INPUT);
+        } catch (ConfigException ex) {
+            throw ConfigException.at(key + ".listen", ex.getMessage().replace("bad URL", "bad address"));
+        }
+        String token = raw.token() == null || raw.token().isBlank() ? null : raw.token().strip();
+        if (!e.address().getAddress().isLoopbackAddress() && token == null) {
+            throw ConfigException.at(key + ".token", "required when the API listens on " + raw.listen()
+                    + ", which is not a loopback address (or set STREAMTEE_API_TOKEN)");
+        }
+        if (token != null && token.length() < 16) {
+            throw ConfigException.at(key + ".token", "too short: use at least 16 characters");
+        }
+        return new ApiSettings(e.address(), token);
+    }
+}

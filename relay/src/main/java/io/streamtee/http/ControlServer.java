@@ -1,0 +1,335 @@
+package io.streamtee.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.Cidr;
+import io.streamtee.config.ConfigException;
+import io.streamtee.relay.DropReason;
+import io.streamtee.relay.OutputStats;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.RelayException;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.RouteOutput;
+import io.streamtee.relay.RouteStats;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's web server: the control API, Prometheus metrics, a health check, a status page and the routes as
+ * HTTP streams.
+ *
+ * <pre>
+ * GET    /                                the status page (HTML; no data, so no token needed: it takes ?token=)
+ * GET    /healthz                         {"status":"ok","routes":n}
+ * GET    /metrics                         Prometheus text (see {@link RelayMetrics})
+ * GET    /api/routes                      every route with its counters and outputs
+ * POST   /api/routes/{route}/outputs      {"url":"udp://127.0.0.1:9000"} -> 201 {"id":"o4","url":...}
+ * DELETE /api/routes/{route}/outputs/{id} 204
+ * GET    /streams/{route}                 the route's datagrams as one video/mp2t byte stream, for any player
+ * </pre>
+ *
+ * Errors are JSON {@code {"error":"one line"}}: 400 for bad JSON or a bad URL, 404 for an unknown route or output,
+ * 401 without the token. A token, when configured, is required on every path but {@code /}, as
+ * {@code Authorization: Bearer <token>}; {@code /streams/*} also takes {@code ?token=} because players cannot set
+ * headers. Without a token the server must listen on loopback (see {@link Access}).
+ *
+ * <pre>{@code
+ * try (ControlServer api = new ControlServer(relay, "127.0.0.1", 0, null).start()) {
+ *     URI uri = URI.create("http://127.0.0.1:" + api.port() + "/api/routes");
+ * }
+ * }</pre>
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** The most bytes that may wait for one HTTP stream client: about 1.5 s of a 10 Mbit/s camera. */
+    static final long CLIENT_BUFFER_BYTES = 2 << 20;
+    /** A stream client whose connection takes nothing for this long, while data waits, is disconnected. */
+    static final long CLIENT_STALL_MILLIS = 10_000;
+
+    private final Relay relay;
+    private final String host;
+    private final int requestedPort;
+    private final Access access;
+    private final RelayMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long clientBufferBytes;
+    private final long clientStallMillis;
+    private Javalin app;
+    private boolean closed;
+
+    /**
+     * @param host  the address to listen on; anything but loopback needs a token
+     * @param port  the TCP port, 0 for any free one (see {@link #port()})
+     * @param token the bearer token every request must carry, or null for none (loopback only)
+     * @throws IllegalArgumentException if {@code host} is not loopback and there is no token, or does not resolve
+     */
+    public ControlServer(Relay relay, String host, int port, String token) {
+        this(relay, host, port, token, CLIENT_BUFFER_BYTES, CLIENT_STALL_MILLIS);
+    }
+
+    /** A server as the {@code api} section of the config says. */
+    public ControlServer(Relay relay, ApiSettings api) {
+        this(relay, api.listen().getAddress().getHostAddress(), api.listen().getPort(), api.token());
+    }
+
+    ControlServer(Relay relay, String host, int port, String token, long clientBufferBytes, long clientStallMillis) {
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("api: cannot resolve host " + host);
+        }
+        Access.check(bind, host, token);
+        this.relay = relay;
+        this.host = host;
+        this.requestedPort = port;
+        this.access = new Access(token);
+        this.metrics = new RelayMetrics(relay);
+        this.clientBufferBytes = clientBufferBytes;
+        this.clientStallMillis = clientStallMillis;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws RelayException if the port cannot be bound
+     */
+    public synchronized ControlServer start() {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        String page = resource("status.html");
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.concurrency.useVirtualThreads = true; // one blocked thread per stream client, cheaply
+            config.jetty.host = host;
+            config.jetty.port = requestedPort;
+            config.routes.before(this::authorize);
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
+                    "routes", relay.routes().size())));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            config.routes.get("/api/routes", ctx -> json(ctx, 200, relay.routes().stream()
+                    .map(ControlServer::describe).toList()));
+            config.routes.post("/api/routes/{route}/outputs", this::addOutput);
+            config.routes.delete("/api/routes/{route}/outputs/{id}", this::removeOutput);
+            config.routes.get("/streams/{route}", this::stream);
+            config.routes.exception(NotFound.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
+            config.routes.exception(BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
+                json(ctx, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+            });
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app = null;
+            throw new RelayException("api: cannot listen on " + host + ":" + requestedPort + ": "
+                    + rootMessage(e), e);
+        }
+        log.info("api: http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]" : host, port(),
+                access.open() ? "no token" : "token required");
+        return this;
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops serving; open streams end. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    private void authorize(Context ctx) {
+        String path = ctx.path();
+        if (access.open() || path.equals("/")) {
+            return;
+        }
+        boolean ok = access.allows(ctx.header("Authorization"))
+                || path.startsWith("/streams/") && ctx.queryParam("token") != null
+                && access.tokenEquals(ctx.queryParam("token"));
+        if (!ok) {
+            metrics.unauthorized();
+            ctx.header("WWW-Authenticate", "Bearer");
+            json(ctx, 401, error("missing or wrong token (send Authorization: Bearer <token>)"));
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void addOutput(Context ctx) {
+        Route route = route(ctx.pathParam("route"));
+        String url;
+        try {
+            JsonNode body = json.readTree(ctx.body());
+            JsonNode u = body == null ? null : body.get("url");
+            if (u == null || !u.isTextual()) {
+                throw new BadRequest("body: expected {\"url\":\"udp://host:port\"}");
+            }
+            url = u.asText();
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("body: not JSON: " + e.getOriginalMessage());
+        }
+        RouteOutput out;
+        try {
+            out = route.addOutput(url);
+        } catch (ConfigException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        json(ctx, 201, Map.of("id", out.id(), "url", out.url()));
+    }
+
+    private void removeOutput(Context ctx) {
+        Route route = route(ctx.pathParam("route"));
+        String id = ctx.pathParam("id");
+        if (!route.removeOutput(id)) {
+            throw new NotFound("route " + route.name() + " has no output " + id);
+        }
+        ctx.status(204);
+    }
+
+    /**
+     * Streams the route to one client until it goes away, falls too far behind, or the route stops. The client is
+     * an output of the route meanwhile, listed by the API as {@code http <address>:<port>}.
+     */
+    private void stream(Context ctx) throws Exception {
+        Route route = route(ctx.pathParam("route"));
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
+                .getConnectionMetaData().getConnection().getEndPoint();
+        String client = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
+        StreamClient sink = new StreamClient(clientBufferBytes, clientStallMillis, () -> {
+            log.warn("route {}: HTTP client {} took nothing for {} ms; disconnecting it", route.name(), client,
+                    clientStallMillis);
+            endPoint.close();
+        });
+        ctx.status(200).contentType("video/mp2t").header("Cache-Control", "no-store");
+        RouteOutput out = route.attach("http " + client, sink);
+        sink.stats(out.stats());
+        try {
+            var stream = ctx.outputStream();
+            stream.flush(); // send the headers now: a player waits for them before the first datagram
+            sink.pump(stream);
+        } catch (IOException e) {
+            log.debug("route {}: HTTP client {} gone: {}", route.name(), client, e.toString());
+        } finally {
+            route.removeOutput(out.id());
+            sink.close();
+        }
+    }
+
+    private Route route(String name) {
+        try {
+            return relay.route(name);
+        } catch (IllegalArgumentException e) {
+            throw new NotFound("no route " + name);
+        }
+    }
+
+    /** A route as {@code GET /api/routes} shows it. */
+    static Map<String, Object> describe(Route route) {
+        RouteStats.Snapshot s = route.stats().snapshot();
+        InetSocketAddress local = route.localAddress();
+        InetAddress denied = route.stats().lastDeniedSource();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", route.name());
+        m.put("input", route.spec().input().url());
+        m.put("allow", route.spec().allow().stream().map(Cidr::toString).toList());
+        m.put("localPort", local == null ? null : local.getPort());
+        m.put("datagrams", s.datagrams());
+        m.put("bytes", s.bytes());
+        m.put("denied", s.denied());
+        m.put("lastDeniedSource", denied == null ? null : denied.getHostAddress());
+        m.put("inputErrors", s.inputErrors());
+        m.put("lastDatagramMillis", s.lastDatagramMillis());
+        m.put("outputs", route.outputs().stream().map(ControlServer::describe).toList());
+        return m;
+    }
+
+    private static Map<String, Object> describe(RouteOutput out) {
+        OutputStats.Snapshot s = out.stats().snapshot();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r.key(), s.dropped(r));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", out.id());
+        m.put("url", out.url());
+        m.put("datagrams", s.datagrams());
+        m.put("bytes", s.bytes());
+        m.put("drops", drops);
+        m.put("lastDatagramMillis", s.lastDatagramMillis());
+        return m;
+    }
+
+    private void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message.lines().findFirst().orElse(""));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ControlServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource io/streamtee/http/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** 404 with a one-line message. */
+    private static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** 400 with a one-line message. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.streamtee.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamtee.relay.DropReason;
+import io.streamtee.relay.OutputStats;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.RouteOutput;
+import io.streamtee.relay.RouteStats;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The relay's counters as Prometheus series. Every series is a counter, so {@code rate()} gives bit rates and drop
+ * rates:
+ *
+ * <pre>
+ * streamtee_route_received_datagrams_total{route}       streamtee_route_received_bytes_total{route}
+ * streamtee_route_denied_datagrams_total{route}         streamtee_route_input_errors_total{route}
+ * streamtee_output_sent_datagrams_total{route,output,url}   streamtee_output_sent_bytes_total{route,output,url}
+ * streamtee_output_dropped_datagrams_total{route,output,url,reason}
+ * streamtee_http_unauthorized_total
+ * </pre>
+ *
+ * Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
+ * {@link #scrape}: new ones registered, those of removed outputs and stopped routes removed.
+ */
+final class RelayMetrics {
+    private final Relay relay;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter unauthorized;
+    /** The meters registered for each counters object (a RouteStats or an OutputStats), by identity. */
+    private final Map<Object, List<Meter>> meters = new HashMap<>();
+
+    RelayMetrics(Relay relay) {
+        this.relay = relay;
+        this.unauthorized = Counter.builder("streamtee.http.unauthorized")
+                .description("HTTP requests refused for a missing or wrong token")
+                .register(registry);
+    }
+
+    /** Counts one request refused with 401. */
+    void unauthorized() {
+        unauthorized.increment();
+    }
+
+    /** The Prometheus text exposition of every series, after following the relay's routes and outputs. */
+    synchronized String scrape() {
+        sync();
+        return registry.scrape();
+    }
+
+    private void sync() {
+        Set<Object> live = new HashSet<>();
+        for (Route route : relay.routes()) {
+            RouteStats rs = route.stats();
+            live.add(rs);
+            meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
+            for (RouteOutput out : route.outputs()) {
+                OutputStats os = out.stats();
+                live.add(os);
+                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
+            }
+        }
+        for (var it = meters.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!live.contains(e.getKey())) {
+                e.getValue().forEach(registry::remove);
+                it.remove();
+            }
+        }
+    }
+
+    private List<Meter> routeMeters(String route, RouteStats stats) {
+        Tags tags = Tags.of("route", route);
+        return List.of(
+                counter("streamtee.route.received.datagrams", "Datagrams accepted from the route's input", tags,
+                        stats, s -> s.snapshot().datagrams()),
+                counter("streamtee.route.received.bytes", "Bytes accepted from the route's input", tags,
+                        stats, s -> s.snapshot().bytes()),
+                counter("streamtee.route.denied.datagrams", "Datagrams dropped by the route's allow list", tags,
+                        stats, s -> s.snapshot().denied()),
+                counter("streamtee.route.input.errors", "Receive errors on the route's input", tags,
+                        stats, s -> s.snapshot().inputErrors()));
+    }
+
+    private List<Meter> outputMeters(String route, String id, String url, OutputStats stats) {
+        Tags tags = Tags.of("route", route, "output", id, "url", url);
+        List<Meter> list = new ArrayList<>();
+        list.add(counter("streamtee.output.sent.datagrams", "Copies handed to the output", tags,
+                stats, s -> s.snapshot().datagrams()));
+        list.add(counter("streamtee.output.sent.bytes", "Bytes of the copies handed to the output", tags,
+                stats, s -> s.snapshot().bytes()));
+        for (DropReason reason : DropReason.values()) {
+            list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",
+                    tags.and("reason", reason.key()), stats, s -> s.snapshot().dropped(reason)));
+        }
+        return list;
+    }
+
+    private <T> Meter counter(String name, String help, Tags tags, T obj, ToDoubleFunction<T> value) {
+        // The meter holds obj weakly; the route holds it as long as the output lives, and sync() removes it then.
+        return FunctionCounter.builder(name, obj, value).description(help).tags(tags).register(registry);
+    }
+}

@@ -1,6 +1,7 @@
 package io.streamtee.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -17,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * one buffer per run of equal-size datagrams. The received buffers are shared by all outputs (a retained duplicate
  * each), never copied per output and never altered; each is released exactly once here.
  *
- * <p>Runs on the worker's event loop only.
+ * <p>Runs on the worker's event loop only. It is {@link ChannelHandler.Sharable} so that a stream input can put the
+ * worker's one instance into the pipeline of each of its connections, all on that same loop; a batch is read and
+ * fanned out before the loop turns to another connection.
  */
+@ChannelHandler.Sharable
 final class FanOut extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FanOut.class);
 

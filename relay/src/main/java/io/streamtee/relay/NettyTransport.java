@@ -7,11 +7,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streamtee.config.RelaySettings;
 
@@ -66,5 +72,15 @@ public final class NettyTransport {
     public ChannelFactory<DatagramChannel> datagramChannel(boolean ipv6) {
         SocketProtocolFamily family = ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         return epoll ? () -> new EpollDatagramChannel(family) : () -> new NioDatagramChannel(family);
+    }
+
+    /** TCP client sockets (TCP outputs, HTTP inputs). */
+    public ChannelFactory<SocketChannel> socketChannel() {
+        return epoll ? EpollSocketChannel::new : NioSocketChannel::new;
+    }
+
+    /** TCP listening sockets (TCP inputs). */
+    public ChannelFactory<ServerSocketChannel> serverSocketChannel() {
+        return epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
     }
 }

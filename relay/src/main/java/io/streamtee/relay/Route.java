@@ -308,8 +308,7 @@ public final class Route {
         void open(RouteOutput out) {
             Output leg = out.shared();
             if (leg == null && !out.endpoint().isUdp()) {
-                throw new RelayException("route " + spec.name() + ": output " + out.url() + ": "
-                        + out.endpoint().scheme() + ":// outputs are not supported yet");
+                leg = TcpOutput.open(spec.name(), out.endpoint(), out.stats(), loop, transport);
             }
             if (leg == null) {
                 UdpOutput udp = new UdpOutput(spec.name(), out.endpoint(), out.stats(), gsoMaxSegment > 0);
@@ -344,14 +343,22 @@ public final class Route {
         }
 
         void start() {
-            if (!spec.input().isUdp()) {
-                throw new RelayException("route " + spec.name() + ": input " + spec.input().url() + ": "
-                        + spec.input().scheme() + ":// inputs are not supported yet");
-            }
             for (RouteOutput out : outputs) {
                 open(out);
             }
             fanOut = new FanOut(spec.name(), allow, stats, legsSnapshot().toArray(new Output[0]), gsoMaxSegment);
+            if (!spec.input().isUdp()) {
+                try {
+                    input = StreamInput.start(spec, localAddress, loop, transport, fanOut, stats);
+                } catch (RuntimeException e) {
+                    closeOutputs();
+                    throw e;
+                }
+                if (localAddress == null && input.localAddress() instanceof InetSocketAddress bound) {
+                    localAddress = bound;
+                }
+                return;
+            }
             Endpoint in = spec.input();
             Bootstrap b = new Bootstrap()
                     .group(loop)

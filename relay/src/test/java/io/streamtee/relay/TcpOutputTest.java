@@ -1,0 +1,171 @@
+package io.streamtee.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.config.ConfigLoader;
+import io.streamtee.config.RelayConfig;
+import io.streamtee.config.RelaySettings;
+import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.testing.Datagrams;
+import io.streamtee.relay.testing.TcpReceiver;
+import io.streamtee.relay.testing.UdpReceiver;
+import io.streamtee.relay.testing.UdpSender;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** UDP in, {@code tcp://} out, to a test TCP consumer on loopback. */
+@Timeout(120)
+class TcpOutputTest {
+    /** Sent until the TCP output is seen to be connected; stripped from the front of what arrived. */
+    static final byte[] PROBE = "probe".getBytes();
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private <T extends AutoCloseable> T use(T t) {
+        closeables.add(t);
+        return t;
+    }
+
+    static Relay relay(String input, String... outputs) {
+        RelaySettings s = ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
+                List.of(outputs))), "0", null));
+        return new Relay(s).start();
+    }
+
+    /** Sends {@code probe} until {@code arrived}: the output is connected and data flows end to end. */
+    static void sendUntil(UdpSender sender, byte[] probe, BooleanSupplier arrived) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            sender.send(probe);
+            return arrived.getAsBoolean();
+        });
+    }
+
+    /** {@code got} without the probes at its front. */
+    static List<byte[]> withoutLeadingProbes(List<byte[]> got, byte[] probe) {
+        int i = 0;
+        while (i < got.size() && Arrays.equals(got.get(i), probe)) {
+            i++;
+        }
+        return got.subList(i, got.size());
+    }
+
+    static void assertSame(List<byte[]> got, List<byte[]> sent) {
+        assertThat(got).hasSize(sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            if (!Arrays.equals(sent.get(i), got.get(i))) {
+                throw new AssertionError("datagram #" + i + " differs (" + got.get(i).length + " bytes, sent "
+                        + sent.get(i).length + ")");
+            }
+        }
+    }
+
+    @Test
+    void lengthFramingCarriesEveryDatagramWholeAndInOrder() throws Exception {
+        TcpReceiver rx = use(TcpReceiver.open(0, true));
+        Relay relay = use(relay("udp://127.0.0.1:0", rx.url("length")));
+        Route route = relay.route("cam");
+        OutputStats out = route.outputStats().get(0);
+        List<byte[]> sent = Datagrams.mixed(3000, 41);
+        try (UdpSender sender = UdpSender.to(route.localAddress())) {
+            sendUntil(sender, PROBE, () -> !rx.lengthFramed().isEmpty());
+            long before = out.snapshot().datagrams();
+            sender.sendPaced(sent, 50, () -> (int) (out.snapshot().datagrams() - before));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> withoutLeadingProbes(rx.lengthFramed(), PROBE).size()
+                >= sent.size());
+        assertSame(withoutLeadingProbes(rx.lengthFramed(), PROBE), sent);
+        assertThat(out.snapshot().dropped(DropReason.BUFFER_FULL)).isZero();
+    }
+
+    @Test
+    void tsFramingWritesTheDatagramsAsOneByteStream() throws Exception {
+        TcpReceiver rx = use(TcpReceiver.open(0, true));
+        Relay relay = use(relay("udp://127.0.0.1:0", rx.url("ts")));
+        Route route = relay.route("cam");
+        OutputStats out = route.outputStats().get(0);
+        byte[] ts = StreamFramerTest.tsPackets(7 * 2000, 5);
+        List<byte[]> sent = new ArrayList<>();
+        for (int at = 0; at < ts.length; at += 1316) {
+            sent.add(Arrays.copyOfRange(ts, at, at + 1316));
+        }
+        byte[] probe = new byte[188];
+        Arrays.fill(probe, (byte) 0xFF);
+        probe[0] = 0x47;
+        try (UdpSender sender = UdpSender.to(route.localAddress())) {
+            sendUntil(sender, probe, () -> rx.bytes().length > 0);
+            long before = out.snapshot().datagrams();
+            sender.sendPaced(sent, 50, () -> (int) (out.snapshot().datagrams() - before));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.bytes().length >= ts.length);
+        byte[] got = rx.bytes();
+        int from = 0;
+        while (Arrays.equals(got, from, from + 188, probe, 0, 188)) {
+            from += 188;
+        }
+        assertThat(Arrays.copyOfRange(got, from, got.length)).isEqualTo(ts);
+    }
+
+    @Test
+    void reconnectsWhenTheConsumerComesBackAndCountsWhatWasLostMeanwhile() throws Exception {
+        TcpReceiver first = TcpReceiver.open(0, true);
+        int port = first.port();
+        Relay relay = use(relay("udp://127.0.0.1:0", first.url("length")));
+        Route route = relay.route("cam");
+        OutputStats out = route.outputStats().get(0);
+        try (UdpSender sender = use(UdpSender.to(route.localAddress()))) {
+            sendUntil(sender, PROBE, () -> !first.lengthFramed().isEmpty());
+            first.close();
+            sendUntil(sender, PROBE, () -> out.snapshot().dropped(DropReason.REFUSED) > 0);
+
+            TcpReceiver again = use(TcpReceiver.open(port, true));
+            sendUntil(sender, PROBE, () -> !again.lengthFramed().isEmpty());
+            List<byte[]> sent = Datagrams.mixed(300, 7);
+            long before = out.snapshot().datagrams();
+            sender.sendPaced(sent, 50, () -> (int) (out.snapshot().datagrams() - before));
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    withoutLeadingProbes(again.lengthFramed(), PROBE).size() >= sent.size());
+            assertSame(withoutLeadingProbes(again.lengthFramed(), PROBE), sent);
+        }
+    }
+
+    @Test
+    void aStalledConsumerCostsOnlyItsOwnCopies() throws Exception {
+        UdpReceiver udp = use(UdpReceiver.open("127.0.0.1"));
+        TcpReceiver stalled = use(TcpReceiver.open(0, false));
+        Relay relay = use(relay("udp://127.0.0.1:0", udp.url(), stalled.url("ts")));
+        Route route = relay.route("cam");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stalled.connections() == 1);
+        List<byte[]> sent = Datagrams.fixed(12_000, 1316, 9);
+        try (UdpSender sender = UdpSender.to(route.localAddress())) {
+            sender.sendPaced(sent, 50, udp::count);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> udp.count() >= sent.size());
+        assertSame(udp.datagrams(), sent);
+        OutputStats.Snapshot tcp = route.outputStats().get(1).snapshot();
+        assertThat(tcp.dropped(DropReason.BUFFER_FULL)).isPositive();
+        assertThat(tcp.datagrams() + tcp.dropped()).isEqualTo(sent.size());
+        assertThat(route.outputStats().get(0).snapshot().dropped()).isZero();
+    }
+
+    static byte[] concat(List<byte[]> parts) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        parts.forEach(all::writeBytes);
+        return all.toByteArray();
+    }
+}

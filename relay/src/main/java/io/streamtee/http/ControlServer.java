@@ -25,6 +25,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -70,6 +72,8 @@ public final class ControlServer implements AutoCloseable {
     private final ObjectMapper json = new ObjectMapper();
     private final long clientBufferBytes;
     private final long clientStallMillis;
+    /** The stream clients now connected, so that close() can end their responses. */
+    private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
     private Javalin app;
     private boolean closed;
 
@@ -164,6 +168,7 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         closed = true;
+        clients.forEach(StreamClient::close);
         if (app != null) {
             app.stop();
         }
@@ -233,13 +238,15 @@ public final class ControlServer implements AutoCloseable {
         ctx.status(200).contentType("video/mp2t").header("Cache-Control", "no-store");
         RouteOutput out = route.attach("http " + client, sink);
         sink.stats(out.stats());
+        clients.add(sink);
         try {
-            var stream = ctx.outputStream();
-            stream.flush(); // send the headers now: a player waits for them before the first datagram
+            var stream = ctx.res().getOutputStream(); // Jetty's own: no compression, no buffering by Javalin
+            ctx.res().flushBuffer(); // send the headers now: a player waits for them before the first datagram
             sink.pump(stream);
         } catch (IOException e) {
             log.debug("route {}: HTTP client {} gone: {}", route.name(), client, e.toString());
         } finally {
+            clients.remove(sink);
             route.removeOutput(out.id());
             sink.close();
         }

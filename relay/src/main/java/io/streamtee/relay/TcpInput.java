@@ -46,7 +46,9 @@ final class TcpInput {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        String where = "route " + route + " input " + in + " from " + ch.remoteAddress();
+                        InetSocketAddress from = ch.remoteAddress();
+                        String where = "route " + route + " input " + in + " from "
+                                + from.getAddress().getHostAddress() + ":" + from.getPort();
                         log.info("{}: connected", where);
                         ch.closeFuture().addListener(f -> log.info("{}: disconnected", where));
                         ch.pipeline().addLast(new StreamDecoder(StreamFramer.of(framing, stats, where)), fanOut);

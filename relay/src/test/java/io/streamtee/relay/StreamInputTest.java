@@ -132,4 +132,42 @@ class StreamInputTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> served.get() > responses.size());
         assertThat(relay.route("cam").stats().snapshot().inputErrors()).isZero();
     }
+
+    @Test
+    void closingTheRelayClosesTcpSourcesAndStopsAnHttpPull() throws Exception {
+        Relay tcp = use(relay("tcp://127.0.0.1:0", use(UdpReceiver.open("127.0.0.1")).url()));
+        try (Socket camera = new Socket(InetAddress.getLoopbackAddress(), tcp.route("cam").localAddress().getPort())) {
+            camera.getOutputStream().write(StreamFramerTest.tsPackets(10, 31));
+            await().atMost(Duration.ofSeconds(10)).until(() -> tcp.route("cam").stats().snapshot().datagrams() > 0);
+            tcp.close();
+            camera.setSoTimeout(10_000);
+            assertThat(camera.getInputStream().read()).as("end of stream").isEqualTo(-1);
+        }
+
+        AtomicInteger requests = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/live.ts", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(200, 0);
+            byte[] ts = StreamFramerTest.tsPackets(7, 32);
+            try (OutputStream body = exchange.getResponseBody()) {
+                while (true) { // a live stream: until the client goes away
+                    body.write(ts);
+                    body.flush();
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                ended.incrementAndGet();
+            }
+        });
+        server.start();
+        use(() -> server.stop(0));
+        Relay http = use(relay("http://127.0.0.1:" + server.getAddress().getPort() + "/live.ts",
+                use(UdpReceiver.open("127.0.0.1")).url()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.route("cam").stats().snapshot().datagrams() > 0);
+        http.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ended.get() == 1);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 1);
+    }
 }

@@ -15,14 +15,10 @@ import io.streamtee.relay.testing.UdpReceiver;
 import io.streamtee.relay.testing.UdpSender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,50 +65,13 @@ class StreamTest {
         return URI.create("http://127.0.0.1:" + api.port() + "/streams/cam");
     }
 
-    /** A client that reads the stream as fast as it comes, keeping every byte. */
-    private final class Reader implements AutoCloseable {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final InputStream in;
-        private final Thread thread;
-
-        Reader() throws Exception {
-            HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stream()).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp2t");
-            assertThat(r.headers().firstValue("Content-Length")).isEmpty();
-            in = r.body();
-            thread = Thread.ofVirtual().start(() -> {
-                byte[] buf = new byte[65536];
-                try {
-                    for (int n; (n = in.read(buf)) >= 0; ) {
-                        synchronized (bytes) {
-                            bytes.write(buf, 0, n);
-                        }
-                    }
-                } catch (IOException e) {
-                    // closed
-                }
-            });
-        }
-
-        int size() {
-            synchronized (bytes) {
-                return bytes.size();
-            }
-        }
-
-        byte[] bytes() {
-            synchronized (bytes) {
-                return bytes.toByteArray();
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            in.close();
-            thread.join(5000);
-        }
+    /** A client that reads everything, after checking the response headers. */
+    private StreamReader reader() throws Exception {
+        StreamReader r = new StreamReader(stream());
+        assertThat(r.response().statusCode()).isEqualTo(200);
+        assertThat(r.response().headers().firstValue("Content-Type")).hasValue("video/mp2t");
+        assertThat(r.response().headers().firstValue("Content-Length")).isEmpty();
+        return r;
     }
 
     /** A client that asks for the stream and never reads a byte; returns its socket's local port. */
@@ -141,7 +100,7 @@ class StreamTest {
     void aStalledClientSlowsNeitherALiveClientNorTheUdpOutput() throws Exception {
         UdpReceiver udp = use(UdpReceiver.open("127.0.0.1"));
         Route route = start(256 << 10, 60_000, udp.url());
-        Reader live = use(new Reader());
+        StreamReader live = use(reader());
         Socket stalled = stalledClient();
         await().until(() -> route.outputs().size() == 3);
         List<byte[]> sent = Datagrams.fixed(8000, SIZE, 7);
@@ -177,7 +136,7 @@ class StreamTest {
     @Test
     void aClientThatGoesAwayIsDetached() throws Exception {
         Route route = start(256 << 10, 10_000, "udp://127.0.0.1:9");
-        Reader client = new Reader();
+        StreamReader client = reader();
         await().until(() -> route.outputs().size() == 2);
         assertThat(route.outputs().get(1).url()).startsWith("http 127.0.0.1:");
 

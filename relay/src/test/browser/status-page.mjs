@@ -1,0 +1,56 @@
+// Loads the relay's status page in headless Chromium and checks that it lists the outputs and plots a live,
+// non-zero bit rate; saves a screenshot. Exits 0 when it does, 1 (with the reason on stderr) when not.
+//
+//   node status-page.mjs URL [SCREENSHOT.png] [MIN_OUTPUTS] [MIN_SAMPLES]
+//
+// Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
+// downloads no browser).
+import { chromium } from "playwright-core";
+
+const [url, shot = "status-page.png", minOutputs = "1", minSamples = "5"] = process.argv.slice(2);
+if (!url) {
+  console.error("usage: node status-page.mjs URL [SCREENSHOT.png] [MIN_OUTPUTS] [MIN_SAMPLES]");
+  process.exit(2);
+}
+const origin = new URL(url).origin;
+const problems = [];
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
+  page.on("pageerror", e => problems.push("page error: " + e.message));
+  page.on("console", m => { if (m.type() === "error") problems.push("console error: " + m.text()); });
+  page.on("request", r => { if (!r.url().startsWith(origin)) problems.push("external request: " + r.url()); });
+  await page.goto(url);
+  // Rows for the outputs, a non-zero rate on every one of them, and enough samples for a plot worth looking at.
+  await page.waitForFunction(([outputs, samples]) => {
+    const rows = [...document.querySelectorAll("tr.output")];
+    const rates = rows.map(r => Number(r.querySelector('[data-role="rate"]').dataset.bps || 0));
+    return rows.length >= outputs && rates.every(bps => bps > 0)
+      && [...series.values()].every(s => s.samples.length >= samples);
+  }, [Number(minOutputs), Number(minSamples)], { timeout: 30000, polling: 250 });
+  // The plots are drawn: some pixels of the first output's canvas are not blank.
+  const inked = await page.evaluate(() => {
+    const c = document.querySelector('tr.output canvas');
+    const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  });
+  if (inked < 50) problems.push("the first output's plot is blank (" + inked + " pixels drawn)");
+  const summary = await page.evaluate(() => [...document.querySelectorAll("tr.output")]
+    .map(r => r.dataset.id + " " + r.querySelector('[data-role="rate"]').textContent).join(", "));
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log("status page ok: " + summary + "; screenshot " + shot);
+} catch (e) {
+  problems.push(e.message.split("\n")[0]);
+} finally {
+  await browser.close();
+}
+if (problems.length) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}

@@ -247,8 +247,12 @@ public final class ControlServer implements AutoCloseable {
             log.debug("route {}: HTTP client {} gone: {}", route.name(), client, e.toString());
         } finally {
             clients.remove(sink);
-            route.removeOutput(out.id());
             sink.close();
+            try {
+                route.removeOutput(out.id());
+            } catch (RuntimeException e) { // the route or the relay stopped meanwhile
+                log.debug("route {}: detaching HTTP client {}: {}", route.name(), client, e.toString());
+            }
         }
     }
 
@@ -322,6 +326,9 @@ public final class ControlServer implements AutoCloseable {
     private static String rootMessage(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
+        }
+        if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")) {
+            return "address already in use (is another relay or program listening on this port?)";
         }
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }

@@ -214,6 +214,31 @@ class ControlServerTest {
     }
 
     @Test
+    void aPlayerMayPassTheTokenInTheStreamUrl() throws Exception {
+        start(TOKEN, "udp://127.0.0.1:9");
+        URI stream = URI.create("http://127.0.0.1:" + api.port() + "/streams/cam");
+
+        HttpResponse<Void> without = http.send(HttpRequest.newBuilder(stream).build(),
+                HttpResponse.BodyHandlers.discarding());
+        try (StreamReader with = new StreamReader(URI.create(stream + "?token=" + TOKEN))) {
+            assertThat(with.response().statusCode()).isEqualTo(200);
+        }
+
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(get("/api/routes?token=" + TOKEN).statusCode()).as("only streams take ?token=").isEqualTo(401);
+    }
+
+    @Test
+    void aPortInUseIsOneLine() {
+        start(null, "udp://127.0.0.1:9");
+
+        assertThatThrownBy(() -> use(new ControlServer(null, "127.0.0.1", api.port(), null).start()))
+                .isInstanceOf(io.streamtee.relay.RelayException.class)
+                .hasMessageStartingWith("api: cannot listen on 127.0.0.1:" + api.port() + ": ")
+                .hasMessageContaining("address already in use").hasMessageNotContaining("\n");
+    }
+
+    @Test
     void onlyALoopbackAddressMayGoWithoutAToken() throws Exception {
         assertThat(Access.tokenRequired(InetAddress.getByName("127.0.0.1"))).isFalse();
         assertThat(Access.tokenRequired(InetAddress.getByName("127.0.0.2"))).isFalse();

@@ -54,6 +54,8 @@ class StatusPageBrowserTest {
     void statusPageListsTheOutputsAndPlotsTheirLiveBitRate() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (Debian package chromium)");
         Assumptions.assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed");
+        String node = run(List.of("node", "--version"), Path.of("."), 30).output().strip();
+        Assumptions.assumeTrue(node.matches("v(2\\d|[3-9]\\d)\\..*"), "playwright-core needs node >= 20, not " + node);
         if (!Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core"))) {
             Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), BROWSER_DIR, 300);
             assertThat(npm.exit()).as("npm ci said:%n%s", npm.output()).isZero();

@@ -4,11 +4,14 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.ConfigLoader;
 import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
+import io.streamtee.http.ControlServer;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.RelayException;
 import io.streamtee.relay.StatsReporter;
@@ -47,6 +50,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The relay's outputs (default: ${DEFAULT-VALUE}).")
     List<String> to = new ArrayList<>();
 
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Status page, control API, /metrics and /streams/camera (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String http;
+
     @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
             description = "Camera picture size (default: ${DEFAULT-VALUE}).")
     String size;
@@ -73,9 +80,22 @@ public final class DemoCommand implements Callable<Integer> {
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
         CountDownLatch stop = Signals.stopLatch();
         Relay relay = new Relay(settings).start();
-        StatsReporter stats = new StatsReporter(relay.routes(), settings.statsInterval());
+        StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
         Camera camera = null;
+        ControlServer control = null;
         try {
+            if (!http.equalsIgnoreCase("off")) {
+                ApiSettings api;
+                try {
+                    api = ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
+                } catch (ConfigException e) {
+                    throw new ConfigException(e.getMessage().replace("--http.listen", "--http")
+                            .replace("--http.token", "STREAMTEE_API_TOKEN"));
+                }
+                control = new ControlServer(relay, api).start();
+                log.info("status page: http://{}:{}/  stream over HTTP: http://{}:{}/streams/camera",
+                        control.host(), control.port(), control.host(), control.port());
+            }
             InetSocketAddress in = relay.routes().get(0).localAddress();
             InetSocketAddress target = in.getAddress().isAnyLocalAddress()
                     ? new InetSocketAddress("127.0.0.1", in.getPort()) : in;
@@ -96,6 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
                 camera.close();
                 CameraStats s = camera.stats();
                 log.info("camera: {} frames, {} datagrams sent", s.framesEncoded(), s.datagramsSent());
+            }
+            if (control != null) {
+                control.close();
             }
             relay.close();
             stats.close();

@@ -29,7 +29,7 @@ class DemoEndToEndTest {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.streamtee.cli.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", a.url() + "," + b.url(),
-                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3"));
+                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0"));
             Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile()).start();
             try {

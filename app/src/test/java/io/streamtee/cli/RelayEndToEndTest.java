@@ -140,6 +140,56 @@ class RelayEndToEndTest {
         }
     }
 
+    @Test
+    void theControlApiAddsAndRemovesOutputsAndGuardsWithAToken() throws Exception {
+        try (UdpReceiver a = UdpReceiver.open("127.0.0.1"); UdpReceiver added = UdpReceiver.open("127.0.0.1")) {
+            Log log = newLog();
+            String token = "e2e-token-0123456789";
+            Process relay = start(log, "relay", "--listen", "udp://127.0.0.1:0", "--to", a.url(), "--name", "cam",
+                    "--api", "127.0.0.1:0", "--api-token", token, "--stats-interval", "0");
+            int port = awaitPort(log);
+            int[] api = new int[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.lines().stream().anyMatch(l -> {
+                Matcher m = Pattern.compile("api: http://127\\.0\\.0\\.1:(\\d+)/").matcher(l);
+                if (m.find()) {
+                    api[0] = Integer.parseInt(m.group(1));
+                    return true;
+                }
+                return false;
+            }));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + api[0];
+            var noToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/routes")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(noToken.statusCode()).isEqualTo(401);
+
+            var post = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/routes/cam/outputs"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"url\":\"" + added.url() + "\"}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
+            assertThat(post.body()).contains("\"id\":\"o2\"");
+
+            List<byte[]> sent = Datagrams.fixed(500, 1316, 8);
+            try (UdpSender sender = UdpSender.to(new InetSocketAddress("127.0.0.1", port))) {
+                sender.sendPaced(sent, 100, () -> Math.min(a.count(), added.count()));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> added.count() >= 500);
+
+            var delete = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/routes/cam/outputs/o2"))
+                    .header("Authorization", "Bearer " + token).DELETE().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(delete.statusCode()).isEqualTo(204);
+            var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics"))
+                    .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body()).contains("streamtee_route_received_datagrams_total{route=\"cam\"} 500.0")
+                    .contains("streamtee_http_unauthorized_total 1.0");
+            relay.destroy();
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(relay.exitValue()).isZero();
+        }
+    }
+
     private static String route(String input, String... outputs) {
         return "routes:\n  frontdoor:\n    input: " + input + "\n    outputs: [" + String.join(", ", outputs) + "]\n";
     }

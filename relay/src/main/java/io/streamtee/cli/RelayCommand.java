@@ -1,10 +1,13 @@
 package io.streamtee.cli;
 
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigLoader;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
+import io.streamtee.http.ControlServer;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.RelayException;
 import io.streamtee.relay.StatsReporter;
@@ -69,12 +72,37 @@ public final class RelayCommand implements Callable<Integer> {
     @Option(names = "--gso", paramLabel = "MODE", description = "UDP GSO for outputs: auto, on, off (default: auto).")
     String gso;
 
+    @Option(names = "--api", paramLabel = "HOST:PORT",
+            description = "Serve the control API, /metrics and the status page here, e.g. 127.0.0.1:8088 (default: none,"
+                    + " or api.listen in the config).")
+    String api;
+
+    @Option(names = "--api-token", paramLabel = "TOKEN",
+            description = "Bearer token the API requires; needed off loopback (or set STREAMTEE_API_TOKEN).")
+    String apiToken;
+
     @Option(names = "--transport", paramLabel = "NAME",
             description = "auto (epoll on Linux, else NIO), epoll or nio (default: auto).")
     String transport;
 
     /** Builds the settings from the config file or the flags; flags that tune a route may not mix with --config. */
     RelaySettings settings() {
+        RelaySettings s = routeSettings();
+        if (api != null) {
+            String token = apiToken != null ? apiToken : System.getenv("STREAMTEE_API_TOKEN");
+            try {
+                s = s.withApi(ApiSettings.check("--api", new ApiConfig(api, token)));
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage().replace("--api.token", "--api-token")
+                        .replace("--api.listen", "--api"));
+            }
+        } else if (apiToken != null) {
+            throw new ConfigException("--api-token: give --api HOST:PORT too");
+        }
+        return s;
+    }
+
+    private RelaySettings routeSettings() {
         if (config != null) {
             if (listen != null || !to.isEmpty() || !allow.isEmpty() || receiveBuffer != null || sendBuffer != null
                     || workers != null || gso != null) {
@@ -88,7 +116,7 @@ public final class RelayCommand implements Callable<Integer> {
                     List.of(), List.of("udp://127.0.0.1:1"))), statsInterval, transport));
             return new RelaySettings(fromFile.routes(),
                     statsInterval == null ? fromFile.statsInterval() : flags.statsInterval(),
-                    transport == null ? fromFile.transport() : flags.transport());
+                    transport == null ? fromFile.transport() : flags.transport(), fromFile.api());
         }
         if (listen == null) {
             throw new ConfigException("--listen: missing (or give --config FILE)");
@@ -112,7 +140,10 @@ public final class RelayCommand implements Callable<Integer> {
     private synchronized void reload(Relay relay) {
         try {
             RelaySettings next = settings();
-            relay.apply(next);
+            if (!java.util.Objects.equals(next.api(), relay.settings().api())) {
+                LOG.warn("config: the api section changed; that takes a restart (the rest is applied now)");
+            }
+            relay.apply(next.withApi(relay.settings().api()));
         } catch (ConfigException | RelayException e) {
             LOG.warn("config not applied, still running the previous one: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -142,7 +173,11 @@ public final class RelayCommand implements Callable<Integer> {
         Relay relay = new Relay(settings).start();
         StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
         ConfigWatcher watcher = null;
+        ControlServer control = null;
         try {
+            if (settings.api() != null) {
+                control = new ControlServer(relay, settings.api()).start();
+            }
             if (config != null) {
                 Runnable reload = () -> reload(relay);
                 Signals.onHangup(reload);
@@ -154,6 +189,9 @@ public final class RelayCommand implements Callable<Integer> {
         } finally {
             if (watcher != null) {
                 watcher.close();
+            }
+            if (control != null) {
+                control.close(); // ends the HTTP streams too
             }
             relay.close(); // stop reading, let queued copies leave, close
             stats.close(); // then the final summary, with every datagram counted

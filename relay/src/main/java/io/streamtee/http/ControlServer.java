@@ -156,6 +156,11 @@ public final class ControlServer implements AutoCloseable {
         return this;
     }
 
+    /** The host it serves on, as given (for URLs in logs). */
+    public String host() {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
     /** The bound port (the real one when 0 was asked for). */
     public int port() {
         return app.port();

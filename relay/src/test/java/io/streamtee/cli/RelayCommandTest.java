@@ -56,6 +56,20 @@ class RelayCommandTest {
     }
 
     @Test
+    void apiFlags() {
+        RelaySettings s = parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:2", "--api", "127.0.0.1:0").settings();
+        assertThat(s.api().listen().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(s.api().tokenRequired()).isFalse();
+        assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:2", "--api", "0.0.0.0:8088")
+                .settings()).hasMessage("--api-token: required when the API listens on 0.0.0.0:8088, which is not a"
+                        + " loopback address (or set STREAMTEE_API_TOKEN)");
+        assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:2", "--api", "nowhere")
+                .settings()).hasMessage("--api: bad address 'nowhere': no port (expected host:port)");
+        assertThat(parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:2", "--api", "0.0.0.0:8088",
+                "--api-token", "0123456789abcdefXYZ").settings().api().tokenRequired()).isTrue();
+    }
+
+    @Test
     void configFileOrFlagsNotBoth(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("streamtee.yml");
         Files.writeString(file, "routes:\n  a:\n    input: udp://127.0.0.1:0\n    outputs: [127.0.0.1:9]\n");

@@ -2,6 +2,7 @@ package io.streamtee.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -30,6 +31,7 @@ import java.util.function.ToDoubleFunction;
  * streamtee_output_sent_datagrams_total{route,output,url}   streamtee_output_sent_bytes_total{route,output,url}
  * streamtee_output_dropped_datagrams_total{route,output,url,reason}
  * streamtee_http_unauthorized_total
+ * streamtee_route_input_bits_per_second{route}          (a gauge: the input's bit rate since the previous scrape)
  * </pre>
  *
  * Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
@@ -41,6 +43,23 @@ final class RelayMetrics {
     private final Counter unauthorized;
     /** The meters registered for each counters object (a RouteStats or an OutputStats), by identity. */
     private final Map<Object, List<Meter>> meters = new HashMap<>();
+    /** The input bit rate of each route, measured between two scrapes; held here because gauges hold it weakly. */
+    private final Map<RouteStats, BitRate> bitRates = new HashMap<>();
+
+    /** Bytes over time between two scrapes. */
+    private static final class BitRate {
+        private long lastBytes = -1;
+        private long lastNanos;
+        private double bitsPerSecond;
+
+        void update(long bytes, long nowNanos) {
+            if (lastBytes >= 0 && nowNanos > lastNanos && bytes >= lastBytes) {
+                bitsPerSecond = 8.0 * (bytes - lastBytes) / ((nowNanos - lastNanos) / 1e9);
+            }
+            lastBytes = bytes;
+            lastNanos = nowNanos;
+        }
+    }
 
     RelayMetrics(Relay relay) {
         this.relay = relay;
@@ -66,6 +85,7 @@ final class RelayMetrics {
             RouteStats rs = route.stats();
             live.add(rs);
             meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
+            bitRates.get(rs).update(rs.snapshot().bytes(), System.nanoTime());
             for (RouteOutput out : route.outputs()) {
                 OutputStats os = out.stats();
                 live.add(os);
@@ -76,6 +96,7 @@ final class RelayMetrics {
             var e = it.next();
             if (!live.contains(e.getKey())) {
                 e.getValue().forEach(registry::remove);
+                bitRates.remove(e.getKey());
                 it.remove();
             }
         }
@@ -83,7 +104,11 @@ final class RelayMetrics {
 
     private List<Meter> routeMeters(String route, RouteStats stats) {
         Tags tags = Tags.of("route", route);
+        BitRate rate = new BitRate();
+        bitRates.put(stats, rate);
         return List.of(
+                Gauge.builder("streamtee.route.input.bits.per.second", rate, r -> r.bitsPerSecond)
+                        .description("The input's bit rate since the previous scrape").tags(tags).register(registry),
                 counter("streamtee.route.received.datagrams", "Datagrams accepted from the route's input", tags,
                         stats, s -> s.snapshot().datagrams()),
                 counter("streamtee.route.received.bytes", "Bytes accepted from the route's input", tags,

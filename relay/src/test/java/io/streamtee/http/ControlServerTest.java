@@ -186,7 +186,14 @@ class ControlServerTest {
                 .contains("streamtee_output_sent_bytes_total{" + outTags + "} 100.0")
                 .contains("streamtee_output_dropped_datagrams_total{output=\"" + id
                         + "\",reason=\"buffer_full\",route=\"cam\",url=\"" + out.url() + "\"} 0.0")
-                .contains("streamtee_http_unauthorized_total 0.0");
+                .contains("streamtee_http_unauthorized_total 0.0")
+                .contains("streamtee_route_input_bits_per_second{route=\"cam\"}");
+        try (UdpSender sender = UdpSender.to(relay.route("cam").localAddress())) {
+            sender.send(new byte[1000]);
+            await().until(() -> out.count() == 2);
+        }
+        // 8,000 bits arrived since the first scrape: whatever the time between scrapes, the rate is positive
+        assertThat(get("/metrics").body()).containsPattern("streamtee_route_input_bits_per_second\\{route=\"cam\"} [1-9]");
 
         String added = json(send("POST", "/api/routes/cam/outputs", "{\"url\":\"udp://127.0.0.1:9\"}", null))
                 .get("id").asText();

@@ -139,6 +139,11 @@ public final class ConfigLoader {
         if (workers < 1 || workers > 64) {
             throw ConfigException.at(key + ".workers", workers + " is out of range 1-64");
         }
+        if (workers > 1 && input.isMulticast()) {
+            // SO_REUSEPORT shares unicast between sockets, but every socket gets every multicast datagram.
+            throw ConfigException.at(key + ".workers", "a multicast input takes workers: 1 (each worker would get"
+                    + " every datagram)");
+        }
         RouteSpec.Gso gso = route.gso() == null ? RouteSpec.Gso.AUTO
                 : parseEnum(RouteSpec.Gso.class, key + ".gso", route.gso());
         return new RouteSpec(name, input, allow, outputs, rcvbuf, sndbuf, workers, gso);

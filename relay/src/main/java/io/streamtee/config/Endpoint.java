@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A UDP address given as a URL: {@code udp://host:port?param=value}, {@code udp://[::1]:8100}, or a bare
- * {@code host:port}, which means UDP. The host is resolved once, when the endpoint is parsed.
+ * An address given as a URL: {@code udp://host:port?param=value}, {@code udp://[::1]:8100}, a bare
+ * {@code host:port} (UDP), {@code tcp://host:port}, or {@code http://host[:port]/path} (inputs). The host is resolved
+ * once, when the endpoint is parsed (a TCP output or HTTP input that reconnects goes to the same address).
  *
  * <p>Parameters: for inputs {@code iface} (name or address of the interface to join a multicast group on) and
  * {@code source} (source-specific multicast); for outputs {@code ttl}, {@code iface} and {@code loop}.

@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The relay's counters as Prometheus series. Every series is a counter, so {@code rate()} gives bit rates and drop
- * rates:
+ * The relay's counters as Prometheus series. All but the bit-rate gauge are counters, so {@code rate()} gives bit
+ * rates and drop rates:
  *
  * <pre>
  * streamtee_route_received_datagrams_total{route}       streamtee_route_received_bytes_total{route}
@@ -80,24 +80,28 @@ final class RelayMetrics {
     }
 
     private void sync() {
+        List<Route> routes = relay.routes();
         Set<Object> live = new HashSet<>();
-        for (Route route : relay.routes()) {
-            RouteStats rs = route.stats();
-            live.add(rs);
-            meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
-            bitRates.get(rs).update(rs.snapshot().bytes(), System.nanoTime());
-            for (RouteOutput out : route.outputs()) {
-                OutputStats os = out.stats();
-                live.add(os);
-                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
-            }
+        for (Route route : routes) {
+            live.add(route.stats());
+            route.outputs().forEach(o -> live.add(o.stats()));
         }
+        // Remove the gone first: a restarted route's new meters have the same names and tags as its old ones.
         for (var it = meters.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!live.contains(e.getKey())) {
                 e.getValue().forEach(registry::remove);
                 bitRates.remove(e.getKey());
                 it.remove();
+            }
+        }
+        for (Route route : routes) {
+            RouteStats rs = route.stats();
+            meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
+            bitRates.get(rs).update(rs.snapshot().bytes(), System.nanoTime());
+            for (RouteOutput out : route.outputs()) {
+                OutputStats os = out.stats();
+                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
             }
         }
     }

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The hot path: collects the datagrams of one read batch (one or more recvmmsg calls), then hands each to every
  * output and flushes every output once, so each output's copies leave in one sendmmsg, or, where UDP GSO pays, as
- * one buffer per run of equal-size datagrams. The received buffers are shared by all outputs (a retained duplicate
- * each), never copied per output and never altered; each is released exactly once here.
+ * one buffer per run of equal-size datagrams. Each batch is copied once, end to end, into a buffer of its own size
+ * that all outputs share (a retained slice each), never copied per output and never altered; the received buffers
+ * are released as soon as that copy is made.
  *
  * <p>Runs on the worker's event loop only. It is {@link ChannelHandler.Sharable} so that a stream input can put the
  * worker's one instance into the pipeline of each of its connections, all on that same loop; a batch is read and
@@ -30,6 +31,8 @@ final class FanOut extends ChannelInboundHandlerAdapter {
     private static final int MAX_BATCH = 1024;
 
     private final List<DatagramPacket> batch = new ArrayList<>(256);
+    /** The size of each datagram of the batch being sent. */
+    private int[] sizes = new int[256];
     private final String route;
     private List<Cidr> allow;
     private final RouteStats stats;
@@ -102,10 +105,23 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         if (n == 0) {
             return;
         }
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            total += batch.get(i).content().readableBytes();
+        if (sizes.length < n) {
+            sizes = new int[Math.max(n, 2 * sizes.length)];
         }
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            sizes[i] = batch.get(i).content().readableBytes();
+            total += sizes[i];
+        }
+        // One copy of the batch, end to end, shared by every output. The received buffers are recvmmsg's slots
+        // (1 MiB a call): a copy waiting in a slow output's queue must hold its own bytes, not a whole slot buffer.
+        // The copy also lays runs of equal-size datagrams out contiguously, ready for UDP GSO.
+        ByteBuf compact = ctx.alloc().directBuffer(Math.max(total, 1));
+        for (int i = 0; i < n; i++) {
+            ByteBuf c = batch.get(i).content();
+            compact.writeBytes(c, c.readerIndex(), sizes[i]);
+        }
+        releaseBatch();
         long now = System.currentTimeMillis();
         stats.received(n, total, now);
         Output[] outs = outputs;
@@ -115,64 +131,49 @@ final class FanOut extends ChannelInboundHandlerAdapter {
                 anyGso |= out.gso();
             }
             if (anyGso && gsoMaxSegment > 0 && n > 1) {
-                sendRuns(ctx, outs);
+                sendRuns(compact, n, outs);
             } else {
-                sendEach(outs, 0, n);
+                for (Output out : outs) {
+                    sendEach(compact, out, 0, 0, n);
+                }
             }
             for (Output out : outs) {
                 out.flush(now);
             }
         } finally {
-            releaseBatch();
+            compact.release();
         }
     }
 
-    /** Every datagram in [from, to) to every output, one by one (they still leave in one sendmmsg per output). */
-    private void sendEach(Output[] outs, int from, int to) {
-        for (Output out : outs) {
-            for (int i = from; i < to; i++) {
-                out.write(batch.get(i).content().retainedDuplicate());
-            }
+    /** Datagrams [from, to), the first at byte {@code offset} of {@code compact}, to {@code out} one by one. */
+    private void sendEach(ByteBuf compact, Output out, int offset, int from, int to) {
+        for (int i = from; i < to; i++) {
+            out.write(compact.retainedSlice(offset, sizes[i]));
+            offset += sizes[i];
         }
     }
 
     /**
-     * Splits the batch into runs (see {@link GsoRuns}) and sends each run of two or more as one buffer per GSO
-     * output; a run is copied once into a contiguous buffer and that buffer is shared by all outputs.
+     * Splits the batch into runs (see {@link GsoRuns}) and sends each run of two or more as one slice of the compact
+     * copy per GSO output; outputs without GSO get the run's datagrams one by one.
      */
-    private void sendRuns(ChannelHandlerContext ctx, Output[] outs) {
-        int n = batch.size();
+    private void sendRuns(ByteBuf compact, int n, Output[] outs) {
+        int offset = 0;
         int i = 0;
         while (i < n) {
-            int size = batch.get(i).content().readableBytes();
-            int j = GsoRuns.end(k -> batch.get(k).content().readableBytes(), i, n, gsoMaxSegment);
+            int j = GsoRuns.end(k -> sizes[k], i, n, gsoMaxSegment);
             int runBytes = 0;
             for (int k = i; k < j; k++) {
-                runBytes += batch.get(k).content().readableBytes();
+                runBytes += sizes[k];
             }
-            int count = j - i;
-            if (count == 1) {
-                sendEach(outs, i, j);
-            } else {
-                ByteBuf run = ctx.alloc().directBuffer(runBytes);
-                try {
-                    for (int k = i; k < j; k++) {
-                        ByteBuf c = batch.get(k).content();
-                        run.writeBytes(c, c.readerIndex(), c.readableBytes());
-                    }
-                    for (Output out : outs) {
-                        if (out.gso()) {
-                            out.writeRun(run.retainedDuplicate(), size, count);
-                        } else {
-                            for (int k = i; k < j; k++) {
-                                out.write(batch.get(k).content().retainedDuplicate());
-                            }
-                        }
-                    }
-                } finally {
-                    run.release();
+            for (Output out : outs) {
+                if (j - i > 1 && out.gso()) {
+                    out.writeRun(compact.retainedSlice(offset, runBytes), sizes[i], j - i);
+                } else {
+                    sendEach(compact, out, offset, i, j);
                 }
             }
+            offset += runBytes;
             i = j;
         }
     }

@@ -22,6 +22,11 @@ public interface Output {
     /** Stops the output and releases what it holds. Safe to call twice, from any thread. */
     void close();
 
+    /** Whether nothing is waiting to leave; called on the event loop when the relay drains before closing. */
+    default boolean idle() {
+        return true;
+    }
+
     /** Whether {@link #writeRun} may be used: a run of equal-size datagrams as one UDP GSO buffer. */
     default boolean gso() {
         return false;

@@ -48,7 +48,9 @@ public final class Relay implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         int workers = settings.routes().stream().mapToInt(RouteSpec::workers).sum();
-        int threads = Math.max(1, Math.min(workers, 2 * Runtime.getRuntime().availableProcessors()));
+        // At least a thread per core, so routes and workers that a reload adds get threads of their own too;
+        // an idle event loop costs next to nothing.
+        int threads = Math.max(workers, Runtime.getRuntime().availableProcessors());
         group = transport.newGroup(threads, "relay");
         try {
             for (RouteSpec spec : settings.routes()) {
@@ -114,18 +116,27 @@ public final class Relay implements AutoCloseable {
                             + addedRemoved[1] + " removed");
                 }
             } else {
-                current.close(DRAIN_MILLIS);
                 routes.remove(current);
+                current.close(DRAIN_MILLIS);
                 Route route = new Route(spec);
-                route.start(group, transport);
+                try {
+                    route.start(group, transport);
+                } catch (RuntimeException e) {
+                    Route again = new Route(current.spec()); // back to what ran before, if that still binds
+                    again.start(group, transport);
+                    keepApiOutputs(current, again);
+                    routes.add(again);
+                    throw e;
+                }
+                keepApiOutputs(current, route);
                 routes.add(route);
                 changes.add("route " + spec.name() + " restarted (input settings changed)");
             }
         }
         for (Route r : routes) {
             if (next.routes().stream().noneMatch(s -> s.name().equals(r.name()))) {
-                r.close(DRAIN_MILLIS);
                 routes.remove(r);
+                r.close(DRAIN_MILLIS);
                 changes.add("route " + r.name() + " stopped");
             }
         }
@@ -133,6 +144,20 @@ public final class Relay implements AutoCloseable {
         String summary = changes.isEmpty() ? "no change" : String.join("; ", changes);
         log.info("config applied: {}", summary);
         return summary;
+    }
+
+    /** Outputs added through the API live on when their route restarts; HTTP clients reconnect by themselves. */
+    private static void keepApiOutputs(Route from, Route to) {
+        for (RouteOutput o : from.outputs()) {
+            if (!o.fromConfig() && o.endpoint() != null) {
+                try {
+                    to.addOutput(o.url());
+                } catch (RuntimeException e) {
+                    log.warn("route {}: output {} (added through the API) could not be reopened: {}", to.name(),
+                            o.url(), e.getMessage());
+                }
+            }
+        }
     }
 
     /** Stops reading every input, lets what was read leave, closes every socket. Safe to call twice. */

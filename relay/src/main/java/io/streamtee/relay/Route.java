@@ -58,6 +58,8 @@ public final class Route {
     private volatile InetSocketAddress localAddress;
     private NettyTransport transport;
     private int gsoMaxSegment;
+    /** Set once by {@link #close}; after it, outputs can no longer be added. Guarded by {@code this}. */
+    private boolean closed;
 
     Route(RouteSpec spec) {
         this.spec = spec;
@@ -125,7 +127,10 @@ public final class Route {
         return add(newOutput(endpoint, null, endpoint.url(), true));
     }
 
-    private RouteOutput add(RouteOutput out) {
+    private synchronized RouteOutput add(RouteOutput out) {
+        if (closed) {
+            throw new RelayException("route " + spec.name() + " has stopped");
+        }
         if (workers.isEmpty()) {
             outputs.add(out);
             return out;
@@ -219,13 +224,19 @@ public final class Route {
         return localAddress;
     }
 
+    /** Opens every output and binds the input on each worker; on failure closes what it opened and rethrows. */
     void start(EventLoopGroup group, NettyTransport transport) {
         this.transport = transport;
         this.gsoMaxSegment = gsoMaxSegment(transport);
-        for (int w = 0; w < spec.workers(); w++) {
-            Worker worker = new Worker(group.next());
-            workers.add(worker);
-            worker.start();
+        try {
+            for (int w = 0; w < spec.workers(); w++) {
+                Worker worker = new Worker(group.next());
+                workers.add(worker);
+                worker.start();
+            }
+        } catch (RuntimeException e) {
+            close(0);
+            throw e;
         }
         log.info("route {}: {} -> {} ({}{}{})", spec.name(), describeInput(), spec.outputs(), transport.name(),
                 gsoMaxSegment > 0 ? ", UDP GSO" : "", spec.workers() > 1 ? ", " + spec.workers() + " workers" : "");
@@ -255,6 +266,9 @@ public final class Route {
 
     /** Stops reading, lets queued copies leave (up to {@code drainMillis}), closes every socket. */
     void close(long drainMillis) {
+        synchronized (this) {
+            closed = true;
+        }
         for (Worker w : workers) {
             w.closeInput();
         }
@@ -343,8 +357,13 @@ public final class Route {
         }
 
         void start() {
-            for (RouteOutput out : outputs) {
-                open(out);
+            try {
+                for (RouteOutput out : outputs) {
+                    open(out);
+                }
+            } catch (RuntimeException e) {
+                closeOutputs();
+                throw e;
             }
             fanOut = new FanOut(spec.name(), allow, stats, legsSnapshot().toArray(new Output[0]), gsoMaxSegment);
             if (!spec.input().isUdp()) {
@@ -444,7 +463,7 @@ public final class Route {
 
         void drainAndCloseOutputs(long deadlineNanos) {
             for (Output out : legsSnapshot()) {
-                while (out instanceof UdpOutput udp && System.nanoTime() < deadlineNanos && !isIdle(udp)) {
+                while (System.nanoTime() < deadlineNanos && !isIdle(out)) {
                     try {
                         Thread.sleep(1);
                     } catch (InterruptedException e) {
@@ -460,11 +479,11 @@ public final class Route {
             try {
                 return loop.submit(() -> List.copyOf(legs.values())).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
-                return List.copyOf(legs.values());
+                return List.of(); // the loop is gone, and with it every socket it had
             }
         }
 
-        private boolean isIdle(UdpOutput out) {
+        private boolean isIdle(Output out) {
             try {
                 return loop.submit(out::idle).get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -472,9 +491,20 @@ public final class Route {
             }
         }
 
+        /** Closes this worker's legs; shared (attached) outputs are closed once, by the route. */
         private void closeOutputs() {
-            for (Output out : legsSnapshot()) {
-                out.close();
+            for (Map.Entry<RouteOutput, Output> leg : legsEntries()) {
+                if (leg.getKey().shared() == null) {
+                    leg.getValue().close();
+                }
+            }
+        }
+
+        private List<Map.Entry<RouteOutput, Output>> legsEntries() {
+            try {
+                return loop.submit(() -> List.copyOf(legs.entrySet())).get(1, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                return List.of();
             }
         }
     }

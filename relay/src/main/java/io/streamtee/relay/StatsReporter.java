@@ -96,7 +96,11 @@ public final class StatsReporter implements AutoCloseable {
     }
 
     synchronized void logDrops() {
-        for (Route r : routes.get()) {
+        List<Route> current = routes.get();
+        // forget routes and outputs that are gone (restarted routes, HTTP clients that left)
+        lastDenied.keySet().retainAll(current);
+        lastDrops.keySet().retainAll(current.stream().flatMap(r -> r.outputStats().stream()).toList());
+        for (Route r : current) {
             long denied = r.stats().snapshot().denied();
             long before = lastDenied.getOrDefault(r, 0L);
             if (denied > before) {

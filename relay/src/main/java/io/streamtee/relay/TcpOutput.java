@@ -225,6 +225,14 @@ final class TcpOutput implements Output {
         }
     }
 
+    /** Whether nothing waits in front of the connection (or there is none to wait for). */
+    @Override
+    public boolean idle() {
+        Channel ch = channel;
+        return ch == null || !ch.isActive() || ch.unsafe().outboundBuffer() == null
+                || ch.unsafe().outboundBuffer().isEmpty();
+    }
+
     private void closeOnLoop() {
         if (retry != null) {
             retry.cancel(false);

@@ -159,8 +159,9 @@ final class UdpOutput implements Output {
         }
     }
 
-    /** Whether anything is still queued in front of the socket. */
-    boolean idle() {
+    /** Whether nothing is queued in front of the socket. */
+    @Override
+    public boolean idle() {
         return channel == null || !channel.isActive() || channel.unsafe().outboundBuffer() == null
                 || channel.unsafe().outboundBuffer().isEmpty();
     }

@@ -106,6 +106,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void multicastInputTakesOneWorker() {
+        assertThatThrownBy(() -> parse("""
+                routes:
+                  cam: {input: "udp://239.1.1.1:5000", outputs: ["127.0.0.1:8101"], workers: 2}
+                """)).hasMessage("streamtee.yml: routes.cam.workers: a multicast input takes workers: 1 (each worker"
+                + " would get every datagram)");
+    }
+
+    @Test
     void missingPieces() {
         assertThatThrownBy(() -> parse("routes: {}\n"))
                 .hasMessage("streamtee.yml: routes: no routes (at least one route with an input and outputs is needed)");

@@ -115,6 +115,28 @@ class FanOutTest {
     }
 
     @Test
+    void aCopyWaitingInAStalledOutputHoldsItsOwnBytesNotTheReceiveBuffer() {
+        io.netty.buffer.UnpooledByteBufAllocator alloc = new io.netty.buffer.UnpooledByteBufAllocator(true);
+        EmbeddedChannel in = input(false, 1, List.of());
+        in.config().setAllocator(alloc);
+        List<ByteBuf> slots = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            // as recvmmsg delivers a lone datagram: a slice of a 1 MiB receive buffer
+            ByteBuf slot = Unpooled.directBuffer(1 << 20).writeZero(1 << 20);
+            slots.add(slot);
+            ByteBuf datagram = slot.retainedSlice(0, 1316);
+            slot.release();
+            in.writeInbound(new DatagramPacket(datagram, new InetSocketAddress("127.0.0.1", 8100), CAMERA));
+        }
+        // The output never sends: all 100 copies wait in its queue, yet no receive buffer is held.
+        assertThat(outChannels.get(0).outboundMessages()).hasSize(100);
+        assertThat(slots).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(alloc.metric().usedDirectMemory()).isLessThan(100 * 4096);
+        sent(outChannels.get(0));
+        assertThat(alloc.metric().usedDirectMemory()).isZero();
+    }
+
+    @Test
     void sourcesOutsideTheAllowListAreCountedAndDropped() {
         EmbeddedChannel in = input(false, 1, List.of(Cidr.parse("10.0.0.0/24")));
         List<ByteBuf> denied = receive(in, payloads(100, 100), OTHER);

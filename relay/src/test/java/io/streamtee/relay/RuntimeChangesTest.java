@@ -147,6 +147,29 @@ class RuntimeChangesTest {
     }
 
     @Test
+    void outputsAddedThroughTheApiOutliveARestartAndAStoppedRouteTakesNoOutputs() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        UdpReceiver api = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),
+                List.of(a.url()))))).start());
+        Route before = relay.route("cam");
+        before.addOutput(api.url());
+        String input = "udp://127.0.0.1:" + before.localAddress().getPort();
+        relay.apply(settings(Map.of("cam", new RouteConfig(input, List.of(), List.of(a.url()), "4MiB", null, null,
+                null))));
+        Route after = relay.route("cam");
+        assertThat(after).isNotSameAs(before);
+        assertThat(after.outputs()).extracting(RouteOutput::url).containsExactly(a.url(), api.url());
+        assertThat(after.outputs().get(1).fromConfig()).isFalse();
+        assertThatThrownBy(() -> before.addOutput(api.url())).isInstanceOf(RelayException.class)
+                .hasMessage("route cam has stopped");
+        try (UdpSender s = UdpSender.to(after.localAddress())) {
+            s.send(new byte[] {7});
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.count() == 1);
+    }
+
+    @Test
     void aRouteWhoseInputChangesIsRestarted() throws Exception {
         UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
         Relay relay = use(new Relay(settings(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(),

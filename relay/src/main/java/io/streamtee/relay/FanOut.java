@@ -91,6 +91,11 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** Whether the allow list accepts {@code source} (an empty list accepts any). On the event loop. */
+    boolean permits(InetAddress source) {
+        return allow.isEmpty() || allowed(source);
+    }
+
     private boolean allowed(InetAddress source) {
         for (Cidr c : allow) {
             if (c.contains(source)) {

@@ -45,8 +45,14 @@ final class TcpInput {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        connections.add(ch);
                         InetSocketAddress from = ch.remoteAddress();
+                        if (!fanOut.permits(from.getAddress())) {
+                            // refused before a byte is read; counted like a refused datagram
+                            stats.denied(from.getAddress());
+                            ch.close();
+                            return;
+                        }
+                        connections.add(ch);
                         String where = "route " + route + " input " + in + " from "
                                 + from.getAddress().getHostAddress() + ":" + from.getPort();
                         log.info("{}: connected", where);

@@ -49,6 +49,25 @@ class StreamInputTest {
     }
 
     @Test
+    void aTcpSourceOutsideTheAllowListIsRefusedAtConnect() throws Exception {
+        UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(io.streamtee.config.ConfigLoader.check(new io.streamtee.config.RelayConfig(
+                java.util.Map.of("cam", io.streamtee.config.RouteConfig.of("tcp://127.0.0.1:0",
+                        List.of("127.0.0.3/32"), List.of(a.url()))), "0", null))).start());
+        Route route = relay.route("cam");
+        try (Socket stranger = new Socket()) {
+            stranger.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+            stranger.connect(route.localAddress());
+            // the relay closes the connection without reading: our read sees the end of the stream
+            stranger.setSoTimeout(10_000);
+            assertThat(stranger.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(route.stats().snapshot().denied()).isEqualTo(1);
+        assertThat(route.stats().lastDeniedSource().getHostAddress()).isEqualTo("127.0.0.2");
+        assertThat(a.count()).isZero();
+    }
+
+    @Test
     void aCameraPushingTsOverTcpReachesTheUdpOutputsAsWholePackets() throws Exception {
         UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
         UdpReceiver b = use(UdpReceiver.open("127.0.0.1"));

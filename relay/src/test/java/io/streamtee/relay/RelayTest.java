@@ -8,6 +8,7 @@ import io.streamtee.config.ConfigLoader;
 import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.testing.Closeables;
 import io.streamtee.relay.testing.Datagrams;
 import io.streamtee.relay.testing.UdpReceiver;
 import io.streamtee.relay.testing.UdpSender;
@@ -19,8 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,18 +29,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The real relay on loopback: port 0 everywhere, waits on conditions, never on the clock. */
 @Timeout(60)
 class RelayTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
 
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     private Relay relay(String input, List<String> outputs, List<String> allow, String transport, String gso) {

@@ -9,6 +9,7 @@ import io.streamtee.config.ConfigLoader;
 import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.testing.Closeables;
 import io.streamtee.relay.testing.Datagrams;
 import io.streamtee.relay.testing.UdpReceiver;
 import io.streamtee.relay.testing.UdpSender;
@@ -20,25 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** Outputs and config change while a steady stream flows; the outputs that stay lose nothing. */
 @Timeout(120)
 class RuntimeChangesTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
 
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     private static RelaySettings settings(Map<String, RouteConfig> routes) {

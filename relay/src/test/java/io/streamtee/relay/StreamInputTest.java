@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.streamtee.relay.testing.Closeables;
 import io.streamtee.relay.testing.Datagrams;
 import io.streamtee.relay.testing.UdpReceiver;
 import io.streamtee.relay.testing.UdpSender;
@@ -22,25 +23,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code tcp://} and {@code http://} inputs on loopback, out to UDP. */
 @Timeout(120)
 class StreamInputTest {
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
 
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     private static void assertTsDatagrams(List<byte[]> got) {

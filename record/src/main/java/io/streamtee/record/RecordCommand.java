@@ -1,0 +1,122 @@
+package io.streamtee.record;
+
+import io.streamtee.cli.Signals;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.config.Units;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamtee record}: records a UDP MPEG-TS stream into keyframe-aligned segments with an SQLite index. Bad
+ * options give exit code 2 and one line naming the option; a directory or socket that cannot be opened gives 1.
+ * SIGTERM or Ctrl-C closes the current segment cleanly and exits 0.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe,",
+            "with an SQLite index, crash repair and retention by age and size.",
+            "",
+            "Layout: DIR/CAMERA/YYYY/MM/DD/HH-MM-SS.ts (UTC) and DIR/CAMERA/index.db.",
+            "",
+            "Examples:",
+            "  streamtee record --listen udp://127.0.0.1:8101 --dir recordings",
+            "  streamtee record --listen udp://0.0.0.0:5000 --camera frontdoor --keep 7d --max-size 50GB",
+            ""})
+public final class RecordCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8101",
+            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "recordings",
+            description = "Recordings directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--camera", paramLabel = "NAME", defaultValue = RecorderConfig.DEFAULT_CAMERA,
+            description = "Camera name: the directory under DIR (default: ${DEFAULT-VALUE}).")
+    String camera;
+
+    @Option(names = "--segment", paramLabel = "DURATION", defaultValue = "10s",
+            description = "Segment length; each is cut at the first keyframe after it (default: ${DEFAULT-VALUE}).")
+    String segment;
+
+    @Option(names = "--keep", paramLabel = "DURATION",
+            description = "Delete segments older than this, e.g. 7d (default: keep).")
+    String keep;
+
+    @Option(names = "--max-size", paramLabel = "SIZE",
+            description = "Delete the oldest segments while all take more than this, e.g. 50GB (default: no limit).")
+    String maxSize;
+
+    /** Builds the configuration the options describe. */
+    RecorderConfig config() {
+        Endpoint input;
+        try {
+            input = Endpoint.parse(listen, Endpoint.Role.INPUT);
+        } catch (ConfigException e) {
+            throw new ConfigException("--listen: " + e.getMessage(), e);
+        }
+        Duration length = Units.duration("--segment", segment);
+        Duration age = keep == null ? Duration.ZERO : Units.duration("--keep", keep);
+        if (keep != null && age.isZero()) {
+            throw new ConfigException("--keep: must be more than 0 (leave it out to keep everything)");
+        }
+        long bytes = maxSize == null ? 0 : Units.bytes("--max-size", maxSize);
+        if (maxSize != null && bytes == 0) {
+            throw new ConfigException("--max-size: must be more than 0 (leave it out for no limit)");
+        }
+        return new RecorderConfig(input, dir, camera, length, age, bytes);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+        RecorderConfig config;
+        try {
+            config = config();
+        } catch (ConfigException e) {
+            err.println("record: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Recorder recorder;
+        try {
+            recorder = new Recorder(config).start();
+        } catch (RecordException e) {
+            err.println("record: " + e.getMessage());
+            err.flush();
+            LOG.debug("details", e);
+            return 1;
+        }
+        CountDownLatch stop = Signals.stopLatch();
+        try {
+            stop.await();
+        } finally {
+            recorder.close(); // closes the current segment: flushed, forced, indexed
+        }
+        return 0;
+    }
+
+    /** Runs the command standalone (the distribution runs it as {@code streamtee record}). */
+    public static void main(String[] args) {
+        picocli.CommandLine cli = new picocli.CommandLine(new RecordCommand());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("record: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+}

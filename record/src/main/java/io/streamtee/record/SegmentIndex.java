@@ -1,0 +1,246 @@
+package io.streamtee.record;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQLite index beside the recordings, {@code <dir>/<camera>/index.db}: one row per segment and one per gap.
+ * Paths are relative to the camera directory ({@code 2026/11/24/05-30-00.ts}), so a recording directory can be
+ * moved or copied whole. A segment row is inserted as {@code open} when the segment starts and updated to
+ * {@code closed} when it ends; an {@code open} row found at start-up belongs to a recorder that was killed.
+ *
+ * <pre>
+ * segments(id, path, status 'open'|'closed', start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames,
+ *          keyframes 'offset,offset,...', continuity_errors, repaired 0|1)
+ * gaps(id, kind 'stopped'|'loss', start_ms, end_ms, count, pid, segment)
+ * </pre>
+ *
+ * Wall-clock times are UTC milliseconds since the epoch; PTS values are 90 kHz. Used by one thread at a time.
+ */
+final class SegmentIndex implements AutoCloseable {
+
+    /** A segment row, as retention and repair need it. */
+    record Row(long id, String path, String status, long startMillis, long endMillis, long bytes) {
+    }
+
+    /** A gap row. */
+    record Gap(String kind, long startMillis, long endMillis, long count, Integer pid, String segment) {
+    }
+
+    private final Connection db;
+
+    private SegmentIndex(Connection db) {
+        this.db = db;
+    }
+
+    static SegmentIndex open(Path file) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=5000");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS segments (
+                      id INTEGER PRIMARY KEY,
+                      path TEXT NOT NULL UNIQUE,
+                      status TEXT NOT NULL,
+                      start_ms INTEGER NOT NULL,
+                      end_ms INTEGER,
+                      pts_start INTEGER,
+                      pts_end INTEGER,
+                      duration_ms INTEGER,
+                      bytes INTEGER NOT NULL DEFAULT 0,
+                      frames INTEGER NOT NULL DEFAULT 0,
+                      keyframes TEXT NOT NULL DEFAULT '',
+                      continuity_errors INTEGER NOT NULL DEFAULT 0,
+                      repaired INTEGER NOT NULL DEFAULT 0)""");
+            s.execute("CREATE INDEX IF NOT EXISTS segments_start ON segments(start_ms)");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS gaps (
+                      id INTEGER PRIMARY KEY,
+                      kind TEXT NOT NULL,
+                      start_ms INTEGER NOT NULL,
+                      end_ms INTEGER NOT NULL,
+                      count INTEGER NOT NULL DEFAULT 1,
+                      pid INTEGER,
+                      segment TEXT)""");
+            s.execute("CREATE INDEX IF NOT EXISTS gaps_start ON gaps(start_ms)");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return new SegmentIndex(c);
+    }
+
+    /** Records a segment that has just started. */
+    void opened(String path, Segment s) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT OR REPLACE INTO segments(path, status, start_ms, end_ms, pts_start) VALUES (?, 'open', ?, ?, ?)")) {
+            p.setString(1, path);
+            p.setLong(2, s.startWallMillis());
+            p.setLong(3, s.startWallMillis());
+            p.setLong(4, s.startPts());
+            p.executeUpdate();
+        }
+    }
+
+    /** Records a finished segment (inserting its row if {@link #opened} never did). */
+    void closed(String path, Segment s, boolean repaired) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("""
+                INSERT INTO segments(path, status, start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames,
+                                     keyframes, continuity_errors, repaired)
+                VALUES (?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET status='closed', start_ms=excluded.start_ms, end_ms=excluded.end_ms,
+                  pts_start=excluded.pts_start, pts_end=excluded.pts_end, duration_ms=excluded.duration_ms,
+                  bytes=excluded.bytes, frames=excluded.frames, keyframes=excluded.keyframes,
+                  continuity_errors=excluded.continuity_errors, repaired=excluded.repaired""")) {
+            p.setString(1, path);
+            p.setLong(2, s.startWallMillis());
+            p.setLong(3, s.endWallMillis());
+            setPts(p, 4, s.startPts());
+            setPts(p, 5, s.endPts());
+            p.setLong(6, s.durationMillis());
+            p.setLong(7, s.bytes());
+            p.setLong(8, s.frames());
+            p.setString(9, s.keyframeList());
+            p.setLong(10, s.continuityErrors());
+            p.setInt(11, repaired ? 1 : 0);
+            p.executeUpdate();
+        }
+    }
+
+    private static void setPts(PreparedStatement p, int i, long pts) throws SQLException {
+        if (pts < 0) {
+            p.setNull(i, Types.INTEGER);
+        } else {
+            p.setLong(i, pts);
+        }
+    }
+
+    void gap(Gap g) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT INTO gaps(kind, start_ms, end_ms, count, pid, segment) VALUES (?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, g.kind());
+            p.setLong(2, g.startMillis());
+            p.setLong(3, g.endMillis());
+            p.setLong(4, g.count());
+            if (g.pid() == null) {
+                p.setNull(5, Types.INTEGER);
+            } else {
+                p.setInt(5, g.pid());
+            }
+            p.setString(6, g.segment());
+            p.executeUpdate();
+        }
+    }
+
+    /** Every segment row, oldest first. */
+    List<Row> all() throws SQLException {
+        return rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments ORDER BY start_ms, id", -1);
+    }
+
+    /** Rows left {@code open} by a recorder that did not close them. */
+    List<Row> open() throws SQLException {
+        return rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments WHERE status='open' "
+                + "ORDER BY start_ms, id", -1);
+    }
+
+    /** The oldest closed segments. */
+    List<Row> oldest(int limit) throws SQLException {
+        return rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments WHERE status='closed' "
+                + "ORDER BY start_ms, id LIMIT ?", limit);
+    }
+
+    /** Closed segments that ended before {@code cutoffMillis}, oldest first. */
+    List<Row> endedBefore(long cutoffMillis, int limit) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT id, path, status, start_ms, end_ms, bytes FROM segments "
+                + "WHERE status='closed' AND end_ms < ? ORDER BY start_ms, id LIMIT ?")) {
+            p.setLong(1, cutoffMillis);
+            p.setInt(2, limit);
+            return read(p);
+        }
+    }
+
+    /** Bytes of all closed segments. */
+    long closedBytes() throws SQLException {
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT COALESCE(SUM(bytes), 0) FROM segments WHERE status='closed'")) {
+            return r.next() ? r.getLong(1) : 0;
+        }
+    }
+
+    boolean contains(String path) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT 1 FROM segments WHERE path = ?")) {
+            p.setString(1, path);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    void delete(long id) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM segments WHERE id = ?")) {
+            p.setLong(1, id);
+            p.executeUpdate();
+        }
+    }
+
+    /** Forgets gaps that ended before {@code cutoffMillis} (they describe recordings that are gone). */
+    void deleteGapsBefore(long cutoffMillis) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM gaps WHERE end_ms < ?")) {
+            p.setLong(1, cutoffMillis);
+            p.executeUpdate();
+        }
+    }
+
+    List<Gap> gaps() throws SQLException {
+        List<Gap> list = new ArrayList<>();
+        try (Statement s = db.createStatement();
+                ResultSet r = s.executeQuery("SELECT kind, start_ms, end_ms, count, pid, segment FROM gaps ORDER BY id")) {
+            while (r.next()) {
+                int pid = r.getInt(5);
+                list.add(new Gap(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4), r.wasNull() ? null : pid,
+                        r.getString(6)));
+            }
+        }
+        return list;
+    }
+
+    private List<Row> rows(String sql, int limit) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            if (limit >= 0) {
+                p.setInt(1, limit);
+            }
+            return read(p);
+        }
+    }
+
+    private static List<Row> read(PreparedStatement p) throws SQLException {
+        List<Row> list = new ArrayList<>();
+        try (ResultSet r = p.executeQuery()) {
+            while (r.next()) {
+                list.add(new Row(r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5),
+                        r.getLong(6)));
+            }
+        }
+        return list;
+    }
+
+    /** Runs a query for tests and tools; the caller closes the result with its statement. */
+    Connection connection() {
+        return db;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}

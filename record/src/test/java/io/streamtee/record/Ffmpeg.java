@@ -1,0 +1,51 @@
+package io.streamtee.record;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real ffmpeg and ffprobe as independent judges of the recordings. Tests skip when they are absent. */
+final class Ffmpeg {
+    private Ffmpeg() {
+    }
+
+    static void assumeAvailable() {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffprobe")) && Files.isExecutable(Path.of("/usr/bin/ffmpeg")),
+                "ffprobe/ffmpeg not installed");
+    }
+
+    /** What ffmpeg prints at level "error" while decoding every frame: empty for a clean file. */
+    static String decodeErrors(Path ts) throws IOException, InterruptedException {
+        return run(List.of("/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-i", ts.toString(), "-f", "null", "-"));
+    }
+
+    /** Video frames ffprobe decodes. */
+    static int frames(Path ts) throws IOException, InterruptedException {
+        String out = run(List.of("/usr/bin/ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                "-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1:nokey=1",
+                ts.toString())).strip();
+        return Integer.parseInt(out.lines().filter(l -> !l.isBlank()).findFirst().orElse(out).strip());
+    }
+
+    /** The first video frame's key_frame flag and picture type, e.g. {@code 1,I}. */
+    static String firstFrame(Path ts) throws IOException, InterruptedException {
+        return run(List.of("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
+                "-show_entries", "frame=key_frame,pict_type", "-of", "csv=p=0", ts.toString())).strip()
+                .lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " timed out");
+        }
+        return new String(out, StandardCharsets.UTF_8);
+    }
+}

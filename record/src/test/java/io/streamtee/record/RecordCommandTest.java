@@ -1,0 +1,106 @@
+package io.streamtee.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code streamtee record}: options, one-line errors, and SIGTERM in a real process. */
+class RecordCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new RecordCommand());
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Run(code, err.toString());
+    }
+
+    @Test
+    void defaultsAndUnits() {
+        RecordCommand c = new RecordCommand();
+        new CommandLine(c).parseArgs("--keep", "7d", "--max-size", "50GB");
+        RecorderConfig config = c.config();
+        assertThat(config.listen().url()).isEqualTo("udp://127.0.0.1:8101");
+        assertThat(config.dir()).isEqualTo(Path.of("recordings"));
+        assertThat(config.camera()).isEqualTo("camera");
+        assertThat(config.segment()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.keep()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.maxBytes()).isEqualTo(50_000_000_000L);
+    }
+
+    @Test
+    void badOptionsGiveOneLineAndExitTwo() {
+        assertThat(run("--listen", "nowhere", "--dir", dir.toString()))
+                .isEqualTo(new Run(2, "record: --listen: bad URL 'nowhere': no port (expected host:port)\n"));
+        assertThat(run("--keep", "7x", "--dir", dir.toString()).err())
+                .isEqualTo("record: --keep: '7x' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)\n");
+        assertThat(run("--camera", "../etc", "--dir", dir.toString()).err()).startsWith("record: --camera:")
+                .hasLineCount(1);
+        assertThat(run("--listen", "tcp://127.0.0.1:9000", "--dir", dir.toString()).err())
+                .startsWith("record: --listen:").hasLineCount(1);
+    }
+
+    @Test
+    void aPortInUseGivesOneLineAndExitOne() {
+        try (Recorder other = new Recorder(Recordings.config(dir.resolve("a"))).start()) {
+            Run r = run("--listen", "udp://127.0.0.1:" + other.localAddress().getPort(), "--dir", dir.toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).contains("address already in use").hasLineCount(1);
+        }
+    }
+
+    @Test
+    void sigtermClosesTheSegmentCleanlyAndExitsZero() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = dir.resolve("record.log");
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                RecordCommand.class.getName(), "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
+                "--segment", "1s")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            Pattern listening = Pattern.compile("listening on [0-9.]+:(\\d+)");
+            int udp = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Matcher m = listening.matcher(Files.exists(out) ? Files.readString(out) : "");
+                return m.find() ? Integer.parseInt(m.group(1)) : 0;
+            }, port -> port > 0);
+            byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes(); // about 100 kB: one burst fits SO_RCVBUF
+            try (var sender = io.streamtee.relay.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
+                for (byte[] d : TestStream.datagrams(ts)) {
+                    sender.send(d);
+                }
+            }
+            Path cam = dir.resolve("camera");
+            // two segments closed (1 s each, cut at the keyframes at 1 s and 2 s); the third is open
+            await().atMost(Duration.ofSeconds(20)).until(() -> Recordings.rows(cam).size() == 3);
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(out);
+            assertThat(p.exitValue()).as(log).isZero();
+            assertThat(log).contains("recorder stopped: 58 datagrams, 3 segments");
+            List<SegmentIndex.Row> rows = Recordings.rows(cam);
+            assertThat(rows).hasSize(3).allMatch(r -> r.status().equals("closed"));
+            assertThat(Recordings.column(cam, "frames", Long.class)).containsExactly(25L, 25L, 25L);
+            assertThat(Recordings.column(cam, "repaired", Integer.class)).containsOnly(0);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.streamtee.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A recorder on loopback port 0, fed a synthetic stream: files, layout, index rows, gaps. */
+class RecorderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void recordsKeyframeAlignedSegmentsAndIndexesEveryOne() throws Exception {
+        TestStream stream = new TestStream().seconds(10);
+        byte[] ts = stream.bytes();
+        RecorderConfig config = Recordings.config(dir).withCamera("frontdoor").withSegment(Duration.ofMillis(2500));
+        try (Recorder recorder = new Recorder(config).start()) {
+            assertThat(recorder.localAddress().getPort()).isPositive();
+            Recordings.send(recorder, TestStream.datagrams(ts));
+        }
+        Path cam = dir.resolve("frontdoor");
+        List<SegmentIndex.Row> rows = Recordings.rows(cam);
+        assertThat(rows).hasSize(4).allMatch(r -> r.status().equals("closed"));
+        // all four start within the same second or two: names must not clash
+        assertThat(rows).extracting(SegmentIndex.Row::path).doesNotHaveDuplicates()
+                .allMatch(p -> p.matches("\\d{4}/\\d{2}/\\d{2}/\\d{2}-\\d{2}-\\d{2}(_\\d+)?\\.ts"));
+        assertThat(Recordings.files(cam)).containsExactlyInAnyOrderElementsOf(
+                rows.stream().map(SegmentIndex.Row::path).toList());
+
+        List<Long> durations = Recordings.column(cam, "duration_ms", Long.class);
+        assertThat(durations).containsExactly(3000L, 3000L, 3000L, 1000L);
+        List<Long> frames = Recordings.column(cam, "frames", Long.class);
+        assertThat(frames.stream().mapToLong(Long::longValue).sum()).isEqualTo(stream.frames());
+        List<Long> ptsStart = Recordings.column(cam, "pts_start", Long.class);
+        List<Long> ptsEnd = Recordings.column(cam, "pts_end", Long.class);
+        assertThat(ptsStart.get(0)).isEqualTo(TestStream.PTS_START);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(ptsStart.get(i)).isEqualTo(ptsEnd.get(i - 1));
+        }
+        List<String> keyframes = Recordings.column(cam, "keyframes", String.class);
+        for (int i = 0; i < rows.size(); i++) {
+            SegmentIndex.Row row = rows.get(i);
+            byte[] b = Files.readAllBytes(cam.resolve(row.path()));
+            assertThat(row.bytes()).isEqualTo(b.length);
+            assertThat(row.endMillis()).isGreaterThanOrEqualTo(row.startMillis());
+            SegmenterTest.Scan scan = SegmenterTest.Scan.of(b);
+            assertThat(scan.firstIsKeyframe).isTrue();
+            assertThat(scan.continuityErrors).isZero();
+            assertThat(Arrays.stream(keyframes.get(i).split(",")).map(Long::valueOf).toList())
+                    .isEqualTo(scan.keyframes);
+        }
+        assertThat(Recordings.gaps(cam)).isEmpty();
+    }
+
+    @Test
+    void lostDatagramsBecomeALossGap() throws Exception {
+        byte[] ts = new TestStream().seconds(4).bytes();
+        List<byte[]> datagrams = new ArrayList<>(TestStream.datagrams(ts));
+        datagrams.remove(datagrams.size() / 2);
+        Recorder.Stats stats;
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(2))).start()) {
+            Recordings.send(recorder, datagrams);
+            stats = recorder.stats();
+        }
+        assertThat(stats.continuityErrors()).isPositive();
+        List<SegmentIndex.Gap> gaps = Recordings.gaps(dir.resolve("camera"));
+        assertThat(gaps).hasSize(1); // one lost datagram, several PIDs: one loss event
+        assertThat(gaps.get(0).kind()).isEqualTo("loss");
+        assertThat(gaps.get(0).count()).isEqualTo(stats.continuityErrors());
+        assertThat(gaps.get(0).segment()).isNotNull();
+        assertThat(Recordings.column(dir.resolve("camera"), "continuity_errors", Long.class)
+                .stream().mapToLong(Long::longValue).sum()).isPositive();
+    }
+
+    @Test
+    void aStreamThatStopsClosesTheSegmentAndIsIndexedAsAGap() throws Exception {
+        byte[] ts = new TestStream().seconds(4).bytes();
+        List<byte[]> datagrams = TestStream.datagrams(ts);
+        int half = datagrams.size() / 2;
+        Path cam = dir.resolve("camera");
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(10))).start()) {
+            Recordings.send(recorder, datagrams.subList(0, half));
+            // after 2 s without data the segment is closed (and indexed) while the recorder runs
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+            Recordings.send(recorder, datagrams.subList(half, datagrams.size()));
+        }
+        List<SegmentIndex.Gap> gaps = Recordings.gaps(cam);
+        assertThat(gaps).hasSize(1);
+        assertThat(gaps.get(0).kind()).isEqualTo("stopped");
+        assertThat(gaps.get(0).endMillis() - gaps.get(0).startMillis()).isGreaterThanOrEqualTo(2000);
+        assertThat(Recordings.rows(cam)).hasSize(2);
+    }
+
+    @Test
+    void closeIsIdempotentAndASecondRecorderOnTheSameDirectoryIsRefused() {
+        Recorder first = new Recorder(Recordings.config(dir)).start();
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Recorder(Recordings.config(dir)).start())
+                    .isInstanceOf(RecordException.class).hasMessageContaining("another recorder");
+        } finally {
+            first.close();
+            first.close();
+        }
+    }
+}

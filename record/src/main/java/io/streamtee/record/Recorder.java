@@ -98,6 +98,7 @@ public final class Recorder implements AutoCloseable {
     private String currentPath;
     private long written;
     private boolean broken;
+    /** Arrival of the oldest byte not yet forced to disk, or 0. */
     private long unflushedSince;
     private long nowNanos;
     private long nowMillis;
@@ -465,7 +466,9 @@ public final class Recorder implements AutoCloseable {
 
     /** Writes the buffer to the file (and forces it); frees space and retries when the disk is full. */
     private void drain(boolean force) {
-        unflushedSince = 0;
+        if (force) {
+            unflushedSince = 0; // a write without force keeps the deadline of the oldest byte not yet forced
+        }
         if (file == null) {
             lostBytes += buffer.position();
             buffer.clear();

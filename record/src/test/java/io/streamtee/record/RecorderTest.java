@@ -101,6 +101,24 @@ class RecorderTest {
     }
 
     @Test
+    void dataIsInTheFileWithinASecondWhileItsSegmentIsStillOpen() throws Exception {
+        byte[] ts = new TestStream().seconds(3).bytes();
+        int firstVideo = 2 * io.streamtee.ts.TsPacket.SIZE; // the stream opens with PAT, PMT, then the keyframe
+        long expected = 2 * io.streamtee.ts.TsPacket.SIZE + ts.length - firstVideo; // the segment's PSI, then all
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(60))).start()) {
+            Recordings.send(recorder, TestStream.datagrams(ts));
+            long sent = System.nanoTime();
+            Path cam = dir.resolve("camera");
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                List<String> files = Recordings.files(cam);
+                return files.size() == 1 && Files.size(cam.resolve(files.get(0))) == expected;
+            });
+            assertThat(System.nanoTime() - sent).isLessThan(1_000_000_000L);
+            assertThat(recorder.stats().segments()).isZero(); // still open
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndASecondRecorderOnTheSameDirectoryIsRefused() {
         Recorder first = new Recorder(Recordings.config(dir)).start();
         try {

@@ -20,16 +20,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +62,6 @@ public final class Recorder implements AutoCloseable {
     /** Segments deleted at most per write failure for lack of space before giving up on that write. */
     private static final int MAX_FREE_PER_WRITE = 64;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
-    private static final DateTimeFormatter LAYOUT = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH-mm-ss");
-    private static final Pattern NAME = Pattern.compile(
-            "(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})-(\\d{2})-(\\d{2})(?:_\\d+)?\\.ts");
 
     private final RecorderConfig config;
     private final Clock clock;
@@ -82,6 +70,7 @@ public final class Recorder implements AutoCloseable {
     private final Path cameraDir;
 
     private SegmentIndex index;
+    private CameraDirectory recordings;
     private java.nio.channels.FileChannel lockFile;
     private DatagramChannel channel;
     private Selector selector;
@@ -113,8 +102,6 @@ public final class Recorder implements AutoCloseable {
     private long lossCount;
     private int lossPid;
     private String lossSegment;
-    private String lastBase;
-    private int lastSuffix;
 
     // counters: written by the receive thread (and start()), read by any
     private volatile long datagrams;
@@ -123,10 +110,6 @@ public final class Recorder implements AutoCloseable {
     private volatile long bytesWritten;
     private volatile long lostBytes;
     private volatile long writeErrors;
-    private volatile long indexErrors;
-    private volatile long diskFullDeletions;
-    private volatile long retentionDeletions;
-    private volatile long repaired;
     private volatile long continuityErrors;
     private volatile long gaps;
 
@@ -179,8 +162,9 @@ public final class Recorder implements AutoCloseable {
                 throw new RecordException(cameraDir.resolve("index.db") + ": cannot open the index ("
                         + e.getMessage() + ")", e);
             }
-            repairAll();
-            retention();
+            recordings = new CameraDirectory(config, clock, index);
+            recordings.repairAll();
+            recordings.retention(0);
             bind();
             nextHousekeeping = System.nanoTime() + housekeepingInterval.toNanos();
             thread = Thread.ofPlatform().name("record-" + config.camera()).unstarted(this::run);
@@ -240,7 +224,10 @@ public final class Recorder implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(datagrams, bytesReceived, segmentsClosed, bytesWritten, segmenter.skippedBytes(), lostBytes,
-                writeErrors, indexErrors, diskFullDeletions, retentionDeletions, repaired, continuityErrors, gaps);
+                writeErrors, recordings == null ? 0 : recordings.indexErrors,
+                recordings == null ? 0 : recordings.diskFullDeletions,
+                recordings == null ? 0 : recordings.retentionDeletions, recordings == null ? 0 : recordings.repaired,
+                continuityErrors, gaps);
     }
 
     /** The receiving thread (for CPU measurements). */
@@ -362,7 +349,7 @@ public final class Recorder implements AutoCloseable {
         }
         if (nowNanos - nextHousekeeping >= 0) {
             nextHousekeeping = nowNanos + housekeepingInterval.toNanos();
-            retention();
+            recordings.retention(written + buffer.position());
         }
     }
 
@@ -434,7 +421,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void openFile(Segment segment) {
-        currentPath = uniqueName(segment.startWallMillis());
+        currentPath = recordings.newSegmentName(segment.startWallMillis());
         Path path = cameraDir.resolve(currentPath);
         segment.path(path);
         written = 0;
@@ -446,7 +433,7 @@ public final class Recorder implements AutoCloseable {
                 file = store.create(path);
                 break;
             } catch (IOException e) {
-                if (noSpace(e) && attempt < MAX_FREE_PER_WRITE && freeOldest()) {
+                if (noSpace(e) && attempt < MAX_FREE_PER_WRITE && recordings.freeOldest()) {
                     continue;
                 }
                 writeFailed("cannot create " + currentPath, e);
@@ -456,11 +443,7 @@ public final class Recorder implements AutoCloseable {
                 return;
             }
         }
-        try {
-            index.opened(currentPath, segment);
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        recordings.opened(currentPath, segment);
         LOG.debug("segment {} started", currentPath);
     }
 
@@ -484,7 +467,7 @@ public final class Recorder implements AutoCloseable {
                     break;
                 } catch (IOException e) {
                     written += buffer.position() - before;
-                    if (noSpace(e) && attempt < MAX_FREE_PER_WRITE && freeOldest()) {
+                    if (noSpace(e) && attempt < MAX_FREE_PER_WRITE && recordings.freeOldest()) {
                         continue;
                     }
                     throw e;
@@ -541,7 +524,7 @@ public final class Recorder implements AutoCloseable {
             try {
                 if (!Files.exists(path) || Files.size(path) == 0) {
                     Files.deleteIfExists(path);
-                    deleteRow(rel);
+                    recordings.deleteRow(rel);
                     return;
                 }
                 indexed = SegmentScan.scan(path, segment.startWallMillis());
@@ -553,25 +536,9 @@ public final class Recorder implements AutoCloseable {
         }
         bytesWritten += indexed.bytes();
         segmentsClosed++;
-        try {
-            index.closed(rel, indexed, false);
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        recordings.closed(rel, indexed);
         LOG.debug("segment {} closed: {}", rel, indexed);
-        retention();
-    }
-
-    private void deleteRow(String rel) {
-        try {
-            for (SegmentIndex.Row row : index.all()) {
-                if (row.path().equals(rel)) {
-                    index.delete(row.id());
-                }
-            }
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        recordings.retention(0);
     }
 
     private void flushLoss() {
@@ -587,11 +554,7 @@ public final class Recorder implements AutoCloseable {
 
     private void indexGap(SegmentIndex.Gap gap) {
         gaps++;
-        try {
-            index.gap(gap);
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        recordings.gap(gap);
     }
 
     private void writeFailed(String what, IOException e) {
@@ -609,223 +572,17 @@ public final class Recorder implements AutoCloseable {
         LOG.debug("details", e);
     }
 
-    private void indexFailed(SQLException e) {
-        indexErrors++;
-        LOG.warn("index: {} (the segment files are kept; the next start indexes them)", e.getMessage());
-        if (String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
-            freeOldest();
-        }
-    }
-
     static boolean noSpace(IOException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("No space left on device") || m.contains("Disk quota exceeded");
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.AccessDeniedException) {
             return "permission denied";
         }
         return m == null ? e.getClass().getSimpleName() : m;
-    }
-
-    // ---------------------------------------------------------------- names, repair, retention
-
-    /** {@code YYYY/MM/DD/HH-MM-SS.ts} in UTC, with {@code _1}, {@code _2}, ... when the name is taken. */
-    private String uniqueName(long wallMillis) {
-        String base = LocalDateTime.ofEpochSecond(Math.floorDiv(wallMillis, 1000), 0, ZoneOffset.UTC).format(LAYOUT);
-        // never reuse a name given in this run, even if that segment was deleted since
-        int n = base.equals(lastBase) ? lastSuffix + 1 : 0;
-        for (; ; n++) {
-            String name = n == 0 ? base + ".ts" : base + "_" + n + ".ts";
-            if (!Files.exists(cameraDir.resolve(name)) && !indexed(name)) {
-                lastBase = base;
-                lastSuffix = n;
-                return name;
-            }
-        }
-    }
-
-    private boolean indexed(String rel) {
-        try {
-            return index.contains(rel);
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    /** The wall-clock start encoded in a segment's path, or -1. */
-    static long startFromName(String rel) {
-        Matcher m = NAME.matcher(rel);
-        if (!m.matches()) {
-            return -1;
-        }
-        try {
-            return LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                    Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)),
-                    Integer.parseInt(m.group(6))).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (java.time.DateTimeException e) {
-            return -1;
-        }
-    }
-
-    private String relative(Path file) {
-        return cameraDir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
-
-    /**
-     * Repairs what a recorder that did not close (SIGKILL, power loss) left: rows still {@code open} and segment
-     * files the index does not know are cut to whole packets, scanned and indexed; rows whose file is gone are
-     * dropped.
-     */
-    private void repairAll() {
-        Map<String, SegmentIndex.Row> rows = new HashMap<>();
-        try {
-            for (SegmentIndex.Row row : index.all()) {
-                rows.put(row.path(), row);
-            }
-            for (SegmentIndex.Row row : rows.values()) {
-                if (row.status().equals("open")) {
-                    repairOne(row.path(), row.startMillis());
-                } else if (!Files.exists(cameraDir.resolve(row.path()))) {
-                    LOG.info("index: {} is gone from disk; forgetting it", row.path());
-                    index.delete(row.id());
-                }
-            }
-            List<Path> files;
-            try (Stream<Path> walk = Files.walk(cameraDir, 4)) {
-                files = walk.filter(p -> p.getFileName().toString().endsWith(".ts") && Files.isRegularFile(p))
-                        .toList();
-            }
-            for (Path f : files) {
-                String rel = relative(f);
-                if (!rows.containsKey(rel)) {
-                    long start = startFromName(rel);
-                    repairOne(rel, start >= 0 ? start : Files.getLastModifiedTime(f).toMillis());
-                }
-            }
-        } catch (SQLException e) {
-            throw new RecordException(cameraDir.resolve("index.db") + ": cannot read the index (" + e.getMessage()
-                    + ")", e);
-        } catch (IOException e) {
-            throw new RecordException(cameraDir + ": cannot scan the recordings (" + reason(e) + ")", e);
-        }
-    }
-
-    private void repairOne(String rel, long startMillis) throws SQLException {
-        Path path = cameraDir.resolve(rel);
-        try {
-            if (!Files.exists(path)) {
-                deleteRow(rel);
-                return;
-            }
-            long before = Files.size(path);
-            Segment s = SegmentScan.repair(path, startMillis);
-            if (s.bytes() == 0) {
-                Files.delete(path);
-                deleteRow(rel);
-                LOG.info("removed empty segment {}", rel);
-                return;
-            }
-            index.closed(rel, s, true);
-            repaired++;
-            LOG.info("repaired segment {} left by a recorder that did not close: {} bytes cut, {} frames, {} s",
-                    rel, before - s.bytes(), s.frames(), s.durationMillis() / 1000.0);
-        } catch (IOException e) {
-            LOG.warn("segment {}: cannot repair it ({}); left as it is", rel, reason(e));
-        }
-    }
-
-    /**
-     * Deletes the oldest closed segments that are older than {@code keep} or that make all of them larger than
-     * {@code maxBytes}. The segment being written is never deleted.
-     */
-    private void retention() {
-        if (config.keep().isZero() && config.maxBytes() == 0) {
-            return;
-        }
-        long deleted = 0;
-        long freed = 0;
-        try {
-            if (!config.keep().isZero()) {
-                long cutoff = clock.millis() - config.keep().toMillis();
-                List<SegmentIndex.Row> old;
-                while (!(old = index.endedBefore(cutoff, 500)).isEmpty()) {
-                    for (SegmentIndex.Row row : old) {
-                        delete(row);
-                        deleted++;
-                        freed += row.bytes();
-                    }
-                }
-                index.deleteGapsBefore(cutoff);
-            }
-            if (config.maxBytes() > 0) {
-                long total = index.closedBytes() + written + buffer.position();
-                while (total > config.maxBytes()) {
-                    List<SegmentIndex.Row> oldest = index.oldest(64);
-                    if (oldest.isEmpty()) {
-                        break;
-                    }
-                    for (SegmentIndex.Row row : oldest) {
-                        if (total <= config.maxBytes()) {
-                            break;
-                        }
-                        delete(row);
-                        deleted++;
-                        freed += row.bytes();
-                        total -= row.bytes();
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
-        if (deleted > 0) {
-            retentionDeletions += deleted;
-            LOG.info("retention: deleted {} segments ({}){}{}", deleted, Units.formatBytes(freed),
-                    config.keep().isZero() ? "" : ", keeping " + human(config.keep()),
-                    config.maxBytes() == 0 ? "" : ", at most " + Units.formatBytes(config.maxBytes()));
-        }
-    }
-
-    /** Deletes the oldest closed segment to make room; false when there is none. */
-    private boolean freeOldest() {
-        try {
-            List<SegmentIndex.Row> oldest = index.oldest(1);
-            if (oldest.isEmpty()) {
-                return false;
-            }
-            SegmentIndex.Row row = oldest.get(0);
-            delete(row);
-            diskFullDeletions++;
-            LOG.warn("disk full: deleted the oldest segment {} ({}) to keep recording ({} deleted so far)",
-                    row.path(), Units.formatBytes(row.bytes()), diskFullDeletions);
-            return true;
-        } catch (SQLException e) {
-            indexErrors++;
-            LOG.warn("disk full and the index cannot name the oldest segment: {}", e.getMessage());
-            return false;
-        }
-    }
-
-    private void delete(SegmentIndex.Row row) throws SQLException {
-        Path path = cameraDir.resolve(row.path());
-        try {
-            Files.deleteIfExists(path);
-            for (Path dir = path.getParent(); dir != null && dir.startsWith(cameraDir) && !dir.equals(cameraDir);
-                    dir = dir.getParent()) {
-                try (Stream<Path> list = Files.list(dir)) {
-                    if (list.findAny().isPresent()) {
-                        break;
-                    }
-                }
-                Files.delete(dir);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", path, reason(e));
-        }
-        index.delete(row.id());
     }
 
     // ---------------------------------------------------------------- closing

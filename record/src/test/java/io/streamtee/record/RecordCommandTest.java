@@ -103,4 +103,44 @@ class RecordCommandTest {
             p.destroyForcibly();
         }
     }
+
+    @Test
+    void afterSigkillTheNextStartRepairsAndIndexesTheOpenSegmentWithNothingLost() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = dir.resolve("record.log");
+        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                RecordCommand.class.getName(), "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
+                "--segment", "60s")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Path cam = dir.resolve("camera");
+        try {
+            Pattern listening = Pattern.compile("listening on [0-9.]+:(\\d+)");
+            int udp = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Matcher m = listening.matcher(Files.exists(out) ? Files.readString(out) : "");
+                return m.find() ? Integer.parseInt(m.group(1)) : 0;
+            }, port -> port > 0);
+            byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes();
+            try (var sender = io.streamtee.relay.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
+                for (byte[] d : TestStream.datagrams(ts)) {
+                    sender.send(d);
+                }
+            }
+            long expected = ts.length; // PAT+PMT of the segment replace the stream's own before the first keyframe
+            await().atMost(Duration.ofSeconds(2)).until(() -> {
+                List<String> files = Recordings.files(cam);
+                return files.size() == 1 && Files.size(cam.resolve(files.get(0))) == expected;
+            });
+            p.destroyForcibly(); // SIGKILL: no chance to close the segment
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(Recordings.rows(cam)).singleElement().matches(r -> r.status().equals("open"));
+        try (Recorder recorder = new Recorder(Recordings.config(dir)).start()) {
+            assertThat(recorder.stats().repaired()).isEqualTo(1);
+        }
+        assertThat(Recordings.rows(cam)).singleElement().matches(r -> r.status().equals("closed"));
+        assertThat(Recordings.column(cam, "frames", Long.class)).containsExactly(75L);
+        assertThat(Recordings.column(cam, "duration_ms", Long.class)).containsExactly(3000L);
+        assertThat(Recordings.column(cam, "repaired", Integer.class)).containsExactly(1);
+    }
 }

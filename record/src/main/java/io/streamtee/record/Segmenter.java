@@ -47,7 +47,7 @@ final class Segmenter {
     private long pendingPosition = -1;
     private byte[] pendingPsi;
     private long wallMillis;
-    private long skippedBytes;
+    private volatile long skippedBytes; // read by stats() on any thread
     private long segments;
     private boolean cutRequested;
 

@@ -62,6 +62,8 @@ public final class Recorder implements AutoCloseable {
     /** Segments deleted at most per write failure for lack of space before giving up on that write. */
     private static final int MAX_FREE_PER_WRITE = 64;
     private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+    /** How often a summary line is logged while recording. */
+    private static final long SUMMARY_EVERY_NANOS = 60_000_000_000L;
 
     private final RecorderConfig config;
     private final Clock clock;
@@ -95,6 +97,7 @@ public final class Recorder implements AutoCloseable {
     private long lastDataMillis;
     private boolean streamStopped;
     private long nextHousekeeping;
+    private long nextSummary;
     private long lastWriteWarning;
     private long suppressedWriteWarnings;
     private long lossStart;
@@ -167,6 +170,7 @@ public final class Recorder implements AutoCloseable {
             recordings.retention(0);
             bind();
             nextHousekeeping = System.nanoTime() + housekeepingInterval.toNanos();
+            nextSummary = System.nanoTime() + SUMMARY_EVERY_NANOS;
             thread = Thread.ofPlatform().name("record-" + config.camera()).unstarted(this::run);
             thread.start();
             LOG.info("recording {} (listening on {}) to {} ({} segments{}{})", config.listen(),
@@ -351,6 +355,18 @@ public final class Recorder implements AutoCloseable {
             nextHousekeeping = nowNanos + housekeepingInterval.toNanos();
             recordings.retention(written + buffer.position());
         }
+        if (nowNanos - nextSummary >= 0) {
+            nextSummary = nowNanos + SUMMARY_EVERY_NANOS;
+            LOG.info("recording: {}", summary());
+        }
+    }
+
+    private String summary() {
+        Stats s = stats();
+        return s.datagrams() + " datagrams, " + s.segments() + " segments, " + Units.formatBytes(s.bytesWritten())
+                + " written, " + Units.formatBytes(s.lostBytes()) + " lost, " + s.writeErrors() + " write errors, "
+                + s.continuityErrors() + " continuity errors, " + s.diskFullDeletions() + " deleted for space, "
+                + s.retentionDeletions() + " by retention";
     }
 
     /** Ends recording on the receive thread: the current segment is closed, flushed and indexed. */
@@ -616,11 +632,7 @@ public final class Recorder implements AutoCloseable {
         closeResource(index);
         closeResource(lockFile);
         if (thread != null) {
-            Stats s = stats();
-            LOG.info("recorder stopped: {} datagrams, {} segments, {} written, {} lost, {} write errors, "
-                    + "{} deleted for space, {} by retention", s.datagrams(), s.segments(),
-                    Units.formatBytes(s.bytesWritten()), Units.formatBytes(s.lostBytes()), s.writeErrors(),
-                    s.diskFullDeletions(), s.retentionDeletions());
+            LOG.info("recorder stopped: {}", summary());
         }
     }
 

@@ -119,6 +119,18 @@ class RecorderTest {
     }
 
     @Test
+    void recordsAMulticastGroup() throws Exception {
+        RecorderConfig config = new RecorderConfig(io.streamtee.config.Endpoint.parse("udp://239.255.77.9:0?iface=lo",
+                io.streamtee.config.Endpoint.Role.INPUT), dir, "cam", Duration.ofSeconds(1), Duration.ZERO, 0);
+        byte[] ts = new TestStream().seconds(2).bytes();
+        try (Recorder recorder = new Recorder(config).start()) {
+            assertThat(recorder.localAddress().getAddress().getHostAddress()).isEqualTo("239.255.77.9");
+            Recordings.send(recorder, TestStream.datagrams(ts));
+        }
+        assertThat(Recordings.column(dir.resolve("cam"), "frames", Long.class)).containsExactly(25L, 25L);
+    }
+
+    @Test
     void closeIsIdempotentAndASecondRecorderOnTheSameDirectoryIsRefused() {
         Recorder first = new Recorder(Recordings.config(dir)).start();
         try {

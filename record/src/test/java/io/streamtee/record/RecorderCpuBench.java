@@ -55,4 +55,29 @@ class RecorderCpuBench {
             assertThat(recorder.stats().continuityErrors()).isZero();
         }
     }
+
+    @Test
+    void cpuWhileARealCameraSendsEightMbit() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withCamera("real")).start()) {
+            io.streamtee.camera.CameraConfig config = io.streamtee.camera.CameraConfig.pattern(
+                            io.streamtee.camera.Destination.of(recorder.localAddress()))
+                    .withSource(io.streamtee.camera.CameraConfig.Pattern.DEFAULT.withBitrate(8_000_000))
+                    .withDuration(Duration.ofSeconds(10));
+            long tid = recorder.thread().threadId();
+            long cpu0 = mx.getThreadCpuTime(tid);
+            long start = System.nanoTime();
+            io.streamtee.camera.CameraStats sent;
+            try (io.streamtee.camera.Camera camera = new io.streamtee.camera.Camera(config).start()) {
+                assertThat(camera.awaitDone(Duration.ofSeconds(60))).isTrue();
+                sent = camera.stats();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().datagrams() == sent.datagramsSent());
+            long wall = System.nanoTime() - start;
+            long cpu = mx.getThreadCpuTime(tid) - cpu0;
+            System.out.printf("recorder, real camera: %.1f Mbit/s for %.1f s: %d ms CPU = %.2f%% of one core "
+                            + "(%.1f us/datagram)%n", sent.bytesSent() * 8 / (wall / 1e9) / 1e6, wall / 1e9,
+                    cpu / 1_000_000, 100.0 * cpu / wall, cpu / 1000.0 / sent.datagramsSent());
+        }
+    }
 }

@@ -8,15 +8,19 @@ import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.ConfigLoader;
+import io.streamtee.config.Endpoint;
 import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
 import io.streamtee.http.ControlServer;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.RelayException;
 import io.streamtee.relay.StatsReporter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +39,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Run a simulated camera and the relay in one process: camera -> udp://127.0.0.1:8100 -> relay ->",
-            "127.0.0.1:8101 (record), 8102 (analyze), 8103 (view). Watch with: ffplay udp://127.0.0.1:8103",
+            "Run a simulated camera, the relay and the recorder in one process: camera -> udp://127.0.0.1:8100 ->",
+            "relay -> 127.0.0.1:8101 (recorder, into ./recordings), 8102 (analyze), 8103 (view).",
+            "Watch with: ffplay udp://127.0.0.1:8103 ; status page: http://127.0.0.1:8080/",
             ""})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
@@ -53,6 +58,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
             description = "Status page, control API, /metrics and /streams/camera (default: ${DEFAULT-VALUE}; 'off' for none).")
     String http;
+
+    @Option(names = "--record", paramLabel = "DIR", defaultValue = "recordings",
+            description = "Record the relay's first output into DIR/camera/ (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String record;
 
     @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
             description = "Camera picture size (default: ${DEFAULT-VALUE}).")
@@ -79,7 +88,23 @@ public final class DemoCommand implements Callable<Integer> {
         RelaySettings settings = ConfigLoader.check(new RelayConfig(
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
         CountDownLatch stop = Signals.stopLatch();
-        Relay relay = new Relay(settings).start();
+        Recorder recorder = null;
+        if (!record.equalsIgnoreCase("off")) {
+            // the recorder listens where the relay's first output goes, as it would on another machine
+            Endpoint first = settings.routes().get(0).outputs().get(0);
+            recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT), Path.of(record)))
+                    .start();
+            log.info("recording {} into {}", first.url(), recorder.config().cameraDir());
+        }
+        Relay relay;
+        try {
+            relay = new Relay(settings).start();
+        } catch (RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            throw e;
+        }
         StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
         Camera camera = null;
         ControlServer control = null;
@@ -122,6 +147,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             relay.close();
             stats.close();
+            if (recorder != null) {
+                recorder.close(); // last, so the final segment gets the tail of the stream
+            }
         }
         return 0;
     }

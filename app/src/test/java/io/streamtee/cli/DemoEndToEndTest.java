@@ -23,13 +23,41 @@ class DemoEndToEndTest {
     Path tmp;
 
     @Test
+    void theRecorderRecordsTheFirstOutput() throws Exception {
+        int port;
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Path dir = tmp.resolve("recordings");
+        Path err = tmp.resolve("stderr-record.txt");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.streamtee.cli.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", "udp://127.0.0.1:" + port,
+                "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "off",
+                "--record", dir.toString()));
+        Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile()).start();
+        try {
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertThat(demo.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(dir.resolve("camera/index.db")).exists();
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".ts")).toList()).isNotEmpty();
+        }
+    }
+
+    @Test
     void everyConsumerGetsTheSameDecodableStream() throws Exception {
         try (UdpReceiver a = UdpReceiver.open("127.0.0.1"); UdpReceiver b = UdpReceiver.open("127.0.0.1")) {
             Path err = tmp.resolve("stderr.txt");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.streamtee.cli.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", a.url() + "," + b.url(),
-                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0"));
+                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0", "--record", "off"));
             Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile()).start();
             try {

@@ -4,6 +4,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
+import io.streamtee.camera.PatternOptions;
 import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -63,16 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Record the relay's first output into DIR/camera/ (default: ${DEFAULT-VALUE}; 'off' for none).")
     String record;
 
-    @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
-            description = "Camera picture size (default: ${DEFAULT-VALUE}).")
-    String size;
-
-    @Option(names = "--fps", paramLabel = "N", defaultValue = "30", description = "Frames per second (default: ${DEFAULT-VALUE}).")
-    int fps;
-
-    @Option(names = "--bitrate", paramLabel = "BITS", defaultValue = "4000000",
-            description = "Video bit rate in bit/s (default: ${DEFAULT-VALUE}).")
-    long bitrate;
+    /** The camera's pattern: --size, --fps, --bitrate, --gop, --noise, --visitor-every, --visitor-for. */
+    @Mixin
+    PatternOptions patternOptions = new PatternOptions();
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
             description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
@@ -84,7 +79,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        int[] wh = parseSize(size);
+        CameraConfig.Pattern pattern;
+        try {
+            pattern = patternOptions.pattern();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
         RelaySettings settings = ConfigLoader.check(new RelayConfig(
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
         CountDownLatch stop = Signals.stopLatch();
@@ -124,11 +124,10 @@ public final class DemoCommand implements Callable<Integer> {
             InetSocketAddress in = relay.routes().get(0).localAddress();
             InetSocketAddress target = in.getAddress().isAnyLocalAddress()
                     ? new InetSocketAddress("127.0.0.1", in.getPort()) : in;
-            CameraConfig.Pattern pattern = CameraConfig.Pattern.DEFAULT.withSize(wh[0], wh[1]).withFps(fps)
-                    .withBitrate(bitrate).withGop(2 * fps);
             camera = new Camera(CameraConfig.pattern(Destination.of(target)).withSource(pattern)
                     .withDuration(Duration.ofSeconds(seconds))).start();
-            log.info("demo running: camera {}x{} at {} fps -> {} -> {}", wh[0], wh[1], fps, listen, to);
+            log.info("demo running: camera {}x{} at {} fps -> {} -> {}", pattern.width(), pattern.height(),
+                    pattern.fps(), listen, to);
             log.info("watch it: ffplay -fflags nobuffer {}", to.get(to.size() - 1));
             // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
             while (stop.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
@@ -152,19 +151,5 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private static int[] parseSize(String text) {
-        String[] p = text.toLowerCase(java.util.Locale.ROOT).split("x");
-        try {
-            int w = Integer.parseInt(p[0]);
-            int h = Integer.parseInt(p[1]);
-            if (p.length == 2 && w >= 16 && h >= 16 && w % 2 == 0 && h % 2 == 0) {
-                return new int[] {w, h};
-            }
-        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-            // fall through
-        }
-        throw new ConfigException("--size: '" + text + "' is not WIDTHxHEIGHT with even numbers >= 16, e.g. 1280x720");
     }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -54,35 +55,9 @@ public final class CameraCommand implements Callable<Integer> {
     @Option(names = "--pattern", description = "Send the synthetic test pattern (the default without --file).")
     boolean pattern;
 
-    @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
-            description = "Pattern picture size (default: ${DEFAULT-VALUE}).")
-    String size;
-
-    @Option(names = "--fps", paramLabel = "N", defaultValue = "30",
-            description = "Pattern frame rate (default: ${DEFAULT-VALUE}).")
-    int fps;
-
-    @Option(names = "--bitrate", paramLabel = "RATE", defaultValue = "4M",
-            description = "Pattern video bitrate in bit/s, with k/M/G suffixes (default: ${DEFAULT-VALUE}).")
-    String bitrate;
-
-    @Option(names = "--gop", paramLabel = "FRAMES",
-            description = "Pattern keyframe interval in frames (default: 2 x fps).")
-    Integer gop;
-
-    @Option(names = "--noise", paramLabel = "N", defaultValue = "4",
-            description = "Pattern sensor noise amplitude, 0..32; 0 gives a clean picture that compresses to a "
-                    + "few hundred kbit/s whatever --bitrate says (default: ${DEFAULT-VALUE}).")
-    int noise;
-
-    @Option(names = "--visitor-every", paramLabel = "DURATION", defaultValue = "10s",
-            description = "A visitor (a disc crossing the picture) appears this often; 0 for never "
-                    + "(default: ${DEFAULT-VALUE}).")
-    String visitorEvery;
-
-    @Option(names = "--visitor-for", paramLabel = "DURATION", defaultValue = "4s",
-            description = "How long each visit lasts (default: ${DEFAULT-VALUE}).")
-    String visitorFor;
+    /** The test pattern's options, shared with {@code streamtee demo}. */
+    @Mixin
+    PatternOptions patternOptions = new PatternOptions();
 
     @Option(names = "--rtp", description = "Wrap datagrams in RTP (RFC 2250, payload type 33).")
     boolean rtp;
@@ -121,16 +96,7 @@ public final class CameraCommand implements Callable<Integer> {
         if (file != null) {
             source = new CameraConfig.Clip(file);
         } else {
-            int[] wh = parseSize(size);
-            long bits = parseRate("--bitrate", bitrate);
-            Duration every = parseDuration("--visitor-every", visitorEvery, true);
-            Duration lasting = parseDuration("--visitor-for", visitorFor, true);
-            try {
-                source = new CameraConfig.Pattern(wh[0], wh[1], fps, bits, gop == null ? 2 * fps : gop, every,
-                        lasting, noise);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--" + e.getMessage(), e);
-            }
+            source = patternOptions.pattern();
         }
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException("--seconds must be >= 0, got " + seconds);

@@ -1,0 +1,58 @@
+package io.streamtee.camera;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/**
+ * The test pattern's command-line options, shared by {@code streamtee camera} and {@code streamtee demo} as a
+ * picocli mixin. {@link #pattern()} checks them and gives one-line messages naming the option.
+ */
+public final class PatternOptions {
+    @Option(names = "--size", paramLabel = "WxH", defaultValue = "1280x720",
+            description = "Pattern picture size (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--fps", paramLabel = "N", defaultValue = "30",
+            description = "Pattern frame rate (default: ${DEFAULT-VALUE}).")
+    int fps;
+
+    @Option(names = "--bitrate", paramLabel = "RATE", defaultValue = "4M",
+            description = "Pattern video bitrate in bit/s, with k/M/G suffixes (default: ${DEFAULT-VALUE}).")
+    String bitrate;
+
+    @Option(names = "--gop", paramLabel = "FRAMES",
+            description = "Pattern keyframe interval in frames (default: 2 x fps).")
+    Integer gop;
+
+    @Option(names = "--noise", paramLabel = "N", defaultValue = "4",
+            description = "Pattern sensor noise amplitude, 0..32; 0 gives a clean picture that compresses to a "
+                    + "few hundred kbit/s whatever --bitrate says (default: ${DEFAULT-VALUE}).")
+    int noise;
+
+    @Option(names = "--visitor-every", paramLabel = "DURATION", defaultValue = "10s",
+            description = "A visitor (a disc crossing the picture) appears this often; 0 for never "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String visitorEvery;
+
+    @Option(names = "--visitor-for", paramLabel = "DURATION", defaultValue = "4s",
+            description = "How long each visit lasts (default: ${DEFAULT-VALUE}).")
+    String visitorFor;
+
+    /**
+     * The pattern these options describe.
+     *
+     * @throws IllegalArgumentException naming the option and what is wrong with its value
+     */
+    public CameraConfig.Pattern pattern() {
+        int[] wh = CameraCommand.parseSize(size);
+        long bits = CameraCommand.parseRate("--bitrate", bitrate);
+        Duration every = CameraCommand.parseDuration("--visitor-every", visitorEvery, true);
+        Duration lasting = CameraCommand.parseDuration("--visitor-for", visitorFor, true);
+        try {
+            return new CameraConfig.Pattern(wh[0], wh[1], fps, bits, gop == null ? 2 * fps : gop, every, lasting,
+                    noise);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+    }
+}

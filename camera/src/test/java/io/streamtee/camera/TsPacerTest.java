@@ -44,25 +44,6 @@ class TsPacerTest {
         return source;
     }
 
-    /** The stream's own rate: the bytes from the first PCR packet to the last, over their PCR distance. */
-    private static double streamBytesPerSecond(byte[] ts) {
-        long firstPcr = -1;
-        long lastPcr = -1;
-        long firstAt = -1;
-        long lastAt = -1;
-        for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
-            if (TsPacket.hasPcr(ts, off)) {
-                if (firstPcr < 0) {
-                    firstPcr = TsPacket.pcr(ts, off);
-                    firstAt = off;
-                }
-                lastPcr = TsPacket.pcr(ts, off);
-                lastAt = off;
-            }
-        }
-        return (lastAt - firstAt) / (Timestamps.pcrDiff(firstPcr, lastPcr) / (double) Timestamps.PCR_HZ);
-    }
-
     /** The largest amount of data between two consecutive PCRs: one frame, since the muxer puts a PCR on each. */
     private static long largestFrameBytes(byte[] ts) {
         long largest = 0;
@@ -90,7 +71,7 @@ class TsPacerTest {
         }
         double window = (sent.getLast().nanos() - sent.getFirst().nanos()) / 1e9;
         double sentRate = 1316.0 * (sent.size() - 1) / window;
-        double streamRate = streamBytesPerSecond(tenSeconds);
+        double streamRate = TsAssertions.pcrBytesPerSecond(tenSeconds);
         assertThat(window).isBetween(9.8, 10.2);
         assertThat(sentRate / streamRate).as("sent %.0f B/s, stream %.0f B/s", sentRate, streamRate)
                 .isBetween(0.98, 1.02);
@@ -127,7 +108,7 @@ class TsPacerTest {
             assertThat(source.loops()).as("passes over the 1 s clip").isEqualTo(10);
             double window = (sent.getLast().nanos() - sent.getFirst().nanos()) / 1e9;
             double sentRate = 1316.0 * (sent.size() - 1) / window;
-            double streamRate = streamBytesPerSecond(java.nio.file.Files.readAllBytes(clip));
+            double streamRate = TsAssertions.pcrBytesPerSecond(java.nio.file.Files.readAllBytes(clip));
             assertThat(window).isBetween(9.8, 10.2);
             assertThat(sentRate / streamRate).isBetween(0.98, 1.02);
         }

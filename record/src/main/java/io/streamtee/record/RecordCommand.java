@@ -1,6 +1,8 @@
 package io.streamtee.record;
 
 import io.streamtee.cli.Signals;
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
@@ -29,6 +31,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  streamtee record --listen udp://127.0.0.1:8101 --dir recordings",
             "  streamtee record --listen udp://0.0.0.0:5000 --camera frontdoor --keep 7d --max-size 50GB",
+            "  streamtee record --http 127.0.0.1:8081     # then http://127.0.0.1:8081/ plays the recordings",
             ""})
 public final class RecordCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordCommand.class);
@@ -61,6 +64,24 @@ public final class RecordCommand implements Callable<Integer> {
             description = "Delete the oldest segments while all take more than this, e.g. 50GB (default: no limit).")
     String maxSize;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve playback here: a page, /api/recordings, /play.m3u8, /clip.ts, /clip.mp4 "
+                    + "(default: off). Off loopback it needs STREAMTEE_API_TOKEN.")
+    String http;
+
+    /** The playback server's address and token, or null when {@code --http} is off. */
+    ApiSettings playback() {
+        if (http == null || http.equalsIgnoreCase("off")) {
+            return null;
+        }
+        try {
+            return ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage().replace("--http.listen", "--http")
+                    .replace("--http.token", "STREAMTEE_API_TOKEN"));
+        }
+    }
+
     /** Builds the configuration the options describe. */
     RecorderConfig config() {
         Endpoint input;
@@ -85,8 +106,10 @@ public final class RecordCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
         RecorderConfig config;
+        ApiSettings playback;
         try {
             config = config();
+            playback = playback();
         } catch (ConfigException e) {
             err.println("record: " + e.getMessage());
             err.flush();
@@ -101,10 +124,25 @@ public final class RecordCommand implements Callable<Integer> {
             LOG.debug("details", e);
             return 1;
         }
+        PlaybackServer server = null;
+        if (playback != null) {
+            try {
+                server = new PlaybackServer(config.dir(), playback.listen().getAddress().getHostAddress(),
+                        playback.listen().getPort(), playback.token()).start();
+            } catch (RecordException | ConfigException e) {
+                recorder.close();
+                err.println("record: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         CountDownLatch stop = Signals.stopLatch();
         try {
             stop.await();
         } finally {
+            if (server != null) {
+                server.close();
+            }
             recorder.close(); // closes the current segment: flushed, forced, indexed
         }
         return 0;

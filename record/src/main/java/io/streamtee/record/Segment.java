@@ -19,6 +19,7 @@ public final class Segment {
     long frames;
     long continuityErrors;
     private long[] keyframes = new long[4];
+    private long[] keyframePts = new long[4];
     private int keyframeCount;
     private long maxPts = Timestamps.NONE;
     private long lastDts = Timestamps.NONE;
@@ -81,11 +82,18 @@ public final class Segment {
         return Arrays.copyOf(keyframes, keyframeCount);
     }
 
-    void addKeyframe(long offset) {
+    /** The PTS of each keyframe, in the order of {@link #keyframeOffsets()}. */
+    public long[] keyframePts() {
+        return Arrays.copyOf(keyframePts, keyframeCount);
+    }
+
+    void addKeyframe(long offset, long pts) {
         if (keyframeCount == keyframes.length) {
             keyframes = Arrays.copyOf(keyframes, keyframeCount * 2);
+            keyframePts = Arrays.copyOf(keyframePts, keyframeCount * 2);
         }
-        keyframes[keyframeCount++] = offset;
+        keyframes[keyframeCount] = offset;
+        keyframePts[keyframeCount++] = pts;
     }
 
     /** Counts one access unit and follows the highest PTS and the frame interval (from DTS steps). */
@@ -112,12 +120,21 @@ public final class Segment {
 
     /** The keyframe offsets as the index stores them: comma-separated decimal. */
     String keyframeList() {
+        return list(keyframes, keyframeCount);
+    }
+
+    /** The keyframe PTS as the index stores them: comma-separated decimal, -1 where a keyframe had none. */
+    String keyframePtsList() {
+        return list(keyframePts, keyframeCount);
+    }
+
+    private static String list(long[] values, int count) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < keyframeCount; i++) {
+        for (int i = 0; i < count; i++) {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(keyframes[i]);
+            sb.append(values[i]);
         }
         return sb.toString();
     }

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <pre>
  * segments(id, path, status 'open'|'closed', start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames,
- *          keyframes 'offset,offset,...', continuity_errors, repaired 0|1)
+ *          keyframes 'offset,offset,...', keyframe_pts 'pts,pts,...', continuity_errors, repaired 0|1)
  * gaps(id, kind 'stopped'|'loss', start_ms, end_ms, count, pid, segment)
  * </pre>
  *
@@ -60,8 +60,10 @@ final class SegmentIndex implements AutoCloseable {
                       bytes INTEGER NOT NULL DEFAULT 0,
                       frames INTEGER NOT NULL DEFAULT 0,
                       keyframes TEXT NOT NULL DEFAULT '',
+                      keyframe_pts TEXT NOT NULL DEFAULT '',
                       continuity_errors INTEGER NOT NULL DEFAULT 0,
                       repaired INTEGER NOT NULL DEFAULT 0)""");
+            addColumn(c, "segments", "keyframe_pts", "TEXT NOT NULL DEFAULT ''");
             s.execute("CREATE INDEX IF NOT EXISTS segments_start ON segments(start_ms)");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS gaps (
@@ -80,6 +82,21 @@ final class SegmentIndex implements AutoCloseable {
         return new SegmentIndex(c);
     }
 
+    /** Adds a column an index written by an older version lacks. */
+    private static void addColumn(Connection c, String table, String column, String type) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (r.next()) {
+                if (r.getString("name").equals(column)) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        }
+    }
+
     /** Records a segment that has just started. */
     void opened(String path, Segment s) throws SQLException {
         try (PreparedStatement p = db.prepareStatement(
@@ -96,11 +113,12 @@ final class SegmentIndex implements AutoCloseable {
     void closed(String path, Segment s, boolean repaired) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("""
                 INSERT INTO segments(path, status, start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames,
-                                     keyframes, continuity_errors, repaired)
-                VALUES (?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     keyframes, keyframe_pts, continuity_errors, repaired)
+                VALUES (?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(path) DO UPDATE SET status='closed', start_ms=excluded.start_ms, end_ms=excluded.end_ms,
                   pts_start=excluded.pts_start, pts_end=excluded.pts_end, duration_ms=excluded.duration_ms,
                   bytes=excluded.bytes, frames=excluded.frames, keyframes=excluded.keyframes,
+                  keyframe_pts=excluded.keyframe_pts,
                   continuity_errors=excluded.continuity_errors, repaired=excluded.repaired""")) {
             p.setString(1, path);
             p.setLong(2, s.startWallMillis());
@@ -111,8 +129,9 @@ final class SegmentIndex implements AutoCloseable {
             p.setLong(7, s.bytes());
             p.setLong(8, s.frames());
             p.setString(9, s.keyframeList());
-            p.setLong(10, s.continuityErrors());
-            p.setInt(11, repaired ? 1 : 0);
+            p.setString(10, s.keyframePtsList());
+            p.setLong(11, s.continuityErrors());
+            p.setInt(12, repaired ? 1 : 0);
             p.executeUpdate();
         }
     }

@@ -47,7 +47,7 @@ final class SegmentScan {
                     found[0] = new Segment(startWallMillis, pts);
                 }
                 if (keyframe) {
-                    found[0].addKeyframe(position);
+                    found[0].addKeyframe(position, pts);
                 }
                 found[0].frame(pts, dts);
             }

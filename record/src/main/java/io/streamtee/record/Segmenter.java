@@ -166,7 +166,7 @@ final class Segmenter {
         }
         if (segment != null) {
             if (keyframe) {
-                segment.addKeyframe(segment.bytes);
+                segment.addKeyframe(segment.bytes, pts);
             }
             segment.frame(pts, dts);
         }

@@ -21,14 +21,24 @@ final class Ffmpeg {
 
     /** What ffmpeg prints at level "error" while decoding every frame: empty for a clean file. */
     static String decodeErrors(Path ts) throws IOException, InterruptedException {
-        return run(List.of("/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-i", ts.toString(), "-f", "null", "-"));
+        return decodeErrors(ts.toString());
+    }
+
+    /** As {@link #decodeErrors(Path)}, for a file or a URL (an HLS playlist, say). */
+    static String decodeErrors(String input) throws IOException, InterruptedException {
+        return run(List.of("/usr/bin/ffmpeg", "-nostdin", "-v", "error", "-i", input, "-f", "null", "-"));
     }
 
     /** Video frames ffprobe decodes. */
     static int frames(Path ts) throws IOException, InterruptedException {
+        return frames(ts.toString());
+    }
+
+    /** As {@link #frames(Path)}, for a file or a URL. */
+    static int frames(String input) throws IOException, InterruptedException {
         String out = run(List.of("/usr/bin/ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
                 "-show_entries", "stream=nb_read_frames", "-of", "default=noprint_wrappers=1:nokey=1",
-                ts.toString())).strip();
+                input)).strip();
         return Integer.parseInt(out.lines().filter(l -> !l.isBlank()).findFirst().orElse(out).strip());
     }
 
@@ -37,6 +47,12 @@ final class Ffmpeg {
         return run(List.of("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
                 "-show_entries", "frame=key_frame,pict_type", "-of", "csv=p=0", ts.toString())).strip()
                 .lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+    }
+
+    /** One ffprobe entry, e.g. {@code format=format_name}, as plain values. */
+    static String probe(Path file, String entries) throws IOException, InterruptedException {
+        return run(List.of("/usr/bin/ffprobe", "-v", "error", "-show_entries", entries, "-of",
+                "default=noprint_wrappers=1:nokey=1", file.toString())).strip();
     }
 
     private static String run(List<String> command) throws IOException, InterruptedException {

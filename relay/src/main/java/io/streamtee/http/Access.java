@@ -9,11 +9,11 @@ import java.security.MessageDigest;
  * address (including the wildcard {@code 0.0.0.0} / {@code ::}) a token is required, and every request must carry
  * it as {@code Authorization: Bearer <token>}.
  */
-final class Access {
+public final class Access {
     private final byte[] token;
 
     /** @param token the required bearer token, or null/empty for none */
-    Access(String token) {
+    public Access(String token) {
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -28,18 +28,23 @@ final class Access {
      * @throws IllegalArgumentException with a message for a person
      */
     static void check(InetAddress bind, String host, String token) {
+        check("api", bind, host, token);
+    }
+
+    /** As {@link #check(InetAddress, String, String)}, the message starting with {@code what} (a key or flag). */
+    public static void check(String what, InetAddress bind, String host, String token) {
         if (tokenRequired(bind) && (token == null || token.isEmpty())) {
-            throw new IllegalArgumentException("api: listening on " + host + " (not loopback) needs a token; set one,"
-                    + " or listen on 127.0.0.1");
+            throw new IllegalArgumentException(what + ": listening on " + host + " (not loopback) needs a token; set"
+                    + " one, or listen on 127.0.0.1");
         }
     }
 
-    boolean open() {
+    public boolean open() {
         return token == null;
     }
 
     /** Whether an {@code Authorization} header value (may be null) carries the token. Constant time. */
-    boolean allows(String authorization) {
+    public boolean allows(String authorization) {
         if (token == null) {
             return true;
         }
@@ -50,7 +55,7 @@ final class Access {
     }
 
     /** Whether {@code candidate} (may be null) is the token. Constant time. */
-    boolean tokenEquals(String candidate) {
+    public boolean tokenEquals(String candidate) {
         return token == null
                 || candidate != null && MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,214 @@
+package io.streamtee.record;
+
+import io.streamtee.record.Catalog.Recording;
+import io.streamtee.ts.ContinuityRewriter;
+import io.streamtee.ts.Timestamps;
+import io.streamtee.ts.TsPacket;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * A time range of recordings, snapped to keyframes: the pieces of segment files that play it. The start snaps back
+ * to the keyframe at or before {@code from} and the end forward to the keyframe at or after {@code to}, so the clip
+ * covers the whole range and starts with a picture that decodes. Nothing is re-encoded: a piece is a byte range of a
+ * segment file, and a piece that starts at a later keyframe is preceded by the segment's own PAT and PMT.
+ *
+ * <pre>{@code
+ * Clip clip = Clip.of(catalog.segments(camera, from, to), from, to);
+ * clip.writeTs(catalog, out);                     // one MPEG-TS file
+ * String m3u8 = clip.playlist(p -> p.uri());      // or an HLS playlist of the pieces
+ * }</pre>
+ */
+public final class Clip {
+    /** Pieces further apart than this in wall-clock time, or in PTS, are not continuous. */
+    static final long DISCONTINUITY_MILLIS = 500;
+
+    private final List<Piece> pieces;
+
+    private Clip(List<Piece> pieces) {
+        this.pieces = List.copyOf(pieces);
+    }
+
+    /**
+     * One byte range of one segment.
+     *
+     * @param fromKeyframe  index of the keyframe it starts at (0: the file's start, with its PAT and PMT)
+     * @param toKeyframe    index of the keyframe it ends before, or -1 for the end of the file
+     * @param discontinuity whether it does not continue the piece before it (a gap, or time jumped)
+     */
+    public record Piece(Recording segment, int fromKeyframe, int toKeyframe, long startMillis, long endMillis,
+            long durationMillis, boolean discontinuity) {
+
+        /** The whole segment file. */
+        public boolean whole() {
+            return fromKeyframe == 0 && toKeyframe < 0;
+        }
+
+        /** Offset of the first byte after the header. */
+        long startOffset() {
+            return fromKeyframe == 0 ? 0 : segment.keyframeOffsets()[fromKeyframe];
+        }
+
+        long endOffset() {
+            return toKeyframe < 0 ? segment.bytes() : segment.keyframeOffsets()[toKeyframe];
+        }
+
+        /** Bytes it takes in a clip: the PAT and PMT when it starts at a later keyframe, then its range. */
+        public long length() {
+            return (fromKeyframe == 0 ? 0 : segment.headerBytes()) + endOffset() - startOffset();
+        }
+    }
+
+    /**
+     * The pieces that play {@code [from, to)} out of {@code segments} (closed, oldest first, as
+     * {@link Catalog#segments} returns them).
+     */
+    public static Clip of(List<Recording> segments, long from, long to) {
+        List<Piece> pieces = new ArrayList<>();
+        Piece last = null;
+        for (Recording s : segments) {
+            if (s.endMillis() <= from || s.startMillis() >= to || s.bytes() == 0) {
+                continue;
+            }
+            int first = 0;
+            int end = -1;
+            if (s.cuttable()) {
+                long[] kf = s.keyframePts();
+                for (int i = 1; i < kf.length && s.keyframeMillis(i) <= from; i++) {
+                    first = i;
+                }
+                for (int i = first + 1; i < kf.length; i++) {
+                    if (s.keyframeMillis(i) >= to) {
+                        end = i;
+                        break;
+                    }
+                }
+            }
+            long startPts = first == 0 ? s.ptsStart() : s.keyframePts()[first];
+            long endPts = end < 0 ? s.ptsEnd() : s.keyframePts()[end];
+            long startMillis = first == 0 ? s.startMillis() : s.keyframeMillis(first);
+            long endMillis = end < 0 ? s.endMillis() : s.keyframeMillis(end);
+            long duration = startPts == Timestamps.NONE || endPts == Timestamps.NONE ? endMillis - startMillis
+                    : Math.max(0, Timestamps.ptsDiff(startPts, endPts) / 90);
+            boolean jump = last != null && (Math.abs(startMillis - last.endMillis()) > DISCONTINUITY_MILLIS
+                    || !continuous(last, startPts));
+            last = new Piece(s, first, end, startMillis, endMillis, duration, jump);
+            pieces.add(last);
+        }
+        return new Clip(pieces);
+    }
+
+    private static boolean continuous(Piece previous, long startPts) {
+        Recording p = previous.segment();
+        long endPts = previous.toKeyframe() < 0 ? p.ptsEnd() : p.keyframePts()[previous.toKeyframe()];
+        return endPts == Timestamps.NONE || startPts == Timestamps.NONE
+                || Math.abs(Timestamps.ptsDiff(endPts, startPts)) <= DISCONTINUITY_MILLIS * 90;
+    }
+
+    public List<Piece> pieces() {
+        return pieces;
+    }
+
+    public boolean isEmpty() {
+        return pieces.isEmpty();
+    }
+
+    /** Wall-clock start of the first piece (its keyframe). */
+    public long startMillis() {
+        return pieces.isEmpty() ? 0 : pieces.getFirst().startMillis();
+    }
+
+    public long endMillis() {
+        return pieces.isEmpty() ? 0 : pieces.getLast().endMillis();
+    }
+
+    /** Bytes of the clip as {@link #writeTs} writes it. */
+    public long length() {
+        return pieces.stream().mapToLong(Piece::length).sum();
+    }
+
+    /**
+     * Writes the clip as one MPEG-TS stream: the pieces in order, continuity counters rewritten so they run on
+     * across the cuts, and the discontinuity indicator set where a piece does not continue the one before.
+     */
+    public void writeTs(Catalog catalog, OutputStream out) throws IOException {
+        ContinuityRewriter cc = new ContinuityRewriter();
+        for (Piece p : pieces) {
+            if (p.discontinuity()) {
+                cc.markDiscontinuity();
+            }
+            write(catalog.file(p.segment()), p, cc, out);
+        }
+    }
+
+    /** Writes one piece alone (an HLS segment), with continuity counters that run on from its header. */
+    public static void writePiece(Catalog catalog, Piece p, OutputStream out) throws IOException {
+        write(catalog.file(p.segment()), p, new ContinuityRewriter(), out);
+    }
+
+    private static void write(Path file, Piece p, ContinuityRewriter cc, OutputStream out) throws IOException {
+        byte[] buf = new byte[512 * TsPacket.SIZE];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (p.fromKeyframe() != 0) {
+                copy(ch, 0, p.segment().headerBytes(), buf, cc, out);
+            }
+            copy(ch, p.startOffset(), p.endOffset(), buf, cc, out);
+        }
+    }
+
+    private static void copy(FileChannel ch, long from, long to, byte[] buf, ContinuityRewriter cc,
+            OutputStream out) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf);
+        long position = from;
+        while (position < to) {
+            b.clear().limit((int) Math.min(buf.length, to - position));
+            int n = ch.read(b, position);
+            if (n < 0) {
+                throw new IOException("segment file shorter than its index says (" + position + " < " + to + ")");
+            }
+            int whole = n - n % TsPacket.SIZE;
+            if (whole == 0) {
+                throw new IOException("segment file ends in a partial packet at " + position);
+            }
+            for (int off = 0; off < whole; off += TsPacket.SIZE) {
+                cc.rewrite(buf, off);
+            }
+            out.write(buf, 0, whole);
+            position += whole;
+        }
+    }
+
+    /**
+     * An HLS media playlist (RFC 8216, version 3, VOD) of the pieces: one media segment per piece, with its
+     * wall-clock time as {@code EXT-X-PROGRAM-DATE-TIME} and {@code EXT-X-DISCONTINUITY} where it does not continue
+     * the one before.
+     *
+     * @param uri the URI of a piece, relative to the playlist
+     */
+    public String playlist(Function<Piece, String> uri) {
+        long target = Math.max(1, (pieces.stream().mapToLong(Piece::durationMillis).max().orElse(1000) + 999) / 1000);
+        StringBuilder m = new StringBuilder(128 + pieces.size() * 96);
+        m.append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n")
+                .append("#EXT-X-TARGETDURATION:").append(target).append('\n')
+                .append("#EXT-X-MEDIA-SEQUENCE:0\n");
+        for (Piece p : pieces) {
+            if (p.discontinuity()) {
+                m.append("#EXT-X-DISCONTINUITY\n");
+            }
+            m.append("#EXT-X-PROGRAM-DATE-TIME:").append(Instant.ofEpochMilli(p.startMillis())).append('\n')
+                    .append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", p.durationMillis() / 1000.0))
+                    .append(",\n")
+                    .append(uri.apply(p)).append('\n');
+        }
+        return m.append("#EXT-X-ENDLIST\n").toString();
+    }
+}

@@ -1,0 +1,147 @@
+package io.streamtee.record;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
+import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.PointerPointer;
+
+/**
+ * MPEG-TS to MP4 without re-encoding, with FFmpeg's libavformat (what {@code ffmpeg -i clip.ts -c copy clip.mp4}
+ * does): the video and audio packets are copied as they are, timestamps start at 0, and the index ({@code moov}) is
+ * moved to the front so a browser can start playing before the download ends. Other streams (data, subtitles) are
+ * left out.
+ */
+final class Mp4Remux {
+    private Mp4Remux() {
+    }
+
+    static {
+        av_log_set_level(AV_LOG_ERROR);
+    }
+
+    /**
+     * Remuxes {@code ts} into {@code mp4} (created or replaced).
+     *
+     * @throws IOException with FFmpeg's reason when the input cannot be read or the output written
+     */
+    static void remux(Path ts, Path mp4) throws IOException {
+        AVFormatContext in = new AVFormatContext(null);
+        AVFormatContext out = null;
+        AVPacket packet = null;
+        AVDictionary options = new AVDictionary(null);
+        boolean opened = false;
+        try {
+            check(avformat_open_input(in, ts.toString(), null, null), "open " + ts.getFileName());
+            opened = true;
+            check(avformat_find_stream_info(in, (PointerPointer<?>) null), "read stream info");
+            out = new AVFormatContext(null);
+            check(avformat_alloc_output_context2(out, null, "mp4", mp4.toString()), "mp4 muxer");
+            int[] map = new int[in.nb_streams()];
+            int mapped = 0;
+            for (int i = 0; i < map.length; i++) {
+                AVStream s = in.streams(i);
+                int type = s.codecpar().codec_type();
+                if (type != AVMEDIA_TYPE_VIDEO && type != AVMEDIA_TYPE_AUDIO) {
+                    map[i] = -1;
+                    continue;
+                }
+                AVStream o = avformat_new_stream(out, null);
+                check(avcodec_parameters_copy(o.codecpar(), s.codecpar()), "copy codec parameters");
+                o.codecpar().codec_tag(0);
+                o.time_base(s.time_base());
+                map[i] = mapped++;
+            }
+            if (mapped == 0) {
+                throw new IOException("no video or audio in " + ts.getFileName());
+            }
+            AVIOContext pb = new AVIOContext(null);
+            check(avio_open(pb, mp4.toString(), AVIO_FLAG_WRITE), "create " + mp4.getFileName());
+            out.pb(pb);
+            av_dict_set(options, "movflags", "+faststart", 0);
+            check(avformat_write_header(out, options), "mp4 header");
+            long start = in.start_time() == AV_NOPTS_VALUE ? 0 : in.start_time();
+            AVRational microseconds = new AVRational().num(1).den(AV_TIME_BASE);
+            packet = av_packet_alloc();
+            while (av_read_frame(in, packet) >= 0) {
+                int index = packet.stream_index();
+                if (index >= map.length || map[index] < 0) {
+                    av_packet_unref(packet);
+                    continue;
+                }
+                AVStream is = in.streams(index);
+                long shift = av_rescale_q(start, microseconds, is.time_base());
+                if (packet.pts() != AV_NOPTS_VALUE) {
+                    packet.pts(packet.pts() - shift);
+                }
+                if (packet.dts() != AV_NOPTS_VALUE) {
+                    packet.dts(packet.dts() - shift);
+                }
+                av_packet_rescale_ts(packet, is.time_base(), out.streams(map[index]).time_base());
+                packet.stream_index(map[index]);
+                packet.pos(-1);
+                check(av_interleaved_write_frame(out, packet), "write mp4");
+            }
+            check(av_write_trailer(out), "mp4 trailer");
+        } finally {
+            if (packet != null) {
+                av_packet_free(packet);
+            }
+            av_dict_free(options);
+            if (out != null) {
+                if (out.pb() != null) {
+                    avio_closep(out.pb());
+                }
+                avformat_free_context(out);
+            }
+            if (opened) {
+                avformat_close_input(in);
+            }
+        }
+    }
+
+    private static void check(int ret, String what) throws IOException {
+        if (ret < 0) {
+            byte[] message = new byte[256];
+            av_make_error_string(message, message.length, ret);
+            String text = new String(message, StandardCharsets.US_ASCII);
+            int nul = text.indexOf('\0');
+            throw new IOException("remux: " + what + ": " + (nul >= 0 ? text.substring(0, nul) : text).trim()
+                    + " (FFmpeg error " + ret + ")");
+        }
+    }
+}

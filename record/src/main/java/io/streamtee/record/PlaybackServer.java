@@ -1,0 +1,487 @@
+package io.streamtee.record;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.streamtee.config.ConfigException;
+import io.streamtee.http.Access;
+import io.streamtee.record.Catalog.Recording;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Playback of a recordings directory over HTTP: what is recorded, HLS playlists of any time range, and clips as
+ * MPEG-TS or MP4, cut at keyframes without re-encoding. Reads the index and the segment files only (see
+ * {@link Catalog}), so it serves while a recorder writes, or alone over a copied directory.
+ *
+ * <pre>
+ * GET /                                         a page: cameras, what they recorded, a player
+ * GET /healthz                                  {"status":"ok","cameras":n}
+ * GET /api/cameras                              [{"camera","first","last","segments","bytes"}]
+ * GET /api/recordings?camera=&amp;from=&amp;to=         spans of continuous recording, segments, gaps
+ * GET /play.m3u8?camera=&amp;from=&amp;to=              HLS (VOD) playlist of the range
+ * GET /recordings/{camera}/{id}.ts                a segment
+ * GET /recordings/{camera}/{id}_k{K}-{L}.ts        its part from keyframe K to before keyframe L ({@code end})
+ * GET /clip.ts?camera=&amp;from=&amp;to=                the range as one MPEG-TS file
+ * GET /clip.mp4?camera=&amp;from=&amp;to=               the same, remuxed to MP4 (moov first)
+ * </pre>
+ *
+ * {@code camera} may be left out when the directory holds one camera. Times: see {@link TimeParam}; {@code to}
+ * defaults to now and {@code from} to an hour before {@code to}. A range is at most {@link #MAX_RANGE_MILLIS}.
+ * Errors are JSON {@code {"error":"one line"}}: 400 for a bad parameter (named), 404 for an unknown camera, an
+ * empty range or an unknown segment. A request never names a file: a camera name is checked against the directory
+ * and a segment is an index id. Off loopback a token is required ({@code Authorization: Bearer} or
+ * {@code ?token=}, which the playlist passes on to its segment URIs, as players cannot set headers).
+ */
+public final class PlaybackServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PlaybackServer.class);
+    /** The longest range a playlist or a clip may cover. */
+    static final long MAX_RANGE_MILLIS = 24 * 3_600_000L;
+    static final long DEFAULT_RANGE_MILLIS = 3_600_000L;
+    /** Segments listed by /api/recordings at most (spans are always complete). */
+    static final int MAX_LISTED = 5000;
+    /** MP4 remuxes at once; more wait up to {@link #REMUX_WAIT_SECONDS}. */
+    private static final int REMUXES = 2;
+    private static final int REMUX_WAIT_SECONDS = 30;
+    private static final Pattern PIECE = Pattern.compile("(\\d{1,18})(?:_k(\\d{1,9})-(\\d{1,9}|end))?\\.ts");
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final Catalog catalog;
+    private final String host;
+    private final int requestedPort;
+    private final Access access;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Semaphore remuxes = new Semaphore(REMUXES);
+    private Javalin app;
+    private boolean closed;
+
+    /**
+     * @param dir   the recordings directory
+     * @param host  the address to listen on; anything but loopback needs a token
+     * @param port  the TCP port, 0 for any free one (see {@link #port()})
+     * @param token the token every request must carry, or null for none (loopback only)
+     * @throws ConfigException if {@code host} does not resolve, or is not loopback and there is no token
+     */
+    public PlaybackServer(Path dir, String host, int port, String token) {
+        this(new Catalog(dir), host, port, token, Clock.systemUTC());
+    }
+
+    PlaybackServer(Catalog catalog, String host, int port, String token, Clock clock) {
+        InetAddress bind;
+        try {
+            bind = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new ConfigException("--http: cannot resolve host " + host);
+        }
+        try {
+            Access.check("--http", bind, host, token);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage() + " (set STREAMTEE_API_TOKEN)");
+        }
+        this.catalog = catalog;
+        this.host = host;
+        this.requestedPort = port;
+        this.access = new Access(token);
+        this.clock = clock;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws RecordException if the port cannot be bound
+     */
+    public synchronized PlaybackServer start() {
+        if (app != null) {
+            throw new IllegalStateException("already started");
+        }
+        String page = resource("playback.html");
+        app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.concurrency.useVirtualThreads = true;
+            config.jetty.host = host;
+            config.jetty.port = requestedPort;
+            config.routes.before(this::authorize);
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
+                    "cameras", catalog.cameras().size())));
+            config.routes.get("/api/cameras", this::cameras);
+            config.routes.get("/api/recordings", this::recordings);
+            config.routes.get("/play.m3u8", this::playlist);
+            config.routes.get("/recordings/{camera}/{file}", this::piece);
+            config.routes.get("/clip.ts", this::clipTs);
+            config.routes.get("/clip.mp4", this::clipMp4);
+            config.routes.exception(NotFound.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
+            config.routes.exception(ConfigException.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
+            config.routes.exception(Unavailable.class, (e, ctx) -> json(ctx, 503, error(e.getMessage())));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString());
+                LOG.debug("details", e);
+                if (!ctx.res().isCommitted()) {
+                    json(ctx, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+                }
+            });
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            app = null;
+            throw new RecordException("--http: cannot listen on " + host + ":" + requestedPort + ": "
+                    + rootMessage(e), e);
+        }
+        LOG.info("playback: {} ({})", url(), access.open() ? "no token" : "token required");
+        return this;
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public int port() {
+        return app.port();
+    }
+
+    /** {@code http://host:port/}. */
+    public String url() {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (app != null) {
+            app.stop();
+        }
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    private void cameras(Context ctx) throws SQLException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String camera : catalog.cameras()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("camera", camera);
+            catalog.summary(camera).ifPresent(s -> {
+                m.put("first", iso(s.firstMillis()));
+                m.put("last", iso(s.lastMillis()));
+                m.put("segments", s.segments());
+                m.put("bytes", s.bytes());
+            });
+            list.add(m);
+        }
+        json(ctx, 200, list);
+    }
+
+    private void recordings(Context ctx) throws SQLException {
+        String camera = camera(ctx);
+        long now = clock.millis();
+        long to = time(ctx, "to", now, now);
+        long from = time(ctx, "from", Long.MIN_VALUE, now);
+        if (from == Long.MIN_VALUE) {
+            from = 0;
+        }
+        if (from >= to) {
+            throw new ConfigException("from: must be before to");
+        }
+        List<Recording> segments = catalog.segments(camera, from, to);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("camera", camera);
+        body.put("from", iso(from));
+        body.put("to", iso(to));
+        body.put("spans", spans(segments));
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (Recording r : segments.subList(0, Math.min(segments.size(), MAX_LISTED))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("start", iso(r.startMillis()));
+            m.put("end", iso(r.endMillis()));
+            m.put("durationMs", r.durationMillis());
+            m.put("bytes", r.bytes());
+            m.put("frames", r.frames());
+            m.put("keyframes", r.keyframeOffsets().length);
+            m.put("repaired", r.repaired());
+            m.put("url", "recordings/" + camera + "/" + r.id() + ".ts");
+            listed.add(m);
+        }
+        body.put("segments", listed);
+        body.put("truncated", segments.size() > MAX_LISTED);
+        List<Map<String, Object>> gaps = new ArrayList<>();
+        for (Catalog.Gap g : catalog.gaps(camera, from, to)) {
+            gaps.add(Map.of("kind", g.kind(), "start", iso(g.startMillis()), "end", iso(g.endMillis()),
+                    "count", g.count()));
+        }
+        body.put("gaps", gaps);
+        json(ctx, 200, body);
+    }
+
+    /** Continuous runs of segments: where one starts within a second of the previous one's end. */
+    private static List<Map<String, Object>> spans(List<Recording> segments) {
+        List<Map<String, Object>> spans = new ArrayList<>();
+        long start = 0;
+        long end = 0;
+        int count = 0;
+        for (Recording r : segments) {
+            if (count > 0 && r.startMillis() - end > Clip.DISCONTINUITY_MILLIS * 2) {
+                spans.add(span(start, end, count));
+                count = 0;
+            }
+            if (count == 0) {
+                start = r.startMillis();
+            }
+            end = Math.max(end, r.endMillis());
+            count++;
+        }
+        if (count > 0) {
+            spans.add(span(start, end, count));
+        }
+        return spans;
+    }
+
+    private static Map<String, Object> span(long start, long end, int segments) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", iso(start));
+        m.put("end", iso(end));
+        m.put("durationMs", end - start);
+        m.put("segments", segments);
+        return m;
+    }
+
+    private void playlist(Context ctx) throws SQLException {
+        String camera = camera(ctx);
+        Clip clip = clip(ctx, camera);
+        String token = ctx.queryParam("token");
+        // the keyframe range is in the path, not the query: players match segment URIs by extension
+        String suffix = token == null ? "" : "?token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        String m3u8 = clip.playlist(p -> pieceUri(camera, p) + suffix);
+        ctx.contentType("application/vnd.apple.mpegurl").header("Cache-Control", "no-cache").result(m3u8);
+    }
+
+    private void piece(Context ctx) throws SQLException, IOException {
+        String camera = ctx.pathParam("camera");
+        if (!catalog.has(camera)) {
+            throw new NotFound("no camera " + camera);
+        }
+        String file = ctx.pathParam("file");
+        Matcher m = PIECE.matcher(file);
+        if (!m.matches()) {
+            throw new NotFound("no segment " + file + " (segments are ID.ts, or ID_kFROM-TO.ts for keyframes FROM to "
+                    + "before TO, TO may be end)");
+        }
+        long id = Long.parseLong(m.group(1));
+        Recording r = catalog.segment(camera, id).orElseThrow(() -> new NotFound("no segment " + id + " of "
+                + camera + " (deleted by retention?)"));
+        int from = 0;
+        int to = -1;
+        if (m.group(2) != null) {
+            int keyframes = r.cuttable() ? r.keyframeOffsets().length : 0;
+            from = Integer.parseInt(m.group(2));
+            to = m.group(3).equals("end") ? -1 : Integer.parseInt(m.group(3));
+            if (from >= keyframes || to >= keyframes || (to >= 0 && to <= from)) {
+                throw new NotFound("segment " + id + " has no keyframe range " + m.group(2) + "-" + m.group(3)
+                        + " (it has " + keyframes + " keyframes)");
+            }
+        }
+        Clip.Piece piece = new Clip.Piece(r, from, to, 0, 0, 0, false);
+        ctx.contentType("video/mp2t");
+        ctx.header("Content-Length", Long.toString(piece.length()));
+        try (OutputStream out = ctx.outputStream()) {
+            Clip.writePiece(catalog, piece, out);
+        }
+    }
+
+    /** The HLS URI of a piece, relative to the playlist: {@code recordings/CAMERA/ID.ts} or {@code ID_kFROM-TO.ts}. */
+    static String pieceUri(String camera, Clip.Piece p) {
+        String name = p.whole() ? Long.toString(p.segment().id()) : p.segment().id() + "_k" + p.fromKeyframe() + "-"
+                + (p.toKeyframe() < 0 ? "end" : Integer.toString(p.toKeyframe()));
+        return "recordings/" + camera + "/" + name + ".ts";
+    }
+
+    private void clipTs(Context ctx) throws SQLException, IOException {
+        String camera = camera(ctx);
+        Clip clip = clip(ctx, camera);
+        ctx.contentType("video/mp2t");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(camera, clip, "ts") + "\"");
+        ctx.header("Content-Length", Long.toString(clip.length()));
+        try (OutputStream out = ctx.outputStream()) {
+            clip.writeTs(catalog, out);
+        }
+    }
+
+    private void clipMp4(Context ctx) throws SQLException, IOException, InterruptedException {
+        String camera = camera(ctx);
+        Clip clip = clip(ctx, camera);
+        if (!remuxes.tryAcquire(REMUX_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new Unavailable("busy: " + REMUXES + " MP4 exports are running; try again, or take clip.ts");
+        }
+        Path ts = null;
+        Path mp4 = null;
+        try {
+            ts = Files.createTempFile("streamtee-clip-", ".ts");
+            mp4 = Files.createTempFile("streamtee-clip-", ".mp4");
+            try (OutputStream out = Files.newOutputStream(ts)) {
+                clip.writeTs(catalog, out);
+            }
+            Mp4Remux.remux(ts, mp4);
+            ctx.contentType("video/mp4");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(camera, clip, "mp4") + "\"");
+            ctx.header("Content-Length", Long.toString(Files.size(mp4)));
+            try (OutputStream out = ctx.outputStream()) {
+                Files.copy(mp4, out);
+            }
+        } finally {
+            remuxes.release();
+            deleteQuietly(ts);
+            deleteQuietly(mp4);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}", p, e);
+        }
+    }
+
+    private static String fileName(String camera, Clip clip, String extension) {
+        return camera + "-" + FILE_TIME.format(Instant.ofEpochMilli(clip.startMillis())) + "." + extension;
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    /** The range's clip: at most {@link #MAX_RANGE_MILLIS}, and something recorded in it. */
+    private Clip clip(Context ctx, String camera) throws SQLException {
+        long now = clock.millis();
+        long to = time(ctx, "to", now, now);
+        long from = time(ctx, "from", to - DEFAULT_RANGE_MILLIS, now);
+        if (from >= to) {
+            throw new ConfigException("from: must be before to");
+        }
+        if (to - from > MAX_RANGE_MILLIS) {
+            throw new ConfigException("to: a range is at most " + MAX_RANGE_MILLIS / 3_600_000L + " h; ask for less");
+        }
+        Clip clip = Clip.of(catalog.segments(camera, from, to), from, to);
+        if (clip.isEmpty()) {
+            throw new NotFound("nothing recorded by " + camera + " between " + iso(from) + " and " + iso(to));
+        }
+        return clip;
+    }
+
+    private static long time(Context ctx, String name, long absent, long now) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? absent : TimeParam.parse(name, v, now);
+    }
+
+    /** The {@code camera} parameter: checked against the directory; optional when there is one camera. */
+    private String camera(Context ctx) {
+        String camera = ctx.queryParam("camera");
+        if (camera == null || camera.isBlank()) {
+            List<String> cameras = catalog.cameras();
+            if (cameras.size() == 1) {
+                return cameras.getFirst();
+            }
+            throw cameras.isEmpty() ? new NotFound("nothing recorded yet")
+                    : new ConfigException("camera: required, one of " + String.join(", ", cameras));
+        }
+        if (!catalog.has(camera)) {
+            throw new NotFound("no camera " + camera + " (cameras: " + String.join(", ", catalog.cameras()) + ")");
+        }
+        return camera;
+    }
+
+    private void authorize(Context ctx) {
+        if (access.open() || ctx.path().equals("/")) {
+            return;
+        }
+        if (!access.allows(ctx.header("Authorization")) && !(ctx.queryParam("token") != null
+                && access.tokenEquals(ctx.queryParam("token")))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            json(ctx, 401, error("missing or wrong token (send Authorization: Bearer <token>, or ?token=)"));
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
+    }
+
+    private void json(Context ctx, int status, Object body) {
+        try {
+            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message.lines().findFirst().orElse(""));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = PlaybackServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource io/streamtee/record/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")) {
+            return "address already in use (is another recorder or program listening on this port?)";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /** 404 with a one-line message. */
+    private static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** 503 with a one-line message. */
+    private static final class Unavailable extends RuntimeException {
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

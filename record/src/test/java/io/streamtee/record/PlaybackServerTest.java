@@ -1,0 +1,245 @@
+package io.streamtee.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtee.camera.Camera;
+import io.streamtee.camera.CameraConfig;
+import io.streamtee.camera.CameraStats;
+import io.streamtee.camera.Destination;
+import io.streamtee.config.ConfigException;
+import io.streamtee.record.Catalog.Recording;
+import io.streamtee.ts.TsPacket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Playback of a real recording: 8 s of the camera simulator (25 fps, a keyframe every second, 4 s segments), served
+ * over loopback and judged by ffmpeg and ffprobe, and by the bytes of the segment files.
+ */
+class PlaybackServerTest {
+    private static final int FPS = 25;
+
+    @TempDir
+    static Path dir;
+    static PlaybackServer server;
+    static Catalog catalog;
+    static long t0;
+    static CameraStats sent;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void record() throws Exception {
+        Ffmpeg.assumeAvailable();
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(4))).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(recorder.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(FPS).withGop(FPS)
+                            .withBitrate(400_000))
+                    .withDuration(Duration.ofSeconds(8));
+            try (Camera camera = new Camera(config).start()) {
+                assertThat(camera.awaitDone(Duration.ofSeconds(60))).isTrue();
+                sent = camera.stats();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().datagrams() == sent.datagramsSent());
+        }
+        catalog = new Catalog(dir);
+        List<Recording> all = catalog.segments("camera", 0, Long.MAX_VALUE);
+        assertThat(all).hasSize(2);
+        t0 = all.getFirst().startMillis();
+        server = new PlaybackServer(catalog, "127.0.0.1", 0, null, Clock.systemUTC()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String at(long offsetMillis) {
+        return Instant.ofEpochMilli(t0 + offsetMillis).toString();
+    }
+
+    private static HttpResponse<byte[]> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode getJson(String pathAndQuery, int status) throws Exception {
+        HttpResponse<byte[]> r = get(pathAndQuery);
+        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/json"));
+        return json.readTree(r.body());
+    }
+
+    @Test
+    void listsCamerasAndWhatTheyRecorded() throws Exception {
+        JsonNode cameras = getJson("api/cameras", 200);
+        assertThat(cameras).hasSize(1);
+        assertThat(cameras.get(0).get("camera").asText()).isEqualTo("camera");
+        assertThat(cameras.get(0).get("segments").asInt()).isEqualTo(2);
+        assertThat(cameras.get(0).get("first").asText()).isEqualTo(at(0));
+
+        JsonNode list = getJson("api/recordings?from=0", 200);
+        assertThat(list.get("spans")).hasSize(1);
+        // a span ends where the last segment's data stopped arriving: wall clock, so not to the frame
+        assertThat(list.get("spans").get(0).get("durationMs").asLong()).isBetween(7500L, 8500L);
+        assertThat(list.get("segments")).hasSize(2);
+        assertThat(list.get("segments").get(0).get("frames").asInt()).isEqualTo(4 * FPS);
+        assertThat(list.get("segments").get(0).get("keyframes").asInt()).isEqualTo(4);
+        assertThat(list.get("gaps")).isEmpty();
+        String url = list.get("segments").get(1).get("url").asText();
+        HttpResponse<byte[]> segment = get(url);
+        assertThat(segment.statusCode()).isEqualTo(200);
+        Recording second = catalog.segments("camera", 0, Long.MAX_VALUE).get(1);
+        assertThat(masked(segment.body())).isEqualTo(masked(Files.readAllBytes(catalog.file(second))));
+        // a range after the recording lists nothing
+        assertThat(getJson("api/recordings?from=" + at(60_000) + "&to=" + at(70_000), 200).get("segments")).isEmpty();
+    }
+
+    /** 1.5 s to 6.2 s snaps to the keyframes at 1 s and 7 s: 6 s, two pieces, 150 frames. */
+    @Test
+    void anHlsPlaylistOfARangePlaysInFfmpegWithTheFramesOfTheSnappedRange() throws Exception {
+        String range = "from=" + at(1500) + "&to=" + at(6200);
+        HttpResponse<byte[]> r = get("play.m3u8?" + range);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/vnd.apple.mpegurl");
+        String m3u8 = new String(r.body());
+        assertThat(m3u8.lines().filter(l -> l.startsWith("recordings/")))
+                .containsExactly("recordings/camera/1_k1-end.ts", "recordings/camera/2_k0-3.ts");
+        assertThat(m3u8).contains("#EXTINF:3.000,", "#EXT-X-ENDLIST").doesNotContain("#EXT-X-DISCONTINUITY");
+
+        URI playlist = URI.create(server.url() + "play.m3u8?" + range);
+        assertThat(Ffmpeg.decodeErrors(playlist.toString())).isEmpty();
+        assertThat(Ffmpeg.frames(playlist.toString())).isEqualTo(6 * FPS);
+    }
+
+    @Test
+    void aTsClipIsTheRecordedPacketsOfTheRangeAndDecodes(@TempDir Path out) throws Exception {
+        HttpResponse<byte[]> r = get("clip.ts?camera=camera&from=" + at(1500) + "&to=" + at(6200));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v)
+                .contains("camera-").endsWith(".ts\""));
+        Path clip = out.resolve("clip.ts");
+        Files.write(clip, r.body());
+        assertThat(Ffmpeg.decodeErrors(clip)).isEmpty();
+        assertThat(Ffmpeg.firstFrame(clip)).isEqualTo("1,I");
+        assertThat(Ffmpeg.frames(clip)).isEqualTo(6 * FPS);
+
+        // byte for byte the recorded packets (continuity counters aside): the first segment's header, its file from
+        // the keyframe at 1 s to the end, the second from its start to its keyframe at 7 s (index 3)
+        List<Recording> s = catalog.segments("camera", 0, Long.MAX_VALUE);
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(slice(s.get(0), 0, s.get(0).headerBytes()));
+        expected.write(slice(s.get(0), s.get(0).keyframeOffsets()[1], s.get(0).bytes()));
+        expected.write(slice(s.get(1), 0, s.get(1).keyframeOffsets()[3]));
+        assertThat(masked(r.body())).isEqualTo(masked(expected.toByteArray()));
+    }
+
+    @Test
+    void anMp4ClipIsTheSameFramesRemuxedWithTheIndexFirst(@TempDir Path out) throws Exception {
+        HttpResponse<byte[]> r = get("clip.mp4?from=" + at(1500) + "&to=" + at(6200));
+        assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
+        Path mp4 = out.resolve("clip.mp4");
+        Files.write(mp4, r.body());
+        assertThat(Ffmpeg.decodeErrors(mp4)).isEmpty();
+        assertThat(Ffmpeg.frames(mp4)).isEqualTo(6 * FPS);
+        assertThat(Ffmpeg.firstFrame(mp4)).isEqualTo("1,I");
+        assertThat(Ffmpeg.probe(mp4, "format=format_name")).contains("mp4");
+        assertThat(Ffmpeg.probe(mp4, "stream=codec_name")).contains("h264");
+        String head = new String(r.body(), 0, Math.min(r.body().length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(head).as("moov before mdat (faststart)").contains("moov");
+    }
+
+    @Test
+    void badRequestsGetOneLineNamingTheParameter() throws Exception {
+        assertThat(getJson("clip.ts?from=yesterday", 400).get("error").asText())
+                .startsWith("from: 'yesterday' is not a time");
+        assertThat(getJson("clip.ts?from=" + at(5000) + "&to=" + at(1000), 400).get("error").asText())
+                .isEqualTo("from: must be before to");
+        assertThat(getJson("play.m3u8?from=" + at(-100_000_000) + "&to=" + at(0), 400).get("error").asText())
+                .startsWith("to: a range is at most 24 h");
+        assertThat(getJson("play.m3u8?camera=backyard", 404).get("error").asText())
+                .isEqualTo("no camera backyard (cameras: camera)");
+        assertThat(getJson("clip.ts?from=" + at(60_000) + "&to=" + at(70_000), 404).get("error").asText())
+                .startsWith("nothing recorded by camera between");
+        assertThat(getJson("recordings/camera/999.ts", 404).get("error").asText()).startsWith("no segment 999");
+        assertThat(getJson("recordings/camera/1_k7-end.ts", 404).get("error").asText())
+                .contains("has no keyframe range 7-end");
+    }
+
+    @Test
+    void noRequestReachesAFileOutsideTheRecordings() throws Exception {
+        Files.writeString(dir.resolve("secret.txt"), "secret");
+        for (String path : List.of("recordings/camera/..%2F..%2Fsecret.txt", "recordings/..%2Fsecret.txt/1.ts",
+                "recordings/camera/index.db", "recordings/camera/%2e%2e%2fsecret.txt", "recordings/camera/-1.ts",
+                "play.m3u8?camera=..", "play.m3u8?camera=..%2F", "clip.ts?camera=%2Fetc")) {
+            HttpResponse<byte[]> r = get(path);
+            assertThat(r.statusCode()).as(path).isIn(400, 404);
+            assertThat(new String(r.body())).as(path).doesNotContain("secret\"").doesNotContain("SQLite format");
+        }
+    }
+
+    @Test
+    void offLoopbackATokenIsRequiredAndPlaylistsPassItOn() throws Exception {
+        assertThatThrownBy(() -> new PlaybackServer(dir, "0.0.0.0", 0, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("--http: listening on 0.0.0.0 (not loopback) needs a token");
+        String token = "0123456789abcdef-token";
+        try (PlaybackServer guarded = new PlaybackServer(catalog, "127.0.0.1", 0, token, Clock.systemUTC())
+                .start()) {
+            URI cameras = URI.create(guarded.url() + "api/cameras");
+            assertThat(http.send(HttpRequest.newBuilder(cameras).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode()).isEqualTo(401);
+            assertThat(http.send(HttpRequest.newBuilder(cameras).header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            String playlist = guarded.url() + "play.m3u8?from=" + at(0) + "&to=" + at(8000) + "&token=" + token;
+            String m3u8 = http.send(HttpRequest.newBuilder(URI.create(playlist)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(m3u8.lines().filter(l -> l.startsWith("recordings/")))
+                    .allMatch(l -> l.endsWith(".ts?token=" + token));
+            assertThat(Ffmpeg.frames(playlist)).isEqualTo(8 * FPS);
+        }
+    }
+
+    private static byte[] slice(Recording r, long from, long to) throws IOException {
+        try (FileChannel ch = FileChannel.open(catalog.file(r))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (to - from));
+            while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+                // read it all
+            }
+            return b.array();
+        }
+    }
+
+    /** The bytes with every packet's continuity counter zeroed: what a cut may renumber. */
+    private static byte[] masked(byte[] ts) {
+        byte[] copy = ts.clone();
+        assertThat(copy.length % TsPacket.SIZE).isZero();
+        for (int off = 0; off < copy.length; off += TsPacket.SIZE) {
+            copy[off + 3] &= (byte) 0xF0;
+        }
+        return copy;
+    }
+}

@@ -52,27 +52,42 @@ final class CameraDirectory {
 
     /** Records a segment that has just started (so that a kill leaves an {@code open} row to repair). */
     void opened(String rel, Segment s) {
-        try {
-            index.opened(rel, s);
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        write(() -> index.opened(rel, s));
     }
 
     void closed(String rel, Segment s) {
-        try {
-            index.closed(rel, s, false);
-        } catch (SQLException e) {
-            indexFailed(e);
-        }
+        write(() -> index.closed(rel, s, false));
     }
 
     void gap(SegmentIndex.Gap gap) {
-        try {
-            index.gap(gap);
-        } catch (SQLException e) {
-            indexFailed(e);
+        write(() -> index.gap(gap));
+    }
+
+    private interface IndexWrite {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs an index write; when the disk is full (the index shares it with the segments), deletes the oldest segment
+     * and tries again, as segment writes do.
+     */
+    private void write(IndexWrite write) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                write.run();
+                return;
+            } catch (SQLException e) {
+                if (full(e) && attempt < 16 && freeOldest()) {
+                    continue;
+                }
+                indexFailed(e);
+                return;
+            }
         }
+    }
+
+    private static boolean full(SQLException e) {
+        return String.valueOf(e.getMessage()).contains("SQLITE_FULL");
     }
 
     /** {@code YYYY/MM/DD/HH-MM-SS.ts} in UTC, with {@code _1}, {@code _2}, ... when the name is taken. */
@@ -289,8 +304,5 @@ final class CameraDirectory {
     void indexFailed(SQLException e) {
         indexErrors++;
         LOG.warn("index: {} (the segment files are kept; the next start indexes them)", e.getMessage());
-        if (String.valueOf(e.getMessage()).contains("SQLITE_FULL")) {
-            freeOldest();
-        }
     }
 }

@@ -117,6 +117,47 @@ class DiskFullTest {
         assertThat(rows.size() + stats.diskFullDeletions()).isEqualTo(stats.segments());
     }
 
+    /**
+     * The same on a real full file system: a 1.5 MiB tmpfs, where the kernel says ENOSPC and the index shares the
+     * space. Needs root (mount); skipped elsewhere, where the test above still runs.
+     */
+    @Test
+    void onARealFullTmpfsTheOldestAreDeletedAndRecordingGoesOn() throws Exception {
+        Path disk = dir.resolve("tmpfs");
+        Files.createDirectories(disk);
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1536k,mode=0700", "tmpfs",
+                disk.toString()).redirectErrorStream(true).start();
+        String why = new String(mount.getInputStream().readAllBytes()).strip();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here: " + why);
+        try {
+            TestStream stream = new TestStream().seconds(30).frameBytes(4000); // 3.9 MB into 1.5 MiB
+            Recorder.Stats stats;
+            RecorderConfig config = Recordings.config(disk).withSegment(Duration.ofSeconds(2));
+            try (Recorder recorder = new Recorder(config).start()) {
+                Recordings.send(recorder, TestStream.datagrams(stream.bytes()));
+                stats = recorder.stats();
+            }
+            assertThat(stats.diskFullDeletions()).isPositive();
+            assertThat(stats.lostBytes()).isZero();
+            assertThat(stats.writeErrors()).isZero();
+            Path cam = disk.resolve("camera");
+            List<SegmentIndex.Row> rows = Recordings.rows(cam);
+            assertThat(rows).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(Recordings.files(cam)).containsExactlyInAnyOrderElementsOf(
+                    rows.stream().map(SegmentIndex.Row::path).toList());
+            List<Long> ptsEnd = Recordings.column(cam, "pts_end", Long.class);
+            assertThat(ptsEnd.getLast()).as("the newest recording reaches the end of the stream")
+                    .isEqualTo(TestStream.PTS_START + stream.frames() * stream.frameTicks());
+            for (SegmentIndex.Row row : rows) {
+                byte[] b = Files.readAllBytes(cam.resolve(row.path()));
+                assertThat(b.length).isEqualTo(row.bytes());
+                assertThat(SegmenterTest.Scan.of(b).firstIsKeyframe).isTrue();
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void aWriteThatKeepsFailingEndsTheSegmentAndRecordingGoesOn() throws Exception {
         byte[] ts = new TestStream().seconds(6).bytes();

@@ -14,6 +14,8 @@ import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RelaySettings;
 import io.streamtee.config.RouteConfig;
 import io.streamtee.http.ControlServer;
+import io.streamtee.record.PlaybackServer;
+import io.streamtee.record.RecordException;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Option;
         description = {
             "Run a simulated camera, the relay and the recorder in one process: camera -> udp://127.0.0.1:8100 ->",
             "relay -> 127.0.0.1:8101 (recorder, into ./recordings), 8102 (analyze), 8103 (view).",
-            "Watch with: ffplay udp://127.0.0.1:8103 ; status page: http://127.0.0.1:8080/",
+            "Watch with: ffplay udp://127.0.0.1:8103 ; status page: http://127.0.0.1:8080/ ;",
+            "recordings: http://127.0.0.1:8081/",
             ""})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
@@ -64,6 +67,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--record", paramLabel = "DIR", defaultValue = "recordings",
             description = "Record the relay's first output into DIR/camera/ (default: ${DEFAULT-VALUE}; 'off' for none).")
     String record;
+
+    @Option(names = "--playback", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8081",
+            description = "Play the recordings back here: a page, HLS, clips (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String playback;
 
     /** The camera's pattern: --size, --fps, --bitrate, --gop, --noise, --visitor-every, --visitor-for. */
     @Mixin
@@ -87,13 +94,28 @@ public final class DemoCommand implements Callable<Integer> {
         }
         RelaySettings settings = ConfigLoader.check(new RelayConfig(
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
+        ApiSettings playbackAt = null;
+        if (!record.equalsIgnoreCase("off") && !playback.equalsIgnoreCase("off")) {
+            try {
+                playbackAt = ApiSettings.check("--playback", new ApiConfig(playback,
+                        System.getenv("STREAMTEE_API_TOKEN")));
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage().replace("--playback.listen", "--playback")
+                        .replace("--playback.token", "STREAMTEE_API_TOKEN"));
+            }
+        }
         CountDownLatch stop = Signals.stopLatch();
         Recorder recorder = null;
+        PlaybackServer player = null;
         if (!record.equalsIgnoreCase("off")) {
             // the recorder listens where the relay's first output goes, as it would on another machine
             Endpoint first = settings.routes().get(0).outputs().get(0);
-            recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT), Path.of(record)))
-                    .start();
+            try {
+                recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT),
+                        Path.of(record))).start();
+            } catch (RecordException e) {
+                throw new RelayException("record: " + e.getMessage(), e);
+            }
             log.info("recording {} into {}", first.url(), recorder.config().cameraDir());
         }
         Relay relay;
@@ -109,6 +131,15 @@ public final class DemoCommand implements Callable<Integer> {
         Camera camera = null;
         ControlServer control = null;
         try {
+            if (playbackAt != null) {
+                try {
+                    player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
+                            playbackAt.listen().getPort(), playbackAt.token()).start();
+                } catch (RecordException e) {
+                    throw new RelayException(e.getMessage(), e);
+                }
+                log.info("recordings: {}", player.url());
+            }
             if (!http.equalsIgnoreCase("off")) {
                 ApiSettings api;
                 try {
@@ -143,6 +174,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (control != null) {
                 control.close();
+            }
+            if (player != null) {
+                player.close();
             }
             relay.close();
             stats.close();

@@ -34,11 +34,22 @@ class DemoEndToEndTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.streamtee.cli.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", "udp://127.0.0.1:" + port,
-                "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "off",
-                "--record", dir.toString()));
+                "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "6", "--http", "off",
+                "--record", dir.toString(), "--playback", "127.0.0.1:0"));
         Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(err.toFile()).start();
         try {
+            // the playback server answers while the demo records
+            java.util.regex.Pattern url = java.util.regex.Pattern.compile("recordings: (http://127\\.0\\.0\\.1:\\d+/)");
+            String[] base = new String[1];
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                java.util.regex.Matcher m = url.matcher(Files.readString(err));
+                return m.find() && (base[0] = m.group(1)) != null;
+            });
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base[0] + "healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
             assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
         } finally {
             demo.destroyForcibly();

@@ -77,8 +77,12 @@ public final class RecordCommand implements Callable<Integer> {
         try {
             return ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
         } catch (ConfigException e) {
+            if (e.getMessage().startsWith("--http.token: required")) {
+                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
+                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
+            }
             throw new ConfigException(e.getMessage().replace("--http.listen", "--http")
-                    .replace("--http.token", "STREAMTEE_API_TOKEN"));
+                    .replace("--http.token", "STREAMTEE_API_TOKEN"), e);
         }
     }
 

@@ -57,6 +57,23 @@ class RecordCommandTest {
                 .hasLineCount(1);
         assertThat(run("--listen", "tcp://127.0.0.1:9000", "--dir", dir.toString()).err())
                 .startsWith("record: --listen:").hasLineCount(1);
+        assertThat(run("--http", "localhost", "--dir", dir.toString()).err())
+                .startsWith("record: --http:").hasLineCount(1);
+        assertThat(run("--http", "0.0.0.0:0", "--dir", dir.toString()))
+                .isEqualTo(new Run(2, "record: --http: 0.0.0.0:0 is not a loopback address: set STREAMTEE_API_TOKEN"
+                        + " (16 characters or more) to require it, or listen on 127.0.0.1\n"));
+    }
+
+    @Test
+    void aPlaybackPortInUseGivesOneLineAndExitOne() throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run r = run("--listen", "udp://127.0.0.1:0", "--dir", dir.toString(), "--http",
+                    "127.0.0.1:" + busy.getLocalPort());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("record: --http: cannot listen on 127.0.0.1:" + busy.getLocalPort())
+                    .contains("address already in use").hasLineCount(1);
+        }
     }
 
     @Test

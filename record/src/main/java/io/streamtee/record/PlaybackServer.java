@@ -131,6 +131,7 @@ public final class PlaybackServer implements AutoCloseable {
             config.jetty.port = requestedPort;
             config.routes.before(this::authorize);
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get("/favicon.ico", ctx -> ctx.status(204));
             config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
                     "cameras", catalog.cameras().size())));
             config.routes.get("/api/cameras", this::cameras);
@@ -421,7 +422,7 @@ public final class PlaybackServer implements AutoCloseable {
     }
 
     private void authorize(Context ctx) {
-        if (access.open() || ctx.path().equals("/")) {
+        if (access.open() || ctx.path().equals("/") || ctx.path().equals("/favicon.ico")) {
             return;
         }
         if (!access.allows(ctx.header("Authorization")) && !(ctx.queryParam("token") != null

@@ -223,6 +223,21 @@ class PlaybackServerTest {
         }
     }
 
+    /** The page in headless Chromium: Play starts the HLS playlist of the last minute and the picture moves. */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void thePlaybackPagePlaysTheRecordingInChromium() throws Exception {
+        Path browser = Path.of("src/test/browser");
+        io.streamtee.relay.testing.Browser.assumeReady(browser);
+        Path shot = Path.of("target/playback-page.png").toAbsolutePath();
+        io.streamtee.relay.testing.Browser.Run page = io.streamtee.relay.testing.Browser.run(List.of("node",
+                browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
+                Path.of("."), 90);
+        assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
+        assertThat(page.output()).contains("playing the HLS playlist");
+        assertThat(shot).isNotEmptyFile();
+    }
+
     private static byte[] slice(Recording r, long from, long to) throws IOException {
         try (FileChannel ch = FileChannel.open(catalog.file(r))) {
             java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (to - from));

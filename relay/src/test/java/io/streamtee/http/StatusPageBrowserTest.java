@@ -8,20 +8,16 @@ import io.streamtee.config.RelayConfig;
 import io.streamtee.config.RouteConfig;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
+import io.streamtee.relay.testing.Browser;
 import io.streamtee.relay.testing.UdpReceiver;
 import io.streamtee.relay.testing.UdpSender;
-import java.io.File;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class StatusPageBrowserTest {
     private static final Path BROWSER_DIR = Path.of("src/test/browser");
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile boolean sending = true;
 
@@ -52,14 +47,7 @@ class StatusPageBrowserTest {
 
     @Test
     void statusPageListsTheOutputsAndPlotsTheirLiveBitRate() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium (Debian package chromium)");
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"), "node and npm are needed");
-        String node = run(List.of("node", "--version"), Path.of("."), 30).output().strip();
-        Assumptions.assumeTrue(node.matches("v(2\\d|[3-9]\\d)\\..*"), "playwright-core needs node >= 20, not " + node);
-        if (!Files.isDirectory(BROWSER_DIR.resolve("node_modules/playwright-core"))) {
-            Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), BROWSER_DIR, 300);
-            assertThat(npm.exit()).as("npm ci said:%n%s", npm.output()).isZero();
-        }
+        Browser.assumeReady(BROWSER_DIR);
         UdpReceiver recorder = use(UdpReceiver.open("127.0.0.1"));
         UdpReceiver analyzer = use(UdpReceiver.open("127.0.0.1"));
         Map<String, RouteConfig> routes = new LinkedHashMap<>();
@@ -73,7 +61,7 @@ class StatusPageBrowserTest {
         closeables.add(() -> sender.join(5000));
 
         Path shot = Path.of("target/status-page.png").toAbsolutePath();
-        Run page = run(List.of("node", BROWSER_DIR.resolve("status-page.mjs").toString(),
+        Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("status-page.mjs").toString(),
                 "http://127.0.0.1:" + api.port() + "/", shot.toString(), "3", "6"), Path.of("."), 90);
 
         assertThat(page.exit()).as("status-page.mjs said:%n%s", page.output()).isZero();
@@ -96,28 +84,5 @@ class StatusPageBrowserTest {
         } catch (Exception e) {
             throw new RuntimeException(e);
         }
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    /** Runs {@code command} in {@code dir} and waits for it. */
-    private static Run run(List<String> command, Path dir, int timeoutSeconds) throws Exception {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s:\n" + out);
-        }
-        return new Run(p.exitValue(), out);
     }
 }

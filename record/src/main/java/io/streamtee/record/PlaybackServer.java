@@ -229,7 +229,7 @@ public final class PlaybackServer implements AutoCloseable {
             m.put("frames", r.frames());
             m.put("keyframes", r.keyframeOffsets().length);
             m.put("repaired", r.repaired());
-            m.put("url", "recordings/" + camera + "/" + r.id() + ".ts");
+            m.put("url", "/recordings/" + camera + "/" + r.id() + ".ts");
             listed.add(m);
         }
         body.put("segments", listed);

@@ -1,13 +1,15 @@
 package io.streamtee.cli;
 
 import io.streamtee.camera.CameraCommand;
+import io.streamtee.record.PlaybackCommand;
 import io.streamtee.record.RecordCommand;
 import picocli.CommandLine.Command;
 
 /** {@code streamtee}: the entry point. Parses the command line and runs one command; nothing else. */
 @Command(name = "streamtee", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "streamtee 0.1.0",
         description = "Replicate a live UDP camera stream to many consumers, exactly.",
-        subcommands = {RelayCommand.class, CameraCommand.class, RecordCommand.class, DemoCommand.class},
+        subcommands = {RelayCommand.class, CameraCommand.class, RecordCommand.class, PlaybackCommand.class,
+            DemoCommand.class},
         footer = {"", "Run 'streamtee COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
 

@@ -74,6 +74,11 @@ public final class RecordCommand implements Callable<Integer> {
         if (http == null || http.equalsIgnoreCase("off")) {
             return null;
         }
+        return playbackSettings(http);
+    }
+
+    /** {@code --http HOST:PORT} with the token from STREAMTEE_API_TOKEN, checked; errors name the flag. */
+    static ApiSettings playbackSettings(String http) {
         try {
             return ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
         } catch (ConfigException e) {

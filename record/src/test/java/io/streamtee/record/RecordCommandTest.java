@@ -122,6 +122,37 @@ class RecordCommandTest {
     }
 
     @Test
+    void playbackServesADirectoryAloneAndStopsOnSigterm() throws Exception {
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new PlaybackCommand());
+        cl.setErr(new PrintWriter(err));
+        assertThat(cl.execute("--dir", dir.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("playback: --dir: " + dir.resolve("nothing") + " is not a directory\n");
+
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path out = dir.resolve("playback.log");
+        Process p = new ProcessBuilder(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), PlaybackCommand.class.getName(), "--dir", dir.toString(),
+                "--http", "127.0.0.1:0")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            Pattern serving = Pattern.compile("playback: (http://127\\.0\\.0\\.1:\\d+/)");
+            String url = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                Matcher m = serving.matcher(Files.readString(out));
+                return m.find() ? m.group(1) : null;
+            }, u -> u != null);
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.body()).contains("\"status\":\"ok\"", "\"cameras\":0");
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(out)).isZero();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void afterSigkillTheNextStartRepairsAndIndexesTheOpenSegmentWithNothingLost() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("record.log");

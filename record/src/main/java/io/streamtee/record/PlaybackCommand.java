@@ -1,0 +1,82 @@
+package io.streamtee.record;
+
+import io.streamtee.cli.Signals;
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code streamtee playback}: serves a recordings directory over HTTP without recording: every camera in it, while
+ * recorders (one per camera) write it, or a copy of it. The same server as {@code record --http}.
+ */
+@Command(name = "playback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Play back a recordings directory over HTTP: a page, /api/recordings, /play.m3u8 (HLS),",
+            "/clip.ts and /clip.mp4, for every camera in it. Reads only; recorders may be writing it.",
+            "",
+            "Examples:",
+            "  streamtee playback --dir recordings",
+            "  ffplay \"http://127.0.0.1:8081/play.m3u8?camera=frontdoor&from=-5m\"",
+            ""})
+public final class PlaybackCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "recordings",
+            description = "Recordings directory (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8081",
+            description = "Where to serve (default: ${DEFAULT-VALUE}). Off loopback it needs STREAMTEE_API_TOKEN.")
+    String http;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+        ApiSettings at;
+        try {
+            at = RecordCommand.playbackSettings(http);
+            if (!Files.isDirectory(dir)) {
+                throw new ConfigException("--dir: " + dir + " is not a directory");
+            }
+        } catch (ConfigException e) {
+            err.println("playback: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        PlaybackServer server;
+        try {
+            server = new PlaybackServer(dir, at.listen().getAddress().getHostAddress(), at.listen().getPort(),
+                    at.token()).start();
+        } catch (RecordException | ConfigException e) {
+            err.println("playback: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        try {
+            Signals.stopLatch().await();
+        } finally {
+            server.close();
+        }
+        return 0;
+    }
+
+    /** Runs the command standalone (the distribution runs it as {@code streamtee playback}). */
+    public static void main(String[] args) {
+        picocli.CommandLine cli = new picocli.CommandLine(new PlaybackCommand());
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("playback: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+}

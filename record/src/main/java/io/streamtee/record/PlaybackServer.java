@@ -1,17 +1,14 @@
 package io.streamtee.record;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Access;
+import io.streamtee.http.Web;
 import io.streamtee.record.Catalog.Recording;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
@@ -77,7 +74,6 @@ public final class PlaybackServer implements AutoCloseable {
     private final int requestedPort;
     private final Access access;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
     private final Semaphore remuxes = new Semaphore(REMUXES);
     private Javalin app;
     private boolean closed;
@@ -121,7 +117,7 @@ public final class PlaybackServer implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("already started");
         }
-        String page = resource("playback.html");
+        String page = Web.resource(PlaybackServer.class, "playback.html");
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -132,7 +128,7 @@ public final class PlaybackServer implements AutoCloseable {
             config.routes.before(this::authorize);
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
-            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
+            config.routes.get("/healthz", ctx -> Web.json(ctx, 200, Map.of("status", "ok",
                     "cameras", catalog.cameras().size())));
             config.routes.get("/api/cameras", this::cameras);
             config.routes.get("/api/recordings", this::recordings);
@@ -140,14 +136,14 @@ public final class PlaybackServer implements AutoCloseable {
             config.routes.get("/recordings/{camera}/{file}", this::piece);
             config.routes.get("/clip.ts", this::clipTs);
             config.routes.get("/clip.mp4", this::clipMp4);
-            config.routes.exception(NotFound.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
-            config.routes.exception(ConfigException.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
-            config.routes.exception(Unavailable.class, (e, ctx) -> json(ctx, 503, error(e.getMessage())));
+            config.routes.exception(Web.NotFound.class, (e, ctx) -> Web.json(ctx, 404, Web.error(e.getMessage())));
+            config.routes.exception(ConfigException.class, (e, ctx) -> Web.json(ctx, 400, Web.error(e.getMessage())));
+            config.routes.exception(Unavailable.class, (e, ctx) -> Web.json(ctx, 503, Web.error(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString());
                 LOG.debug("details", e);
                 if (!ctx.res().isCommitted()) {
-                    json(ctx, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+                    Web.json(ctx, 500, Web.error(e.getMessage() == null ? e.toString() : e.getMessage()));
                 }
             });
         });
@@ -156,7 +152,7 @@ public final class PlaybackServer implements AutoCloseable {
         } catch (RuntimeException e) {
             app = null;
             throw new RecordException("--http: cannot listen on " + host + ":" + requestedPort + ": "
-                    + rootMessage(e), e);
+                    + Web.bindFailure(e, "another recorder"), e);
         }
         LOG.info("playback: {} ({})", url(), access.open() ? "no token" : "token required");
         return this;
@@ -198,7 +194,7 @@ public final class PlaybackServer implements AutoCloseable {
             });
             list.add(m);
         }
-        json(ctx, 200, list);
+        Web.json(ctx, 200, list);
     }
 
     private void recordings(Context ctx) throws SQLException {
@@ -240,7 +236,7 @@ public final class PlaybackServer implements AutoCloseable {
                     "count", g.count()));
         }
         body.put("gaps", gaps);
-        json(ctx, 200, body);
+        Web.json(ctx, 200, body);
     }
 
     /** Continuous runs of segments: where one starts within a second of the previous one's end. */
@@ -288,16 +284,16 @@ public final class PlaybackServer implements AutoCloseable {
     private void piece(Context ctx) throws SQLException, IOException {
         String camera = ctx.pathParam("camera");
         if (!catalog.has(camera)) {
-            throw new NotFound("no camera " + camera);
+            throw new Web.NotFound("no camera " + camera);
         }
         String file = ctx.pathParam("file");
         Matcher m = PIECE.matcher(file);
         if (!m.matches()) {
-            throw new NotFound("no segment " + file + " (segments are ID.ts, or ID_kFROM-TO.ts for keyframes FROM to "
-                    + "before TO, TO may be end)");
+            throw new Web.NotFound("no segment " + file + " (segments are ID.ts, or ID_kFROM-TO.ts for keyframes "
+                    + "FROM to before TO, TO may be end)");
         }
         long id = Long.parseLong(m.group(1));
-        Recording r = catalog.segment(camera, id).orElseThrow(() -> new NotFound("no segment " + id + " of "
+        Recording r = catalog.segment(camera, id).orElseThrow(() -> new Web.NotFound("no segment " + id + " of "
                 + camera + " (deleted by retention?)"));
         int from = 0;
         int to = -1;
@@ -306,7 +302,7 @@ public final class PlaybackServer implements AutoCloseable {
             from = Integer.parseInt(m.group(2));
             to = m.group(3).equals("end") ? -1 : Integer.parseInt(m.group(3));
             if (from >= keyframes || to >= keyframes || (to >= 0 && to <= from)) {
-                throw new NotFound("segment " + id + " has no keyframe range " + m.group(2) + "-" + m.group(3)
+                throw new Web.NotFound("segment " + id + " has no keyframe range " + m.group(2) + "-" + m.group(3)
                         + " (it has " + keyframes + " keyframes)");
             }
         }
@@ -394,7 +390,7 @@ public final class PlaybackServer implements AutoCloseable {
         }
         Clip clip = Clip.of(catalog.segments(camera, from, to), from, to);
         if (clip.isEmpty()) {
-            throw new NotFound("nothing recorded by " + camera + " between " + iso(from) + " and " + iso(to));
+            throw new Web.NotFound("nothing recorded by " + camera + " between " + iso(from) + " and " + iso(to));
         }
         return clip;
     }
@@ -412,11 +408,11 @@ public final class PlaybackServer implements AutoCloseable {
             if (cameras.size() == 1) {
                 return cameras.getFirst();
             }
-            throw cameras.isEmpty() ? new NotFound("nothing recorded yet")
+            throw cameras.isEmpty() ? new Web.NotFound("nothing recorded yet")
                     : new ConfigException("camera: required, one of " + String.join(", ", cameras));
         }
         if (!catalog.has(camera)) {
-            throw new NotFound("no camera " + camera + " (cameras: " + String.join(", ", catalog.cameras()) + ")");
+            throw new Web.NotFound("no camera " + camera + " (cameras: " + String.join(", ", catalog.cameras()) + ")");
         }
         return camera;
     }
@@ -428,7 +424,7 @@ public final class PlaybackServer implements AutoCloseable {
         if (!access.allows(ctx.header("Authorization")) && !(ctx.queryParam("token") != null
                 && access.tokenEquals(ctx.queryParam("token")))) {
             ctx.header("WWW-Authenticate", "Bearer");
-            json(ctx, 401, error("missing or wrong token (send Authorization: Bearer <token>, or ?token=)"));
+            Web.json(ctx, 401, Web.error("missing or wrong token (send Authorization: Bearer <token>, or ?token=)"));
             ctx.skipRemainingHandlers();
         }
     }
@@ -437,46 +433,6 @@ public final class PlaybackServer implements AutoCloseable {
 
     private static String iso(long millis) {
         return Instant.ofEpochMilli(millis).toString();
-    }
-
-    private void json(Context ctx, int status, Object body) {
-        try {
-            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Map<String, String> error(String message) {
-        return Map.of("error", message.lines().findFirst().orElse(""));
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = PlaybackServer.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource io/streamtee/record/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")) {
-            return "address already in use (is another recorder or program listening on this port?)";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    /** 404 with a one-line message. */
-    private static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message, null, false, false);
-        }
     }
 
     /** 503 with a one-line message. */

@@ -17,12 +17,9 @@ import io.streamtee.relay.Route;
 import io.streamtee.relay.RouteOutput;
 import io.streamtee.relay.RouteStats;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -118,7 +115,7 @@ public final class ControlServer implements AutoCloseable {
         if (app != null) {
             throw new IllegalStateException("already started");
         }
-        String page = resource("status.html");
+        String page = Web.resource(ControlServer.class, "status.html");
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -128,20 +125,20 @@ public final class ControlServer implements AutoCloseable {
             config.jetty.port = requestedPort;
             config.routes.before(this::authorize);
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
-            config.routes.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok",
+            config.routes.get("/healthz", ctx -> Web.json(ctx, 200, Map.of("status", "ok",
                     "routes", relay.routes().size())));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
-            config.routes.get("/api/routes", ctx -> json(ctx, 200, relay.routes().stream()
+            config.routes.get("/api/routes", ctx -> Web.json(ctx, 200, relay.routes().stream()
                     .map(ControlServer::describe).toList()));
             config.routes.post("/api/routes/{route}/outputs", this::addOutput);
             config.routes.delete("/api/routes/{route}/outputs/{id}", this::removeOutput);
             config.routes.get("/streams/{route}", this::stream);
-            config.routes.exception(NotFound.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
-            config.routes.exception(BadRequest.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
+            config.routes.exception(Web.NotFound.class, (e, ctx) -> Web.json(ctx, 404, Web.error(e.getMessage())));
+            config.routes.exception(Web.BadRequest.class, (e, ctx) -> Web.json(ctx, 400, Web.error(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString(), e);
-                json(ctx, 500, error(e.getMessage() == null ? e.toString() : e.getMessage()));
+                Web.json(ctx, 500, Web.error(e.getMessage() == null ? e.toString() : e.getMessage()));
             });
         });
         try {
@@ -149,7 +146,7 @@ public final class ControlServer implements AutoCloseable {
         } catch (RuntimeException e) {
             app = null;
             throw new RelayException("api: cannot listen on " + host + ":" + requestedPort + ": "
-                    + rootMessage(e), e);
+                    + Web.bindFailure(e, "another relay"), e);
         }
         log.info("api: http://{}:{}/ ({})", host.contains(":") ? "[" + host + "]" : host, port(),
                 access.open() ? "no token" : "token required");
@@ -190,7 +187,7 @@ public final class ControlServer implements AutoCloseable {
         if (!ok) {
             metrics.unauthorized();
             ctx.header("WWW-Authenticate", "Bearer");
-            json(ctx, 401, error("missing or wrong token (send Authorization: Bearer <token>)"));
+            Web.json(ctx, 401, Web.error("missing or wrong token (send Authorization: Bearer <token>)"));
             ctx.skipRemainingHandlers();
         }
     }
@@ -202,26 +199,26 @@ public final class ControlServer implements AutoCloseable {
             JsonNode body = json.readTree(ctx.body());
             JsonNode u = body == null ? null : body.get("url");
             if (u == null || !u.isTextual()) {
-                throw new BadRequest("body: expected {\"url\":\"udp://host:port\"}");
+                throw new Web.BadRequest("body: expected {\"url\":\"udp://host:port\"}");
             }
             url = u.asText();
         } catch (JsonProcessingException e) {
-            throw new BadRequest("body: not JSON: " + e.getOriginalMessage());
+            throw new Web.BadRequest("body: not JSON: " + e.getOriginalMessage());
         }
         RouteOutput out;
         try {
             out = route.addOutput(url);
         } catch (ConfigException e) {
-            throw new BadRequest(e.getMessage());
+            throw new Web.BadRequest(e.getMessage());
         }
-        json(ctx, 201, Map.of("id", out.id(), "url", out.url()));
+        Web.json(ctx, 201, Map.of("id", out.id(), "url", out.url()));
     }
 
     private void removeOutput(Context ctx) {
         Route route = route(ctx.pathParam("route"));
         String id = ctx.pathParam("id");
         if (!route.removeOutput(id)) {
-            throw new NotFound("route " + route.name() + " has no output " + id);
+            throw new Web.NotFound("route " + route.name() + " has no output " + id);
         }
         ctx.status(204);
     }
@@ -265,7 +262,7 @@ public final class ControlServer implements AutoCloseable {
         try {
             return relay.route(name);
         } catch (IllegalArgumentException e) {
-            throw new NotFound("no route " + name);
+            throw new Web.NotFound("no route " + name);
         }
     }
 
@@ -303,52 +300,5 @@ public final class ControlServer implements AutoCloseable {
         m.put("drops", drops);
         m.put("lastDatagramMillis", s.lastDatagramMillis());
         return m;
-    }
-
-    private void json(Context ctx, int status, Object body) {
-        try {
-            ctx.status(status).contentType("application/json").result(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Map<String, String> error(String message) {
-        return Map.of("error", message.lines().findFirst().orElse(""));
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = ControlServer.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource io/streamtee/http/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("in use")) {
-            return "address already in use (is another relay or program listening on this port?)";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
-    }
-
-    /** 404 with a one-line message. */
-    private static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** 400 with a one-line message. */
-    private static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.streamtee.record;
 import io.streamtee.config.ConfigException;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -166,6 +167,9 @@ final class S3ObjectStore implements ObjectStore {
             return size;
         } catch (SdkException e) {
             throw new IOException(reason(e), e);
+        } catch (UncheckedIOException e) {
+            // the URLConnection client throws this bare on a connection reset while it reads the response
+            throw new IOException(e.getCause().getMessage() != null ? e.getCause().getMessage() : e.toString(), e);
         }
     }
 

@@ -223,6 +223,9 @@ final class Uploader implements AutoCloseable {
         } catch (SQLException e) {
             // in the store, but the index does not say so: uploaded again later, which is harmless
             return failed(key, "uploaded, but the index cannot record it: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // whatever the SDK throws that it should not: one more failed attempt, never the end of uploading
+            return failed(key, e.toString(), e);
         }
     }
 
@@ -256,6 +259,8 @@ final class Uploader implements AutoCloseable {
             return failed(camera + "/index.db", "cannot copy the index: " + e.getMessage(), e);
         } catch (IOException e) {
             return failed(camera + "/index.db", e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return failed(camera + "/index.db", e.toString(), e);
         } finally {
             try {
                 Files.deleteIfExists(copy);

@@ -80,6 +80,8 @@ public final class Recorder implements AutoCloseable {
 
     private SegmentIndex index;
     private Uploader uploader;
+    /** What waits for upload once closed: count and bytes, from the index (the uploader may not have looked). */
+    private volatile long[] pendingAtClose;
     private CameraDirectory recordings;
     private java.nio.channels.FileChannel lockFile;
     private DatagramChannel channel;
@@ -275,8 +277,10 @@ public final class Recorder implements AutoCloseable {
             return null;
         }
         Uploader.Stats s = u.stats();
-        return new UploadStats(s.uploaded(), s.uploadedBytes(), s.failures(), s.pending(), s.pendingBytes(),
-                s.indexUploads(), recordings.keptForUpload, recordings.lostForUpload);
+        long[] p = pendingAtClose;
+        return new UploadStats(s.uploaded(), s.uploadedBytes(), s.failures(), p != null ? p[0] : s.pending(),
+                p != null ? p[1] : s.pendingBytes(), s.indexUploads(), recordings.keptForUpload,
+                recordings.lostForUpload);
     }
 
     /** The uploader, or null (for tests). */
@@ -689,6 +693,13 @@ public final class Recorder implements AutoCloseable {
             }
         }
         closeResource(uploader); // the last segment is indexed: uploads it, and the index, if it can in time
+        if (uploader != null) {
+            try {
+                pendingAtClose = index.notUploadedCountAndBytes();
+            } catch (SQLException e) {
+                LOG.debug("cannot count what waits for upload", e);
+            }
+        }
         closeResource(selector);
         closeResource(channel);
         closeResource(index);

@@ -167,6 +167,11 @@ final class Uploader implements AutoCloseable {
             LOG.error("{}: the uploader stopped: {}; the next start uploads what waits", store.url(), e.toString());
             LOG.debug("details", e);
         } finally {
+            try {
+                countPending();
+            } catch (SQLException e) {
+                LOG.debug("cannot count what waits for upload", e);
+            }
             if (pending > 0) {
                 LOG.info("{}: {} segments ({}) not uploaded yet; they wait in the index for the next start",
                         store.url(), pending, io.streamtee.config.Units.formatBytes(pendingBytes));
@@ -324,11 +329,12 @@ final class Uploader implements AutoCloseable {
             stopDeadline = System.nanoTime() + closeWait.toNanos();
             stopping = true;
             LockSupport.unpark(t);
-            if (!join(t, closeWait.plusSeconds(1))) {
+            if (!join(t, closeWait)) {
                 t.interrupt(); // the SDK gives up between requests when interrupted
                 if (!join(t, Duration.ofSeconds(1))) {
-                    LOG.warn("{}: an upload is still running {} s after close; it is left to finish or fail, and "
-                            + "the next start uploads the segment again", store.url(), closeWait.toSeconds() + 2);
+                    LOG.warn("{}: an upload still runs {} s after close began; it is left to finish or fail on its "
+                            + "own, and the next start uploads that segment again", store.url(),
+                            closeWait.toSeconds() + 1);
                 }
             }
         }

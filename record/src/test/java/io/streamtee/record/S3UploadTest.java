@@ -86,14 +86,19 @@ class S3UploadTest {
     }
 
     private Recorder recorder(RecorderConfig config, long multipartThreshold) {
-        return new Recorder(config, Clock.systemUTC(), SegmentStore.FILES, Duration.ofMillis(200),
-                c -> uploader(c, multipartThreshold));
+        return recorder(config, multipartThreshold, Duration.ofSeconds(5));
     }
 
-    private static Uploader uploader(RecorderConfig c, long multipartThreshold) {
+    private Recorder recorder(RecorderConfig config, long multipartThreshold, Duration closeWait) {
+        return new Recorder(config, Clock.systemUTC(), SegmentStore.FILES, Duration.ofMillis(200),
+                c -> uploader(c, multipartThreshold, closeWait));
+    }
+
+    /** S3 through the forwarder, fast backoff (50 to 200 ms), the index at most every 300 ms. */
+    private static Uploader uploader(RecorderConfig c, long multipartThreshold, Duration closeWait) {
         S3ObjectStore store = S3ObjectStore.open(c.store(), Map.of(), S3ProxyServer.credentials(),
                 multipartThreshold, S3ObjectStore.MIN_PART_SIZE);
-        return new Uploader(store, c, FAST, Duration.ofMillis(300), Duration.ofSeconds(5), Clock.systemUTC());
+        return new Uploader(store, c, FAST, Duration.ofMillis(300), closeWait, Clock.systemUTC());
     }
 
     /** The bucket's objects under the prefix, by key relative to {@code site/a/}. */
@@ -161,7 +166,7 @@ class S3UploadTest {
     @Test
     void aStoreThatIsDownForAWhileLosesNothing() throws Exception {
         List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(7).bytes());
-        int twoSeconds = datagrams.size() * 2 / 7;
+        int oneAndAHalf = datagrams.size() * 3 / 14; // the first segment closed, the second open, far from a cut
         Path cam = dir.resolve("cam");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
                 Recorder.class);
@@ -171,11 +176,11 @@ class S3UploadTest {
         log.addAppender(lines);
         Recorder recorder = recorder(config(Duration.ofSeconds(1)), S3ObjectStore.DEFAULT_PART_SIZE).start();
         try {
-            Recordings.send(recorder, datagrams.subList(0, twoSeconds));
+            Recordings.send(recorder, datagrams.subList(0, oneAndAHalf));
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() == 1);
 
             forwarder.down();
-            Recordings.send(recorder, datagrams.subList(twoSeconds, datagrams.size()));
+            Recordings.send(recorder, datagrams.subList(oneAndAHalf, datagrams.size()));
             // five more segments closed while the store is down: they wait, on disk and in the index
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 6
                     && recorder.uploadStats().pending() == 5 && recorder.uploadStats().failures() >= 3);
@@ -317,7 +322,7 @@ class S3UploadTest {
         forwarder.down();
         RecorderConfig config = config(Duration.ofSeconds(2));
         Recorder recorder = new Recorder(config, Clock.systemUTC(), disk, Duration.ofMinutes(1),
-                c -> uploader(c, S3ObjectStore.DEFAULT_PART_SIZE)).start();
+                c -> uploader(c, S3ObjectStore.DEFAULT_PART_SIZE, Duration.ofSeconds(5))).start();
         try {
             Recordings.send(recorder, TestStream.datagrams(ts));
         } finally {
@@ -376,5 +381,55 @@ class S3UploadTest {
         }
         assertThat(Recordings.rows(cam)).hasSize(3);
         assertEverySegmentArrivedIntact(cam);
+    }
+
+    @Test
+    void anIndexFromBeforeUploadsAndRepairedSegmentsAreUploadedToo() throws Exception {
+        Path cam = dir.resolve("cam");
+        RecorderConfig local = Recordings.config(dir).withCamera("cam").withSegment(Duration.ofSeconds(1));
+        try (Recorder recorder = new Recorder(local).start()) {
+            Recordings.send(recorder, TestStream.datagrams(new TestStream().seconds(3).bytes()));
+        }
+        // the index as a recorder without uploads made it, and a segment file it does not know (left by a kill)
+        try (SegmentIndex index = SegmentIndex.open(cam.resolve("index.db"));
+                java.sql.Statement st = index.connection().createStatement()) {
+            st.execute("DROP INDEX segments_not_uploaded");
+            st.execute("ALTER TABLE segments DROP COLUMN uploaded_ms");
+        }
+        String first = Recordings.rows(cam).get(0).path();
+        Files.createDirectories(cam.resolve("2026/01/01"));
+        Files.copy(cam.resolve(first), cam.resolve("2026/01/01/00-00-00.ts"));
+
+        Recorder recorder = recorder(config(Duration.ofSeconds(1)), S3ObjectStore.DEFAULT_PART_SIZE).start();
+        try {
+            assertThat(recorder.stats().repaired()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() == 4);
+        } finally {
+            recorder.close();
+        }
+        assertThat(Recordings.rows(cam)).hasSize(4);
+        assertEverySegmentArrivedIntact(cam);
+    }
+
+    @Test
+    void closeWaitsForAHangingStoreOnlySoLongAndWhatIsLeftStaysQueued() throws Exception {
+        Path cam = dir.resolve("cam");
+        forwarder.hang();
+        Recorder recorder = recorder(config(Duration.ofSeconds(1)), S3ObjectStore.DEFAULT_PART_SIZE,
+                Duration.ofMillis(500)).start();
+        long closing;
+        try {
+            Recordings.send(recorder, TestStream.datagrams(new TestStream().seconds(2).bytes()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+        } finally {
+            closing = System.nanoTime();
+            recorder.close();
+        }
+        // 0.5 s of close wait and 1 s for the thread to end, not the 60 s of the socket timeout
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
+        assertThat(Recordings.rows(cam)).hasSize(2);
+        assertThat(notUploaded(cam)).isEqualTo(2);
+        assertThat(recorder.uploadStats().uploaded()).isZero();
+        assertThat(recorder.uploadStats().pending()).isEqualTo(2);
     }
 }

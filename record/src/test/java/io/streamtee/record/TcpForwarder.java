@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback TCP forwarder to put between a client and a server in tests: 127.0.0.1 on a free port, each connection
  * forwarded to {@code target}. {@link #down()} resets every open connection and every new one until {@link #up()},
- * so the server is unreachable for a while without being stopped or moving to another port.
+ * so the server is unreachable for a while without being stopped or moving to another port; {@link #hang()} makes
+ * new connections go nowhere (read, never answered).
  * {@link #breakOnceAfter(long)} resets one connection in the middle of a request.
  */
 final class TcpForwarder implements AutoCloseable {
@@ -23,6 +24,7 @@ final class TcpForwarder implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private volatile boolean down;
+    private volatile boolean hang;
     /** Reset the next connection that carries more than this many bytes to the server; -1 for never. */
     private final AtomicLong breakAfter = new AtomicLong(-1);
     private final AtomicLong refused = new AtomicLong();
@@ -54,6 +56,12 @@ final class TcpForwarder implements AutoCloseable {
 
     void up() {
         down = false;
+        hang = false;
+    }
+
+    /** New connections are accepted and read, but never forwarded nor answered: a store that hangs. */
+    void hang() {
+        hang = true;
     }
 
     /** Connections reset while down. */
@@ -77,6 +85,11 @@ final class TcpForwarder implements AutoCloseable {
             if (down) {
                 refused.incrementAndGet();
                 reset(client);
+                continue;
+            }
+            if (hang) {
+                open.add(client);
+                Thread.ofVirtual().start(() -> swallow(client));
                 continue;
             }
             Socket upstream = new Socket();
@@ -111,6 +124,19 @@ final class TcpForwarder implements AutoCloseable {
         } finally {
             reset(from);
             reset(to);
+        }
+    }
+
+    private void swallow(Socket client) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = client.getInputStream()) {
+            while (in.read(buffer) >= 0) {
+                // read, never answer
+            }
+        } catch (IOException e) {
+            // reset or closed
+        } finally {
+            reset(client);
         }
     }
 

@@ -251,9 +251,10 @@ final class CameraDirectory {
             long now = System.nanoTime();
             if (lastKeptWarning == 0 || now - lastKeptWarning >= 10_000_000_000L) {
                 lastKeptWarning = now;
-                LOG.warn("retention: keeping {} segments{}{} until they are uploaded", kept,
-                        config.keep().isZero() ? "" : " older than " + Recorder.human(config.keep()),
-                        config.maxBytes() == 0 ? "" : " or over " + Units.formatBytes(config.maxBytes()));
+                String limits = (config.keep().isZero() ? "" : "older than " + Recorder.human(config.keep()))
+                        + (config.keep().isZero() || config.maxBytes() == 0 ? "" : " or ")
+                        + (config.maxBytes() == 0 ? "" : "over " + Units.formatBytes(config.maxBytes()) + " in all");
+                LOG.warn("retention: keeping {} segments ({}) until they are uploaded", kept, limits);
             }
         }
         if (deleted > 0) {

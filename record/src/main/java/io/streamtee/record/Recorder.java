@@ -203,7 +203,8 @@ public final class Recorder implements AutoCloseable {
             recordings.retention(0);
             bind();
             if (config.store() != null) {
-                uploader = uploads.apply(config).start(); // uploads first what an earlier run left waiting
+                uploader = uploads.apply(config);
+                uploader.start(); // uploads first what an earlier run (or one without --store) left waiting
             }
             nextHousekeeping = System.nanoTime() + housekeepingInterval.toNanos();
             nextSummary = System.nanoTime() + SUMMARY_EVERY_NANOS;

@@ -32,6 +32,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -116,11 +117,14 @@ final class S3ObjectStore implements ObjectStore {
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
                 .forcePathStyle(pathStyle)
-                // Since SDK 2.30 every request carries a CRC32 checksum header (and chunked, signed trailers) by
-                // default; S3Proxy and OCI Object Storage reject those. Checksums only where the API requires them;
-                // our own Content-MD5 covers every body instead.
+                // Since SDK 2.30 a PUT carries a CRC32 checksum by default, sent as an aws-chunked body with a
+                // trailer. S3-compatible stores reject that: S3Proxy 3.0.0 answers 400 (tried), OCI's compatibility
+                // API does not take aws-chunked bodies (reported by its users). So: checksums only where the API
+                // requires them, and no chunked bodies at all, even for signed payloads over http; our own
+                // Content-MD5 on every body lets the store check what it received instead.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 // the uploader retries with its own backoff, forever; SDK retries would only hide how long it waits
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (endpoint != null) {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * order. The first failure is logged, then at most one line per 10 s with how long and how many segments wait; when
  * the store answers again, one line says so.
  *
- * <p><b>The index</b> ({@code camera/index.db}) is uploaded as a consistent copy ({@code VACUUM INTO}) once segments
- * were uploaded and the queue is empty, at most once per {@code indexEvery} while segments keep coming, and at close.
+ * <p><b>The index</b> ({@code camera/index.db}) is uploaded as a consistent copy ({@code VACUUM INTO}) after segments
+ * were uploaded, when no segment waits: right after the first, then at most once per {@code indexEvery} (a minute),
+ * and at close. So the index in the bucket lags the segments there by at most that (or by a backlog).
  *
  * <p>{@link #close()} lets an upload in progress finish and works on the queue for at most {@code closeWait}; what
  * is left stays queued in the index for the next start. Idempotent.

@@ -28,6 +28,9 @@ final class TcpForwarder implements AutoCloseable {
     /** Reset the next connection that carries more than this many bytes to the server; -1 for never. */
     private final AtomicLong breakAfter = new AtomicLong(-1);
     private final AtomicLong refused = new AtomicLong();
+    /** The first bytes sent to the server, over all connections, to check what went over the wire. */
+    private final java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    private static final int SENT_MAX = 4 << 20;
 
     private TcpForwarder(ServerSocket server, InetSocketAddress target) {
         this.server = server;
@@ -67,6 +70,13 @@ final class TcpForwarder implements AutoCloseable {
     /** Connections reset while down. */
     long refused() {
         return refused.get();
+    }
+
+    /** The first 4 MiB sent to the server (requests: headers and bodies), as ISO-8859-1 text. */
+    String sentToServer() {
+        synchronized (sent) {
+            return sent.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** The next connection that carries more than {@code bytes} to the server is reset there (once). */
@@ -115,6 +125,11 @@ final class TcpForwarder implements AutoCloseable {
                 long limit = breakAfter.get();
                 if (toServer && limit >= 0 && carried > limit && breakAfter.compareAndSet(limit, -1)) {
                     break;
+                }
+                if (toServer) {
+                    synchronized (sent) {
+                        sent.write(buffer, 0, Math.max(0, Math.min(n, SENT_MAX - sent.size())));
+                    }
                 }
                 out.write(buffer, 0, n);
                 out.flush();

@@ -141,7 +141,8 @@ class S3UploadTest {
         try {
             Recordings.send(recorder, TestStream.datagrams(ts));
             // uploaded while recording, not only at close
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() == 3);
+            // (the fourth may be closed too by then: 2 s without data close a segment)
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() >= 3);
         } finally {
             recorder.close(); // closes the fourth segment and uploads it
         }
@@ -187,16 +188,18 @@ class S3UploadTest {
 
             forwarder.down();
             Recordings.send(recorder, datagrams.subList(oneAndAHalf, datagrams.size()));
-            // five more segments closed while the store is down: they wait, on disk and in the index
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 6
-                    && recorder.uploadStats().pending() == 5 && recorder.uploadStats().failures() >= 3);
+            // five more segments closed while the store is down (six if the stream's end closed the last): they
+            // wait, on disk and in the index
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() >= 6
+                    && recorder.uploadStats().pending() == recorder.stats().segments() - 1
+                    && recorder.uploadStats().failures() >= 3);
             assertThat(recorder.uploadStats().uploaded()).isEqualTo(1);
             assertThat(objects().keySet()).filteredOn(k -> k.endsWith(".ts")).hasSize(1);
-            assertThat(Recordings.files(cam)).hasSize(7); // six closed, one being written
+            assertThat(Recordings.files(cam)).hasSize(7); // six closed, one being written (or closed)
             assertThat(forwarder.refused()).isPositive();
 
             forwarder.up();
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() == 6
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() >= 6
                     && recorder.uploadStats().pending() == 0);
         } finally {
             recorder.close();
@@ -293,20 +296,21 @@ class S3UploadTest {
                 .start();
         try {
             Recordings.send(recorder, TestStream.datagrams(ts));
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().keptForUpload() == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().keptForUpload() >= 3);
             assertThat(Recordings.files(cam)).hasSize(4);
             assertThat(recorder.stats().retentionDeletions()).isZero();
 
             forwarder.up();
-            // uploaded, then deleted by retention (the segment being written stays)
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() == 3
-                    && recorder.stats().retentionDeletions() == 3);
+            // uploaded, then deleted by retention (the segment being written stays, unless the stream's end
+            // closed it meanwhile: then it goes the same way)
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() >= 3
+                    && recorder.stats().retentionDeletions() == recorder.uploadStats().uploaded());
             assertThat(recorder.uploadStats().keptForUpload()).isZero();
-            assertThat(Recordings.files(cam)).hasSize(1);
+            assertThat(Recordings.files(cam)).hasSizeLessThanOrEqualTo(1); // only what is not uploaded yet
         } finally {
             recorder.close();
         }
-        // the last segment, closed at close, is over the limit too but not uploaded then: kept, then uploaded
+        // the last segment, if closed at close, is over the limit too but not uploaded then: kept, then uploaded
         assertThat(recorder.uploadStats().uploaded()).isEqualTo(4);
         Map<String, S3Object> objects = objects();
         List<String> segments = objects.keySet().stream().filter(k -> k.endsWith(".ts")).toList();
@@ -426,7 +430,7 @@ class S3UploadTest {
         long closing;
         try {
             Recordings.send(recorder, TestStream.datagrams(new TestStream().seconds(2).bytes()));
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() >= 1);
         } finally {
             closing = System.nanoTime();
             recorder.close();

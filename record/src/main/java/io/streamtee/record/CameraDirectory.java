@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * retention by age and size, and deleting the oldest segment when the disk is full. Index writes that fail are
  * logged and counted, never thrown: the files stay, and the next start indexes what the index missed. Used by one
  * thread at a time (the recorder's); the counters may be read by any.
+ *
+ * <p>With an object store, retention deletes only segments that are uploaded: one that waits for upload is kept
+ * however old or however far over {@code --max-size} (counted in {@link #keptForUpload}, logged at most every 10 s).
+ * A full disk still deletes to keep recording: uploaded segments first, then the oldest waiting one, which is then
+ * lost for upload (counted and logged).
  */
 final class CameraDirectory {
 
@@ -35,19 +40,27 @@ final class CameraDirectory {
     private final RecorderConfig config;
     private final Clock clock;
     private final SegmentIndex index;
+    /** Segments are uploaded: retention must not delete one that is not yet. */
+    private final boolean uploads;
     private String lastBase;
     private int lastSuffix;
+    private long lastKeptWarning;
 
     volatile long indexErrors;
     volatile long diskFullDeletions;
     volatile long retentionDeletions;
     volatile long repaired;
+    /** Segments retention would delete, as of its last run, but keeps because they are not uploaded yet. */
+    volatile long keptForUpload;
+    /** Segments deleted for space before they were uploaded. */
+    volatile long lostForUpload;
 
     CameraDirectory(RecorderConfig config, Clock clock, SegmentIndex index) {
         this.cameraDir = config.cameraDir();
         this.config = config;
         this.clock = clock;
         this.index = index;
+        this.uploads = config.store() != null;
     }
 
     /** Records a segment that has just started (so that a kill leaves an {@code open} row to repair). */
@@ -198,7 +211,7 @@ final class CameraDirectory {
     /**
      * Deletes the oldest closed segments that are older than {@code keep} or that make all of them (with the
      * {@code currentBytes} of the segment being written) larger than {@code maxBytes}. The segment being written
-     * is never deleted.
+     * is never deleted, nor (with an object store) one that is not uploaded yet.
      */
     void retention(long currentBytes) {
         if (config.keep().isZero() && config.maxBytes() == 0) {
@@ -206,23 +219,28 @@ final class CameraDirectory {
         }
         long deleted = 0;
         long freed = 0;
+        long kept = 0;
         try {
             if (!config.keep().isZero()) {
                 long cutoff = clock.millis() - config.keep().toMillis();
                 List<SegmentIndex.Row> old;
-                while (!(old = index.endedBefore(cutoff, 500)).isEmpty()) {
+                while (!(old = uploads ? index.uploadedEndedBefore(cutoff, 500) : index.endedBefore(cutoff, 500))
+                        .isEmpty()) {
                     for (SegmentIndex.Row row : old) {
                         delete(row);
                         deleted++;
                         freed += row.bytes();
                     }
                 }
-                index.deleteGapsBefore(cutoff);
+                kept = uploads ? index.notUploadedEndedBefore(cutoff) : 0;
+                if (kept == 0) {
+                    index.deleteGapsBefore(cutoff); // else later: the gaps still describe segments kept for upload
+                }
             }
             if (config.maxBytes() > 0) {
                 long total = index.closedBytes() + currentBytes;
                 while (total > config.maxBytes()) {
-                    List<SegmentIndex.Row> oldest = index.oldest(64);
+                    List<SegmentIndex.Row> oldest = uploads ? index.oldestUploaded(64) : index.oldest(64);
                     if (oldest.isEmpty()) {
                         break;
                     }
@@ -236,9 +254,23 @@ final class CameraDirectory {
                         total -= row.bytes();
                     }
                 }
+                if (uploads && total > config.maxBytes()) {
+                    kept = Math.max(kept, index.notUploadedToFree(total - config.maxBytes()));
+                }
             }
         } catch (SQLException e) {
             indexFailed(e);
+        }
+        keptForUpload = kept;
+        if (kept > 0) {
+            long now = System.nanoTime();
+            if (lastKeptWarning == 0 || now - lastKeptWarning >= 10_000_000_000L) {
+                lastKeptWarning = now;
+                String limits = (config.keep().isZero() ? "" : "older than " + Recorder.human(config.keep()))
+                        + (config.keep().isZero() || config.maxBytes() == 0 ? "" : " or ")
+                        + (config.maxBytes() == 0 ? "" : "over " + Units.formatBytes(config.maxBytes()) + " in all");
+                LOG.warn("retention: keeping {} segments ({}) until they are uploaded", kept, limits);
+            }
         }
         if (deleted > 0) {
             retentionDeletions += deleted;
@@ -248,18 +280,32 @@ final class CameraDirectory {
         }
     }
 
-    /** Deletes the oldest closed segment to make room; false when there is none. */
+    /**
+     * Deletes the oldest closed segment to make room (with an object store, the oldest uploaded one if there is one);
+     * false when there is none.
+     */
     boolean freeOldest() {
         try {
-            List<SegmentIndex.Row> oldest = index.oldest(1);
+            List<SegmentIndex.Row> oldest = uploads ? index.oldestUploaded(1) : List.of();
+            boolean lost = oldest.isEmpty() && uploads;
+            if (oldest.isEmpty()) {
+                oldest = index.oldest(1);
+            }
             if (oldest.isEmpty()) {
                 return false;
             }
             SegmentIndex.Row row = oldest.get(0);
             delete(row);
             diskFullDeletions++;
-            LOG.warn("disk full: deleted the oldest segment {} ({}) to keep recording ({} deleted so far)",
-                    row.path(), Units.formatBytes(row.bytes()), diskFullDeletions);
+            if (lost) {
+                lostForUpload++;
+                LOG.warn("disk full: deleted the oldest segment {} ({}) before it was uploaded, to keep recording "
+                        + "({} deleted so far, {} of them not uploaded)", row.path(), Units.formatBytes(row.bytes()),
+                        diskFullDeletions, lostForUpload);
+            } else {
+                LOG.warn("disk full: deleted the oldest segment {} ({}) to keep recording ({} deleted so far)",
+                        row.path(), Units.formatBytes(row.bytes()), diskFullDeletions);
+            }
             return true;
         } catch (SQLException e) {
             indexErrors++;

@@ -27,11 +27,15 @@ import picocli.CommandLine.Spec;
             "with an SQLite index, crash repair and retention by age and size.",
             "",
             "Layout: DIR/CAMERA/YYYY/MM/DD/HH-MM-SS.ts (UTC) and DIR/CAMERA/index.db.",
+            "With --store, finished segments and the index are also uploaded to an S3-compatible",
+            "bucket, as PREFIX/CAMERA/YYYY/MM/DD/HH-MM-SS.ts and PREFIX/CAMERA/index.db; credentials",
+            "come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, ~/.aws/credentials).",
             "",
             "Examples:",
             "  streamtee record --listen udp://127.0.0.1:8101 --dir recordings",
             "  streamtee record --listen udp://0.0.0.0:5000 --camera frontdoor --keep 7d --max-size 50GB",
             "  streamtee record --http 127.0.0.1:8081     # then http://127.0.0.1:8081/ plays the recordings",
+            "  streamtee record --store s3://my-bucket/cameras --store-region eu-central-1",
             ""})
 public final class RecordCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordCommand.class);
@@ -91,6 +95,24 @@ public final class RecordCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--store", paramLabel = "URL",
+            description = "Also upload finished segments and the index to s3://BUCKET[/PREFIX] (default: local only).")
+    String store;
+
+    @Option(names = "--store-endpoint", paramLabel = "URL",
+            description = "S3 API endpoint of an S3-compatible store, e.g. https://NAMESPACE.compat.objectstorage."
+                    + "REGION.oraclecloud.com (default: AWS_ENDPOINT_URL, else AWS).")
+    String storeEndpoint;
+
+    @Option(names = "--store-region", paramLabel = "REGION",
+            description = "Signing region (default: AWS_REGION, else the AWS profile's, else us-east-1).")
+    String storeRegion;
+
+    @Option(names = "--store-path-style", negatable = true, paramLabel = "",
+            description = "Path-style addressing (ENDPOINT/BUCKET/KEY), needed by OCI, MinIO and S3Proxy "
+                    + "(default: on when an endpoint is set).")
+    Boolean storePathStyle;
+
     /** Builds the configuration the options describe. */
     RecorderConfig config() {
         Endpoint input;
@@ -108,7 +130,24 @@ public final class RecordCommand implements Callable<Integer> {
         if (maxSize != null && bytes == 0) {
             throw new ConfigException("--max-size: must be more than 0 (leave it out for no limit)");
         }
-        return new RecorderConfig(input, dir, camera, length, age, bytes);
+        return new RecorderConfig(input, dir, camera, length, age, bytes, storeConfig());
+    }
+
+    private StoreConfig storeConfig() {
+        if (store == null) {
+            String orphan = storeEndpoint != null ? "--store-endpoint" : storeRegion != null ? "--store-region"
+                    : storePathStyle != null ? "--store-path-style" : null;
+            if (orphan != null) {
+                throw new ConfigException(orphan + ": needs --store s3://BUCKET[/PREFIX]");
+            }
+            return null;
+        }
+        StoreConfig config = StoreConfig.parse(store)
+                .withEndpoint(storeEndpoint == null ? null : StoreConfig.endpoint(storeEndpoint))
+                .withRegion(storeRegion)
+                .withPathStyle(storePathStyle);
+        config.endpoint(System.getenv()); // a bad AWS_ENDPOINT_URL is a configuration error too
+        return config;
     }
 
     @Override

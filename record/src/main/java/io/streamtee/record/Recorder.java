@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,13 @@ import org.slf4j.LoggerFactory;
  * packets), is logged and counted, and recording goes on with a new segment at the next keyframe. Nothing on the
  * receive thread ends recording but {@link #close()}.
  *
+ * <p><b>Object storage.</b> With {@link RecorderConfig#store()}, an {@link Uploader} on its own thread uploads every
+ * closed segment and the index; the receive thread only wakes it. Segments wait on local disk (and retention keeps
+ * them) until they are uploaded, across restarts.
+ *
  * <p><b>Threads.</b> One platform thread receives, segments and writes; SO_RCVBUF (8 MiB) absorbs a slow disk for a
- * few seconds. {@link #close()} ends the current segment cleanly (flushed, forced, indexed) and is idempotent.
+ * few seconds. {@link #close()} ends the current segment cleanly (flushed, forced, indexed), gives the uploader a few
+ * seconds to upload it, and is idempotent.
  */
 public final class Recorder implements AutoCloseable {
 
@@ -70,8 +76,12 @@ public final class Recorder implements AutoCloseable {
     private final SegmentStore store;
     private final Duration housekeepingInterval;
     private final Path cameraDir;
+    private final Function<RecorderConfig, Uploader> uploads;
 
     private SegmentIndex index;
+    private Uploader uploader;
+    /** What waits for upload once closed: count and bytes, from the index (the uploader may not have looked). */
+    private volatile long[] pendingAtClose;
     private CameraDirectory recordings;
     private java.nio.channels.FileChannel lockFile;
     private DatagramChannel channel;
@@ -125,11 +135,18 @@ public final class Recorder implements AutoCloseable {
      * how often retention runs besides after each segment.
      */
     Recorder(RecorderConfig config, Clock clock, SegmentStore store, Duration housekeepingInterval) {
+        this(config, clock, store, housekeepingInterval, Uploader::s3);
+    }
+
+    /** For tests: also how the uploader is made when the config has an object store (at {@link #start()}). */
+    Recorder(RecorderConfig config, Clock clock, SegmentStore store, Duration housekeepingInterval,
+            Function<RecorderConfig, Uploader> uploads) {
         this.config = config;
         this.clock = clock;
         this.store = store;
         this.housekeepingInterval = housekeepingInterval;
         this.cameraDir = config.cameraDir();
+        this.uploads = uploads;
         this.segmenter = new Segmenter(config.segment(), new Output());
     }
 
@@ -137,6 +154,22 @@ public final class Recorder implements AutoCloseable {
     public record Stats(long datagrams, long bytesReceived, long segments, long bytesWritten, long skippedBytes,
             long lostBytes, long writeErrors, long indexErrors, long diskFullDeletions, long retentionDeletions,
             long repaired, long continuityErrors, long gaps) {
+    }
+
+    /**
+     * The object store's counters.
+     *
+     * @param uploaded segments uploaded since start
+     * @param uploadedBytes their bytes
+     * @param failures failed upload attempts (each is retried)
+     * @param pending closed segments waiting for upload (as of the uploader's last look at the index)
+     * @param pendingBytes their bytes
+     * @param indexUploads times the index was uploaded
+     * @param keptForUpload segments retention would delete but keeps until they are uploaded (as of its last run)
+     * @param lostForUpload segments deleted for space before they were uploaded
+     */
+    public record UploadStats(long uploaded, long uploadedBytes, long failures, long pending, long pendingBytes,
+            long indexUploads, long keptForUpload, long lostForUpload) {
     }
 
     /**
@@ -169,6 +202,10 @@ public final class Recorder implements AutoCloseable {
             recordings.repairAll();
             recordings.retention(0);
             bind();
+            if (config.store() != null) {
+                uploader = uploads.apply(config);
+                uploader.start(); // uploads first what an earlier run (or one without --store) left waiting
+            }
             nextHousekeeping = System.nanoTime() + housekeepingInterval.toNanos();
             nextSummary = System.nanoTime() + SUMMARY_EVERY_NANOS;
             thread = Thread.ofPlatform().name("record-" + config.camera()).unstarted(this::run);
@@ -232,6 +269,24 @@ public final class Recorder implements AutoCloseable {
                 recordings == null ? 0 : recordings.diskFullDeletions,
                 recordings == null ? 0 : recordings.retentionDeletions, recordings == null ? 0 : recordings.repaired,
                 continuityErrors, gaps);
+    }
+
+    /** The object store's counters, or null without one. */
+    public UploadStats uploadStats() {
+        Uploader u = uploader;
+        if (u == null) {
+            return null;
+        }
+        Uploader.Stats s = u.stats();
+        long[] p = pendingAtClose;
+        return new UploadStats(s.uploaded(), s.uploadedBytes(), s.failures(), p != null ? p[0] : s.pending(),
+                p != null ? p[1] : s.pendingBytes(), s.indexUploads(), recordings.keptForUpload,
+                recordings.lostForUpload);
+    }
+
+    /** The uploader, or null (for tests). */
+    Uploader uploader() {
+        return uploader;
     }
 
     /** The receiving thread (for CPU measurements). */
@@ -363,10 +418,15 @@ public final class Recorder implements AutoCloseable {
 
     private String summary() {
         Stats s = stats();
+        UploadStats u = uploadStats();
         return s.datagrams() + " datagrams, " + s.segments() + " segments, " + Units.formatBytes(s.bytesWritten())
                 + " written, " + Units.formatBytes(s.lostBytes()) + " lost, " + s.writeErrors() + " write errors, "
                 + s.continuityErrors() + " continuity errors, " + s.diskFullDeletions() + " deleted for space, "
-                + s.retentionDeletions() + " by retention";
+                + s.retentionDeletions() + " by retention"
+                + (u == null ? "" : "; " + u.uploaded() + " uploaded (" + Units.formatBytes(u.uploadedBytes())
+                        + "), " + u.pending() + " waiting for upload, " + u.failures() + " upload failures"
+                        + (u.lostForUpload() == 0 ? "" : ", " + u.lostForUpload() + " deleted for space before "
+                                + "upload"));
     }
 
     /** Ends recording on the receive thread: the current segment is closed, flushed and indexed. */
@@ -553,6 +613,9 @@ public final class Recorder implements AutoCloseable {
         bytesWritten += indexed.bytes();
         segmentsClosed++;
         recordings.closed(rel, indexed);
+        if (uploader != null) {
+            uploader.wake();
+        }
         LOG.debug("segment {} closed: {}", rel, indexed);
         recordings.retention(0);
     }
@@ -603,7 +666,10 @@ public final class Recorder implements AutoCloseable {
 
     // ---------------------------------------------------------------- closing
 
-    /** Stops receiving, closes the current segment (flushed, forced, indexed), releases everything. Idempotent. */
+    /**
+     * Stops receiving, closes the current segment (flushed, forced, indexed), lets the uploader upload for a few
+     * seconds more, releases everything. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -625,6 +691,14 @@ public final class Recorder implements AutoCloseable {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        closeResource(uploader); // the last segment is indexed: uploads it, and the index, if it can in time
+        if (uploader != null) {
+            try {
+                pendingAtClose = index.notUploadedCountAndBytes();
+            } catch (SQLException e) {
+                LOG.debug("cannot count what waits for upload", e);
             }
         }
         closeResource(selector);

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * @param segment target segment length; a segment is cut at the first keyframe at or after it
  * @param keep delete segments older than this; {@link Duration#ZERO} keeps them forever
  * @param maxBytes delete the oldest segments while all of them take more than this; 0 for no limit
+ * @param store where finished segments and the index are uploaded, or null to keep them on local disk only
  */
 public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration segment, Duration keep,
-        long maxBytes) {
+        long maxBytes, StoreConfig store) {
 
     public static final String DEFAULT_CAMERA = "camera";
     public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(10);
@@ -48,25 +49,34 @@ public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration 
         }
     }
 
-    /** Defaults: camera {@code camera}, 10 s segments, kept forever, no size limit. */
+    /** No object store: recordings stay on local disk only. */
+    public RecorderConfig(Endpoint listen, Path dir, String camera, Duration segment, Duration keep, long maxBytes) {
+        this(listen, dir, camera, segment, keep, maxBytes, null);
+    }
+
+    /** Defaults: camera {@code camera}, 10 s segments, kept forever, no size limit, no object store. */
     public static RecorderConfig of(Endpoint listen, Path dir) {
-        return new RecorderConfig(listen, dir, DEFAULT_CAMERA, DEFAULT_SEGMENT, Duration.ZERO, 0);
+        return new RecorderConfig(listen, dir, DEFAULT_CAMERA, DEFAULT_SEGMENT, Duration.ZERO, 0, null);
     }
 
     public RecorderConfig withCamera(String name) {
-        return new RecorderConfig(listen, dir, name, segment, keep, maxBytes);
+        return new RecorderConfig(listen, dir, name, segment, keep, maxBytes, store);
     }
 
     public RecorderConfig withSegment(Duration length) {
-        return new RecorderConfig(listen, dir, camera, length, keep, maxBytes);
+        return new RecorderConfig(listen, dir, camera, length, keep, maxBytes, store);
     }
 
     public RecorderConfig withKeep(Duration age) {
-        return new RecorderConfig(listen, dir, camera, segment, age, maxBytes);
+        return new RecorderConfig(listen, dir, camera, segment, age, maxBytes, store);
     }
 
     public RecorderConfig withMaxBytes(long bytes) {
-        return new RecorderConfig(listen, dir, camera, segment, keep, bytes);
+        return new RecorderConfig(listen, dir, camera, segment, keep, bytes, store);
+    }
+
+    public RecorderConfig withStore(StoreConfig objectStore) {
+        return new RecorderConfig(listen, dir, camera, segment, keep, maxBytes, objectStore);
     }
 
     /** The camera's directory: {@code dir/camera}. */

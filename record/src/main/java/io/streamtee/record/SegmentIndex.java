@@ -19,11 +19,17 @@ import java.util.List;
  *
  * <pre>
  * segments(id, path, status 'open'|'closed', start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames,
- *          keyframes 'offset,offset,...', keyframe_pts 'pts,pts,...', continuity_errors, repaired 0|1)
+ *          keyframes 'offset,offset,...', keyframe_pts 'pts,pts,...', continuity_errors, repaired 0|1, uploaded_ms)
  * gaps(id, kind 'stopped'|'loss', start_ms, end_ms, count, pid, segment)
  * </pre>
  *
- * Wall-clock times are UTC milliseconds since the epoch; PTS values are 90 kHz. Used by one thread at a time.
+ * Wall-clock times are UTC milliseconds since the epoch; PTS values are 90 kHz. {@code uploaded_ms} is when the
+ * segment reached the object store, null until then (and always without {@code --store}): a closed segment with
+ * none is queued for upload, across restarts. An index made before uploads existed gains the column when opened.
+ *
+ * <p>One instance is used by one thread at a time. The recorder and its {@link Uploader} each open their own: in
+ * WAL mode readers never wait for the writer, and every write here is one short autocommit statement, so the most
+ * either thread can wait for the other is one such statement ({@code busy_timeout} covers it).
  */
 final class SegmentIndex implements AutoCloseable {
 
@@ -62,9 +68,13 @@ final class SegmentIndex implements AutoCloseable {
                       keyframes TEXT NOT NULL DEFAULT '',
                       keyframe_pts TEXT NOT NULL DEFAULT '',
                       continuity_errors INTEGER NOT NULL DEFAULT 0,
-                      repaired INTEGER NOT NULL DEFAULT 0)""");
+                      repaired INTEGER NOT NULL DEFAULT 0,
+                      uploaded_ms INTEGER)""");
             addColumn(c, "segments", "keyframe_pts", "TEXT NOT NULL DEFAULT ''");
+            addColumn(c, "segments", "uploaded_ms", "INTEGER"); // an index.db from before uploads
             s.execute("CREATE INDEX IF NOT EXISTS segments_start ON segments(start_ms)");
+            s.execute("CREATE INDEX IF NOT EXISTS segments_not_uploaded ON segments(start_ms, id) "
+                    + "WHERE uploaded_ms IS NULL");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS gaps (
                       id INTEGER PRIMARY KEY,
@@ -87,7 +97,7 @@ final class SegmentIndex implements AutoCloseable {
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("PRAGMA table_info(" + table + ")")) {
             while (r.next()) {
-                if (r.getString("name").equals(column)) {
+                if (r.getString("name").equalsIgnoreCase(column)) {
                     return;
                 }
             }
@@ -185,6 +195,92 @@ final class SegmentIndex implements AutoCloseable {
             p.setLong(1, cutoffMillis);
             p.setInt(2, limit);
             return read(p);
+        }
+    }
+
+    /** Closed segments not uploaded yet, oldest first: the upload queue. */
+    List<Row> notUploaded(int limit) throws SQLException {
+        return rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments "
+                + "WHERE status='closed' AND uploaded_ms IS NULL ORDER BY start_ms, id LIMIT ?", limit);
+    }
+
+    /** How many closed segments wait for upload, and their bytes. */
+    long[] notUploadedCountAndBytes() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*), COALESCE(SUM(bytes), 0) "
+                + "FROM segments WHERE status='closed' AND uploaded_ms IS NULL")) {
+            return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[2];
+        }
+    }
+
+    /** Marks a segment uploaded; false when its row is gone (deleted meanwhile). */
+    boolean uploaded(long id, long uploadedMillis) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("UPDATE segments SET uploaded_ms = ? WHERE id = ?")) {
+            p.setLong(1, uploadedMillis);
+            p.setLong(2, id);
+            return p.executeUpdate() > 0;
+        }
+    }
+
+    /** Whether the segment of this row is in the object store. */
+    boolean isUploaded(long id) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT uploaded_ms IS NOT NULL FROM segments WHERE id = ?")) {
+            p.setLong(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() && r.getBoolean(1);
+            }
+        }
+    }
+
+    /** The oldest closed segments that are uploaded (retention may delete them). */
+    List<Row> oldestUploaded(int limit) throws SQLException {
+        return rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments "
+                + "WHERE status='closed' AND uploaded_ms IS NOT NULL ORDER BY start_ms, id LIMIT ?", limit);
+    }
+
+    /** Uploaded closed segments that ended before {@code cutoffMillis}, oldest first. */
+    List<Row> uploadedEndedBefore(long cutoffMillis, int limit) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT id, path, status, start_ms, end_ms, bytes FROM segments "
+                + "WHERE status='closed' AND uploaded_ms IS NOT NULL AND end_ms < ? ORDER BY start_ms, id LIMIT ?")) {
+            p.setLong(1, cutoffMillis);
+            p.setInt(2, limit);
+            return read(p);
+        }
+    }
+
+    /** How many closed segments that ended before {@code cutoffMillis} are not uploaded yet. */
+    long notUploadedEndedBefore(long cutoffMillis) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT COUNT(*) FROM segments "
+                + "WHERE status='closed' AND uploaded_ms IS NULL AND end_ms < ?")) {
+            p.setLong(1, cutoffMillis);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * How many of the oldest segments not uploaded yet would have to go to free {@code excess} bytes: what retention
+     * by size keeps for upload.
+     */
+    long notUploadedToFree(long excess) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT COUNT(*) FROM (SELECT bytes, SUM(bytes) OVER "
+                + "(ORDER BY start_ms, id ROWS UNBOUNDED PRECEDING) AS upto FROM segments "
+                + "WHERE status='closed' AND uploaded_ms IS NULL) WHERE upto - bytes < ?")) {
+            p.setLong(1, excess);
+            try (ResultSet r = p.executeQuery()) {
+                return r.next() ? r.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * Writes a consistent copy of the whole index to {@code file} (which must not exist), while the recorder goes on
+     * writing: the copy is one read transaction ({@code VACUUM INTO}).
+     */
+    void snapshot(Path file) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("VACUUM INTO ?")) {
+            p.setString(1, file.toAbsolutePath().toString());
+            p.execute();
         }
     }
 

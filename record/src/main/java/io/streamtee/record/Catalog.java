@@ -100,6 +100,58 @@ public final class Catalog {
         }
     }
 
+    /** As {@link #segments(String, long, long)}, at most {@code limit} of them (the oldest). */
+    public List<Recording> segments(String camera, long from, long to, int limit) throws SQLException {
+        try (Connection c = connect(camera);
+                PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM segments "
+                        + "WHERE status='closed' AND end_ms > ? AND start_ms < ? ORDER BY start_ms, id LIMIT ?")) {
+            p.setLong(1, from);
+            p.setLong(2, to);
+            p.setInt(3, limit);
+            return read(camera, p);
+        }
+    }
+
+    /** A run of segments, each starting within {@code joinMillis} of the end of the one before. */
+    public record Span(long startMillis, long endMillis, long segments) {
+    }
+
+    /**
+     * The continuous runs of closed segments that overlap {@code [from, to)}: where one starts within
+     * {@code joinMillis} of the previous one's end. Reads two columns per segment, so it stays cheap over months.
+     */
+    public List<Span> spans(String camera, long from, long to, long joinMillis) throws SQLException {
+        List<Span> spans = new ArrayList<>();
+        try (Connection c = connect(camera);
+                PreparedStatement p = c.prepareStatement("SELECT start_ms, end_ms FROM segments "
+                        + "WHERE status='closed' AND end_ms > ? AND start_ms < ? ORDER BY start_ms, id")) {
+            p.setLong(1, from);
+            p.setLong(2, to);
+            long start = 0;
+            long end = 0;
+            long count = 0;
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    long s = r.getLong(1);
+                    if (count > 0 && s - end > joinMillis) {
+                        spans.add(new Span(start, end, count));
+                        count = 0;
+                    }
+                    if (count == 0) {
+                        start = s;
+                        end = s;
+                    }
+                    end = Math.max(end, r.getLong(2));
+                    count++;
+                }
+            }
+            if (count > 0) {
+                spans.add(new Span(start, end, count));
+            }
+        }
+        return spans;
+    }
+
     /** One closed segment by its index id. */
     public Optional<Recording> segment(String camera, long id) throws SQLException {
         try (Connection c = connect(camera);

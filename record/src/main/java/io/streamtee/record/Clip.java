@@ -131,6 +131,24 @@ public final class Clip {
         return pieces.isEmpty() ? 0 : pieces.getLast().endMillis();
     }
 
+    /**
+     * Checks every piece's file is there, before a response commits to a length.
+     *
+     * @throws java.nio.file.NoSuchFileException naming the first that is gone (deleted by retention, say)
+     */
+    public void checkFiles(Catalog catalog) throws IOException {
+        for (Piece p : pieces) {
+            checkFile(catalog, p);
+        }
+    }
+
+    static void checkFile(Catalog catalog, Piece p) throws IOException {
+        Path file = catalog.file(p.segment());
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+    }
+
     /** Bytes of the clip as {@link #writeTs} writes it. */
     public long length() {
         return pieces.stream().mapToLong(Piece::length).sum();

@@ -138,6 +138,12 @@ public final class PlaybackServer implements AutoCloseable {
             config.routes.get("/clip.mp4", this::clipMp4);
             config.routes.exception(Web.NotFound.class, (e, ctx) -> Web.json(ctx, 404, Web.error(e.getMessage())));
             config.routes.exception(ConfigException.class, (e, ctx) -> Web.json(ctx, 400, Web.error(e.getMessage())));
+            config.routes.exception(java.nio.file.NoSuchFileException.class, (e, ctx) -> {
+                if (!ctx.res().isCommitted()) { // retention deleted it between the index and the file
+                    Web.json(ctx, 404, Web.error("segment file gone (deleted by retention?): "
+                            + java.nio.file.Path.of(e.getFile()).getFileName()));
+                }
+            });
             config.routes.exception(Unavailable.class, (e, ctx) -> Web.json(ctx, 503, Web.error(e.getMessage())));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString());
@@ -208,12 +214,13 @@ public final class PlaybackServer implements AutoCloseable {
         if (from >= to) {
             throw new ConfigException("from: must be before to");
         }
-        List<Recording> segments = catalog.segments(camera, from, to);
+        List<Recording> segments = catalog.segments(camera, from, to, MAX_LISTED + 1);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("camera", camera);
         body.put("from", iso(from));
         body.put("to", iso(to));
-        body.put("spans", spans(segments));
+        body.put("spans", catalog.spans(camera, from, to, Clip.DISCONTINUITY_MILLIS * 2).stream()
+                .map(PlaybackServer::span).toList());
         List<Map<String, Object>> listed = new ArrayList<>();
         for (Recording r : segments.subList(0, Math.min(segments.size(), MAX_LISTED))) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -239,35 +246,12 @@ public final class PlaybackServer implements AutoCloseable {
         Web.json(ctx, 200, body);
     }
 
-    /** Continuous runs of segments: where one starts within a second of the previous one's end. */
-    private static List<Map<String, Object>> spans(List<Recording> segments) {
-        List<Map<String, Object>> spans = new ArrayList<>();
-        long start = 0;
-        long end = 0;
-        int count = 0;
-        for (Recording r : segments) {
-            if (count > 0 && r.startMillis() - end > Clip.DISCONTINUITY_MILLIS * 2) {
-                spans.add(span(start, end, count));
-                count = 0;
-            }
-            if (count == 0) {
-                start = r.startMillis();
-            }
-            end = Math.max(end, r.endMillis());
-            count++;
-        }
-        if (count > 0) {
-            spans.add(span(start, end, count));
-        }
-        return spans;
-    }
-
-    private static Map<String, Object> span(long start, long end, int segments) {
+    private static Map<String, Object> span(Catalog.Span s) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("start", iso(start));
-        m.put("end", iso(end));
-        m.put("durationMs", end - start);
-        m.put("segments", segments);
+        m.put("start", iso(s.startMillis()));
+        m.put("end", iso(s.endMillis()));
+        m.put("durationMs", s.endMillis() - s.startMillis());
+        m.put("segments", s.segments());
         return m;
     }
 
@@ -307,6 +291,7 @@ public final class PlaybackServer implements AutoCloseable {
             }
         }
         Clip.Piece piece = new Clip.Piece(r, from, to, 0, 0, 0, false);
+        Clip.checkFile(catalog, piece);
         ctx.contentType("video/mp2t");
         ctx.header("Content-Length", Long.toString(piece.length()));
         try (OutputStream out = ctx.outputStream()) {
@@ -324,6 +309,7 @@ public final class PlaybackServer implements AutoCloseable {
     private void clipTs(Context ctx) throws SQLException, IOException {
         String camera = camera(ctx);
         Clip clip = clip(ctx, camera);
+        clip.checkFiles(catalog);
         ctx.contentType("video/mp2t");
         ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(camera, clip, "ts") + "\"");
         ctx.header("Content-Length", Long.toString(clip.length()));

@@ -191,6 +191,25 @@ class PlaybackServerTest {
     }
 
     @Test
+    void aSegmentFileDeletedUnderTheIndexIsA404() throws Exception {
+        // a third camera directory whose index names a file that is gone (retention ran between the two)
+        Path cam = dir.resolve("gone");
+        Files.createDirectories(cam);
+        Files.copy(dir.resolve("camera/index.db"), cam.resolve("index.db"));
+        try {
+            assertThat(getJson("recordings/gone/1.ts", 404).get("error").asText())
+                    .startsWith("segment file gone (deleted by retention?)");
+            assertThat(getJson("api/recordings?camera=gone&from=0", 200).get("spans")).hasSize(1);
+        } finally {
+            try (var files = Files.walk(cam)) { // the index, and SQLite's -wal and -shm beside it
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @Test
     void noRequestReachesAFileOutsideTheRecordings() throws Exception {
         Files.writeString(dir.resolve("secret.txt"), "secret");
         for (String path : List.of("recordings/camera/..%2F..%2Fsecret.txt", "recordings/..%2Fsecret.txt/1.ts",

@@ -62,6 +62,8 @@ public final class PlaybackServer implements AutoCloseable {
     static final long DEFAULT_RANGE_MILLIS = 3_600_000L;
     /** Segments listed by /api/recordings at most (spans are always complete). */
     static final int MAX_LISTED = 5000;
+    /** The longest MP4 export: it is written to a temporary file first (about 3.6 GB at 8 Mbit/s). */
+    static final long MAX_MP4_MILLIS = 3_600_000L;
     /** MP4 remuxes at once; more wait up to {@link #REMUX_WAIT_SECONDS}. */
     private static final int REMUXES = 2;
     private static final int REMUX_WAIT_SECONDS = 30;
@@ -321,6 +323,12 @@ public final class PlaybackServer implements AutoCloseable {
     private void clipMp4(Context ctx) throws SQLException, IOException, InterruptedException {
         String camera = camera(ctx);
         Clip clip = clip(ctx, camera);
+        if (clip.endMillis() - clip.startMillis() > MAX_MP4_MILLIS) {
+            // the remux goes through two temporary files; clip.ts streams straight from the segments
+            throw new ConfigException("to: an MP4 export is at most " + MAX_MP4_MILLIS / 60_000 + " min; take "
+                    + "clip.ts for longer ranges");
+        }
+        clip.checkFiles(catalog);
         if (!remuxes.tryAcquire(REMUX_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new Unavailable("busy: " + REMUXES + " MP4 exports are running; try again, or take clip.ts");
         }

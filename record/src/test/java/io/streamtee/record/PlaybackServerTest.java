@@ -201,11 +201,28 @@ class PlaybackServerTest {
                     .startsWith("segment file gone (deleted by retention?)");
             assertThat(getJson("api/recordings?camera=gone&from=0", 200).get("spans")).hasSize(1);
         } finally {
-            try (var files = Files.walk(cam)) { // the index, and SQLite's -wal and -shm beside it
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
+            deleteTree(cam);
+        }
+    }
+
+    @Test
+    void anMp4ExportIsAtMostAnHourOfRecording() throws Exception {
+        Path cam = dir.resolve("long");
+        Files.createDirectories(cam);
+        try (SegmentIndex index = SegmentIndex.open(cam.resolve("index.db"));
+                java.sql.Statement st = index.connection().createStatement()) {
+            for (int i = 0; i < 2; i++) { // two 40 min segments, back to back (their files are never read)
+                st.execute("INSERT INTO segments(path, status, start_ms, end_ms, pts_start, pts_end, duration_ms, "
+                        + "bytes) VALUES ('" + i + ".ts', 'closed', " + (t0 + i * 2_400_000L) + ", "
+                        + (t0 + (i + 1) * 2_400_000L) + ", 0, 216000000, 2400000, 188)");
             }
+        }
+        try {
+            String range = "camera=long&from=" + at(0) + "&to=" + at(4_800_000);
+            assertThat(getJson("clip.mp4?" + range, 400).get("error").asText())
+                    .isEqualTo("to: an MP4 export is at most 60 min; take clip.ts for longer ranges");
+        } finally {
+            deleteTree(cam);
         }
     }
 
@@ -256,6 +273,15 @@ class PlaybackServerTest {
         assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
         assertThat(page.output()).contains("playing the HLS playlist");
         assertThat(shot).isNotEmptyFile();
+    }
+
+    /** Deletes a camera directory a test made: its index, and SQLite's -wal and -shm beside it. */
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static byte[] slice(Recording r, long from, long to) throws IOException {

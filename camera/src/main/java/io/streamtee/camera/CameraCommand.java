@@ -133,7 +133,6 @@ public final class CameraCommand implements Callable<Integer> {
                         s.datagramsDropped(), s.sendErrors());
             }
         };
-        Thread hook = new Thread(stop, "camera-shutdown");
         try {
             camera.start();
         } catch (IOException | IllegalStateException e) {
@@ -141,7 +140,9 @@ public final class CameraCommand implements Callable<Integer> {
             err.flush();
             return config.source() instanceof CameraConfig.Clip ? 2 : 1;
         }
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and Ctrl-C end the stream after the current datagram, log the summary and exit 0, as the relay
+        // and the recorder do (a JVM shutdown hook would exit 143)
+        stopOnSignals(camera);
         try {
             while (!camera.awaitDone(Duration.ofMinutes(1))) {
                 CameraStats s = camera.stats();
@@ -151,11 +152,6 @@ public final class CameraCommand implements Callable<Integer> {
             }
         } finally {
             stop.run();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
         }
         if (camera.failure() != null) {
             err.println("camera: " + camera.failure().getMessage());
@@ -163,6 +159,17 @@ public final class CameraCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    @SuppressWarnings("restriction")
+    private static void stopOnSignals(Camera camera) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> camera.close());
+            } catch (IllegalArgumentException e) {
+                // not available on this platform, or reserved by the JVM: the default stays
+            }
+        }
     }
 
     static int[] parseSize(String text) {

@@ -112,6 +112,28 @@ class CameraCommandTest {
     }
 
     @Test
+    void sigtermEndsTheStreamWithASummaryAndExitZero() throws Exception {
+        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+            Path log = dir.resolve("camera.log");
+            Process p = new ProcessBuilder(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    CameraCommand.class.getName(), "--to", "127.0.0.1:" + capture.port(), "--size", "160x120",
+                    "--fps", "10", "--bitrate", "200k"))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> capture.count() > 20);
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+                assertThat(Files.readString(log)).contains("camera stopped: sent ");
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void helpWorks() {
         StringWriter out = new StringWriter();
         int exit = new CommandLine(new CameraCommand()).setOut(new PrintWriter(out, true)).execute("--help");

@@ -30,8 +30,12 @@ public final class Catalog {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String COLUMNS = "id, path, start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, "
             + "frames, keyframes, keyframe_pts, repaired";
+    /** The same for an index from before keyframe PTS were kept (its segments play whole). */
+    private static final String OLD_COLUMNS = COLUMNS.replace("keyframe_pts", "'' AS keyframe_pts");
 
     private final Path dir;
+    /** Cameras whose index has every column (a recorder adds missing ones when it starts; none are taken away). */
+    private final java.util.Set<String> current = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param dir the recordings directory (the recorder's {@code --dir}) */
     public Catalog(Path dir) {
@@ -92,7 +96,7 @@ public final class Catalog {
     /** Closed segments of {@code camera} that overlap {@code [from, to)} (UTC millis), oldest first. */
     public List<Recording> segments(String camera, long from, long to) throws SQLException {
         try (Connection c = connect(camera);
-                PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM segments "
+                PreparedStatement p = c.prepareStatement("SELECT " + columns(camera, c) + " FROM segments "
                         + "WHERE status='closed' AND end_ms > ? AND start_ms < ? ORDER BY start_ms, id")) {
             p.setLong(1, from);
             p.setLong(2, to);
@@ -100,15 +104,16 @@ public final class Catalog {
         }
     }
 
-    /** As {@link #segments(String, long, long)}, at most {@code limit} of them (the oldest). */
-    public List<Recording> segments(String camera, long from, long to, int limit) throws SQLException {
+    /** As {@link #segments(String, long, long)}, only the newest {@code limit} of them (still oldest first). */
+    public List<Recording> newestSegments(String camera, long from, long to, int limit) throws SQLException {
         try (Connection c = connect(camera);
-                PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM segments "
-                        + "WHERE status='closed' AND end_ms > ? AND start_ms < ? ORDER BY start_ms, id LIMIT ?")) {
+                PreparedStatement p = c.prepareStatement("SELECT " + columns(camera, c) + " FROM segments "
+                        + "WHERE status='closed' AND end_ms > ? AND start_ms < ? ORDER BY start_ms DESC, id DESC "
+                        + "LIMIT ?")) {
             p.setLong(1, from);
             p.setLong(2, to);
             p.setInt(3, limit);
-            return read(camera, p);
+            return read(camera, p).reversed();
         }
     }
 
@@ -155,7 +160,7 @@ public final class Catalog {
     /** One closed segment by its index id. */
     public Optional<Recording> segment(String camera, long id) throws SQLException {
         try (Connection c = connect(camera);
-                PreparedStatement p = c.prepareStatement("SELECT " + COLUMNS + " FROM segments "
+                PreparedStatement p = c.prepareStatement("SELECT " + columns(camera, c) + " FROM segments "
                         + "WHERE status='closed' AND id = ?")) {
             p.setLong(1, id);
             return read(camera, p).stream().findFirst();
@@ -179,20 +184,21 @@ public final class Catalog {
     public record Summary(String camera, long firstMillis, long lastMillis, long segments, long bytes) {
     }
 
-    /** Gaps of {@code camera} that overlap {@code [from, to)}, oldest first. */
-    public List<Gap> gaps(String camera, long from, long to) throws SQLException {
+    /** The newest {@code limit} gaps of {@code camera} that overlap {@code [from, to)}, oldest first. */
+    public List<Gap> gaps(String camera, long from, long to, int limit) throws SQLException {
         try (Connection c = connect(camera);
                 PreparedStatement p = c.prepareStatement("SELECT kind, start_ms, end_ms, count FROM gaps "
-                        + "WHERE end_ms >= ? AND start_ms < ? ORDER BY start_ms, id")) {
+                        + "WHERE end_ms >= ? AND start_ms < ? ORDER BY start_ms DESC, id DESC LIMIT ?")) {
             p.setLong(1, from);
             p.setLong(2, to);
+            p.setInt(3, limit);
             List<Gap> list = new ArrayList<>();
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     list.add(new Gap(r.getString(1), r.getLong(2), r.getLong(3), r.getLong(4)));
                 }
             }
-            return list;
+            return list.reversed();
         }
     }
 
@@ -208,6 +214,23 @@ public final class Catalog {
             throw new IllegalStateException("index of " + r.camera() + " names a path outside it: " + r.path());
         }
         return file;
+    }
+
+    /** The columns to read: an index no recorder has opened since keyframe PTS were added lacks them. */
+    private String columns(String camera, Connection c) throws SQLException {
+        if (current.contains(camera)) {
+            return COLUMNS;
+        }
+        try (java.sql.Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("PRAGMA table_info(segments)")) {
+            while (r.next()) {
+                if (r.getString("name").equalsIgnoreCase("keyframe_pts")) {
+                    current.add(camera);
+                    return COLUMNS;
+                }
+            }
+        }
+        return OLD_COLUMNS;
     }
 
     private Connection connect(String camera) throws SQLException {

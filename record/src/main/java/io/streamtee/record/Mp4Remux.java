@@ -18,6 +18,7 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
@@ -94,27 +95,34 @@ final class Mp4Remux {
             out.pb(pb);
             av_dict_set(options, "movflags", "+faststart", 0);
             check(avformat_write_header(out, options), "mp4 header");
-            long start = in.start_time() == AV_NOPTS_VALUE ? 0 : in.start_time();
             AVRational microseconds = new AVRational().num(1).den(AV_TIME_BASE);
+            Timeline timeline = new Timeline(map.length, in.start_time() == AV_NOPTS_VALUE ? 0 : in.start_time());
             packet = av_packet_alloc();
-            while (av_read_frame(in, packet) >= 0) {
+            int read;
+            while ((read = av_read_frame(in, packet)) >= 0) {
                 int index = packet.stream_index();
                 if (index >= map.length || map[index] < 0) {
                     av_packet_unref(packet);
                     continue;
                 }
                 AVStream is = in.streams(index);
-                long shift = av_rescale_q(start, microseconds, is.time_base());
+                long dts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : packet.pts();
+                long offsetUs = dts == AV_NOPTS_VALUE ? timeline.offsetUs()
+                        : timeline.place(index, av_rescale_q(dts, is.time_base(), microseconds));
+                long shift = av_rescale_q(offsetUs, microseconds, is.time_base());
                 if (packet.pts() != AV_NOPTS_VALUE) {
-                    packet.pts(packet.pts() - shift);
+                    packet.pts(packet.pts() + shift);
                 }
                 if (packet.dts() != AV_NOPTS_VALUE) {
-                    packet.dts(packet.dts() - shift);
+                    packet.dts(packet.dts() + shift);
                 }
                 av_packet_rescale_ts(packet, is.time_base(), out.streams(map[index]).time_base());
                 packet.stream_index(map[index]);
                 packet.pos(-1);
                 check(av_interleaved_write_frame(out, packet), "write mp4");
+            }
+            if (read != AVERROR_EOF) {
+                check(read, "read " + ts.getFileName()); // an error, not the end: no short MP4 passed off as whole
             }
             check(av_write_trailer(out), "mp4 trailer");
         } finally {
@@ -122,8 +130,8 @@ final class Mp4Remux {
                 av_packet_free(packet);
             }
             av_dict_free(options);
-            if (out != null) {
-                if (out.pb() != null) {
+            if (out != null && !out.isNull()) {
+                if (out.pb() != null && !out.pb().isNull()) {
                     avio_closep(out.pb());
                 }
                 avformat_free_context(out);
@@ -131,6 +139,47 @@ final class Mp4Remux {
             if (opened) {
                 avformat_close_input(in);
             }
+        }
+    }
+
+    /**
+     * Where each packet goes on the output's clock: its input time plus an offset that starts by bringing the first
+     * packet to 0 and changes where the input's clock jumps (back, or forward by more than {@link #JUMP_US}: a camera
+     * restarted between two segments of a clip), so that the output runs on one frame after the last. MPEG-TS
+     * allows such jumps after a discontinuity; MP4 does not, and the muxer would squeeze the frames together.
+     */
+    static final class Timeline {
+        static final long JUMP_US = 1_000_000;
+        private static final long DEFAULT_STEP_US = 40_000;
+        private final long[] lastUs;
+        private final long[] stepUs;
+        private long offsetUs;
+
+        Timeline(int streams, long startUs) {
+            lastUs = new long[streams];
+            stepUs = new long[streams];
+            java.util.Arrays.fill(lastUs, Long.MIN_VALUE);
+            java.util.Arrays.fill(stepUs, DEFAULT_STEP_US);
+            offsetUs = -startUs;
+        }
+
+        long offsetUs() {
+            return offsetUs;
+        }
+
+        /** The offset for a packet of {@code stream} whose input decoding time is {@code dtsUs}. */
+        long place(int stream, long dtsUs) {
+            long last = lastUs[stream];
+            if (last != Long.MIN_VALUE) {
+                long delta = dtsUs + offsetUs - last;
+                if (delta < 0 || delta > JUMP_US) {
+                    offsetUs = last + stepUs[stream] - dtsUs;
+                } else if (delta > 0) {
+                    stepUs[stream] = delta;
+                }
+            }
+            lastUs[stream] = dtsUs + offsetUs;
+            return offsetUs;
         }
     }
 

@@ -60,7 +60,7 @@ public final class PlaybackServer implements AutoCloseable {
     /** The longest range a playlist or a clip may cover. */
     static final long MAX_RANGE_MILLIS = 24 * 3_600_000L;
     static final long DEFAULT_RANGE_MILLIS = 3_600_000L;
-    /** Segments listed by /api/recordings at most (spans are always complete). */
+    /** Segments (the newest) and gaps listed by /api/recordings at most; spans are always complete. */
     static final int MAX_LISTED = 5000;
     /** The longest MP4 export: it is written to a temporary file first (about 3.6 GB at 8 Mbit/s). */
     static final long MAX_MP4_MILLIS = 3_600_000L;
@@ -216,7 +216,7 @@ public final class PlaybackServer implements AutoCloseable {
         if (from >= to) {
             throw new ConfigException("from: must be before to");
         }
-        List<Recording> segments = catalog.segments(camera, from, to, MAX_LISTED + 1);
+        List<Recording> segments = catalog.newestSegments(camera, from, to, MAX_LISTED + 1);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("camera", camera);
         body.put("from", iso(from));
@@ -224,7 +224,7 @@ public final class PlaybackServer implements AutoCloseable {
         body.put("spans", catalog.spans(camera, from, to, Clip.DISCONTINUITY_MILLIS * 2).stream()
                 .map(PlaybackServer::span).toList());
         List<Map<String, Object>> listed = new ArrayList<>();
-        for (Recording r : segments.subList(0, Math.min(segments.size(), MAX_LISTED))) {
+        for (Recording r : segments.subList(Math.max(0, segments.size() - MAX_LISTED), segments.size())) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());
             m.put("start", iso(r.startMillis()));
@@ -240,7 +240,7 @@ public final class PlaybackServer implements AutoCloseable {
         body.put("segments", listed);
         body.put("truncated", segments.size() > MAX_LISTED);
         List<Map<String, Object>> gaps = new ArrayList<>();
-        for (Catalog.Gap g : catalog.gaps(camera, from, to)) {
+        for (Catalog.Gap g : catalog.gaps(camera, from, to, MAX_LISTED)) {
             gaps.add(Map.of("kind", g.kind(), "start", iso(g.startMillis()), "end", iso(g.endMillis()),
                     "count", g.count()));
         }
@@ -322,12 +322,8 @@ public final class PlaybackServer implements AutoCloseable {
 
     private void clipMp4(Context ctx) throws SQLException, IOException, InterruptedException {
         String camera = camera(ctx);
-        Clip clip = clip(ctx, camera);
-        if (clip.endMillis() - clip.startMillis() > MAX_MP4_MILLIS) {
-            // the remux goes through two temporary files; clip.ts streams straight from the segments
-            throw new ConfigException("to: an MP4 export is at most " + MAX_MP4_MILLIS / 60_000 + " min; take "
-                    + "clip.ts for longer ranges");
-        }
+        // the remux goes through a temporary file; clip.ts streams straight from the segments
+        Clip clip = clip(ctx, camera, MAX_MP4_MILLIS, ", the most an MP4 export takes (clip.ts takes up to 24 h)");
         clip.checkFiles(catalog);
         if (!remuxes.tryAcquire(REMUX_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new Unavailable("busy: " + REMUXES + " MP4 exports are running; try again, or take clip.ts");
@@ -373,14 +369,24 @@ public final class PlaybackServer implements AutoCloseable {
 
     /** The range's clip: at most {@link #MAX_RANGE_MILLIS}, and something recorded in it. */
     private Clip clip(Context ctx, String camera) throws SQLException {
+        return clip(ctx, camera, MAX_RANGE_MILLIS, "");
+    }
+
+    /**
+     * The clip of the request's range: {@code from} to {@code to}, at most {@code maxMillis} as asked (snapping to
+     * keyframes may add a little), and something recorded in it.
+     */
+    private Clip clip(Context ctx, String camera, long maxMillis, String hint) throws SQLException {
         long now = clock.millis();
         long to = time(ctx, "to", now, now);
         long from = time(ctx, "from", to - DEFAULT_RANGE_MILLIS, now);
         if (from >= to) {
             throw new ConfigException("from: must be before to");
         }
-        if (to - from > MAX_RANGE_MILLIS) {
-            throw new ConfigException("to: a range is at most " + MAX_RANGE_MILLIS / 3_600_000L + " h; ask for less");
+        if (to - from > maxMillis) {
+            throw new ConfigException("from: " + iso(from) + " to " + iso(to) + " is more than "
+                    + (maxMillis % 3_600_000L == 0 ? maxMillis / 3_600_000L + " h" : maxMillis / 60_000L + " min")
+                    + hint + "; ask for less");
         }
         Clip clip = Clip.of(catalog.segments(camera, from, to), from, to);
         if (clip.isEmpty()) {

@@ -113,6 +113,21 @@ public final class Segment {
         }
     }
 
+    /** PTS further than this from where the segment's frames end is a jump in the stream's clock, not a cut. */
+    static final long JUMP_TICKS = Timestamps.PTS_HZ;
+
+    /**
+     * Whether a keyframe at {@code pts} continues this segment's frames (within {@link #JUMP_TICKS} of where they
+     * end), rather than a clock that jumped: an encoder reset, a source switch, a looped file.
+     */
+    boolean continuesAt(long pts) {
+        if (maxPts == Timestamps.NONE || pts == Timestamps.NONE) {
+            return true;
+        }
+        long end = (maxPts + frameTicks) & (Timestamps.PTS_WRAP - 1);
+        return Math.abs(Timestamps.ptsDiff(end, pts)) <= JUMP_TICKS;
+    }
+
     /** Ends the segment where its data ends: the highest PTS plus one frame interval. */
     void endAtLastFrame() {
         endPts = maxPts == Timestamps.NONE ? startPts : (maxPts + frameTicks) & (Timestamps.PTS_WRAP - 1);

@@ -153,7 +153,11 @@ final class Segmenter {
             if (segment != null) {
                 Segment s = segment;
                 segment = null;
-                s.endPts = pts;
+                if (s.continuesAt(pts)) {
+                    s.endPts = pts;
+                } else {
+                    s.endAtLastFrame(); // the clock jumped: the new PTS says nothing about where this one ends
+                }
                 s.endWallMillis = wallMillis;
                 out.close(s);
             }

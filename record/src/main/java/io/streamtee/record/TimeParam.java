@@ -28,6 +28,10 @@ final class TimeParam {
      */
     static long parse(String name, String text, long nowMillis) {
         String t = text.strip();
+        if (t.length() > 6 && t.charAt(t.length() - 6) == ' ' && t.charAt(t.length() - 3) == ':') {
+            // "...T06:30:00+01:00" in a URL without %2B: the query decoded the + to a space
+            t = t.substring(0, t.length() - 6) + "+" + t.substring(t.length() - 5);
+        }
         try {
             if (t.equalsIgnoreCase("now")) {
                 return nowMillis;

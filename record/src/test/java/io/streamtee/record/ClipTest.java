@@ -109,11 +109,28 @@ class ClipTest {
     }
 
     @Test
+    void theMp4TimelineRunsOnWhereTheInputClockJumps() {
+        Mp4Remux.Timeline t = new Mp4Remux.Timeline(1, 10_000_000);
+        assertThat(t.place(0, 10_000_000)).isEqualTo(-10_000_000);  // starts at 0
+        assertThat(t.place(0, 10_040_000)).isEqualTo(-10_000_000);  // 40 ms steps: no change
+        assertThat(t.place(0, 10_080_000)).isEqualTo(-10_000_000);
+        // back to 2 s (a restart): placed one step after the last, 120 ms
+        assertThat(t.place(0, 2_000_000) + 2_000_000).isEqualTo(120_000);
+        assertThat(t.place(0, 2_040_000) + 2_040_000).isEqualTo(160_000);
+        // forward 1 h: the same
+        assertThat(t.place(0, 3_602_040_000L) + 3_602_040_000L).isEqualTo(200_000);
+        // a step under a second is the stream's own (a dropped frame): kept
+        assertThat(t.place(0, 3_602_540_000L) + 3_602_540_000L).isEqualTo(700_000);
+    }
+
+    @Test
     void timesAreIsoEpochOrRelative() {
         long now = T0;
         assertThat(TimeParam.parse("from", "2026-09-21T14:13:20Z", now)).isEqualTo(T0);
         assertThat(TimeParam.parse("from", "2026-09-21T14:13:20.250Z", now)).isEqualTo(T0 + 250);
         assertThat(TimeParam.parse("from", "2026-09-21T16:13:20+02:00", now)).isEqualTo(T0);
+        assertThat(TimeParam.parse("from", "2026-09-21T16:13:20 02:00", now)).as("a + decoded to a space")
+                .isEqualTo(T0);
         assertThat(TimeParam.parse("from", "2026-09-21T14:13:20", now)).isEqualTo(T0);
         assertThat(TimeParam.parse("from", "1790000000", now)).isEqualTo(T0);
         assertThat(TimeParam.parse("from", "1790000000000", now)).isEqualTo(T0);

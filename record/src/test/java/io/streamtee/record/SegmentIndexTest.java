@@ -33,10 +33,16 @@ class SegmentIndexTest {
                     + " frames, keyframes) VALUES ('2026/01/01/00-00-00.ts', 'closed', 1000, 11000, 0, 900000, 10000,"
                     + " 376000, 250, '376,188000')");
         }
+        // playback reads it as it is (no recorder has opened it since), playing its segments whole
+        Catalog catalog = new Catalog(dir);
+        List<Catalog.Recording> before = catalog.segments("camera", 0, Long.MAX_VALUE);
+        assertThat(before).singleElement().matches(r -> !r.cuttable());
+        assertThat(Clip.of(before, 5000, 6000).pieces()).singleElement().matches(Clip.Piece::whole);
+        // a recorder starting on it adds the column
         try (SegmentIndex index = SegmentIndex.open(cam.resolve("index.db"))) {
             assertThat(index.all()).hasSize(1);
         }
-        List<Catalog.Recording> rows = new Catalog(dir).segments("camera", 0, Long.MAX_VALUE);
+        List<Catalog.Recording> rows = catalog.segments("camera", 0, Long.MAX_VALUE);
         assertThat(rows).hasSize(1);
         assertThat(rows.getFirst().keyframeOffsets()).containsExactly(376, 188000);
         assertThat(rows.getFirst().keyframePts()).isEmpty();

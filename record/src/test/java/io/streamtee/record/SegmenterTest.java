@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtee.ts.Tr101290;
 import io.streamtee.ts.TsDemux;
 import io.streamtee.ts.TsListener;
+import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -85,6 +86,20 @@ class SegmenterTest {
             assertThat(scan.frames).isEqualTo(s.frames());
         }
         assertThat(c.continuityErrors).isZero();
+    }
+
+    @Test
+    void aClockThatJumpsBackCutsThereAndTheSegmentBeforeEndsWhereItsFramesEnd() {
+        byte[] once = new TestStream().seconds(3).bytes(); // PTS 10 s to 13 s, keyframes every second
+        byte[] twice = new byte[2 * once.length]; // then the same again: the clock starts over at 10 s
+        System.arraycopy(once, 0, twice, 0, once.length);
+        System.arraycopy(once, 0, twice, once.length, once.length);
+        Capture c = segment(twice, Duration.ofSeconds(2));
+
+        assertThat(c.closed).extracting(Segment::durationMillis).containsExactly(2000L, 1000L, 2000L, 1000L);
+        Segment beforeJump = c.closed.get(1);
+        assertThat(beforeJump.endPts()).isEqualTo(TestStream.PTS_START + 3 * Timestamps.PTS_HZ);
+        assertThat(c.closed.get(2).startPts()).isEqualTo(TestStream.PTS_START);
     }
 
     @Test

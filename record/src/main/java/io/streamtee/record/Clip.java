@@ -5,6 +5,7 @@ import io.streamtee.ts.ContinuityRewriter;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -159,49 +160,117 @@ public final class Clip {
      * across the cuts, and the discontinuity indicator set where a piece does not continue the one before.
      */
     public void writeTs(Catalog catalog, OutputStream out) throws IOException {
-        ContinuityRewriter cc = new ContinuityRewriter();
-        for (Piece p : pieces) {
-            if (p.discontinuity()) {
-                cc.markDiscontinuity();
-            }
-            write(catalog.file(p.segment()), p, cc, out);
+        try (InputStream in = openTs(catalog)) {
+            in.transferTo(out);
         }
     }
 
     /** Writes one piece alone (an HLS segment), with continuity counters that run on from its header. */
     public static void writePiece(Catalog catalog, Piece p, OutputStream out) throws IOException {
-        write(catalog.file(p.segment()), p, new ContinuityRewriter(), out);
+        new Clip(List.of(p)).writeTs(catalog, out);
     }
 
-    private static void write(Path file, Piece p, ContinuityRewriter cc, OutputStream out) throws IOException {
-        byte[] buf = new byte[512 * TsPacket.SIZE];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (p.fromKeyframe() != 0) {
-                copy(ch, 0, p.segment().headerBytes(), buf, cc, out);
-            }
-            copy(ch, p.startOffset(), p.endOffset(), buf, cc, out);
+    /** The clip as {@link #writeTs} writes it, to read: for the MP4 remux, which pulls its input. */
+    public InputStream openTs(Catalog catalog) {
+        return new TsStream(catalog, pieces);
+    }
+
+    /** Reads the pieces' byte ranges from their files, a chunk of whole packets at a time, rewriting as it goes. */
+    private static final class TsStream extends InputStream {
+        private final Catalog catalog;
+        private final java.util.Iterator<Piece> pieces;
+        private final ContinuityRewriter cc = new ContinuityRewriter();
+        private final byte[] buf = new byte[512 * TsPacket.SIZE];
+        private final java.util.ArrayDeque<long[]> ranges = new java.util.ArrayDeque<>();
+        private FileChannel channel;
+        private int pos;
+        private int len;
+
+        TsStream(Catalog catalog, List<Piece> pieces) {
+            this.catalog = catalog;
+            this.pieces = pieces.iterator();
         }
-    }
 
-    private static void copy(FileChannel ch, long from, long to, byte[] buf, ContinuityRewriter cc,
-            OutputStream out) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf);
-        long position = from;
-        while (position < to) {
-            b.clear().limit((int) Math.min(buf.length, to - position));
-            int n = ch.read(b, position);
-            if (n < 0) {
-                throw new IOException("segment file shorter than its index says (" + position + " < " + to + ")");
+        @Override
+        public int read() throws IOException {
+            return fill() ? buf[pos++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int n) throws IOException {
+            if (n == 0) {
+                return 0;
             }
-            int whole = n - n % TsPacket.SIZE;
-            if (whole == 0) {
-                throw new IOException("segment file ends in a partial packet at " + position);
+            if (!fill()) {
+                return -1;
             }
-            for (int off = 0; off < whole; off += TsPacket.SIZE) {
-                cc.rewrite(buf, off);
+            int k = Math.min(n, len - pos);
+            System.arraycopy(buf, pos, b, off, k);
+            pos += k;
+            return k;
+        }
+
+        /** Makes sure the buffer has bytes to give; false at the end of the last piece. */
+        private boolean fill() throws IOException {
+            while (pos == len) {
+                long[] range = ranges.peek();
+                if (range == null) {
+                    if (!nextPiece()) {
+                        return false;
+                    }
+                    continue;
+                }
+                if (range[0] == range[1]) {
+                    ranges.pop();
+                    continue;
+                }
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, range[1] - range[0]));
+                int n = channel.read(b, range[0]);
+                if (n < 0) {
+                    throw new IOException("segment file shorter than its index says (" + range[0] + " < " + range[1]
+                            + ")");
+                }
+                int whole = n - n % TsPacket.SIZE;
+                if (whole == 0) {
+                    throw new IOException("segment file ends in a partial packet at " + range[0]);
+                }
+                for (int off = 0; off < whole; off += TsPacket.SIZE) {
+                    cc.rewrite(buf, off);
+                }
+                range[0] += whole;
+                pos = 0;
+                len = whole;
             }
-            out.write(buf, 0, whole);
-            position += whole;
+            return true;
+        }
+
+        private boolean nextPiece() throws IOException {
+            closeChannel();
+            if (!pieces.hasNext()) {
+                return false;
+            }
+            Piece p = pieces.next();
+            if (p.discontinuity()) {
+                cc.markDiscontinuity();
+            }
+            channel = FileChannel.open(catalog.file(p.segment()), StandardOpenOption.READ);
+            if (p.fromKeyframe() != 0) {
+                ranges.add(new long[] {0, p.segment().headerBytes()});
+            }
+            ranges.add(new long[] {p.startOffset(), p.endOffset()});
+            return true;
+        }
+
+        private void closeChannel() throws IOException {
+            if (channel != null) {
+                channel.close();
+                channel = null;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closeChannel();
         }
     }
 

@@ -6,6 +6,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
@@ -19,26 +23,34 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avformat.Read_packet_Pointer_BytePointer_int;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
@@ -55,19 +67,75 @@ final class Mp4Remux {
         av_log_set_level(AV_LOG_ERROR);
     }
 
+    /** libavformat/avformat.h: the caller owns the input's I/O context (JavaCPP does not map this macro). */
+    private static final int AVFMT_FLAG_CUSTOM_IO = 0x0080;
+    /** Bytes libavformat asks for at a time from an input stream. */
+    private static final int READ_BUFFER = 64 * 1024;
+
     /**
-     * Remuxes {@code ts} into {@code mp4} (created or replaced).
+     * Remuxes the file {@code ts} into {@code mp4} (created or replaced).
      *
      * @throws IOException with FFmpeg's reason when the input cannot be read or the output written
      */
     static void remux(Path ts, Path mp4) throws IOException {
-        AVFormatContext in = new AVFormatContext(null);
+        try (InputStream in = Files.newInputStream(ts)) {
+            remux(in, ts.getFileName().toString(), mp4);
+        }
+    }
+
+    /**
+     * Remuxes an MPEG-TS stream, read as libavformat asks for it (no temporary copy), into {@code mp4}.
+     *
+     * @param name the input's name, for messages
+     * @throws IOException the stream's own failure, or FFmpeg's reason when the input cannot be demuxed or the
+     *                     output written
+     */
+    static void remux(InputStream ts, String name, Path mp4) throws IOException {
+        IOException[] readFailure = new IOException[1];
+        Read_packet_Pointer_BytePointer_int reader = new Read_packet_Pointer_BytePointer_int() {
+            private final byte[] chunk = new byte[READ_BUFFER];
+
+            @Override
+            public int call(Pointer opaque, BytePointer buf, int size) {
+                try {
+                    int n = ts.read(chunk, 0, Math.min(size, chunk.length));
+                    if (n < 0) {
+                        return AVERROR_EOF;
+                    }
+                    buf.put(chunk, 0, n);
+                    return n;
+                } catch (IOException e) {
+                    readFailure[0] = e;
+                    return AVERROR_EXTERNAL;
+                }
+            }
+        };
+        AVIOContext input = avio_alloc_context(new BytePointer(av_malloc(READ_BUFFER)).capacity(READ_BUFFER),
+                READ_BUFFER, 0, null, reader, null, null);
+        try {
+            remux(input, name, mp4);
+        } catch (IOException e) {
+            if (readFailure[0] != null) {
+                throw readFailure[0]; // the cause, rather than FFmpeg's "error in an external library"
+            }
+            throw e;
+        } finally {
+            av_free(input.buffer()); // libavformat may have replaced the buffer it was given
+            avio_context_free(input);
+            reader.close();
+        }
+    }
+
+    private static void remux(AVIOContext input, String name, Path mp4) throws IOException {
+        AVFormatContext in = avformat_alloc_context();
+        in.pb(input);
+        in.flags(in.flags() | AVFMT_FLAG_CUSTOM_IO);
         AVFormatContext out = null;
         AVPacket packet = null;
         AVDictionary options = new AVDictionary(null);
         boolean opened = false;
         try {
-            check(avformat_open_input(in, ts.toString(), null, null), "open " + ts.getFileName());
+            check(avformat_open_input(in, (String) null, av_find_input_format("mpegts"), null), "open " + name);
             opened = true;
             check(avformat_find_stream_info(in, (PointerPointer<?>) null), "read stream info");
             out = new AVFormatContext(null);
@@ -88,7 +156,7 @@ final class Mp4Remux {
                 map[i] = mapped++;
             }
             if (mapped == 0) {
-                throw new IOException("no video or audio in " + ts.getFileName());
+                throw new IOException("no video or audio in " + name);
             }
             AVIOContext pb = new AVIOContext(null);
             check(avio_open(pb, mp4.toString(), AVIO_FLAG_WRITE), "create " + mp4.getFileName());
@@ -122,7 +190,7 @@ final class Mp4Remux {
                 check(av_interleaved_write_frame(out, packet), "write mp4");
             }
             if (read != AVERROR_EOF) {
-                check(read, "read " + ts.getFileName()); // an error, not the end: no short MP4 passed off as whole
+                check(read, "read " + name); // an error, not the end: no short MP4 passed off as whole
             }
             check(av_write_trailer(out), "mp4 trailer");
         } finally {
@@ -137,7 +205,9 @@ final class Mp4Remux {
                 avformat_free_context(out);
             }
             if (opened) {
-                avformat_close_input(in);
+                avformat_close_input(in); // leaves the custom input context to the caller
+            } else {
+                avformat_free_context(in);
             }
         }
     }

@@ -8,6 +8,7 @@ import io.streamtee.http.Access;
 import io.streamtee.http.Web;
 import io.streamtee.record.Catalog.Recording;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.URLEncoder;
@@ -64,6 +65,8 @@ public final class PlaybackServer implements AutoCloseable {
     static final int MAX_LISTED = 5000;
     /** The longest MP4 export: it is written to a temporary file first (about 3.6 GB at 8 Mbit/s). */
     static final long MAX_MP4_MILLIS = 3_600_000L;
+    private static final String TEMP_PREFIX = "streamtee-clip-";
+    private static final java.time.Duration STALE_TEMP = java.time.Duration.ofHours(6);
     /** MP4 remuxes at once; more wait up to {@link #REMUX_WAIT_SECONDS}. */
     private static final int REMUXES = 2;
     private static final int REMUX_WAIT_SECONDS = 30;
@@ -120,6 +123,7 @@ public final class PlaybackServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         String page = Web.resource(PlaybackServer.class, "playback.html");
+        sweepTemporaryFiles(Path.of(System.getProperty("java.io.tmpdir")));
         app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -328,15 +332,14 @@ public final class PlaybackServer implements AutoCloseable {
         if (!remuxes.tryAcquire(REMUX_WAIT_SECONDS, TimeUnit.SECONDS)) {
             throw new Unavailable("busy: " + REMUXES + " MP4 exports are running; try again, or take clip.ts");
         }
-        Path ts = null;
         Path mp4 = null;
         try {
-            ts = Files.createTempFile("streamtee-clip-", ".ts");
-            mp4 = Files.createTempFile("streamtee-clip-", ".mp4");
-            try (OutputStream out = Files.newOutputStream(ts)) {
-                clip.writeTs(catalog, out);
+            // the MP4's index goes first (faststart), so it is written whole before it is sent; its input is read
+            // straight from the segments
+            mp4 = Files.createTempFile(TEMP_PREFIX, ".mp4");
+            try (InputStream ts = clip.openTs(catalog)) {
+                Mp4Remux.remux(ts, "clip", mp4);
             }
-            Mp4Remux.remux(ts, mp4);
             ctx.contentType("video/mp4");
             ctx.header("Content-Disposition", "attachment; filename=\"" + fileName(camera, clip, "mp4") + "\"");
             ctx.header("Content-Length", Long.toString(Files.size(mp4)));
@@ -345,8 +348,24 @@ public final class PlaybackServer implements AutoCloseable {
             }
         } finally {
             remuxes.release();
-            deleteQuietly(ts);
             deleteQuietly(mp4);
+        }
+    }
+
+    /**
+     * Deletes MP4 exports a killed server left in the temporary directory: any older than {@link #STALE_TEMP}
+     * (an export in progress, of another server, is younger).
+     */
+    static void sweepTemporaryFiles(Path tmp) {
+        long cutoff = System.currentTimeMillis() - STALE_TEMP.toMillis();
+        try (var files = Files.newDirectoryStream(tmp, TEMP_PREFIX + "*.mp4")) {
+            for (Path f : files) {
+                if (Files.getLastModifiedTime(f).toMillis() < cutoff) {
+                    deleteQuietly(f);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot sweep {}", tmp, e);
         }
     }
 

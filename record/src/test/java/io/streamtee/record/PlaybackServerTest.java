@@ -193,6 +193,39 @@ class PlaybackServerTest {
     }
 
     @Test
+    void aReadFailureMidClipFailsTheRemuxWithItsCauseNotAShortMp4(@TempDir Path out) throws Exception {
+        byte[] segment = Files.readAllBytes(catalog.file(catalog.segments("camera", 0, Long.MAX_VALUE).get(0)));
+        java.io.InputStream failing = new java.io.FilterInputStream(new java.io.ByteArrayInputStream(segment)) {
+            private int given;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (given > segment.length / 2) {
+                    throw new IOException("disk read error");
+                }
+                int n = super.read(b, off, Math.min(len, 8192));
+                given += Math.max(n, 0);
+                return n;
+            }
+        };
+        assertThatThrownBy(() -> Mp4Remux.remux(failing, "clip", out.resolve("short.mp4")))
+                .isInstanceOf(IOException.class).hasMessage("disk read error");
+    }
+
+    @Test
+    void mp4ExportsAKilledServerLeftAreSweptAtStart(@TempDir Path tmp) throws Exception {
+        Path stale = Files.createFile(tmp.resolve("streamtee-clip-1.mp4"));
+        Path fresh = Files.createFile(tmp.resolve("streamtee-clip-2.mp4"));
+        Path other = Files.createFile(tmp.resolve("someone-else.mp4"));
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        PlaybackServer.sweepTemporaryFiles(tmp);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(other).exists();
+    }
+
+    @Test
     void badRequestsGetOneLineNamingTheParameter() throws Exception {
         assertThat(getJson("clip.ts?from=yesterday", 400).get("error").asText())
                 .startsWith("from: 'yesterday' is not a time");

@@ -65,7 +65,8 @@ class ClipTest {
         assertThat(clip.pieces()).noneMatch(Clip.Piece::discontinuity);
         assertThat(clip.startMillis()).isEqualTo(T0 + 4_000);
         assertThat(clip.endMillis()).isEqualTo(T0 + 24_000);
-        assertThat(clip.length()).isEqualTo((376 + 300_000) + (376 + 500_000) + (376 + 200_000)); // a piece from the file's start keeps its header
+        // a piece from the file's start keeps its header
+        assertThat(clip.length()).isEqualTo((376 + 300_000) + (376 + 500_000) + (376 + 200_000));
     }
 
     @Test

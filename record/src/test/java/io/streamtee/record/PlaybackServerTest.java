@@ -169,7 +169,8 @@ class PlaybackServerTest {
         assertThat(Ffmpeg.firstFrame(mp4)).isEqualTo("1,I");
         assertThat(Ffmpeg.probe(mp4, "format=format_name")).contains("mp4");
         assertThat(Ffmpeg.probe(mp4, "stream=codec_name")).contains("h264");
-        String head = new String(r.body(), 0, Math.min(r.body().length, 4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String head = new String(r.body(), 0, Math.min(r.body().length, 4096),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(head).as("moov before mdat (faststart)").contains("moov");
     }
 
@@ -217,8 +218,10 @@ class PlaybackServerTest {
         Path stale = Files.createFile(tmp.resolve("streamtee-clip-1.mp4"));
         Path fresh = Files.createFile(tmp.resolve("streamtee-clip-2.mp4"));
         Path other = Files.createFile(tmp.resolve("someone-else.mp4"));
-        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(1))));
-        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+        java.nio.file.attribute.FileTime dayOld = java.nio.file.attribute.FileTime.from(
+                Instant.now().minus(Duration.ofDays(1)));
+        Files.setLastModifiedTime(stale, dayOld);
+        Files.setLastModifiedTime(other, dayOld);
         PlaybackServer.sweepTemporaryFiles(tmp);
         assertThat(stale).doesNotExist();
         assertThat(fresh).exists();

@@ -5,7 +5,6 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.camera.PatternOptions;
-import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.ConfigLoader;
@@ -96,13 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
         ApiSettings playbackAt = null;
         if (!record.equalsIgnoreCase("off") && !playback.equalsIgnoreCase("off")) {
-            try {
-                playbackAt = ApiSettings.check("--playback", new ApiConfig(playback,
-                        System.getenv("STREAMTEE_API_TOKEN")));
-            } catch (ConfigException e) {
-                throw new ConfigException(e.getMessage().replace("--playback.listen", "--playback")
-                        .replace("--playback.token", "STREAMTEE_API_TOKEN"));
-            }
+            playbackAt = ApiSettings.fromFlag("--playback", playback, System.getenv("STREAMTEE_API_TOKEN"),
+                    "STREAMTEE_API_TOKEN");
         }
         CountDownLatch stop = Signals.stopLatch();
         Recorder recorder = null;
@@ -141,13 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
                 log.info("recordings: {}", player.url());
             }
             if (!http.equalsIgnoreCase("off")) {
-                ApiSettings api;
-                try {
-                    api = ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
-                } catch (ConfigException e) {
-                    throw new ConfigException(e.getMessage().replace("--http.listen", "--http")
-                            .replace("--http.token", "STREAMTEE_API_TOKEN"));
-                }
+                ApiSettings api = ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"),
+                        "STREAMTEE_API_TOKEN");
                 control = new ControlServer(relay, api).start();
                 log.info("status page: http://{}:{}/  stream over HTTP: http://{}:{}/streams/camera",
                         control.host(), control.port(), control.host(), control.port());

@@ -1,7 +1,6 @@
 package io.streamtee.record;
 
 import io.streamtee.cli.Signals;
-import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
@@ -84,14 +83,13 @@ public final class RecordCommand implements Callable<Integer> {
     /** {@code --http HOST:PORT} with the token from STREAMTEE_API_TOKEN, checked; errors name the flag. */
     static ApiSettings playbackSettings(String http) {
         try {
-            return ApiSettings.check("--http", new ApiConfig(http, System.getenv("STREAMTEE_API_TOKEN")));
+            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         } catch (ConfigException e) {
-            if (e.getMessage().startsWith("--http.token: required")) {
+            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
                 throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
                         + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
             }
-            throw new ConfigException(e.getMessage().replace("--http.listen", "--http")
-                    .replace("--http.token", "STREAMTEE_API_TOKEN"), e);
+            throw e;
         }
     }
 

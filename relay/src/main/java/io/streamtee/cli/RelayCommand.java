@@ -1,6 +1,5 @@
 package io.streamtee.cli;
 
-import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigLoader;
 import io.streamtee.config.ConfigException;
@@ -90,12 +89,7 @@ public final class RelayCommand implements Callable<Integer> {
         RelaySettings s = routeSettings();
         if (api != null) {
             String token = apiToken != null ? apiToken : System.getenv("STREAMTEE_API_TOKEN");
-            try {
-                s = s.withApi(ApiSettings.check("--api", new ApiConfig(api, token)));
-            } catch (ConfigException e) {
-                throw new ConfigException(e.getMessage().replace("--api.token", "--api-token")
-                        .replace("--api.listen", "--api"));
-            }
+            s = s.withApi(ApiSettings.fromFlag("--api", api, token, "--api-token"));
         } else if (apiToken != null) {
             throw new ConfigException("--api-token: give --api HOST:PORT too");
         }

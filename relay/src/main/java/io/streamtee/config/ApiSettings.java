@@ -15,6 +15,19 @@ public record ApiSettings(InetSocketAddress listen, String token) {
         return token != null;
     }
 
+    /**
+     * Checks a server address given as a flag ({@code --api 127.0.0.1:8088}), errors naming {@code flag} for the
+     * address and {@code tokenSource} (a flag, or {@code STREAMTEE_API_TOKEN}) for the token.
+     */
+    public static ApiSettings fromFlag(String flag, String listen, String token, String tokenSource) {
+        try {
+            return check(flag, new ApiConfig(listen, token));
+        } catch (ConfigException e) {
+            throw new ConfigException(e.getMessage().replace(flag + ".listen", flag)
+                    .replace(flag + ".token", tokenSource), e);
+        }
+    }
+
     /** Checks an {@code api} section; {@code key} names it in errors ({@code api} or {@code --api}). */
     public static ApiSettings check(String key, ApiConfig raw) {
         if (raw == null || raw.listen() == null) {

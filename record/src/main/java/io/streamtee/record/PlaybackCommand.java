@@ -1,7 +1,7 @@
 package io.streamtee.record;
 
+import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
-import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import java.io.PrintWriter;
@@ -57,7 +57,7 @@ public final class PlaybackCommand implements Callable<Integer> {
         try {
             server = new PlaybackServer(dir, at.listen().getAddress().getHostAddress(), at.listen().getPort(),
                     at.token()).start();
-        } catch (RecordException | ConfigException e) {
+        } catch (CommandException e) {
             err.println("playback: " + e.getMessage());
             err.flush();
             return 1;

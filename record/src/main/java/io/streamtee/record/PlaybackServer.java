@@ -1,18 +1,14 @@
 package io.streamtee.record;
 
-import io.javalin.Javalin;
-import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.streamtee.config.ConfigException;
-import io.streamtee.http.Access;
 import io.streamtee.http.Web;
+import io.streamtee.http.WebServer;
 import io.streamtee.record.Catalog.Recording;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,13 +71,9 @@ public final class PlaybackServer implements AutoCloseable {
             .withZone(ZoneOffset.UTC);
 
     private final Catalog catalog;
-    private final String host;
-    private final int requestedPort;
-    private final Access access;
+    private final WebServer web;
     private final Clock clock;
     private final Semaphore remuxes = new Semaphore(REMUXES);
-    private Javalin app;
-    private boolean closed;
 
     /**
      * @param dir   the recordings directory
@@ -95,43 +87,20 @@ public final class PlaybackServer implements AutoCloseable {
     }
 
     PlaybackServer(Catalog catalog, String host, int port, String token, Clock clock) {
-        InetAddress bind;
-        try {
-            bind = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new ConfigException("--http: cannot resolve host " + host);
-        }
-        try {
-            Access.check("--http", bind, host, token);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage() + " (set STREAMTEE_API_TOKEN)");
-        }
+        this.web = new WebServer("--http", host, port, token); // ?token= everywhere: HLS players fetch by URL
         this.catalog = catalog;
-        this.host = host;
-        this.requestedPort = port;
-        this.access = new Access(token);
         this.clock = clock;
     }
 
     /**
      * Binds and starts serving.
      *
-     * @throws RecordException if the port cannot be bound
+     * @throws io.streamtee.cli.CommandException if the port cannot be bound
      */
     public synchronized PlaybackServer start() {
-        if (app != null) {
-            throw new IllegalStateException("already started");
-        }
         String page = Web.resource(PlaybackServer.class, "playback.html");
         sweepTemporaryFiles(Path.of(System.getProperty("java.io.tmpdir")));
-        app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.startup.showOldJavalinVersionWarning = false;
-            config.http.compressionStrategy = CompressionStrategy.NONE;
-            config.concurrency.useVirtualThreads = true;
-            config.jetty.host = host;
-            config.jetty.port = requestedPort;
-            config.routes.before(this::authorize);
+        web.start("another recorder", config -> {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
             config.routes.get("/healthz", ctx -> Web.json(ctx, 200, Map.of("status", "ok",
@@ -142,8 +111,6 @@ public final class PlaybackServer implements AutoCloseable {
             config.routes.get("/recordings/{camera}/{file}", this::piece);
             config.routes.get("/clip.ts", this::clipTs);
             config.routes.get("/clip.mp4", this::clipMp4);
-            config.routes.exception(Web.NotFound.class, (e, ctx) -> Web.json(ctx, 404, Web.error(e.getMessage())));
-            config.routes.exception(ConfigException.class, (e, ctx) -> Web.json(ctx, 400, Web.error(e.getMessage())));
             config.routes.exception(java.nio.file.NoSuchFileException.class, (e, ctx) -> {
                 if (!ctx.res().isCommitted()) { // retention deleted it between the index and the file
                     Web.json(ctx, 404, Web.error("segment file gone (deleted by retention?): "
@@ -151,44 +118,24 @@ public final class PlaybackServer implements AutoCloseable {
                 }
             });
             config.routes.exception(Unavailable.class, (e, ctx) -> Web.json(ctx, 503, Web.error(e.getMessage())));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString());
-                LOG.debug("details", e);
-                if (!ctx.res().isCommitted()) {
-                    Web.json(ctx, 500, Web.error(e.getMessage() == null ? e.toString() : e.getMessage()));
-                }
-            });
         });
-        try {
-            app.start();
-        } catch (RuntimeException e) {
-            app = null;
-            throw new RecordException("--http: cannot listen on " + host + ":" + requestedPort + ": "
-                    + Web.bindFailure(e, "another recorder"), e);
-        }
-        LOG.info("playback: {} ({})", url(), access.open() ? "no token" : "token required");
+        LOG.info("playback: {} ({})", url(), web.open() ? "no token" : "token required");
         return this;
     }
 
     /** The bound port (the real one when 0 was asked for). */
     public int port() {
-        return app.port();
+        return web.port();
     }
 
     /** {@code http://host:port/}. */
     public String url() {
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+        return web.url();
     }
 
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (app != null) {
-            app.stop();
-        }
+        web.close();
     }
 
     // ---------------------------------------------------------------- handlers
@@ -436,17 +383,6 @@ public final class PlaybackServer implements AutoCloseable {
         return camera;
     }
 
-    private void authorize(Context ctx) {
-        if (access.open() || ctx.path().equals("/") || ctx.path().equals("/favicon.ico")) {
-            return;
-        }
-        if (!access.allows(ctx.header("Authorization")) && !(ctx.queryParam("token") != null
-                && access.tokenEquals(ctx.queryParam("token")))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            Web.json(ctx, 401, Web.error("missing or wrong token (send Authorization: Bearer <token>, or ?token=)"));
-            ctx.skipRemainingHandlers();
-        }
-    }
 
     // ---------------------------------------------------------------- plumbing
 

@@ -1,5 +1,6 @@
 package io.streamtee.record;
 
+import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
@@ -175,7 +176,7 @@ public final class RecordCommand implements Callable<Integer> {
             try {
                 server = new PlaybackServer(config.dir(), playback.listen().getAddress().getHostAddress(),
                         playback.listen().getPort(), playback.token()).start();
-            } catch (RecordException | ConfigException e) {
+            } catch (CommandException e) {
                 recorder.close();
                 err.println("record: " + e.getMessage());
                 err.flush();

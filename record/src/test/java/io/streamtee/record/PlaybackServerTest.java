@@ -324,9 +324,9 @@ class PlaybackServerTest {
     @org.junit.jupiter.api.Timeout(180)
     void thePlaybackPagePlaysTheRecordingInChromium() throws Exception {
         Path browser = Path.of("src/test/browser");
-        io.streamtee.relay.testing.Browser.assumeReady(browser);
+        io.streamtee.testing.Browser.assumeReady(browser);
         Path shot = Path.of("target/playback-page.png").toAbsolutePath();
-        io.streamtee.relay.testing.Browser.Run page = io.streamtee.relay.testing.Browser.run(List.of("node",
+        io.streamtee.testing.Browser.Run page = io.streamtee.testing.Browser.run(List.of("node",
                 browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
                 Path.of("."), 90);
         assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();

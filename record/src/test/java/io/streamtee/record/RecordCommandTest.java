@@ -99,7 +99,7 @@ class RecordCommandTest {
                 return m.find() ? Integer.parseInt(m.group(1)) : 0;
             }, port -> port > 0);
             byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes(); // about 100 kB: one burst fits SO_RCVBUF
-            try (var sender = io.streamtee.relay.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
+            try (var sender = io.streamtee.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
                 for (byte[] d : TestStream.datagrams(ts)) {
                     sender.send(d);
                 }
@@ -167,7 +167,7 @@ class RecordCommandTest {
                 return m.find() ? Integer.parseInt(m.group(1)) : 0;
             }, port -> port > 0);
             byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes();
-            try (var sender = io.streamtee.relay.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
+            try (var sender = io.streamtee.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
                 for (byte[] d : TestStream.datagrams(ts)) {
                     sender.send(d);
                 }

@@ -3,7 +3,7 @@ package io.streamtee.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamtee.relay.testing.UdpSender;
+import io.streamtee.testing.UdpSender;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;

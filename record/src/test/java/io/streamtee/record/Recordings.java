@@ -3,7 +3,7 @@ package io.streamtee.record;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.config.Endpoint;
-import io.streamtee.relay.testing.UdpSender;
+import io.streamtee.testing.UdpSender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.streamtee.relay.testing.UdpSender;
+import io.streamtee.testing.UdpSender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

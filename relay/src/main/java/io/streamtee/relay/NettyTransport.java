@@ -19,7 +19,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.streamtee.config.RelaySettings;
+import io.streamtee.relay.config.RelaySettings;
 
 /**
  * The Netty transport the relay runs on: native epoll on Linux (recvmmsg, sendmmsg, UDP GSO, SO_REUSEPORT), NIO

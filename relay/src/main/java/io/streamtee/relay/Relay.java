@@ -1,8 +1,8 @@
 package io.streamtee.relay;
 
 import io.netty.channel.EventLoopGroup;
-import io.streamtee.config.RelaySettings;
-import io.streamtee.config.RouteSpec;
+import io.streamtee.relay.config.RelaySettings;
+import io.streamtee.relay.config.RouteSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

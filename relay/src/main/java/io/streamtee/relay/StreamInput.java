@@ -3,7 +3,7 @@ package io.streamtee.relay;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.streamtee.config.Endpoint;
-import io.streamtee.config.RouteSpec;
+import io.streamtee.relay.config.RouteSpec;
 import java.net.InetSocketAddress;
 
 /**

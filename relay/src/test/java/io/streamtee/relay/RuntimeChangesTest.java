@@ -5,25 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.config.ConfigException;
-import io.streamtee.config.ConfigLoader;
-import io.streamtee.config.RelayConfig;
-import io.streamtee.config.RelaySettings;
-import io.streamtee.config.RouteConfig;
-import io.streamtee.relay.testing.Closeables;
-import io.streamtee.relay.testing.Datagrams;
-import io.streamtee.relay.testing.UdpReceiver;
-import io.streamtee.relay.testing.UdpSender;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RelaySettings;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.Closeables;
+import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.UdpReceiver;
+import io.streamtee.testing.UdpSender;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Outputs and config change while a steady stream flows; the outputs that stay lose nothing. */
 @Timeout(120)

@@ -2,8 +2,8 @@ package io.streamtee.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtee.config.ConfigLoader;
-import io.streamtee.config.RouteConfig;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RouteConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

@@ -10,22 +10,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.streamtee.relay.testing.Closeables;
-import io.streamtee.relay.testing.Datagrams;
-import io.streamtee.relay.testing.UdpReceiver;
-import io.streamtee.relay.testing.UdpSender;
+import io.streamtee.testing.Closeables;
+import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.UdpReceiver;
+import io.streamtee.testing.UdpSender;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code tcp://} and {@code http://} inputs on loopback, out to UDP. */
 @Timeout(120)
@@ -45,8 +44,8 @@ class StreamInputTest {
     @Test
     void aTcpSourceOutsideTheAllowListIsRefusedAtConnect() throws Exception {
         UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
-        Relay relay = use(new Relay(io.streamtee.config.ConfigLoader.check(new io.streamtee.config.RelayConfig(
-                java.util.Map.of("cam", io.streamtee.config.RouteConfig.of("tcp://127.0.0.1:0",
+        Relay relay = use(new Relay(io.streamtee.relay.config.ConfigLoader.check(new io.streamtee.relay.config.RelayConfig(
+                java.util.Map.of("cam", io.streamtee.relay.config.RouteConfig.of("tcp://127.0.0.1:0",
                         List.of("127.0.0.3/32"), List.of(a.url()))), "0", null))).start());
         Route route = relay.route("cam");
         try (Socket stranger = new Socket()) {

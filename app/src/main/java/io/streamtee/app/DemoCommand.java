@@ -1,0 +1,179 @@
+package io.streamtee.app;
+
+import io.streamtee.camera.Camera;
+import io.streamtee.camera.CameraConfig;
+import io.streamtee.camera.CameraStats;
+import io.streamtee.camera.Destination;
+import io.streamtee.camera.PatternOptions;
+import io.streamtee.cli.Signals;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.record.PlaybackServer;
+import io.streamtee.record.RecordException;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.RelayException;
+import io.streamtee.relay.StatsReporter;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RelaySettings;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.relay.http.ControlServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtee demo}: the whole cloud camera on this machine. A simulated camera streams H.264 in MPEG-TS to the
+ * relay, which copies it to three loopback ports, one per consumer. Every arrow is a real UDP socket.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Run a simulated camera, the relay and the recorder in one process: camera -> udp://127.0.0.1:8100 ->",
+            "relay -> 127.0.0.1:8101 (recorder, into ./recordings), 8102 (analyze), 8103 (view).",
+            "Watch with: ffplay udp://127.0.0.1:8103 ; status page: http://127.0.0.1:8080/ ;",
+            "recordings: http://127.0.0.1:8081/",
+            ""})
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+
+    @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8100",
+            description = "Where the relay receives the camera (default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--to", paramLabel = "URL", split = ",",
+            defaultValue = "udp://127.0.0.1:8101,udp://127.0.0.1:8102,udp://127.0.0.1:8103",
+            description = "The relay's outputs (default: ${DEFAULT-VALUE}).")
+    List<String> to = new ArrayList<>();
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Status page, control API, /metrics and /streams/camera (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String http;
+
+    @Option(names = "--record", paramLabel = "DIR", defaultValue = "recordings",
+            description = "Record the relay's first output into DIR/camera/ (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String record;
+
+    @Option(names = "--playback", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8081",
+            description = "Play the recordings back here: a page, HLS, clips (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String playback;
+
+    /** The camera's pattern: --size, --fps, --bitrate, --gop, --noise, --visitor-every, --visitor-for. */
+    @Mixin
+    PatternOptions patternOptions = new PatternOptions();
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
+            description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    long seconds;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How often to log the relay's counters (default: ${DEFAULT-VALUE}).")
+    String statsInterval;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CameraConfig.Pattern pattern;
+        try {
+            pattern = patternOptions.pattern();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        RelaySettings settings = ConfigLoader.check(new RelayConfig(
+                Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
+        ApiSettings playbackAt = null;
+        if (!record.equalsIgnoreCase("off") && !playback.equalsIgnoreCase("off")) {
+            playbackAt = ApiSettings.fromFlag("--playback", playback, System.getenv("STREAMTEE_API_TOKEN"),
+                    "STREAMTEE_API_TOKEN");
+        }
+        CountDownLatch stop = Signals.stopLatch();
+        Recorder recorder = null;
+        PlaybackServer player = null;
+        if (!record.equalsIgnoreCase("off")) {
+            // the recorder listens where the relay's first output goes, as it would on another machine
+            Endpoint first = settings.routes().get(0).outputs().get(0);
+            try {
+                recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT),
+                        Path.of(record))).start();
+            } catch (RecordException e) {
+                throw new RelayException("record: " + e.getMessage(), e);
+            }
+            log.info("recording {} into {}", first.url(), recorder.config().cameraDir());
+        }
+        Relay relay;
+        try {
+            relay = new Relay(settings).start();
+        } catch (RuntimeException e) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            throw e;
+        }
+        StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
+        Camera camera = null;
+        ControlServer control = null;
+        try {
+            if (playbackAt != null) {
+                try {
+                    player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
+                            playbackAt.listen().getPort(), playbackAt.token()).start();
+                } catch (RecordException e) {
+                    throw new RelayException(e.getMessage(), e);
+                }
+                log.info("recordings: {}", player.url());
+            }
+            if (!http.equalsIgnoreCase("off")) {
+                ApiSettings api = ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"),
+                        "STREAMTEE_API_TOKEN");
+                control = new ControlServer(relay, api).start();
+                log.info("status page: http://{}:{}/  stream over HTTP: http://{}:{}/streams/camera",
+                        control.host(), control.port(), control.host(), control.port());
+            }
+            InetSocketAddress in = relay.routes().get(0).localAddress();
+            InetSocketAddress target = in.getAddress().isAnyLocalAddress()
+                    ? new InetSocketAddress("127.0.0.1", in.getPort()) : in;
+            camera = new Camera(CameraConfig.pattern(Destination.of(target)).withSource(pattern)
+                    .withDuration(Duration.ofSeconds(seconds))).start();
+            log.info("demo running: camera {}x{} at {} fps -> {} -> {}", pattern.width(), pattern.height(),
+                    pattern.fps(), listen, to);
+            log.info("watch it: ffplay -fflags nobuffer {}", to.get(to.size() - 1));
+            // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
+            while (stop.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
+                stop.await(200, TimeUnit.MILLISECONDS);
+            }
+        } catch (IOException e) {
+            throw new RelayException("camera: " + e.getMessage(), e);
+        } finally {
+            if (camera != null) {
+                camera.close();
+                CameraStats s = camera.stats();
+                log.info("camera: {} frames, {} datagrams sent", s.framesEncoded(), s.datagramsSent());
+            }
+            if (control != null) {
+                control.close();
+            }
+            if (player != null) {
+                player.close();
+            }
+            relay.close();
+            stats.close();
+            if (recorder != null) {
+                recorder.close(); // last, so the final segment gets the tail of the stream
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.streamtee.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.testing.UdpReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code streamtee demo} in its own JVM: camera -> relay -> consumers, every arrow a real socket. */
+@Timeout(120)
+class DemoEndToEndTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theRecorderRecordsTheFirstOutput() throws Exception {
+        int port;
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Path dir = tmp.resolve("recordings");
+        Path err = tmp.resolve("stderr-record.txt");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", "udp://127.0.0.1:" + port,
+                "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "6", "--http", "off",
+                "--record", dir.toString(), "--playback", "127.0.0.1:0"));
+        Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(err.toFile()).start();
+        try {
+            // the playback server answers while the demo records
+            java.util.regex.Pattern url = java.util.regex.Pattern.compile("recordings: (http://127\\.0\\.0\\.1:\\d+/)");
+            String[] base = new String[1];
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                java.util.regex.Matcher m = url.matcher(Files.readString(err));
+                return m.find() && (base[0] = m.group(1)) != null;
+            });
+            java.net.http.HttpResponse<String> health = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base[0] + "healthz")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            demo.destroyForcibly();
+        }
+        assertThat(demo.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(dir.resolve("camera/index.db")).exists();
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".ts")).toList()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void everyConsumerGetsTheSameDecodableStream() throws Exception {
+        try (UdpReceiver a = UdpReceiver.open("127.0.0.1"); UdpReceiver b = UdpReceiver.open("127.0.0.1")) {
+            Path err = tmp.resolve("stderr.txt");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", a.url() + "," + b.url(),
+                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0", "--record", "off"));
+            Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile()).start();
+            try {
+                assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits after --seconds").isTrue();
+            } finally {
+                demo.destroyForcibly();
+            }
+            assertThat(demo.exitValue()).as(Files.readString(err)).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> a.count() > 0 && a.count() == b.count());
+
+            List<byte[]> got = a.datagrams();
+            assertThat(got).allSatisfy(d -> {
+                assertThat(d.length).isEqualTo(1316);
+                for (int off = 0; off < d.length; off += 188) {
+                    assertThat(d[off]).isEqualTo((byte) 0x47);
+                }
+            });
+            List<byte[]> other = b.datagrams();
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(java.util.Arrays.equals(got.get(i), other.get(i))).as("datagram %d identical", i).isTrue();
+            }
+
+            Path ts = tmp.resolve("capture.ts");
+            try (var out = Files.newOutputStream(ts)) {
+                for (byte[] d : got) {
+                    out.write(d);
+                }
+            }
+            Assumptions.assumeTrue(new ProcessBuilder("ffprobe", "-version").start().waitFor() == 0,
+                    "ffprobe not installed");
+            Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                    "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", ts.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(probe.getInputStream().readAllBytes()).strip();
+            assertThat(probe.waitFor()).isZero();
+            String[] f = out.lines().findFirst().orElseThrow().split(",");
+            assertThat(f[0]).isEqualTo("h264");
+            assertThat(f[1]).isEqualTo("320");
+            assertThat(f[2]).isEqualTo("240");
+            assertThat(Integer.parseInt(f[3])).isBetween(74, 76); // 3 s at 25 fps, +-1 frame
+
+            Process decode = new ProcessBuilder("ffmpeg", "-v", "error", "-i", ts.toString(), "-f", "null", "-")
+                    .redirectErrorStream(true).start();
+            String errors = new String(decode.getInputStream().readAllBytes()).strip();
+            assertThat(decode.waitFor()).isZero();
+            assertThat(errors).as("ffmpeg decode errors").isEmpty();
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.streamtee.relay.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.Cidr;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.config.Units;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the YAML config and checks every value, so that a mistake is reported once, at start-up, naming the key:
+ * {@code streamtee.yml: routes.frontdoor.outptus: unknown key (known: allow, gso, input, ...)}.
+ */
+public final class ConfigLoader {
+    private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and checks a config file. */
+    public static RelaySettings load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses and checks YAML text; {@code source} names it in error messages. */
+    public static RelaySettings parse(String source, String yaml) {
+        RelayConfig raw;
+        try {
+            raw = YAML.readValue(yaml, RelayConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                    .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
+            throw new ConfigException(source + ": " + path(e) + ": unknown key"
+                    + (known.isEmpty() ? "" : " (known: " + known.substring(1, known.length() - 1) + ")"));
+        } catch (JsonMappingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MismatchedInputException m && m.getTargetType() != null) {
+                    throw new ConfigException(source + ": " + path(e) + ": " + expected(m.getTargetType()));
+                }
+            }
+            throw new ConfigException(source + ": " + path(e) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
+        }
+        if (raw == null) {
+            throw new ConfigException(source + ": empty config (expected a 'routes:' section)");
+        }
+        try {
+            return check(raw);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks a config built in code or from flags. */
+    public static RelaySettings check(RelayConfig raw) {
+        if (raw.routes() == null || raw.routes().isEmpty()) {
+            throw ConfigException.at("routes", "no routes (at least one route with an input and outputs is needed)");
+        }
+        List<RouteSpec> routes = new ArrayList<>();
+        for (Map.Entry<String, RouteConfig> e : raw.routes().entrySet()) {
+            routes.add(checkRoute(e.getKey(), e.getValue()));
+        }
+        Duration stats = raw.statsInterval() == null ? Duration.ofSeconds(60)
+                : Units.duration("statsInterval", raw.statsInterval());
+        RelaySettings.Transport transport = raw.transport() == null ? RelaySettings.Transport.AUTO
+                : parseEnum(RelaySettings.Transport.class, "transport", raw.transport());
+        ApiSettings api = raw.api() == null ? null : ApiSettings.check("api", withEnvToken(raw.api()));
+        return new RelaySettings(routes, stats, transport, api);
+    }
+
+    /** The token from STREAMTEE_API_TOKEN when the config names none, so that it need not be written in a file. */
+    static ApiConfig withEnvToken(ApiConfig api) {
+        String env = System.getenv("STREAMTEE_API_TOKEN");
+        return api.token() == null && env != null ? new ApiConfig(api.listen(), env) : api;
+    }
+
+    public static RouteSpec checkRoute(String name, RouteConfig route) {
+        String key = "routes." + name;
+        if (name == null || !ROUTE_NAME.matcher(name).matches()) {
+            throw ConfigException.at(key, "route name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (route == null) {
+            throw ConfigException.at(key, "empty route (expected input and outputs)");
+        }
+        if (route.input() == null) {
+            throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");
+        }
+        Endpoint input = endpoint(key + ".input", route.input(), Endpoint.Role.INPUT);
+        List<Cidr> allow = new ArrayList<>();
+        List<String> allowText = route.allow() == null ? List.of() : route.allow();
+        for (int i = 0; i < allowText.size(); i++) {
+            try {
+                allow.add(Cidr.parse(allowText.get(i)));
+            } catch (ConfigException e) {
+                throw ConfigException.at(key + ".allow[" + i + "]", e.getMessage());
+            }
+        }
+        List<String> outputText = route.outputs() == null ? List.of() : route.outputs();
+        List<Endpoint> outputs = new ArrayList<>();
+        for (int i = 0; i < outputText.size(); i++) {
+            Endpoint out = endpoint(key + ".outputs[" + i + "]", outputText.get(i), Endpoint.Role.OUTPUT);
+            if (out.address().getAddress().isAnyLocalAddress()) {
+                throw ConfigException.at(key + ".outputs[" + i + "]", "'" + out.url() + "' is a wildcard address, not a destination");
+            }
+            outputs.add(out);
+        }
+        if (outputs.isEmpty()) {
+            throw ConfigException.at(key + ".outputs", "no outputs (add at least one, e.g. udp://127.0.0.1:8101)");
+        }
+        int rcvbuf = intSize(key + ".receiveBuffer", route.receiveBuffer(), RouteSpec.DEFAULT_RECEIVE_BUFFER);
+        int sndbuf = intSize(key + ".sendBuffer", route.sendBuffer(), RouteSpec.DEFAULT_SEND_BUFFER);
+        int workers = route.workers() == null ? 1 : route.workers();
+        if (workers < 1 || workers > 64) {
+            throw ConfigException.at(key + ".workers", workers + " is out of range 1-64");
+        }
+        if (workers > 1 && input.isMulticast()) {
+            // SO_REUSEPORT shares unicast between sockets, but every socket gets every multicast datagram.
+            throw ConfigException.at(key + ".workers", "a multicast input takes workers: 1 (each worker would get"
+                    + " every datagram)");
+        }
+        RouteSpec.Gso gso = route.gso() == null ? RouteSpec.Gso.AUTO
+                : parseEnum(RouteSpec.Gso.class, key + ".gso", route.gso());
+        return new RouteSpec(name, input, allow, outputs, rcvbuf, sndbuf, workers, gso);
+    }
+
+    private static Endpoint endpoint(String key, String text, Endpoint.Role role) {
+        try {
+            return Endpoint.parse(text, role);
+        } catch (ConfigException e) {
+            throw ConfigException.at(key, e.getMessage());
+        }
+    }
+
+    private static int intSize(String key, String text, int dflt) {
+        if (text == null) {
+            return dflt;
+        }
+        long v = Units.bytes(key, text);
+        if (v < 1024 || v > Integer.MAX_VALUE) {
+            throw ConfigException.at(key, "'" + text + "' is out of range 1KiB-2GiB");
+        }
+        return (int) v;
+    }
+
+    private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String text) {
+        try {
+            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            String known = java.util.Arrays.stream(type.getEnumConstants())
+                    .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            throw ConfigException.at(key, "'" + text + "' is not one of " + known);
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "(top level)" : sb.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "value of the wrong kind";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "expected a mapping (key: value lines)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "expected a list, e.g. [a, b]";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "expected a whole number";
+        }
+        return "expected text";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "invalid value";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,250 @@
+package io.streamtee.relay.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.Cidr;
+import io.streamtee.config.ConfigException;
+import io.streamtee.http.Web;
+import io.streamtee.http.WebServer;
+import io.streamtee.relay.DropReason;
+import io.streamtee.relay.OutputStats;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.RouteOutput;
+import io.streamtee.relay.RouteStats;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.EndPoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay's web server: the control API, Prometheus metrics, a health check, a status page and the routes as
+ * HTTP streams.
+ *
+ * <pre>
+ * GET    /                                the status page (HTML; no data, so no token needed: it takes ?token=)
+ * GET    /healthz                         {"status":"ok","routes":n}
+ * GET    /metrics                         Prometheus text (see {@link RelayMetrics})
+ * GET    /api/routes                      every route with its counters and outputs
+ * POST   /api/routes/{route}/outputs      {"url":"udp://127.0.0.1:9000"} -> 201 {"id":"o4","url":...}
+ * DELETE /api/routes/{route}/outputs/{id} 204
+ * GET    /streams/{route}                 the route's datagrams as one video/mp2t byte stream, for any player
+ * </pre>
+ *
+ * Errors are JSON {@code {"error":"one line"}}: 400 for bad JSON or a bad URL, 404 for an unknown route or output,
+ * 401 without the token. A token, when configured, is required on every path but {@code /}, as
+ * {@code Authorization: Bearer <token>}; {@code /streams/*} also takes {@code ?token=} because players cannot set
+ * headers. Without a token the server must listen on loopback (see {@link Access}).
+ *
+ * <pre>{@code
+ * try (ControlServer api = new ControlServer(relay, "127.0.0.1", 0, null).start()) {
+ *     URI uri = URI.create("http://127.0.0.1:" + api.port() + "/api/routes");
+ * }
+ * }</pre>
+ */
+public final class ControlServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** The most bytes that may wait for one HTTP stream client: about 1.5 s of a 10 Mbit/s camera. */
+    static final long CLIENT_BUFFER_BYTES = 2 << 20;
+    /** A stream client whose connection takes nothing for this long, while data waits, is disconnected. */
+    static final long CLIENT_STALL_MILLIS = 10_000;
+
+    private final Relay relay;
+    private final WebServer web;
+    private final RelayMetrics metrics;
+    private final ObjectMapper json = new ObjectMapper();
+    private final long clientBufferBytes;
+    private final long clientStallMillis;
+    /** The stream clients now connected, so that close() can end their responses. */
+    private final Set<StreamClient> clients = ConcurrentHashMap.newKeySet();
+    private boolean closed;
+
+    /**
+     * @param host  the address to listen on; anything but loopback needs a token
+     * @param port  the TCP port, 0 for any free one (see {@link #port()})
+     * @param token the bearer token every request must carry, or null for none (loopback only)
+     * @throws io.streamtee.config.ConfigException if {@code host} is not loopback and there is no token, or does not
+     *     resolve
+     */
+    public ControlServer(Relay relay, String host, int port, String token) {
+        this(relay, host, port, token, CLIENT_BUFFER_BYTES, CLIENT_STALL_MILLIS);
+    }
+
+    /** A server as the {@code api} section of the config says. */
+    public ControlServer(Relay relay, ApiSettings api) {
+        this(relay, api.listen().getAddress().getHostAddress(), api.listen().getPort(), api.token());
+    }
+
+    ControlServer(Relay relay, String host, int port, String token, long clientBufferBytes, long clientStallMillis) {
+        this.web = new WebServer("api", host, port, token).openPaths(Set.of("/"))
+                .queryToken(path -> path.startsWith("/streams/")); // a player cannot send a header
+        this.relay = relay;
+        this.metrics = new RelayMetrics(relay, web::unauthorized);
+        this.clientBufferBytes = clientBufferBytes;
+        this.clientStallMillis = clientStallMillis;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws io.streamtee.cli.CommandException if the port cannot be bound
+     */
+    public synchronized ControlServer start() {
+        String page = Web.resource(ControlServer.class, "status.html");
+        web.start("another relay", config -> {
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.get("/healthz", ctx -> Web.json(ctx, 200, Map.of("status", "ok",
+                    "routes", relay.routes().size())));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+            config.routes.get("/api/routes", ctx -> Web.json(ctx, 200, relay.routes().stream()
+                    .map(ControlServer::describe).toList()));
+            config.routes.post("/api/routes/{route}/outputs", this::addOutput);
+            config.routes.delete("/api/routes/{route}/outputs/{id}", this::removeOutput);
+            config.routes.get("/streams/{route}", this::stream);
+        });
+        log.info("api: {} ({})", web.url(), web.open() ? "no token" : "token required");
+        return this;
+    }
+
+    /** The host it serves on, as given (for URLs in logs). */
+    public String host() {
+        return web.host();
+    }
+
+    /** The bound port (the real one when 0 was asked for). */
+    public int port() {
+        return web.port();
+    }
+
+    /** Stops serving; open streams end. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        clients.forEach(StreamClient::close);
+        web.close();
+    }
+
+    private void addOutput(Context ctx) {
+        Route route = route(ctx.pathParam("route"));
+        String url;
+        try {
+            JsonNode body = json.readTree(ctx.body());
+            JsonNode u = body == null ? null : body.get("url");
+            if (u == null || !u.isTextual()) {
+                throw new Web.BadRequest("body: expected {\"url\":\"udp://host:port\"}");
+            }
+            url = u.asText();
+        } catch (JsonProcessingException e) {
+            throw new Web.BadRequest("body: not JSON: " + e.getOriginalMessage());
+        }
+        RouteOutput out;
+        try {
+            out = route.addOutput(url);
+        } catch (ConfigException e) {
+            throw new Web.BadRequest(e.getMessage());
+        }
+        Web.json(ctx, 201, Map.of("id", out.id(), "url", out.url()));
+    }
+
+    private void removeOutput(Context ctx) {
+        Route route = route(ctx.pathParam("route"));
+        String id = ctx.pathParam("id");
+        if (!route.removeOutput(id)) {
+            throw new Web.NotFound("route " + route.name() + " has no output " + id);
+        }
+        ctx.status(204);
+    }
+
+    /**
+     * Streams the route to one client until it goes away, falls too far behind, or the route stops. The client is
+     * an output of the route meanwhile, listed by the API as {@code http <address>:<port>}.
+     */
+    private void stream(Context ctx) throws Exception {
+        Route route = route(ctx.pathParam("route"));
+        EndPoint endPoint = ServletContextRequest.getServletContextRequest(ctx.req())
+                .getConnectionMetaData().getConnection().getEndPoint();
+        String client = ctx.req().getRemoteAddr() + ":" + ctx.req().getRemotePort();
+        StreamClient sink = new StreamClient(clientBufferBytes, clientStallMillis, () -> {
+            log.warn("route {}: HTTP client {} took nothing for {} ms; disconnecting it", route.name(), client,
+                    clientStallMillis);
+            endPoint.close();
+        });
+        ctx.status(200).contentType("video/mp2t").header("Cache-Control", "no-store");
+        RouteOutput out = route.attach("http " + client, sink);
+        sink.stats(out.stats());
+        clients.add(sink);
+        try {
+            var stream = ctx.res().getOutputStream(); // Jetty's own: no compression, no buffering by Javalin
+            ctx.res().flushBuffer(); // send the headers now: a player waits for them before the first datagram
+            sink.pump(stream);
+        } catch (IOException e) {
+            log.debug("route {}: HTTP client {} gone: {}", route.name(), client, e.toString());
+        } finally {
+            clients.remove(sink);
+            sink.close();
+            try {
+                route.removeOutput(out.id());
+            } catch (RuntimeException e) { // the route or the relay stopped meanwhile
+                log.debug("route {}: detaching HTTP client {}: {}", route.name(), client, e.toString());
+            }
+        }
+    }
+
+    private Route route(String name) {
+        try {
+            return relay.route(name);
+        } catch (IllegalArgumentException e) {
+            throw new Web.NotFound("no route " + name);
+        }
+    }
+
+    /** A route as {@code GET /api/routes} shows it. */
+    static Map<String, Object> describe(Route route) {
+        RouteStats.Snapshot s = route.stats().snapshot();
+        InetSocketAddress local = route.localAddress();
+        InetAddress denied = route.stats().lastDeniedSource();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", route.name());
+        m.put("input", route.spec().input().url());
+        m.put("allow", route.spec().allow().stream().map(Cidr::toString).toList());
+        m.put("localPort", local == null ? null : local.getPort());
+        m.put("datagrams", s.datagrams());
+        m.put("bytes", s.bytes());
+        m.put("denied", s.denied());
+        m.put("lastDeniedSource", denied == null ? null : denied.getHostAddress());
+        m.put("inputErrors", s.inputErrors());
+        m.put("lastDatagramMillis", s.lastDatagramMillis());
+        m.put("outputs", route.outputs().stream().map(ControlServer::describe).toList());
+        return m;
+    }
+
+    private static Map<String, Object> describe(RouteOutput out) {
+        OutputStats.Snapshot s = out.stats().snapshot();
+        Map<String, Long> drops = new LinkedHashMap<>();
+        for (DropReason r : DropReason.values()) {
+            drops.put(r.key(), s.dropped(r));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", out.id());
+        m.put("url", out.url());
+        m.put("datagrams", s.datagrams());
+        m.put("bytes", s.bytes());
+        m.put("drops", drops);
+        m.put("lastDatagramMillis", s.lastDatagramMillis());
+        return m;
+    }
+}

@@ -1,0 +1,142 @@
+package io.streamtee.relay.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamtee.relay.DropReason;
+import io.streamtee.relay.OutputStats;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.RouteOutput;
+import io.streamtee.relay.RouteStats;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The relay's counters as Prometheus series. All but the bit-rate gauge are counters, so {@code rate()} gives bit
+ * rates and drop rates:
+ *
+ * <pre>
+ * streamtee_route_received_datagrams_total{route}       streamtee_route_received_bytes_total{route}
+ * streamtee_route_denied_datagrams_total{route}         streamtee_route_input_errors_total{route}
+ * streamtee_output_sent_datagrams_total{route,output,url}   streamtee_output_sent_bytes_total{route,output,url}
+ * streamtee_output_dropped_datagrams_total{route,output,url,reason}
+ * streamtee_http_unauthorized_total
+ * streamtee_route_input_bits_per_second{route}          (a gauge: the input's bit rate since the previous scrape)
+ * </pre>
+ *
+ * Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
+ * {@link #scrape}: new ones registered, those of removed outputs and stopped routes removed.
+ */
+final class RelayMetrics {
+    private final Relay relay;
+    private final LongSupplier unauthorized;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The meters registered for each counters object (a RouteStats or an OutputStats), by identity. */
+    private final Map<Object, List<Meter>> meters = new HashMap<>();
+    /** The input bit rate of each route, measured between two scrapes; held here because gauges hold it weakly. */
+    private final Map<RouteStats, BitRate> bitRates = new HashMap<>();
+
+    /** Bytes over time between two scrapes. */
+    private static final class BitRate {
+        private long lastBytes = -1;
+        private long lastNanos;
+        private double bitsPerSecond;
+
+        void update(long bytes, long nowNanos) {
+            if (lastBytes >= 0 && nowNanos > lastNanos && bytes >= lastBytes) {
+                bitsPerSecond = 8.0 * (bytes - lastBytes) / ((nowNanos - lastNanos) / 1e9);
+            }
+            lastBytes = bytes;
+            lastNanos = nowNanos;
+        }
+    }
+
+    /** @param unauthorized requests the web server refused for a missing or wrong token */
+    RelayMetrics(Relay relay, LongSupplier unauthorized) {
+        this.relay = relay;
+        this.unauthorized = unauthorized;
+        // Micrometer holds the counted object weakly: count through this (held by the server), not the lambda.
+        FunctionCounter.builder("streamtee.http.unauthorized", this, m -> m.unauthorized.getAsLong())
+                .description("HTTP requests refused for a missing or wrong token")
+                .register(registry);
+    }
+
+    /** The Prometheus text exposition of every series, after following the relay's routes and outputs. */
+    synchronized String scrape() {
+        sync();
+        return registry.scrape();
+    }
+
+    private void sync() {
+        List<Route> routes = relay.routes();
+        Set<Object> live = new HashSet<>();
+        for (Route route : routes) {
+            live.add(route.stats());
+            route.outputs().forEach(o -> live.add(o.stats()));
+        }
+        // Remove the gone first: a restarted route's new meters have the same names and tags as its old ones.
+        for (var it = meters.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!live.contains(e.getKey())) {
+                e.getValue().forEach(registry::remove);
+                bitRates.remove(e.getKey());
+                it.remove();
+            }
+        }
+        for (Route route : routes) {
+            RouteStats rs = route.stats();
+            meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
+            bitRates.get(rs).update(rs.snapshot().bytes(), System.nanoTime());
+            for (RouteOutput out : route.outputs()) {
+                OutputStats os = out.stats();
+                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
+            }
+        }
+    }
+
+    private List<Meter> routeMeters(String route, RouteStats stats) {
+        Tags tags = Tags.of("route", route);
+        BitRate rate = new BitRate();
+        bitRates.put(stats, rate);
+        return List.of(
+                Gauge.builder("streamtee.route.input.bits.per.second", rate, r -> r.bitsPerSecond)
+                        .description("The input's bit rate since the previous scrape").tags(tags).register(registry),
+                counter("streamtee.route.received.datagrams", "Datagrams accepted from the route's input", tags,
+                        stats, s -> s.snapshot().datagrams()),
+                counter("streamtee.route.received.bytes", "Bytes accepted from the route's input", tags,
+                        stats, s -> s.snapshot().bytes()),
+                counter("streamtee.route.denied.datagrams", "Datagrams dropped by the route's allow list", tags,
+                        stats, s -> s.snapshot().denied()),
+                counter("streamtee.route.input.errors", "Receive errors on the route's input", tags,
+                        stats, s -> s.snapshot().inputErrors()));
+    }
+
+    private List<Meter> outputMeters(String route, String id, String url, OutputStats stats) {
+        Tags tags = Tags.of("route", route, "output", id, "url", url);
+        List<Meter> list = new ArrayList<>();
+        list.add(counter("streamtee.output.sent.datagrams", "Copies handed to the output", tags,
+                stats, s -> s.snapshot().datagrams()));
+        list.add(counter("streamtee.output.sent.bytes", "Bytes of the copies handed to the output", tags,
+                stats, s -> s.snapshot().bytes()));
+        for (DropReason reason : DropReason.values()) {
+            list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",
+                    tags.and("reason", reason.key()), stats, s -> s.snapshot().dropped(reason)));
+        }
+        return list;
+    }
+
+    private <T> Meter counter(String name, String help, Tags tags, T obj, ToDoubleFunction<T> value) {
+        // The meter holds obj weakly; the route holds it as long as the output lives, and sync() removes it then.
+        return FunctionCounter.builder(name, obj, value).description(help).tags(tags).register(registry);
+    }
+}

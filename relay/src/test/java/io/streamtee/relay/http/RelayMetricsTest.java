@@ -1,0 +1,30 @@
+package io.streamtee.relay.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RelayMetricsTest {
+    @Test
+    void aRestartedRouteKeepsItsSeries() {
+        try (Relay relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam",
+                RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of("127.0.0.1:9"))), "0", null))).start()) {
+            RelayMetrics metrics = new RelayMetrics(relay, () -> 0);
+            assertThat(metrics.scrape()).contains("streamtee_route_received_datagrams_total{route=\"cam\"}")
+                    .contains("streamtee_output_sent_datagrams_total{output=\"o1\",route=\"cam\"");
+            String input = "udp://127.0.0.1:" + relay.route("cam").localAddress().getPort();
+            relay.apply(ConfigLoader.check(new RelayConfig(Map.of("cam", new RouteConfig(input, List.of(),
+                    List.of("127.0.0.1:9"), "4MiB", null, null, null)), "0", null)));
+            String after = metrics.scrape();
+            assertThat(after).contains("streamtee_route_received_datagrams_total{route=\"cam\"}")
+                    .contains("streamtee_route_input_bits_per_second{route=\"cam\"}")
+                    .contains("streamtee_output_sent_datagrams_total{output=\"o1\",route=\"cam\"");
+        }
+    }
+}

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.streamtee.cli.Cli;
 import picocli.CommandLine;
 
 /** The command line: options become a config, bad ones a single line and exit code 2. */
@@ -23,14 +24,14 @@ class CameraCommandTest {
 
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CameraCommand()).setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
+        int exit = Cli.run(new CameraCommand(), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                args);
         return new Result(exit, err.toString());
     }
 
     private static void assertOneLineError(Result result, String expected) {
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("camera: " + expected + System.lineSeparator());
+        assertThat(result.err()).isEqualTo("streamtee camera: " + expected + System.lineSeparator());
     }
 
     @Test

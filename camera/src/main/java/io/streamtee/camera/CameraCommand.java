@@ -133,7 +133,7 @@ public final class CameraCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            camera.close();
+            camera.finish(Duration.ofSeconds(3)); // the last frame whole: a receiver gets no cut frame
             CameraStats s = camera.stats();
             LOG.info("camera stopped: sent {} datagrams ({} bytes), {} frames, {} dropped on purpose,"
                     + " {} send errors", s.datagramsSent(), s.bytesSent(), s.framesEncoded(),

@@ -1,5 +1,5 @@
-// Loads the relay's status page in headless Chromium and checks that it lists the outputs and plots a live,
-// non-zero bit rate; saves a screenshot. Exits 0 when it does, 1 (with the reason on stderr) when not.
+// Loads the relay's status page in headless Chromium and checks that it lists the outputs, each destination once,
+// and plots a live, non-zero bit rate; saves a screenshot. Exits 0 when it does, 1 (with the reason on stderr) when not.
 //
 //   node status-page.mjs URL [SCREENSHOT.png] [MIN_OUTPUTS] [MIN_SAMPLES]
 //
@@ -41,6 +41,17 @@ try {
     return n;
   });
   if (inked < 50) problems.push("the first output's plot is blank (" + inked + " pixels drawn)");
+  // Each destination is shown once: an output given as a bare host:port must not repeat itself as its kind tag.
+  const cells = await page.evaluate(() => [...document.querySelectorAll("tr.output")].map(r => {
+    const cell = r.querySelector("td:nth-child(2)");
+    return { address: cell.firstChild.textContent.replace(/^[a-z]+:\/\//, ""), text: cell.textContent };
+  }));
+  for (const { address, text } of cells) {
+    const times = text.split(address).length - 1;
+    if (times !== 1) problems.push("destination " + address + " shown " + times + " times ('" + text + "')");
+  }
+  const everywhere = cells.map(c => c.address);
+  if (new Set(everywhere).size !== everywhere.length) problems.push("a destination is listed twice: " + everywhere);
   const summary = await page.evaluate(() => [...document.querySelectorAll("tr.output")]
     .map(r => r.dataset.id + " " + r.querySelector('[data-role="rate"]').textContent).join(", "));
   await page.screenshot({ path: shot, fullPage: true });

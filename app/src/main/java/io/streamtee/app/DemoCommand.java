@@ -5,16 +5,14 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.camera.PatternOptions;
+import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
-import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.record.PlaybackServer;
-import io.streamtee.record.RecordException;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;
-import io.streamtee.relay.RelayException;
 import io.streamtee.relay.StatsReporter;
 import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
@@ -43,11 +41,15 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Run a simulated camera, the relay and the recorder in one process: camera -> udp://127.0.0.1:8100 ->",
-            "relay -> 127.0.0.1:8101 (recorder, into ./recordings), 8102 (analyze), 8103 (view).",
-            "Watch with: ffplay udp://127.0.0.1:8103 ; status page: http://127.0.0.1:8080/ ;",
-            "recordings: http://127.0.0.1:8081/",
-            ""})
+            "Run a simulated camera, the relay, the recorder and playback in one process.",
+            "camera -> udp://127.0.0.1:8100 -> relay -> 127.0.0.1:8101 (recorder, into ./recordings),",
+            "8102 (analyze), 8103 (view).",
+            ""},
+        footer = {
+            "",
+            "Watch:",
+            "  ffplay -fflags nobuffer udp://127.0.0.1:8103",
+            "  status page: http://127.0.0.1:8080/   recordings: http://127.0.0.1:8081/"})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
 
@@ -84,14 +86,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How often to log the relay's counters (default: ${DEFAULT-VALUE}).")
     String statsInterval;
 
+    /** Ends the demo; a stop signal when null (tests count it down instead). */
+    CountDownLatch stop;
+    /** What the camera sent, once the demo has ended. */
+    volatile CameraStats cameraSent;
+
     @Override
     public Integer call() throws InterruptedException {
-        CameraConfig.Pattern pattern;
-        try {
-            pattern = patternOptions.pattern();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        CameraConfig.Pattern pattern = patternOptions.pattern();
         RelaySettings settings = ConfigLoader.check(new RelayConfig(
                 Map.of("camera", RouteConfig.of(listen, List.of(), to)), statsInterval, null));
         ApiSettings playbackAt = null;
@@ -99,79 +101,71 @@ public final class DemoCommand implements Callable<Integer> {
             playbackAt = ApiSettings.fromFlag("--playback", playback, System.getenv("STREAMTEE_API_TOKEN"),
                     "STREAMTEE_API_TOKEN");
         }
-        CountDownLatch stop = Signals.stopLatch();
+        ApiSettings api = http.equalsIgnoreCase("off") ? null : ApiSettings.fromFlag("--http", http,
+                System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
+        CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
+        // Started in the order data flows back to front, so that every consumer is there when data comes; closed in
+        // the order it flows, front to back: the camera ends its last frame, the relay passes on what it holds, and
+        // only then do the recorder and the playback server close, with the whole stream on disk.
         Recorder recorder = null;
         PlaybackServer player = null;
-        if (!record.equalsIgnoreCase("off")) {
-            // the recorder listens where the relay's first output goes, as it would on another machine
-            Endpoint first = settings.routes().get(0).outputs().get(0);
-            try {
+        Relay relay = null;
+        StatsReporter stats = null;
+        ControlServer control = null;
+        Camera camera = null;
+        try {
+            if (!record.equalsIgnoreCase("off")) {
+                // the recorder listens where the relay's first output goes, as it would on another machine
+                Endpoint first = settings.routes().get(0).outputs().get(0);
                 recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT),
                         Path.of(record))).start();
-            } catch (RecordException e) {
-                throw new RelayException("record: " + e.getMessage(), e);
             }
-            log.info("recording {} into {}", first.url(), recorder.config().cameraDir());
-        }
-        Relay relay;
-        try {
-            relay = new Relay(settings).start();
-        } catch (RuntimeException e) {
-            if (recorder != null) {
-                recorder.close();
-            }
-            throw e;
-        }
-        StatsReporter stats = new StatsReporter(relay::routes, settings.statsInterval());
-        Camera camera = null;
-        ControlServer control = null;
-        try {
             if (playbackAt != null) {
-                try {
-                    player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
-                            playbackAt.listen().getPort(), playbackAt.token()).start();
-                } catch (RecordException e) {
-                    throw new RelayException(e.getMessage(), e);
-                }
-                log.info("recordings: {}", player.url());
+                player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
+                        playbackAt.listen().getPort(), playbackAt.token()).start();
             }
-            if (!http.equalsIgnoreCase("off")) {
-                ApiSettings api = ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"),
-                        "STREAMTEE_API_TOKEN");
+            relay = new Relay(settings).start();
+            stats = new StatsReporter(relay::routes, settings.statsInterval());
+            if (api != null) {
                 control = new ControlServer(relay, api).start();
-                log.info("status page: http://{}:{}/  stream over HTTP: http://{}:{}/streams/camera",
-                        control.host(), control.port(), control.host(), control.port());
             }
             InetSocketAddress in = relay.routes().get(0).localAddress();
             InetSocketAddress target = in.getAddress().isAnyLocalAddress()
                     ? new InetSocketAddress("127.0.0.1", in.getPort()) : in;
             camera = new Camera(CameraConfig.pattern(Destination.of(target)).withSource(pattern)
-                    .withDuration(Duration.ofSeconds(seconds))).start();
-            log.info("demo running: camera {}x{} at {} fps -> {} -> {}", pattern.width(), pattern.height(),
-                    pattern.fps(), listen, to);
-            log.info("watch it: ffplay -fflags nobuffer {}", to.get(to.size() - 1));
-            // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
-            while (stop.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
-                stop.await(200, TimeUnit.MILLISECONDS);
+                    .withDuration(Duration.ofSeconds(seconds)));
+            try {
+                camera.start();
+            } catch (IOException e) {
+                throw new CommandException(e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new RelayException("camera: " + e.getMessage(), e);
+            log.info("demo running (Ctrl-C stops it): watch with ffplay -fflags nobuffer {}{}", to.get(to.size() - 1),
+                    control == null ? "" : "; status page http://" + control.host() + ":" + control.port() + "/");
+            // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
+            while (stopped.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
+                stopped.await(200, TimeUnit.MILLISECONDS);
+            }
         } finally {
             if (camera != null) {
-                camera.close();
-                CameraStats s = camera.stats();
-                log.info("camera: {} frames, {} datagrams sent", s.framesEncoded(), s.datagramsSent());
+                camera.finish(Duration.ofSeconds(3)); // its last frame whole, the encoder's delayed frames too
+                cameraSent = camera.stats();
+                log.info("camera: {} frames, {} datagrams sent", cameraSent.framesEncoded(),
+                        cameraSent.datagramsSent());
             }
             if (control != null) {
-                control.close();
+                control.close(); // ends the HTTP streams
+            }
+            if (relay != null) {
+                relay.close(); // stop reading, let queued copies leave, close
+            }
+            if (stats != null) {
+                stats.close(); // the final summary, with every datagram counted
+            }
+            if (recorder != null) {
+                recorder.close(); // after the relay: the final segment gets the tail of the stream
             }
             if (player != null) {
                 player.close();
-            }
-            relay.close();
-            stats.close();
-            if (recorder != null) {
-                recorder.close(); // last, so the final segment gets the tail of the stream
             }
         }
         return 0;

@@ -5,19 +5,25 @@ import io.streamtee.cli.Cli;
 import io.streamtee.record.PlaybackCommand;
 import io.streamtee.record.RecordCommand;
 import io.streamtee.relay.RelayCommand;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code streamtee}: the entry point. Parses the command line and runs one command; nothing else. */
+/** {@code streamtee}: the entry point. Parses the command line and runs one command through {@link Cli}; nothing else. */
 @Command(name = "streamtee", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "streamtee 0.1.0",
         description = "Replicate a live UDP camera stream to many consumers, exactly.",
         subcommands = {RelayCommand.class, CameraCommand.class, RecordCommand.class, PlaybackCommand.class,
-            DemoCommand.class},
-        footer = {"", "Run 'streamtee COMMAND --help' for a command's options."})
+            DemoCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'streamtee help COMMAND' or 'streamtee COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
 
+    /** {@code streamtee} alone prints the usage. */
     @Override
     public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {

@@ -39,7 +39,7 @@ class DemoEndToEndTest {
                 .redirectError(err.toFile()).start();
         try {
             // the playback server answers while the demo records
-            java.util.regex.Pattern url = java.util.regex.Pattern.compile("recordings: (http://127\\.0\\.0\\.1:\\d+/)");
+            java.util.regex.Pattern url = java.util.regex.Pattern.compile("playback: (http://127\\.0\\.0\\.1:\\d+/)");
             String[] base = new String[1];
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
                 java.util.regex.Matcher m = url.matcher(Files.readString(err));

@@ -43,6 +43,8 @@ public final class Camera implements AutoCloseable {
     private Thread sendThread;
     private Thread encodeThread;
     private volatile boolean stopping;
+    /** Set by {@link #finish}: make no new picture, send what is encoded, then end. */
+    private volatile boolean finishing;
     private volatile Throwable failure;
     private boolean started;
     private boolean closed;
@@ -116,13 +118,13 @@ public final class Camera implements AutoCloseable {
         long start = System.nanoTime();
         long warnedAt = 0;
         try {
-            for (long n = 0; n < total && !stopping; n++) {
+            for (long n = 0; n < total && !stopping && !finishing; n++) {
                 long due = start + n * 1_000_000_000L / fps;
                 long now;
-                while (!stopping && (now = System.nanoTime()) - due < 0) {
+                while (!stopping && !finishing && (now = System.nanoTime()) - due < 0) {
                     LockSupport.parkNanos(due - now);
                 }
-                if (stopping) {
+                if (stopping || finishing) {
                     break;
                 }
                 long behind = System.nanoTime() - due;
@@ -135,7 +137,8 @@ public final class Camera implements AutoCloseable {
                 frames.set(encoder.frames());
             }
             if (!stopping) {
-                encoder.finish();
+                encoder.finish(); // the frames the encoder still holds, so the stream ends on a whole frame
+                frames.set(encoder.frames());
             }
         } catch (Throwable t) {
             fail(t);
@@ -194,7 +197,25 @@ public final class Camera implements AutoCloseable {
                 counters.errors.get(), clip == null ? 0 : clip.loops());
     }
 
-    /** Stops sending and releases everything, in reverse order of acquisition. Idempotent. */
+    /**
+     * Ends the stream cleanly, as a stop signal should: a pattern camera makes no new picture, sends every frame it
+     * has encoded (the encoder's delayed ones too) in full, at the stream's pace, and then closes; a receiver gets
+     * no cut frame. A clip camera closes at once. Waits at most {@code timeout}, then closes anyway. Idempotent.
+     */
+    public void finish(Duration timeout) throws InterruptedException {
+        Thread encoding;
+        synchronized (this) {
+            encoding = closed ? null : encodeThread;
+        }
+        if (encoding != null) {
+            finishing = true;
+            LockSupport.unpark(encoding);
+            awaitDone(timeout);
+        }
+        close();
+    }
+
+    /** Stops sending at once (mid-frame, perhaps; see {@link #finish}) and releases everything, in reverse order. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {

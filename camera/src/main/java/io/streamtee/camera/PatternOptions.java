@@ -1,5 +1,7 @@
 package io.streamtee.camera;
 
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Units;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -41,18 +43,18 @@ public final class PatternOptions {
     /**
      * The pattern these options describe.
      *
-     * @throws IllegalArgumentException naming the option and what is wrong with its value
+     * @throws ConfigException naming the option and what is wrong with its value
      */
     public CameraConfig.Pattern pattern() {
         int[] wh = CameraCommand.parseSize(size);
-        long bits = CameraCommand.parseRate("--bitrate", bitrate);
-        Duration every = CameraCommand.parseDuration("--visitor-every", visitorEvery, true);
-        Duration lasting = CameraCommand.parseDuration("--visitor-for", visitorFor, true);
+        long bits = Units.bitrate("--bitrate", bitrate);
+        Duration every = Units.duration("--visitor-every", visitorEvery);
+        Duration lasting = Units.duration("--visitor-for", visitorFor);
         try {
             return new CameraConfig.Pattern(wh[0], wh[1], fps, bits, gop == null ? 2 * fps : gop, every, lasting,
                     noise);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + e.getMessage(), e);
+            throw new ConfigException("--" + e.getMessage(), e);
         }
     }
 }

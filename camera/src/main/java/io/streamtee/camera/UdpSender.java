@@ -36,7 +36,7 @@ final class UdpSender implements DatagramSink {
             channel.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
             if (to.multicast()) {
                 channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL, to.ttl());
-                channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, to.loop());
                 if (to.iface() != null) {
                     channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, to.iface());
                 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.streamtee.cli.Cli;
 import picocli.CommandLine;
 
 /** The command line: options become a config, bad ones a single line and exit code 2. */
@@ -23,14 +24,14 @@ class CameraCommandTest {
 
     private static Result run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new CameraCommand()).setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
+        int exit = Cli.run(new CameraCommand(), new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+                args);
         return new Result(exit, err.toString());
     }
 
     private static void assertOneLineError(Result result, String expected) {
         assertThat(result.exit()).isEqualTo(2);
-        assertThat(result.err()).isEqualTo("camera: " + expected + System.lineSeparator());
+        assertThat(result.err()).isEqualTo("streamtee camera: " + expected + System.lineSeparator());
     }
 
     @Test
@@ -44,18 +45,18 @@ class CameraCommandTest {
     @Test
     void unresolvableHost() {
         assertOneLineError(run("--to", "no-such-host.invalid:5000"),
-                "--to no-such-host.invalid:5000: cannot resolve host 'no-such-host.invalid'");
+                "--to: cannot resolve host 'no-such-host.invalid' in 'no-such-host.invalid:5000'");
     }
 
     @Test
     void badDestinations() {
         assertOneLineError(run("--to", "127.0.0.1"),
-                "--to 127.0.0.1: expected host:port (IPv6 in brackets: [::1]:5000)");
-        assertOneLineError(run("--to", "127.0.0.1:70000"), "--to 127.0.0.1:70000: port must be 1..65535, got 70000");
+                "--to: bad URL '127.0.0.1': no port (expected host:port)");
+        assertOneLineError(run("--to", "127.0.0.1:70000"), "--to: bad URL '127.0.0.1:70000': port 70000 is out of range 1-65535");
         assertOneLineError(run("--to", "tcp://127.0.0.1:5000"),
-                "--to tcp://127.0.0.1:5000: unsupported scheme (use udp://, rtp:// or host:port)");
+                "--to: bad URL 'tcp://127.0.0.1:5000': scheme 'tcp' is not supported for a camera (use udp://, rtp:// or host:port)");
         assertOneLineError(run("--to", "239.1.1.1:5000?ttl=300"),
-                "--to 239.1.1.1:5000?ttl=300: ttl must be 0..255, got 300");
+                "--to: bad URL '239.1.1.1:5000?ttl=300': ttl 300 is out of range 0-255");
     }
 
     @Test
@@ -75,8 +76,8 @@ class CameraCommandTest {
     @Test
     void otherBadValues() {
         assertOneLineError(run("--to", "127.0.0.1:5000", "--bitrate", "fast"),
-                "--bitrate 'fast' is not a rate (e.g. 4M, 800k, 2500000)");
-        assertOneLineError(run("--to", "127.0.0.1:5000", "--jitter", "20"), "--jitter '20' needs a unit (e.g. 20ms)");
+                "--bitrate: 'fast' is not a bit rate (examples: 4M, 800k, 2500000)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--jitter", "20"), "--jitter: '20' needs a unit (e.g. 20ms)");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--loss", "2"), "--loss must be a fraction 0..1, got 2.0");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--fps", "500"), "--fps must be 1..120, got 500");
         assertOneLineError(run("--to", "127.0.0.1:5000", "--visitor-every", "2s", "--visitor-for", "3s"),

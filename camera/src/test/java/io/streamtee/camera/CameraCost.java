@@ -23,7 +23,7 @@ public final class CameraCost {
     public static void main(String[] args) throws Exception {
         int[] size = CameraCommand.parseSize(args.length > 0 ? args[0] : "1280x720");
         int fps = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        long bitrate = CameraCommand.parseRate("bitrate", args.length > 2 ? args[2] : "4M");
+        long bitrate = io.streamtee.config.Units.bitrate("bitrate", args.length > 2 ? args[2] : "4M");
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =

@@ -31,12 +31,12 @@ class DestinationTest {
     @Test
     void errorsNameTheBadPart() {
         assertThatThrownBy(() -> Destination.parse("127.0.0.1:x"))
-                .hasMessage("127.0.0.1:x: port 'x' is not a number");
+                .hasMessage("bad URL '127.0.0.1:x': port 'x' is not a number");
         assertThatThrownBy(() -> Destination.parse("::1:5000"))
-                .hasMessage("::1:5000: expected host:port (IPv6 in brackets: [::1]:5000)");
+                .hasMessage("bad URL '::1:5000': write an IPv6 address in brackets, e.g. udp://[::1]:8100");
         assertThatThrownBy(() -> Destination.parse("239.1.1.1:5000?iface=nope0"))
-                .hasMessage("239.1.1.1:5000?iface=nope0: no network interface named or addressed 'nope0'");
+                .hasMessage("bad URL '239.1.1.1:5000?iface=nope0': no network interface 'nope0' on this machine");
         assertThatThrownBy(() -> Destination.parse("239.1.1.1:5000?hops=3"))
-                .hasMessage("239.1.1.1:5000?hops=3: unknown option 'hops' (known: ttl, iface)");
+                .hasMessage("bad URL '239.1.1.1:5000?hops=3': unknown parameter 'hops' for a udp output (known: iface, loop, ttl)");
     }
 }

@@ -5,10 +5,16 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parsing of the human units used in config and flags: sizes ({@code 8MB}, {@code 4MiB}) and durations ({@code 10s}). */
+/**
+ * Parsing of the human units used in config and flags: sizes ({@code 8MB}, {@code 4MiB}), durations ({@code 10s},
+ * {@code 1.5s}, {@code 20ms}) and bit rates ({@code 4M}, {@code 800k}). Errors name the key or flag and the value.
+ */
 public final class Units {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m|h|d)?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern BITRATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmg])?(?:bit/s|bps|b)?",
+            Pattern.CASE_INSENSITIVE);
 
     private Units() {
     }
@@ -35,21 +41,51 @@ public final class Units {
         };
     }
 
-    /** A duration from {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d}; a bare number is seconds. */
+    /**
+     * A duration from {@code 500ms}, {@code 10s}, {@code 1.5s}, {@code 5m}, {@code 2h}, {@code 7d}, {@code 250us};
+     * a bare number is seconds.
+     */
     public static Duration duration(String key, String text) {
         Matcher m = DURATION.matcher(text == null ? "" : text.strip());
         if (!m.matches()) {
             throw ConfigException.at(key, "'" + text + "' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofSeconds(n);
+        long nanosPerUnit = switch (unit) {
+            case "us" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
+            default -> 1_000_000_000L;
         };
+        if (!m.group(1).contains(".")) {
+            return Duration.ofNanos(Math.multiplyExact(Long.parseLong(m.group(1)), nanosPerUnit));
+        }
+        return Duration.ofNanos(new java.math.BigDecimal(m.group(1))
+                .multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).setScale(0, java.math.RoundingMode.HALF_UP)
+                .longValueExact());
+    }
+
+    /** Whether {@code text} is a number with no unit, such as {@code 20} (for flags where that is ambiguous). */
+    public static boolean isBareNumber(String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.strip());
+        return m.matches() && m.group(2) == null;
+    }
+
+    /** A bit rate in bit/s from {@code 4M}, {@code 1.5M}, {@code 800k}, {@code 2500000}, {@code 6Mbit/s} (powers of 1000). */
+    public static long bitrate(String key, String text) {
+        Matcher m = BITRATE.matcher(text == null ? "" : text.strip());
+        if (!m.matches()) {
+            throw ConfigException.at(key, "'" + text + "' is not a bit rate (examples: 4M, 800k, 2500000)");
+        }
+        long factor = m.group(2) == null ? 1 : switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 1_000L;
+            case "m" -> 1_000_000L;
+            default -> 1_000_000_000L;
+        };
+        return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(factor))
+                .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
     }
 
     /** Formats a byte count for logs: {@code 1.5 MB}. */

@@ -29,6 +29,26 @@ class UnitsTest {
     }
 
     @Test
+    void fractionalDurationsAndMicroseconds() {
+        assertThat(Units.duration("k", "1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Units.duration("k", "2.5")).isEqualTo(Duration.ofMillis(2500));
+        assertThat(Units.duration("k", "500us")).isEqualTo(Duration.ofNanos(500_000));
+        assertThat(Units.isBareNumber("20")).isTrue();
+        assertThat(Units.isBareNumber("20ms")).isFalse();
+    }
+
+    @Test
+    void bitRates() {
+        assertThat(Units.bitrate("--bitrate", "4M")).isEqualTo(4_000_000);
+        assertThat(Units.bitrate("--bitrate", "1.5M")).isEqualTo(1_500_000);
+        assertThat(Units.bitrate("--bitrate", "800k")).isEqualTo(800_000);
+        assertThat(Units.bitrate("--bitrate", "2500000")).isEqualTo(2_500_000);
+        assertThat(Units.bitrate("--bitrate", "6Mbit/s")).isEqualTo(6_000_000);
+        assertThatThrownBy(() -> Units.bitrate("--bitrate", "fast"))
+                .hasMessage("--bitrate: 'fast' is not a bit rate (examples: 4M, 800k, 2500000)");
+    }
+
+    @Test
     void formatting() {
         assertThat(Units.formatBytes(999)).isEqualTo("999 B");
         assertThat(Units.formatBytes(1_500_000)).isEqualTo("1.5 MB");

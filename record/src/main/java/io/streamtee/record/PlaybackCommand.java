@@ -1,5 +1,6 @@
 package io.streamtee.record;
 
+import io.streamtee.cli.Cli;
 import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
@@ -21,11 +22,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Play back a recordings directory over HTTP: a page, /api/recordings, /play.m3u8 (HLS),",
             "/clip.ts and /clip.mp4, for every camera in it. Reads only; recorders may be writing it.",
+            ""},
+        footer = {
             "",
             "Examples:",
             "  streamtee playback --dir recordings",
-            "  ffplay \"http://127.0.0.1:8081/play.m3u8?camera=frontdoor&from=-5m\"",
-            ""})
+            "  ffplay \"http://127.0.0.1:8081/play.m3u8?camera=frontdoor&from=-5m\""})
 public final class PlaybackCommand implements Callable<Integer> {
 
     @Spec
@@ -70,13 +72,8 @@ public final class PlaybackCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the command standalone (the distribution runs it as {@code streamtee playback}). */
+    /** Runs the command standalone (the distribution runs it through {@code streamtee}), as {@link Cli} runs any. */
     public static void main(String[] args) {
-        picocli.CommandLine cli = new picocli.CommandLine(new PlaybackCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("playback: " + e.getMessage() + " (see --help)");
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        System.exit(Cli.run(new PlaybackCommand(), args));
     }
 }

@@ -1,5 +1,6 @@
 package io.streamtee.record;
 
+import io.streamtee.cli.Cli;
 import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
@@ -30,13 +31,14 @@ import picocli.CommandLine.Spec;
             "With --store, finished segments and the index are also uploaded to an S3-compatible",
             "bucket, as PREFIX/CAMERA/YYYY/MM/DD/HH-MM-SS.ts and PREFIX/CAMERA/index.db; credentials",
             "come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, ~/.aws/credentials).",
+            ""},
+        footer = {
             "",
             "Examples:",
             "  streamtee record --listen udp://127.0.0.1:8101 --dir recordings",
             "  streamtee record --listen udp://0.0.0.0:5000 --camera frontdoor --keep 7d --max-size 50GB",
             "  streamtee record --http 127.0.0.1:8081     # then http://127.0.0.1:8081/ plays the recordings",
-            "  streamtee record --store s3://my-bucket/cameras --store-region eu-central-1",
-            ""})
+            "  streamtee record --store s3://my-bucket/cameras --store-region eu-central-1"})
 public final class RecordCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordCommand.class);
 
@@ -195,13 +197,8 @@ public final class RecordCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs the command standalone (the distribution runs it as {@code streamtee record}). */
+    /** Runs the command standalone (the distribution runs it through {@code streamtee}), as {@link Cli} runs any. */
     public static void main(String[] args) {
-        picocli.CommandLine cli = new picocli.CommandLine(new RecordCommand());
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("record: " + e.getMessage() + " (see --help)");
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        System.exit(Cli.run(new RecordCommand(), args));
     }
 }

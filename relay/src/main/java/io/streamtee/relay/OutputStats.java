@@ -7,11 +7,17 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of one output, shared by the route's workers. Updated once per read batch, not per datagram; read from
  * any thread.
+ *
+ * <p>A copy is either sent or dropped, never both: {@code sent} counts the copies handed to the socket or connection
+ * minus those the network later reported as failed (an ICMP "port unreachable" for a UDP copy, a failed GSO send);
+ * those are counted as dropped, by reason, instead.
  */
 public final class OutputStats {
     private final String url;
-    private final LongAdder datagrams = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
+    private final LongAdder handedDatagrams = new LongAdder();
+    private final LongAdder handedBytes = new LongAdder();
+    private final LongAdder failedDatagrams = new LongAdder();
+    private final LongAdder failedBytes = new LongAdder();
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
     private volatile long lastDatagramMillis;
 
@@ -24,13 +30,29 @@ public final class OutputStats {
 
     /** Counts datagrams handed to the output's socket or connection. */
     public void sent(long count, long byteCount, long nowMillis) {
-        datagrams.add(count);
-        bytes.add(byteCount);
+        handedDatagrams.add(count);
+        handedBytes.add(byteCount);
         lastDatagramMillis = nowMillis;
     }
 
-    /** Counts copies that this output lost, by reason. */
+    /** Counts copies that this output lost before handing them over (a full queue, a closed connection), by reason. */
     public void dropped(DropReason reason, long count) {
+        drops[reason.ordinal()].add(count);
+    }
+
+    /**
+     * Counts copies that were handed over ({@link #sent}) and then reported failed: they move from sent to dropped.
+     *
+     * @param byteCount their bytes, or -1 when the report does not say which copy failed (an ICMP error): the
+     *                  output's average datagram size is used
+     */
+    public void failed(DropReason reason, long count, long byteCount) {
+        if (byteCount < 0) {
+            long n = handedDatagrams.sum();
+            byteCount = n == 0 ? 0 : count * (handedBytes.sum() / n);
+        }
+        failedDatagrams.add(count);
+        failedBytes.add(byteCount);
         drops[reason.ordinal()].add(count);
     }
 
@@ -43,17 +65,20 @@ public final class OutputStats {
         for (DropReason r : DropReason.values()) {
             d.put(r, drops[r.ordinal()].sum());
         }
-        return new Snapshot(url, datagrams.sum(), bytes.sum(), d, lastDatagramMillis);
+        // failures are counted as they are reported, possibly just before the batch that sent them: never below 0
+        long sent = Math.max(0, handedDatagrams.sum() - failedDatagrams.sum());
+        long sentBytes = Math.max(0, handedBytes.sum() - failedBytes.sum());
+        return new Snapshot(url, sent, sentBytes, d, lastDatagramMillis);
     }
 
     /**
      * The output's counters at one moment.
      *
-     * @param datagrams          copies handed to the socket (those dropped for a full buffer are not included; those
-     *                           that failed after being handed over are included and also counted in {@code drops})
-     * @param bytes              bytes of those copies
+     * @param datagrams          copies sent: handed to the socket and not reported failed since (a copy is sent or
+     *                           dropped, never both)
+     * @param bytes              bytes of those copies (for failures that do not say which copy, by average size)
      * @param drops              copies lost, by reason
-     * @param lastDatagramMillis wall-clock time of the last copy sent, 0 if none
+     * @param lastDatagramMillis wall-clock time of the last copy handed over, 0 if none
      */
     public record Snapshot(String url, long datagrams, long bytes, Map<DropReason, Long> drops, long lastDatagramMillis) {
         public long dropped() {

@@ -24,12 +24,13 @@ import picocli.CommandLine.Option;
         description = {
             "Receive UDP datagrams and send each one, byte-identical and in order, to every output.",
             "One slow or dead output never slows the others.",
+            ""},
+        footer = {
             "",
             "Examples:",
             "  streamtee relay --listen udp://0.0.0.0:8100 --to 127.0.0.1:8101 --to 127.0.0.1:8102",
             "  streamtee relay --listen 'udp://239.1.1.1:5000?iface=eth0' --to 'udp://239.2.2.2:5000?ttl=4'",
-            "  streamtee relay --config streamtee.yml",
-            ""})
+            "  streamtee relay --config streamtee.yml"})
 public final class RelayCommand implements Callable<Integer> {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayCommand.class);
 
@@ -147,16 +148,27 @@ public final class RelayCommand implements Callable<Integer> {
     /** Rewrites config keys in a message to the flag a command-line user typed. */
     private String flagName(String message) {
         String prefix = "routes." + name;
+        message = numberFromOne(message, prefix + ".outputs", "--to");
+        message = numberFromOne(message, prefix + ".allow", "--allow");
         return message
                 .replace(prefix + ".input", "--listen")
-                .replaceAll(java.util.regex.Pattern.quote(prefix + ".outputs") + "\\[(\\d+)]", "--to #$1")
-                .replaceAll(java.util.regex.Pattern.quote(prefix + ".allow") + "\\[(\\d+)]", "--allow #$1")
                 .replace(prefix + ".receiveBuffer", "--receive-buffer")
                 .replace(prefix + ".sendBuffer", "--send-buffer")
                 .replace(prefix + ".workers", "--workers")
                 .replace(prefix + ".gso", "--gso")
                 .replace("statsInterval", "--stats-interval")
                 .replace(prefix, "--name");
+    }
+
+    /** {@code routes.x.outputs[0]} becomes {@code --to #1}: a person counts the flags they typed from one. */
+    private static String numberFromOne(String message, String key, String flag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(key) + "\\[(\\d+)]")
+                .matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(sb, flag + " #" + (Integer.parseInt(m.group(1)) + 1));
+        }
+        return m.appendTail(sb).toString();
     }
 
     @Override

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs what the relay did: a summary line per route every {@code statsInterval} and at exit, and, every
  * {@link #DROP_SUMMARY_SECONDS} seconds, one line per output that lost copies in that time (one line per interval,
- * never one per datagram).
+ * never one per datagram). Copies refused because nobody listens are not in that line: the output says once when
+ * that starts and once when it ends, and the summary line counts them.
  */
 public final class StatsReporter implements AutoCloseable {
     static final long DROP_SUMMARY_SECONDS = 10;
@@ -60,11 +61,23 @@ public final class StatsReporter implements AutoCloseable {
 
     /** The summary line of a route, with the input rate since the previous summary. */
     synchronized String summary(Route r) {
+        return summary(r, false);
+    }
+
+    /**
+     * The summary line of a route at exit: the input's average bit rate is over the time data flowed (first to last
+     * datagram), not over the time the relay ran, and the line says so.
+     */
+    synchronized String exitSummary(Route r) {
+        return summary(r, true);
+    }
+
+    private String summary(Route r, boolean atExit) {
         RouteStats.Snapshot in = r.stats().snapshot();
         long now = System.nanoTime();
         RouteStats.Snapshot prev = lastRoute.getOrDefault(r.name(), in);
         if (prev.bytes() > in.bytes()) { // the route was restarted by a reload: its counters began again
-            prev = new RouteStats.Snapshot(0, 0, 0, 0, 0);
+            prev = new RouteStats.Snapshot(0, 0, 0, 0, 0, 0);
         }
         double seconds = Math.max(1e-9, (now - lastRouteNanos.getOrDefault(r.name(), now)) / 1e9);
         double bps = 8.0 * (in.bytes() - prev.bytes()) / seconds;
@@ -72,7 +85,15 @@ public final class StatsReporter implements AutoCloseable {
         lastRouteNanos.put(r.name(), now);
         StringBuilder sb = new StringBuilder();
         sb.append("route ").append(r.name()).append(": in ").append(in.datagrams()).append(" datagrams, ")
-                .append(Units.formatBytes(in.bytes())).append(", ").append(Units.formatBitrate(bps));
+                .append(Units.formatBytes(in.bytes()));
+        if (!atExit) {
+            sb.append(", ").append(Units.formatBitrate(bps));
+        } else if (in.flowingBitsPerSecond() >= 0) {
+            sb.append(", ").append(Units.formatBitrate(in.flowingBitsPerSecond())).append(" average over the ")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f",
+                            (in.lastDatagramMillis() - in.firstDatagramMillis()) / 1000.0))
+                    .append(" s data flowed");
+        }
         long idleMillis = System.currentTimeMillis() - in.lastDatagramMillis();
         if (in.lastDatagramMillis() == 0) {
             sb.append(", nothing received yet");
@@ -113,19 +134,24 @@ public final class StatsReporter implements AutoCloseable {
             for (OutputStats o : r.outputStats()) {
                 OutputStats.Snapshot now = o.snapshot();
                 OutputStats.Snapshot prev = lastDrops.get(o);
-                long delta = now.dropped() - (prev == null ? 0 : prev.dropped());
+                // refused copies (nobody listening) are said when it starts and ends, and counted in the summary line
+                long delta = now.dropped() - now.dropped(DropReason.REFUSED)
+                        - (prev == null ? 0 : prev.dropped() - prev.dropped(DropReason.REFUSED));
                 if (delta > 0) {
                     log.warn("route {} output {}: {} copies dropped in the last {}s {}", r.name(), o.url(), delta,
-                            DROP_SUMMARY_SECONDS, reasons(now, prev));
+                            DROP_SUMMARY_SECONDS, reasons(now, prev, DropReason.REFUSED));
                 }
                 lastDrops.put(o, now);
             }
         }
     }
 
-    private static String reasons(OutputStats.Snapshot now, OutputStats.Snapshot prev) {
+    private static String reasons(OutputStats.Snapshot now, OutputStats.Snapshot prev, DropReason... except) {
         StringJoiner j = new StringJoiner(", ", "(", ")");
         for (DropReason reason : DropReason.values()) {
+            if (java.util.Arrays.asList(except).contains(reason)) {
+                continue;
+            }
             long d = now.dropped(reason) - (prev == null ? 0 : prev.dropped(reason));
             if (d > 0) {
                 j.add(reason.key() + " " + d);
@@ -142,6 +168,10 @@ public final class StatsReporter implements AutoCloseable {
         }
         timer.shutdownNow();
         logDrops();
-        logSummary();
+        synchronized (this) {
+            for (Route r : routes.get()) {
+                log.info(exitSummary(r));
+            }
+        }
     }
 }

@@ -35,6 +35,13 @@ final class UdpOutput implements Output {
     /** The queue in front of a socket always holds at least two of the largest datagrams or GSO runs. */
     private static final int MIN_QUEUE_BYTES = 2 * 65_536;
 
+    /** Time without a refusal, while copies leave, after which a refused destination counts as listening again. */
+    static final long RECOVERED_AFTER_MILLIS = 2_000;
+
+    /** Whether the destination refuses copies (nobody listening), since when, and the refused count then. */
+    private boolean refusing;
+    private long lastRefusedMillis;
+    private long refusedSince;
     /** Errors already logged for an output; later ones go into the periodic summary only. */
     private final Set<DropReason> logged = EnumSet.noneOf(DropReason.class);
     private final Endpoint endpoint;
@@ -100,9 +107,8 @@ final class UdpOutput implements Output {
     }
 
     /**
-     * Queues one datagram. Takes ownership of {@code datagram} (a retained duplicate of the received buffer).
-     *
-     * If the queue is full it is released and counted as dropped.
+     * Queues one datagram. Takes ownership of {@code datagram} (the fan-out's slice of the batch's one compact copy,
+     * with a reference of its own): it is released once sent, or here, counted as dropped, if the queue is full.
      */
     @Override
     public void write(ByteBuf datagram) {
@@ -129,9 +135,10 @@ final class UdpOutput implements Output {
         }
         batchDatagrams += count;
         batchBytes += run.readableBytes();
+        int runBytes = run.readableBytes();
         channel.write(new SegmentedDatagramPacket(run, segmentSize, destination)).addListener(f -> {
             if (!f.isSuccess()) {
-                failed(f.cause(), count, true);
+                failed(f.cause(), count, runBytes, true);
             }
         });
     }
@@ -156,6 +163,11 @@ final class UdpOutput implements Output {
             stats.sent(batchDatagrams, batchBytes, nowMillis);
             batchDatagrams = 0;
             batchBytes = 0;
+            if (refusing && nowMillis - lastRefusedMillis >= RECOVERED_AFTER_MILLIS) {
+                refusing = false;
+                log.info("route {} output {}: now receiving ({} copies refused while nobody listened)", route,
+                        endpoint, stats.snapshot().dropped(DropReason.REFUSED) - refusedSince);
+            }
         }
     }
 
@@ -173,7 +185,8 @@ final class UdpOutput implements Output {
         }
     }
 
-    private void failed(Throwable cause, long count, boolean segmented) {
+    /** Copies that were handed over ({@link #flush} counted them as sent) and then failed: now dropped instead. */
+    private void failed(Throwable cause, long count, long bytes, boolean segmented) {
         DropReason reason = classify(cause);
         if (segmented && gso && (reason == DropReason.OTHER || reason == DropReason.TOO_BIG)) {
             // Some devices and paths refuse UDP GSO (EIO, EINVAL, EMSGSIZE): stop using it here.
@@ -181,11 +194,36 @@ final class UdpOutput implements Output {
             log.warn("route {} output {}: UDP GSO refused ({}); sending datagrams one by one from now on",
                     route, endpoint, cause.getMessage());
         }
-        drop(reason, count, cause);
+        stats.failed(reason, count, bytes);
+        if (reason == DropReason.REFUSED) {
+            refused(cause, count);
+        } else {
+            logOnce(reason, cause);
+        }
     }
 
+    /** Copies not handed over: the queue in front of the socket is full. */
     private void drop(DropReason reason, long count, Throwable cause) {
         stats.dropped(reason, count);
+        logOnce(reason, cause);
+    }
+
+    /**
+     * Nobody listens at the destination (yet): said once when it starts, once when it ends ({@link #flush} sees no
+     * refusal for {@link #RECOVERED_AFTER_MILLIS} while copies leave); in between, the count is in the summary line.
+     */
+    private void refused(Throwable cause, long count) {
+        lastRefusedMillis = System.currentTimeMillis();
+        if (!refusing) {
+            refusing = true;
+            refusedSince = stats.snapshot().dropped(DropReason.REFUSED) - count;
+            log.warn("route {} output {}: nobody is listening (ICMP port unreachable); its copies are dropped, counted"
+                    + " as '{}' in the summary line, until someone listens", route, endpoint, DropReason.REFUSED.key());
+            log.debug("route {} output {}: {}", route, endpoint, String.valueOf(cause));
+        }
+    }
+
+    private void logOnce(DropReason reason, Throwable cause) {
         if (logged.add(reason)) {
             log.warn("route {} output {}: {}{}; further drops are summed up in the periodic summary",
                     route, endpoint, reason.description(), cause == null ? "" : " (" + cause.getMessage() + ")");
@@ -233,7 +271,7 @@ final class UdpOutput implements Output {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            failed(cause, 1, false);
+            failed(cause, 1, -1, false); // an ICMP error: which copy it was is not known
         }
     }
 }

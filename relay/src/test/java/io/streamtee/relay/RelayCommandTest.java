@@ -45,11 +45,11 @@ class RelayCommandTest {
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:8100").settings())
                 .hasMessage("--to: missing (add at least one output, e.g. --to 127.0.0.1:8101)");
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:8100", "--to", "127.0.0.1:1", "--to", "x").settings())
-                .hasMessage("--to #1: bad URL 'x': no port (expected host:port)");
+                .hasMessage("--to #2: bad URL 'x': no port (expected host:port)"); // the second --to, counted from 1
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:99999", "--to", "127.0.0.1:1").settings())
                 .hasMessage("--listen: bad URL 'udp://127.0.0.1:99999': port 99999 is out of range 0-65535");
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:1", "--allow", "10/40").settings())
-                .hasMessage("--allow #0: bad CIDR '10/40': '10' is not an IP address");
+                .hasMessage("--allow #1: bad CIDR '10/40': '10' is not an IP address");
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:1", "--gso", "yes").settings())
                 .hasMessage("--gso: 'yes' is not one of auto, on, off");
         assertThatThrownBy(() -> parse("--listen", "udp://127.0.0.1:1", "--to", "127.0.0.1:1", "--stats-interval", "x").settings())

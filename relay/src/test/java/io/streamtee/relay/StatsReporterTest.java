@@ -34,6 +34,18 @@ class StatsReporterTest {
     }
 
     @Test
+    void theExitSummaryAveragesOverTheTimeDataFlowedAndSaysSo() {
+        Route r = route();
+        long t0 = System.currentTimeMillis() - 60_000; // the relay ran a minute, data flowed for 2 s of it
+        r.stats().received(500, 500_000, t0);
+        r.stats().received(500, 500_000, t0 + 2_000);
+        try (StatsReporter reporter = new StatsReporter(List.of(r), Duration.ZERO)) {
+            assertThat(reporter.exitSummary(r)).startsWith(
+                    "route cam: in 1000 datagrams, 1.0 MB, 4.0 Mbit/s average over the 2.0 s data flowed, ");
+        }
+    }
+
+    @Test
     void anIdleInputIsSaidToBeIdle() {
         Route r = route();
         r.stats().received(1, 188, System.currentTimeMillis() - 5_000);

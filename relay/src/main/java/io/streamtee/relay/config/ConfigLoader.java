@@ -1,18 +1,12 @@
 package io.streamtee.relay.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
+import io.streamtee.config.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,19 +16,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Reads the YAML config and checks every value, so that a mistake is reported once, at start-up, naming the key:
+ * Reads the YAML config (through core's {@link Yaml}: a syntax error says file, line and column) and checks every value, so that a mistake is reported once, at start-up, naming the key:
  * {@code streamtee.yml: routes.frontdoor.outptus: unknown key (known: allow, gso, input, ...)}.
  */
 public final class ConfigLoader {
     private static final Pattern ROUTE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     private ConfigLoader() {
     }
@@ -54,25 +44,7 @@ public final class ConfigLoader {
 
     /** Parses and checks YAML text; {@code source} names it in error messages. */
     public static RelaySettings parse(String source, String yaml) {
-        RelayConfig raw;
-        try {
-            raw = YAML.readValue(yaml, RelayConfig.class);
-        } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
-            throw new ConfigException(source + ": " + path(e) + ": unknown key"
-                    + (known.isEmpty() ? "" : " (known: " + known.substring(1, known.length() - 1) + ")"));
-        } catch (JsonMappingException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof MismatchedInputException m && m.getTargetType() != null) {
-                    throw new ConfigException(source + ": " + path(e) + ": " + expected(m.getTargetType()));
-                }
-            }
-            throw new ConfigException(source + ": " + path(e) + ": " + firstLine(e.getOriginalMessage()));
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new ConfigException(source + ": not valid YAML" + where + ": " + firstLine(e.getOriginalMessage()));
-        }
+        RelayConfig raw = Yaml.read(source, yaml, RelayConfig.class);
         if (raw == null) {
             throw new ConfigException(source + ": empty config (expected a 'routes:' section)");
         }
@@ -182,44 +154,5 @@ public final class ConfigLoader {
                     .map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
             throw ConfigException.at(key, "'" + text + "' is not one of " + known);
         }
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('.');
-                }
-                sb.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.isEmpty() ? "(top level)" : sb.toString();
-    }
-
-    private static String expected(Class<?> type) {
-        if (type == null) {
-            return "value of the wrong kind";
-        }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "expected a mapping (key: value lines)";
-        }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
-            return "expected a list, e.g. [a, b]";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "expected a whole number";
-        }
-        return "expected text";
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "invalid value";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

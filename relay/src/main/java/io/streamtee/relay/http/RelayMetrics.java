@@ -31,10 +31,11 @@ import java.util.function.ToDoubleFunction;
  * streamtee_output_sent_datagrams_total{route,output,url}   streamtee_output_sent_bytes_total{route,output,url}
  * streamtee_output_dropped_datagrams_total{route,output,url,reason}
  * streamtee_http_unauthorized_total
- * streamtee_route_input_bits_per_second{route}          (a gauge: the input's bit rate since the previous scrape)
+ * streamtee_route_input_bits_per_second{route}          (a gauge: the input's bit rate over the last 10 s)
  * </pre>
  *
- * Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
+ * The gauge is computed from per-second byte counts kept by the route ({@link RouteStats#bitsPerSecond}), so it is
+ * the same for every scraper and on the first scrape. Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
  * {@link #scrape}: new ones registered, those of removed outputs and stopped routes removed.
  */
 final class RelayMetrics {
@@ -43,24 +44,6 @@ final class RelayMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The meters registered for each counters object (a RouteStats or an OutputStats), by identity. */
     private final Map<Object, List<Meter>> meters = new HashMap<>();
-    /** The input bit rate of each route, measured between two scrapes; held here because gauges hold it weakly. */
-    private final Map<RouteStats, BitRate> bitRates = new HashMap<>();
-
-    /** Bytes over time between two scrapes. */
-    private static final class BitRate {
-        private long lastBytes = -1;
-        private long lastNanos;
-        private double bitsPerSecond;
-
-        void update(long bytes, long nowNanos) {
-            if (lastBytes >= 0 && nowNanos > lastNanos && bytes >= lastBytes) {
-                bitsPerSecond = 8.0 * (bytes - lastBytes) / ((nowNanos - lastNanos) / 1e9);
-            }
-            lastBytes = bytes;
-            lastNanos = nowNanos;
-        }
-    }
-
     /** @param unauthorized requests the web server refused for a missing or wrong token */
     RelayMetrics(Relay relay, LongSupplier unauthorized) {
         this.relay = relay;
@@ -89,14 +72,12 @@ final class RelayMetrics {
             var e = it.next();
             if (!live.contains(e.getKey())) {
                 e.getValue().forEach(registry::remove);
-                bitRates.remove(e.getKey());
                 it.remove();
             }
         }
         for (Route route : routes) {
             RouteStats rs = route.stats();
             meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
-            bitRates.get(rs).update(rs.snapshot().bytes(), System.nanoTime());
             for (RouteOutput out : route.outputs()) {
                 OutputStats os = out.stats();
                 meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
@@ -106,11 +87,11 @@ final class RelayMetrics {
 
     private List<Meter> routeMeters(String route, RouteStats stats) {
         Tags tags = Tags.of("route", route);
-        BitRate rate = new BitRate();
-        bitRates.put(stats, rate);
         return List.of(
-                Gauge.builder("streamtee.route.input.bits.per.second", rate, r -> r.bitsPerSecond)
-                        .description("The input's bit rate since the previous scrape").tags(tags).register(registry),
+                Gauge.builder("streamtee.route.input.bits.per.second", stats,
+                                s -> s.bitsPerSecond(System.currentTimeMillis()))
+                        .description("The input's bit rate over the last " + RouteStats.RATE_WINDOW_SECONDS + " s")
+                        .tags(tags).register(registry),
                 counter("streamtee.route.received.datagrams", "Datagrams accepted from the route's input", tags,
                         stats, s -> s.snapshot().datagrams()),
                 counter("streamtee.route.received.bytes", "Bytes accepted from the route's input", tags,
@@ -124,9 +105,10 @@ final class RelayMetrics {
     private List<Meter> outputMeters(String route, String id, String url, OutputStats stats) {
         Tags tags = Tags.of("route", route, "output", id, "url", url);
         List<Meter> list = new ArrayList<>();
-        list.add(counter("streamtee.output.sent.datagrams", "Copies handed to the output", tags,
+        list.add(counter("streamtee.output.sent.datagrams",
+                "Copies sent: handed to the socket and not reported failed since", tags,
                 stats, s -> s.snapshot().datagrams()));
-        list.add(counter("streamtee.output.sent.bytes", "Bytes of the copies handed to the output", tags,
+        list.add(counter("streamtee.output.sent.bytes", "Bytes of the copies sent", tags,
                 stats, s -> s.snapshot().bytes()));
         for (DropReason reason : DropReason.values()) {
             list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",

@@ -161,11 +161,22 @@ class ConfigLoaderTest {
     @Test
     void notYaml() {
         assertThatThrownBy(() -> parse("routes:\n\tcam: 1\n"))
-                .hasMessageStartingWith("streamtee.yml: not valid YAML (line ");
+                .hasMessageStartingWith("streamtee.yml:2:1: "); // file:line:column, as compilers say it
         assertThatThrownBy(() -> parse("routes: [a, b]\n"))
                 .hasMessage("streamtee.yml: routes: expected a mapping (key: value lines)");
         assertThatThrownBy(() -> parse("routes:\n  cam:\n    input: udp://0.0.0.0:1\n    outputs: 127.0.0.1:2\n"))
                 .hasMessage("streamtee.yml: routes.cam.outputs: expected a list, e.g. [a, b]");
+    }
+
+    @Test
+    void brokenYamlSaysFileLineAndColumn() {
+        // line 4: a key indented deeper than the one before it, inside a plain value
+        assertThatThrownBy(() -> parse("routes:\n  cam:\n    input: udp://0.0.0.0:8100\n      outputs: [a]\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageMatching("streamtee\\.yml:4:\\d+: [^\\n]+")
+                .hasMessageNotContaining("line ");
+        assertThatThrownBy(() -> parse("routes:\n  cam:\n    input: \"udp://0.0.0.0:8100\n"))
+                .hasMessageMatching("streamtee\\.yml:\\d+:\\d+: [^\\n]+");
     }
 
     @Test

@@ -165,6 +165,22 @@ class ControlServerTest {
     }
 
     @Test
+    void theInputBitRateIsOverAWindowSoTheFirstScrapeAndEveryScraperSeeIt() throws Exception {
+        UdpReceiver out = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = start(null, out.url());
+        try (UdpSender sender = UdpSender.to(relay.route("cam").localAddress())) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new byte[1000]);
+            }
+            await().until(() -> out.count() == 10);
+        }
+        String rate = "streamtee_route_input_bits_per_second\\{route=\"cam\"} [1-9]";
+        // the first scrape ever already has a rate, and a second scraper right after sees it too
+        assertThat(get("/metrics").body()).containsPattern(rate);
+        assertThat(get("/metrics").body()).containsPattern(rate);
+    }
+
+    @Test
     void metricsHaveEverySeriesAndFollowOutputsAddedAndRemoved() throws Exception {
         UdpReceiver out = use(UdpReceiver.open("127.0.0.1"));
         Relay relay = start(null, out.url());

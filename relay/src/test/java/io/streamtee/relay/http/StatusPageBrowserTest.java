@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The status page in headless Chromium ({@code src/test/browser/status-page.mjs}, playwright-core) while a stream
- * flows: it lists the outputs and plots a non-zero bit rate. Leaves {@code target/status-page.png}. Skipped without
+ * flows: it lists the outputs, each destination once (one given as a bare host:port), and plots a non-zero bit rate. Leaves {@code target/status-page.png}. Skipped without
  * node, npm or /usr/bin/chromium.
  */
 @Timeout(120)
@@ -51,7 +51,8 @@ class StatusPageBrowserTest {
         UdpReceiver recorder = use(UdpReceiver.open("127.0.0.1"));
         UdpReceiver analyzer = use(UdpReceiver.open("127.0.0.1"));
         Map<String, RouteConfig> routes = new LinkedHashMap<>();
-        routes.put("frontdoor", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(recorder.url(), analyzer.url())));
+        routes.put("frontdoor", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(recorder.url(),
+                "127.0.0.1:" + analyzer.port()))); // a bare host:port, as the README writes outputs
         Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(routes, "0", null))).start());
         ControlServer api = use(new ControlServer(relay, "127.0.0.1", 0, null).start());
         Route route = relay.route("frontdoor");

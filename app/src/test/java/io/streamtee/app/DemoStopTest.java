@@ -1,0 +1,94 @@
+package io.streamtee.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Stopping {@code streamtee demo} (in this JVM, on free ports) leaves a recording that ends on a whole frame. */
+@Timeout(120)
+class DemoStopTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void stoppingTheDemoKeepsEveryFrameTheCameraSentAndTheLastOneWhole() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder("ffprobe", "-version").start().waitFor() == 0, "no ffprobe");
+        int port;
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Path dir = tmp.resolve("recordings");
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs("--listen", "udp://127.0.0.1:0", "--to", "udp://127.0.0.1:" + port,
+                "--size", "320x240", "--fps", "25", "--bitrate", "500k", "--http", "off", "--playback", "off",
+                "--record", dir.toString(), "--stats-interval", "0");
+        demo.stop = new CountDownLatch(1);
+        ExecutorService runner = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> exit = runner.submit(demo::call);
+            // a second or two of stream on disk, then stop as Ctrl-C would, wherever the camera is in its frame
+            await().atMost(Duration.ofSeconds(60)).until(() -> recordedBytes(dir) > 100_000);
+            demo.stop.countDown();
+            assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        } finally {
+            runner.shutdownNow();
+        }
+        List<Path> segments = segments(dir);
+        assertThat(segments).isNotEmpty();
+        long recordedFrames = 0;
+        for (Path segment : segments) {
+            recordedFrames += frames(segment);
+        }
+        assertThat(recordedFrames).as("frames in %s", segments).isEqualTo(demo.cameraSent.framesEncoded());
+
+        Path last = segments.get(segments.size() - 1);
+        Process decode = new ProcessBuilder("ffmpeg", "-v", "error", "-i", last.toString(), "-f", "null", "-")
+                .redirectErrorStream(true).start();
+        String errors = new String(decode.getInputStream().readAllBytes()).strip();
+        assertThat(decode.waitFor()).isZero();
+        assertThat(errors).as("ffmpeg decode errors in the last segment").isEmpty();
+    }
+
+    private static long recordedBytes(Path dir) throws Exception {
+        long n = 0;
+        for (Path p : segments(dir)) {
+            n += Files.size(p);
+        }
+        return n;
+    }
+
+    private static List<Path> segments(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(f -> f.toString().endsWith(".ts")).sorted().toList();
+        }
+    }
+
+    private static long frames(Path ts) throws Exception {
+        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", ts.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // decode errors: checked below
+        String out = new String(probe.getInputStream().readAllBytes()).strip();
+        assertThat(probe.waitFor()).as(out).isZero();
+        return Long.parseLong(out.lines().findFirst().orElseThrow().replace(",", "").strip());
+    }
+}

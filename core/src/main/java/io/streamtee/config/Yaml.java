@@ -1,0 +1,126 @@
+package io.streamtee.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a YAML config into a Java record (every command reads its config this way), with one-line errors a person can
+ * act on:
+ *
+ * <ul>
+ *   <li>text that is not YAML: {@code streamtee.yml:4:7: mapping values are not allowed here} (file, line, column);
+ *   <li>a key the record does not have: {@code streamtee.yml: routes.cam.outptus: unknown key (known: ...)};
+ *   <li>a value of the wrong kind: {@code streamtee.yml: routes.cam.outputs: expected a list, e.g. [a, b]}.
+ * </ul>
+ */
+public final class Yaml {
+    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private Yaml() {
+    }
+
+    /**
+     * Parses {@code text} into {@code type}; null for an empty document.
+     *
+     * @param source names the text in errors, e.g. the file name
+     * @throws ConfigException one line, starting with {@code source}
+     */
+    public static <T> T read(String source, String text, Class<T> type) {
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw error(source, e);
+        }
+    }
+
+    /** The one-line message for a Jackson error. */
+    static ConfigException error(String source, JsonProcessingException e) {
+        // a syntax error can come wrapped in a mapping error: the one from the parser has the position
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                // SnakeYAML's own report: the problem and where it is (its context may start lines earlier)
+                return new ConfigException(source + ":" + (m.getProblemMark().getLine() + 1) + ":"
+                        + (m.getProblemMark().getColumn() + 1) + ": " + firstLine(m.getProblem()), e);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException syntax && !(t instanceof JsonMappingException)) {
+                return new ConfigException(source + where(syntax.getLocation()) + ": "
+                        + firstLine(syntax.getOriginalMessage()), e);
+            }
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).collect(Collectors.toCollection(TreeSet::new)).toString();
+            return new ConfigException(source + ": " + path(u) + ": unknown key"
+                    + (known.length() <= 2 ? "" : " (known: " + known.substring(1, known.length() - 1) + ")"), e);
+        }
+        if (e instanceof JsonMappingException m) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+                    return new ConfigException(source + ": " + path(m) + ": " + expected(mi.getTargetType()), e);
+                }
+            }
+            return new ConfigException(source + ": " + path(m) + ": " + firstLine(m.getOriginalMessage()), e);
+        }
+        return new ConfigException(source + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()), e);
+    }
+
+    /** {@code :LINE:COLUMN}, or nothing when the parser did not say. */
+    private static String where(JsonLocation at) {
+        if (at == null || at.getLineNr() < 1) {
+            return "";
+        }
+        return ":" + at.getLineNr() + (at.getColumnNr() >= 1 ? ":" + at.getColumnNr() : "");
+    }
+
+    /** The key path of a mapping error: {@code routes.cam.outputs[1]}. */
+    public static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "(top level)" : sb.toString();
+    }
+
+    private static String expected(Class<?> type) {
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "expected a mapping (key: value lines)";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "expected a list, e.g. [a, b]";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "expected a whole number";
+        }
+        return "expected text";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null || s.isBlank()) {
+            return "not valid YAML";
+        }
+        String t = s.strip();
+        int nl = t.indexOf('\n');
+        return nl < 0 ? t : t.substring(0, nl).strip();
+    }
+}

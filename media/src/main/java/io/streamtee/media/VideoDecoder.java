@@ -45,7 +45,8 @@ import org.bytedeco.javacpp.BytePointer;
  * keyframe (a stream joined in the middle of a group of pictures) access units are skipped too.
  *
  * <p><b>Changes.</b> A new SPS with another picture size is followed (the frames say their size). An access unit of
- * the other codec reopens the decoder.
+ * the other codec first flushes the decoder (its last frames are handed out), then reopens it for that codec, which
+ * starts at its first keyframe.
  *
  * <p><b>Cost.</b> The AVPacket, the AVFrame, the input buffer and the scaler are allocated once and reused; the bytes
  * of an access unit are copied once into native memory. One decoding thread by default: no added delay. Not
@@ -105,11 +106,11 @@ public final class VideoDecoder implements AutoCloseable {
         VideoCodec c = VideoCodec.ofStreamType(au.streamType());
         if (au.damaged()) {
             requireOpen();
-            open(c);
+            int handed = switchTo(c, out);
             accessUnits++;
             skipped++;
             damaged();
-            return 0;
+            return handed;
         }
         return decode(c, au.data(), 0, au.length(), au.pts(), au.dts(), au.keyframe(), out);
     }
@@ -128,11 +129,11 @@ public final class VideoDecoder implements AutoCloseable {
     public int decode(VideoCodec codec, byte[] data, int off, int len, long pts, long dts, boolean keyframe,
             Consumer<Frame> out) {
         requireOpen();
-        open(codec);
+        int handed = switchTo(codec, out);
         accessUnits++;
         if (waitForKeyframe && !keyframe) {
             skipped++;
-            return 0;
+            return handed;
         }
         waitForKeyframe = false;
         fill(data, off, len);
@@ -141,7 +142,6 @@ public final class VideoDecoder implements AutoCloseable {
         packet.pts(pts == Timestamps.NONE ? AV_NOPTS_VALUE : pts);
         packet.dts(dts == Timestamps.NONE ? AV_NOPTS_VALUE : dts);
         packet.flags(keyframe ? AV_PKT_FLAG_KEY : 0);
-        int handed = 0;
         int ret = avcodec_send_packet(context, packet);
         for (int tries = 0; ret == AVERROR_EAGAIN() && tries < 8; tries++) {
             handed += drain(out); // frames to take out first: then the decoder takes the packet
@@ -204,12 +204,14 @@ public final class VideoDecoder implements AutoCloseable {
         waitForKeyframe = true;
     }
 
-    /** Opens the decoder for {@code c}, or reopens it for another codec. */
-    private void open(VideoCodec c) {
+    /** Opens the decoder for {@code c}, or hands out what the other codec's decoder holds and reopens it. */
+    private int switchTo(VideoCodec c, Consumer<Frame> out) {
         if (c == codec) {
-            return;
+            return 0;
         }
+        int handed = 0;
         if (context != null) {
+            handed = flush(out);
             avcodec_free_context(context);
             context = null;
         }
@@ -230,6 +232,7 @@ public final class VideoDecoder implements AutoCloseable {
         context = ctx;
         codec = c;
         waitForKeyframe = true;
+        return handed;
     }
 
     /** Copies the access unit into native memory followed by the zero padding FFmpeg's bitstream readers need. */

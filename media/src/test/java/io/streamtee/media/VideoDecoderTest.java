@@ -179,6 +179,48 @@ class VideoDecoderTest {
     }
 
     @Test
+    void aStreamJoinedMidGroupStartsAtItsFirstKeyframeWithoutError() throws Exception {
+        FfmpegCli.assumeEncoder("libx264");
+        byte[] ts = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("join.ts"), 320, 240, 25, 2,
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-keyint_min", "25",
+                "-sc_threshold", "0"));
+        List<AccessUnit> units = Decoded.accessUnits(ts);
+        try (VideoDecoder decoder = new VideoDecoder()) {
+            Decoded out = new Decoded();
+            for (AccessUnit au : units.subList(10, units.size())) {
+                decoder.decode(au, out);
+            }
+            decoder.flush(out);
+            assertThat(decoder.skipped()).isEqualTo(15);
+            assertThat(decoder.errors()).isZero();
+            assertThat(out.pictures).hasSize(25);
+            assertThat(out.pictures.getFirst().pts()).isEqualTo(units.get(25).pts());
+        }
+    }
+
+    @Test
+    void anAccessUnitOfTheOtherCodecHandsOutTheLastFramesAndReopens() throws Exception {
+        FfmpegCli.assumeEncoder("libx264");
+        FfmpegCli.assumeEncoder("libx265");
+        List<AccessUnit> avc = Decoded.accessUnits(Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("1.ts"),
+                320, 240, 25, 1, "-c:v", "libx264", "-bf", "2")));
+        List<AccessUnit> hevc = Decoded.accessUnits(Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("2.ts"),
+                176, 144, 25, 1, "-c:v", "libx265", "-x265-params", "log-level=error")));
+        try (VideoDecoder decoder = new VideoDecoder()) {
+            Decoded out = new Decoded();
+            avc.forEach(au -> decoder.decode(au, out));
+            assertThat(decoder.codec()).isEqualTo(VideoCodec.H264);
+            hevc.forEach(au -> decoder.decode(au, out));
+            assertThat(decoder.codec()).isEqualTo(VideoCodec.H265);
+            decoder.flush(out);
+            assertThat(out.pictures).hasSize(50);
+            assertThat(out.pictures.subList(0, 25)).allMatch(p -> p.width() == 320);
+            assertThat(out.pictures.subList(25, 50)).allMatch(p -> p.width() == 176 && p.height() == 144);
+            assertThat(decoder.errors()).isZero();
+        }
+    }
+
+    @Test
     void greyIsTheLumaAveragedOverEachAreaAndAtFullSizeTheLumaItself() throws Exception {
         FfmpegCli.assumeEncoder("libx264");
         // smooth gradients: any area filter and a plain 4x4 box average agree on them

@@ -54,7 +54,7 @@ public final class Pes {
      * 5 more for a DTS that differs from it.
      */
     public static int headerLength(long pts, long dts) {
-        return FIXED_HEADER + (pts == Timestamps.NONE ? 0 : hasDistinctDts(pts, dts) ? 10 : 5);
+        return FIXED_HEADER + (pts == Timestamps.NONE ? 0 : hasDistinctDts(pts, dts) ? 2 : 1) * TIMESTAMP_SIZE;
     }
 
     private static boolean hasDistinctDts(long pts, long dts) {
@@ -85,9 +85,9 @@ public final class Pes {
         b[at + 7] = (byte) (pts == Timestamps.NONE ? 0 : hasDts ? 0xC0 : 0x80);
         b[at + 8] = (byte) (length - FIXED_HEADER);
         if (pts != Timestamps.NONE) {
-            writeTimestamp(b, at + 9, hasDts ? 3 : 2, pts);
+            writeTimestamp(b, at + FIXED_HEADER, hasDts ? 3 : 2, pts);
             if (hasDts) {
-                writeTimestamp(b, at + 14, 1, dts);
+                writeTimestamp(b, at + FIXED_HEADER + TIMESTAMP_SIZE, 1, dts);
             }
         }
         return length;

@@ -42,7 +42,9 @@ import org.bytedeco.javacpp.BytePointer;
  * counted in {@link #errors()} and not handed out; the decoder then skips access units (counted in {@link #skipped()})
  * up to the next keyframe and goes on from there, so no picture built on a broken one is handed out. An access unit
  * {@link AccessUnit#damaged() damaged} in transport is treated the same way without being decoded. Before the first
- * keyframe (a stream joined in the middle of a group of pictures) access units are skipped too.
+ * keyframe (a stream joined in the middle of a group of pictures) access units are skipped too. A keyframe is what
+ * the demuxer calls one: an IDR picture in H.264, an IRAP picture in H.265; an H.264 stream without IDR pictures
+ * (recovery points only, intra refresh) is therefore never decoded, as the recorder never cuts it.
  *
  * <p><b>Changes.</b> A new SPS with another picture size is followed (the frames say their size). An access unit of
  * the other codec first flushes the decoder (its last frames are handed out), then reopens it for that codec, which

@@ -36,6 +36,30 @@ class VideoDecoderTest {
         assertDecodesLikeFfmpeg(ts, 320, 240, 50);
     }
 
+    @Test
+    void h265Main10GivesEightBitLuma() throws Exception {
+        FfmpegCli.assumeEncoder("libx265");
+        Path ts = FfmpegCli.testPattern(dir.resolve("main10.ts"), 320, 240, 25, 1,
+                "-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error");
+        Decoded decoded;
+        try (VideoDecoder decoder = new VideoDecoder()) {
+            decoded = Decoded.decode(Files.readAllBytes(ts), decoder);
+            assertThat(decoder.errors()).isZero();
+        }
+        assertThat(decoded.pictures).hasSize(25).allMatch(p -> p.width() == 320 && p.height() == 240);
+        // ffmpeg's 8-bit conversion of the same pictures (it may dither): the same luma within rounding
+        List<byte[]> reference = FfmpegCli.lumaPlanes(ts, 320, 240);
+        assertThat(reference).hasSize(25);
+        for (int i = 0; i < 25; i++) {
+            byte[] ours = decoded.pictures.get(i).luma();
+            long diff = 0;
+            for (int k = 0; k < ours.length; k++) {
+                diff += Math.abs((ours[k] & 0xFF) - (reference.get(i)[k] & 0xFF));
+            }
+            assertThat(diff / (double) ours.length).as("frame %d: mean luma difference", i).isLessThan(1.0);
+        }
+    }
+
     private static void assertDecodesLikeFfmpeg(Path ts, int width, int height, int frames) throws Exception {
         Decoded decoded;
         try (VideoDecoder decoder = new VideoDecoder()) {

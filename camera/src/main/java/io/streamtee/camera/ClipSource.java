@@ -1,5 +1,6 @@
 package io.streamtee.camera;
 
+import io.streamtee.ts.Pes;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;
 import java.io.IOException;

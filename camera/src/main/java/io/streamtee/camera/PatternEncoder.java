@@ -1,5 +1,6 @@
 package io.streamtee.camera;
 
+import static io.streamtee.media.Ffmpeg.check;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
@@ -24,7 +25,6 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avformat.avio_flush;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
@@ -33,11 +33,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_get_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
+import io.streamtee.media.Ffmpeg;
 import java.time.Instant;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -91,9 +89,7 @@ final class PatternEncoder implements AutoCloseable {
         this.output = output;
         this.painter = new PatternPainter(pattern.width(), pattern.height(), pattern.fps(),
                 seconds(pattern.visitorEvery()), seconds(pattern.visitorFor()), pattern.noise());
-        if (av_log_get_level() > AV_LOG_ERROR) {
-            av_log_set_level(AV_LOG_ERROR);
-        }
+        Ffmpeg.quiet();
         codecTimeBase = new AVRational().num(1).den(pattern.fps());
         try {
             open(pattern);
@@ -240,17 +236,6 @@ final class PatternEncoder implements AutoCloseable {
             dst.position((long) row * stride).put(src, row * width, width);
         }
         dst.position(0);
-    }
-
-    private static void check(int ret, String what) {
-        if (ret < 0) {
-            byte[] message = new byte[256];
-            av_make_error_string(message, message.length, ret);
-            String text = new String(message, java.nio.charset.StandardCharsets.US_ASCII).trim();
-            int nul = text.indexOf('\0');
-            throw new IllegalStateException(what + ": " + (nul >= 0 ? text.substring(0, nul) : text)
-                    + " (FFmpeg error " + ret + ")");
-        }
     }
 
     /** Releases every FFmpeg object. Idempotent; does not flush (call {@link #finish()} for a clean end). */

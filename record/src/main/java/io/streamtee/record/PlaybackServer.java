@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
+import io.streamtee.media.Mp4Remux;
 import io.streamtee.record.Catalog.Recording;
 import java.io.IOException;
 import java.io.InputStream;

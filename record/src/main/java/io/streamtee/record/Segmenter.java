@@ -1,13 +1,12 @@
 package io.streamtee.record;
 
+import io.streamtee.ts.KeyframeGate;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.Tr101290;
 import io.streamtee.ts.TsDemux;
 import io.streamtee.ts.TsListener;
-import io.streamtee.ts.TsPacket;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * Cuts a live transport stream into segments, with no I/O of its own: each segment starts with the current PAT and
@@ -16,8 +15,9 @@ import java.util.Arrays;
  * and in order; only the PSI at the head of a segment is added.
  *
  * <p>Whether a video PES starts a keyframe is known only once its first slice has been parsed, a few packets after
- * the PES start at most, so the packets since the video PID's last PES start are held until the demuxer says. Data
- * before the first keyframe is skipped (it could not be decoded). Not thread-safe: one thread feeds.
+ * the PES start at most, so the packets since the video PID's last PES start are held until the demuxer says
+ * ({@link KeyframeGate}). Data before the first keyframe is skipped (it could not be decoded). Not thread-safe: one
+ * thread feeds.
  */
 final class Segmenter {
 
@@ -37,15 +37,11 @@ final class Segmenter {
     }
 
     private final TsDemux demux;
+    private final KeyframeGate gate;
     private final long targetTicks;
     private final Output out;
 
-    private int videoPid = -1;
     private Segment segment;
-    private byte[] pending = new byte[64 * TsPacket.SIZE];
-    private int pendingLen;
-    private long pendingPosition = -1;
-    private byte[] pendingPsi;
     private long wallMillis;
     private volatile long skippedBytes; // read by stats() on any thread
     private long segments;
@@ -55,6 +51,7 @@ final class Segmenter {
         this.targetTicks = Math.max(1, target.toNanos() * Timestamps.PTS_HZ / 1_000_000_000L);
         this.out = out;
         this.demux = new TsDemux(new Listener());
+        this.gate = new KeyframeGate(demux::psiPackets, new Gated());
     }
 
     /** Feeds bytes that arrived at {@code nanos} (monotonic) and {@code wallMillis} (UTC, for the index). */
@@ -74,7 +71,7 @@ final class Segmenter {
      * starts at the next keyframe. Packets held for an undecided access unit go into the ending segment.
      */
     void finish(long wallMillis) {
-        releasePending();
+        gate.release();
         if (segment != null) {
             Segment s = segment;
             segment = null;
@@ -117,38 +114,7 @@ final class Segmenter {
         out.write(buf, off, len);
     }
 
-    private void hold(byte[] buf, int off) {
-        if (pendingLen + TsPacket.SIZE > pending.length) {
-            pending = Arrays.copyOf(pending, pending.length * 2);
-        }
-        System.arraycopy(buf, off, pending, pendingLen, TsPacket.SIZE);
-        pendingLen += TsPacket.SIZE;
-    }
-
-    /** Passes the held packets on to the current segment (or skips them) without a keyframe decision. */
-    private void releasePending() {
-        if (pendingLen > 0) {
-            write(pending, 0, pendingLen);
-        }
-        clearPending();
-    }
-
-    private void clearPending() {
-        pendingLen = 0;
-        pendingPosition = -1;
-        pendingPsi = null;
-        if (pending.length > 1024 * TsPacket.SIZE) {
-            pending = new byte[64 * TsPacket.SIZE]; // do not keep a keyframe-sized buffer after an odd PES
-        }
-    }
-
-    private void accessUnit(long position, long pts, long dts, boolean keyframe) {
-        if (position != pendingPosition) {
-            if (segment != null) {
-                segment.frame(pts, dts); // its PES start was not held (stream joined mid-PES): already written
-            }
-            return;
-        }
+    private void accessUnit(long pts, long dts, boolean keyframe, byte[] psi) {
         if (keyframe && pts != Timestamps.NONE && (segment == null || due(pts))) {
             if (segment != null) {
                 Segment s = segment;
@@ -165,7 +131,6 @@ final class Segmenter {
             segments++;
             cutRequested = false;
             out.open(segment);
-            byte[] psi = pendingPsi;
             write(psi, 0, psi.length);
         }
         if (segment != null) {
@@ -174,7 +139,6 @@ final class Segmenter {
             }
             segment.frame(pts, dts);
         }
-        releasePending();
     }
 
     /** True when a keyframe at {@code pts} should start a new segment: the target reached, or time went back. */
@@ -183,42 +147,40 @@ final class Segmenter {
         return cutRequested || d < 0 || d >= targetTicks;
     }
 
+    /** The gate's decisions: a held access unit may start a segment; one joined mid-PES only counts. */
+    private final class Gated implements KeyframeGate.Output {
+        @Override
+        public void write(byte[] buf, int off, int len) {
+            Segmenter.this.write(buf, off, len);
+        }
+
+        @Override
+        public void accessUnit(long pts, long dts, boolean keyframe, byte[] psi) {
+            Segmenter.this.accessUnit(pts, dts, keyframe, psi);
+        }
+
+        @Override
+        public void lateAccessUnit(long pts, long dts, boolean keyframe) {
+            if (segment != null) {
+                segment.frame(pts, dts); // its PES start was not held (stream joined mid-PES): already written
+            }
+        }
+    }
+
     private final class Listener implements TsListener {
         @Override
         public void onPacket(byte[] buf, int off, long position) {
-            int pid = ((buf[off + 1] & 0x1F) << 8) | (buf[off + 2] & 0xFF);
-            if (pid == videoPid && (buf[off + 1] & 0x40) != 0) {
-                releasePending(); // the previous access unit was never decided (no slice found): keep it as is
-                pendingPosition = position;
-                pendingPsi = demux.psiPackets(); // as of before this packet: continuous with what follows
-                hold(buf, off);
-            } else if (pendingPosition >= 0) {
-                hold(buf, off);
-            } else {
-                write(buf, off, TsPacket.SIZE);
-            }
+            gate.onPacket(buf, off, position);
         }
 
         @Override
         public void onPmt(Pmt pmt) {
-            int video = -1;
-            for (Pmt.Stream s : pmt.streams()) {
-                if (s.streamType() == Pmt.STREAM_TYPE_H264 || s.streamType() == Pmt.STREAM_TYPE_H265) {
-                    video = s.pid();
-                    break;
-                }
-            }
-            if (video != videoPid && (video >= 0 || videoPid < 0)) {
-                releasePending();
-                videoPid = video;
-            }
+            gate.onPmt(pmt);
         }
 
         @Override
         public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
-            if (pid == videoPid) {
-                accessUnit(position, pts, dts, keyframe);
-            }
+            gate.onAccessUnit(pid, position, pts, dts, keyframe);
         }
 
         @Override

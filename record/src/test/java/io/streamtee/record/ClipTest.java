@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.config.ConfigException;
+import io.streamtee.media.Mp4Remux;
 import io.streamtee.record.Catalog.Recording;
 import java.util.List;
 import org.junit.jupiter.api.Test;

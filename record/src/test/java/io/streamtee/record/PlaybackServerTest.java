@@ -11,6 +11,7 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.ConfigException;
+import io.streamtee.media.Mp4Remux;
 import io.streamtee.record.Catalog.Recording;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;

@@ -92,8 +92,11 @@ final class EsParser {
                 return;
             }
         }
-        if (scanning && from < to) {
-            scan(b, from, to);
+        if (from < to) {
+            listener.onPesData(pid, b, from, to - from);
+            if (scanning) {
+                scan(b, from, to);
+            }
         }
     }
 
@@ -114,8 +117,7 @@ final class EsParser {
                     inPes = false;
                     return to;
                 }
-                if (streamId == 0xBC || streamId == 0xBE || streamId == 0xBF || streamId == 0xF0
-                        || streamId == 0xF1 || streamId == 0xF2 || streamId == 0xF8 || streamId == 0xFF) {
+                if (!Pes.hasOptionalHeader(streamId)) {
                     inPes = false; // no optional header, nothing we read
                     hdrNeed = 0;
                     return to;
@@ -127,8 +129,8 @@ final class EsParser {
         }
         int flags = (hdr[7] >> 6) & 3;
         if (flags >= 2 && hdrLen >= 14) {
-            pts = timestamp(hdr, 9);
-            dts = flags == 3 && hdrLen >= 19 ? timestamp(hdr, 14) : pts;
+            pts = Pes.readTimestamp(hdr, 9);
+            dts = flags == 3 && hdrLen >= 19 ? Pes.readTimestamp(hdr, 14) : pts;
             tr.pts(pid, now);
         }
         listener.onPes(pid, hdr[3] & 0xFF, pts, dts, pesPosition);
@@ -136,14 +138,6 @@ final class EsParser {
         zeros = 0;
         nalHeaderNext = false;
         return from;
-    }
-
-    static long timestamp(byte[] b, int i) {
-        return ((b[i] & 0x0EL) << 29)
-                | ((b[i + 1] & 0xFFL) << 22)
-                | ((b[i + 2] & 0xFEL) << 14)
-                | ((b[i + 3] & 0xFFL) << 7)
-                | ((b[i + 4] & 0xFFL) >> 1);
     }
 
     private void scan(byte[] b, int from, int to) {

@@ -19,6 +19,21 @@ public record Pmt(int pid, int programNumber, int version, int pcrPid, List<Stre
     public static final int STREAM_TYPE_H264 = 0x1B;
     public static final int STREAM_TYPE_H265 = 0x24;
 
+    /** True for the video stream types whose access units the demuxer parses: H.264 and H.265. */
+    public static boolean isVideo(int streamType) {
+        return streamType == STREAM_TYPE_H264 || streamType == STREAM_TYPE_H265;
+    }
+
+    /** The first H.264 or H.265 stream of the program, or null. */
+    public Stream video() {
+        for (Stream s : streams) {
+            if (isVideo(s.streamType())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     public static String codecName(int streamType) {
         return switch (streamType) {
             case 0x01 -> "mpeg1video";

@@ -29,6 +29,15 @@ public interface TsListener {
     }
 
     /**
+     * Payload bytes of a PES on an elementary stream PID listed in a PMT, after the PES header, in stream order: the
+     * first call for a PES comes after its {@link #onPes}. After a continuity error on the PID the rest of the PES is
+     * not reported (the next PES start is). Called once per transport packet with payload; meant for assembling
+     * access units ({@link AccessUnitAssembler}), so it must be quick.
+     */
+    default void onPesData(int pid, byte[] buf, int off, int len) {
+    }
+
+    /**
      * The start of an H.264 or H.265 access unit, reported as soon as its first slice NAL unit is seen, which is
      * usually in the same packet as the PES header or a few packets later (after the SPS/PPS/SEI of a keyframe).
      * {@code position} is the offset of the packet that begins the PES carrying it: a recorder that cuts at

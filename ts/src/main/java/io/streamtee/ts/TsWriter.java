@@ -57,27 +57,10 @@ public final class TsWriter {
      * random_access_indicator when asked. Video PES (stream id 0xE0..0xEF) get PES_packet_length 0 when too long.
      */
     public TsWriter pes(int pid, int streamId, long pts, long dts, byte[] data, long pcr, boolean randomAccess) {
-        boolean hasDts = dts != Timestamps.NONE && dts != pts;
-        int hdrData = pts == Timestamps.NONE ? 0 : hasDts ? 10 : 5;
-        byte[] pes = new byte[9 + hdrData + data.length];
-        pes[2] = 1;
-        pes[3] = (byte) streamId;
-        int pesLen = 3 + hdrData + data.length;
-        if (pesLen > 0xFFFF) {
-            pesLen = 0;
-        }
-        pes[4] = (byte) (pesLen >> 8);
-        pes[5] = (byte) pesLen;
-        pes[6] = (byte) 0x80;
-        pes[7] = (byte) (pts == Timestamps.NONE ? 0 : hasDts ? 0xC0 : 0x80);
-        pes[8] = (byte) hdrData;
-        if (pts != Timestamps.NONE) {
-            timestamp(pes, 9, hasDts ? 3 : 2, pts);
-            if (hasDts) {
-                timestamp(pes, 14, 1, dts);
-            }
-        }
-        System.arraycopy(data, 0, pes, 9 + hdrData, data.length);
+        int header = Pes.headerLength(pts, dts);
+        byte[] pes = new byte[header + data.length];
+        Pes.writeHeader(pes, 0, streamId, pts, dts, data.length);
+        System.arraycopy(data, 0, pes, header, data.length);
         int src = 0;
         boolean first = true;
         while (src < pes.length || first) {
@@ -85,15 +68,6 @@ public final class TsWriter {
             first = false;
         }
         return this;
-    }
-
-    private static void timestamp(byte[] b, int i, int prefix, long ts) {
-        ts &= Timestamps.PTS_WRAP - 1;
-        b[i] = (byte) ((prefix << 4) | ((ts >> 29) & 0x0E) | 1);
-        b[i + 1] = (byte) (ts >> 22);
-        b[i + 2] = (byte) (((ts >> 14) & 0xFE) | 1);
-        b[i + 3] = (byte) (ts >> 7);
-        b[i + 4] = (byte) (((ts << 1) & 0xFE) | 1);
     }
 
     /** Writes one packet carrying as much of {@code src[from..]} as fits; returns the bytes taken. */

@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.media;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
@@ -26,20 +26,16 @@ import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
-import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
-import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
-import static org.bytedeco.ffmpeg.global.avutil.av_make_error_string;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -59,12 +55,12 @@ import org.bytedeco.javacpp.PointerPointer;
  * moved to the front so a browser can start playing before the download ends. Other streams (data, subtitles) are
  * left out.
  */
-final class Mp4Remux {
+public final class Mp4Remux {
     private Mp4Remux() {
     }
 
     static {
-        av_log_set_level(AV_LOG_ERROR);
+        Ffmpeg.quiet();
     }
 
     /** libavformat/avformat.h: the caller owns the input's I/O context (JavaCPP does not map this macro). */
@@ -77,7 +73,7 @@ final class Mp4Remux {
      *
      * @throws IOException with FFmpeg's reason when the input cannot be read or the output written
      */
-    static void remux(Path ts, Path mp4) throws IOException {
+    public static void remux(Path ts, Path mp4) throws IOException {
         try (InputStream in = Files.newInputStream(ts)) {
             remux(in, ts.getFileName().toString(), mp4);
         }
@@ -90,7 +86,7 @@ final class Mp4Remux {
      * @throws IOException the stream's own failure, or FFmpeg's reason when the input cannot be demuxed or the
      *                     output written
      */
-    static void remux(InputStream ts, String name, Path mp4) throws IOException {
+    public static void remux(InputStream ts, String name, Path mp4) throws IOException {
         IOException[] readFailure = new IOException[1];
         Read_packet_Pointer_BytePointer_int reader = new Read_packet_Pointer_BytePointer_int() {
             private final byte[] chunk = new byte[READ_BUFFER];
@@ -218,14 +214,14 @@ final class Mp4Remux {
      * restarted between two segments of a clip), so that the output runs on one frame after the last. MPEG-TS
      * allows such jumps after a discontinuity; MP4 does not, and the muxer would squeeze the frames together.
      */
-    static final class Timeline {
+    public static final class Timeline {
         static final long JUMP_US = 1_000_000;
         private static final long DEFAULT_STEP_US = 40_000;
         private final long[] lastUs;
         private final long[] stepUs;
         private long offsetUs;
 
-        Timeline(int streams, long startUs) {
+        public Timeline(int streams, long startUs) {
             lastUs = new long[streams];
             stepUs = new long[streams];
             java.util.Arrays.fill(lastUs, Long.MIN_VALUE);
@@ -238,7 +234,7 @@ final class Mp4Remux {
         }
 
         /** The offset for a packet of {@code stream} whose input decoding time is {@code dtsUs}. */
-        long place(int stream, long dtsUs) {
+        public long place(int stream, long dtsUs) {
             long last = lastUs[stream];
             if (last != Long.MIN_VALUE) {
                 long delta = dtsUs + offsetUs - last;
@@ -254,13 +250,6 @@ final class Mp4Remux {
     }
 
     private static void check(int ret, String what) throws IOException {
-        if (ret < 0) {
-            byte[] message = new byte[256];
-            av_make_error_string(message, message.length, ret);
-            String text = new String(message, StandardCharsets.US_ASCII);
-            int nul = text.indexOf('\0');
-            throw new IOException("remux: " + what + ": " + (nul >= 0 ? text.substring(0, nul) : text).trim()
-                    + " (FFmpeg error " + ret + ")");
-        }
+        Ffmpeg.checkIo(ret, "remux: " + what);
     }
 }

@@ -2,7 +2,7 @@ package io.streamtee.app;
 
 import io.streamtee.camera.CameraCommand;
 import io.streamtee.cli.Cli;
-import io.streamtee.record.PlaybackCommand;
+import io.streamtee.playback.PlaybackCommand;
 import io.streamtee.record.RecordCommand;
 import io.streamtee.relay.RelayCommand;
 import picocli.CommandLine.Command;

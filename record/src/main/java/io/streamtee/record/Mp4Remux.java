@@ -59,7 +59,7 @@ import org.bytedeco.javacpp.PointerPointer;
  * moved to the front so a browser can start playing before the download ends. Other streams (data, subtitles) are
  * left out.
  */
-final class Mp4Remux {
+public final class Mp4Remux {
     private Mp4Remux() {
     }
 
@@ -77,7 +77,7 @@ final class Mp4Remux {
      *
      * @throws IOException with FFmpeg's reason when the input cannot be read or the output written
      */
-    static void remux(Path ts, Path mp4) throws IOException {
+    public static void remux(Path ts, Path mp4) throws IOException {
         try (InputStream in = Files.newInputStream(ts)) {
             remux(in, ts.getFileName().toString(), mp4);
         }
@@ -90,7 +90,7 @@ final class Mp4Remux {
      * @throws IOException the stream's own failure, or FFmpeg's reason when the input cannot be demuxed or the
      *                     output written
      */
-    static void remux(InputStream ts, String name, Path mp4) throws IOException {
+    public static void remux(InputStream ts, String name, Path mp4) throws IOException {
         IOException[] readFailure = new IOException[1];
         Read_packet_Pointer_BytePointer_int reader = new Read_packet_Pointer_BytePointer_int() {
             private final byte[] chunk = new byte[READ_BUFFER];

@@ -1,10 +1,10 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.config.ConfigException;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,21 +107,6 @@ class ClipTest {
                 s.durationMillis(), s.bytes(), s.frames(), s.keyframeOffsets(), new long[0], false);
         Clip clip = Clip.of(List.of(old), T0 + 3_000, T0 + 4_000);
         assertThat(clip.pieces().getFirst().whole()).isTrue();
-    }
-
-    @Test
-    void theMp4TimelineRunsOnWhereTheInputClockJumps() {
-        Mp4Remux.Timeline t = new Mp4Remux.Timeline(1, 10_000_000);
-        assertThat(t.place(0, 10_000_000)).isEqualTo(-10_000_000);  // starts at 0
-        assertThat(t.place(0, 10_040_000)).isEqualTo(-10_000_000);  // 40 ms steps: no change
-        assertThat(t.place(0, 10_080_000)).isEqualTo(-10_000_000);
-        // back to 2 s (a restart): placed one step after the last, 120 ms
-        assertThat(t.place(0, 2_000_000) + 2_000_000).isEqualTo(120_000);
-        assertThat(t.place(0, 2_040_000) + 2_040_000).isEqualTo(160_000);
-        // forward 1 h: the same
-        assertThat(t.place(0, 3_602_040_000L) + 3_602_040_000L).isEqualTo(200_000);
-        // a step under a second is the stream's own (a dropped frame): kept
-        assertThat(t.place(0, 3_602_540_000L) + 3_602_540_000L).isEqualTo(700_000);
     }
 
     @Test

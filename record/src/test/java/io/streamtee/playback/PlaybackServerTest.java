@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,13 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.ConfigException;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.config.Endpoint;
+import io.streamtee.playback.Catalog.Recording;
+import io.streamtee.record.Ffmpeg;
+import io.streamtee.record.Mp4Remux;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
+import io.streamtee.record.TestIndex;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,7 +56,8 @@ class PlaybackServerTest {
     @BeforeAll
     static void record() throws Exception {
         Ffmpeg.assumeAvailable();
-        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(4))).start()) {
+        try (Recorder recorder = new Recorder(RecorderConfig.of(Endpoint.parse("udp://127.0.0.1:0",
+                Endpoint.Role.INPUT), dir).withSegment(Duration.ofSeconds(4))).start()) {
             CameraConfig config = CameraConfig.pattern(Destination.of(recorder.localAddress()))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(FPS).withGop(FPS)
                             .withBitrate(400_000))
@@ -264,8 +271,8 @@ class PlaybackServerTest {
     void anMp4ExportIsAtMostAnHourOfRecording() throws Exception {
         Path cam = dir.resolve("long");
         Files.createDirectories(cam);
-        try (SegmentIndex index = SegmentIndex.open(cam.resolve("index.db"));
-                java.sql.Statement st = index.connection().createStatement()) {
+        try (java.sql.Connection index = TestIndex.open(cam);
+                java.sql.Statement st = index.createStatement()) {
             for (int i = 0; i < 2; i++) { // two 40 min segments, back to back (their files are never read)
                 st.execute("INSERT INTO segments(path, status, start_ms, end_ms, pts_start, pts_end, duration_ms, "
                         + "bytes) VALUES ('" + i + ".ts', 'closed', " + (t0 + i * 2_400_000L) + ", "

@@ -1,6 +1,6 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
 import io.streamtee.ts.ContinuityRewriter;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;

@@ -1,10 +1,12 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import io.javalin.http.Context;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
+import io.streamtee.record.Mp4Remux;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,6 +92,25 @@ public final class PlaybackServer implements AutoCloseable {
         this.web = new WebServer("--http", host, port, token); // ?token= everywhere: HLS players fetch by URL
         this.catalog = catalog;
         this.clock = clock;
+    }
+
+    /**
+     * The address and token to serve at, from an {@code --http HOST:PORT} flag (of {@code record} or
+     * {@code playback}) and {@code STREAMTEE_API_TOKEN}, checked.
+     *
+     * @throws ConfigException naming {@code --http} (or the variable) when the address is bad, or is not loopback
+     *                         and there is no token
+     */
+    public static ApiSettings apiSettings(String http) {
+        try {
+            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
+        } catch (ConfigException e) {
+            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
+                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
+                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -214,12 +214,18 @@ public final class Mp4Remux {
 
     /**
      * Where each packet goes on the output's clock: its input time plus an offset that starts by bringing the first
-     * packet to 0 and changes where the input's clock jumps (back, or forward by more than {@link #JUMP_US}: a camera
-     * restarted between two segments of a clip), so that the output runs on one frame after the last. MPEG-TS
-     * allows such jumps after a discontinuity; MP4 does not, and the muxer would squeeze the frames together.
+     * packet to 0. A step forward of more than {@link #JUMP_US} and less than {@link #MAX_GAP_US} is a gap in the
+     * recording and is kept (a playback clip's input runs on wall-clock time, so the MP4's time is the wall-clock
+     * time since the clip's start; a player holds the last picture through it). A step back, or forward by
+     * {@link #MAX_GAP_US} or more (a camera restarted and its clock with it), changes the offset so that the output
+     * runs on one frame after the last: MPEG-TS allows such jumps after a discontinuity; MP4 does not, and the muxer
+     * would squeeze the frames together.
      */
     static final class Timeline {
+        /** Steps up to this are the stream's own frame interval (a dropped frame makes one longer). */
         static final long JUMP_US = 1_000_000;
+        /** Steps forward from here on are a clock that jumped, not a gap: an MP4 export is at most an hour long. */
+        static final long MAX_GAP_US = 3_600_000_000L;
         private static final long DEFAULT_STEP_US = 40_000;
         private final long[] lastUs;
         private final long[] stepUs;
@@ -242,9 +248,9 @@ public final class Mp4Remux {
             long last = lastUs[stream];
             if (last != Long.MIN_VALUE) {
                 long delta = dtsUs + offsetUs - last;
-                if (delta < 0 || delta > JUMP_US) {
+                if (delta < 0 || delta >= MAX_GAP_US) {
                     offsetUs = last + stepUs[stream] - dtsUs;
-                } else if (delta > 0) {
+                } else if (delta > 0 && delta <= JUMP_US) {
                     stepUs[stream] = delta;
                 }
             }

@@ -100,6 +100,29 @@ class ClipTest {
                 """);
     }
 
+    /** A segment like {@link #segment} whose clock starts again at PTS0 (the camera restarted). */
+    private static Recording restarted(long id, int offsetSeconds) {
+        Recording s = segment(id, 0);
+        return new Recording("cam", id, "restart-" + id + ".ts", T0 + offsetSeconds * 1000L,
+                T0 + (offsetSeconds + 10) * 1000L, s.ptsStart(), s.ptsEnd(), s.durationMillis(), s.bytes(),
+                s.frames(), s.keyframeOffsets(), s.keyframePts(), false);
+    }
+
+    @Test
+    void aClipsTimestampsRunOnAfterARestartAndKeepAGapsWallClockLength() {
+        // 0-10 s, restart at 10 s (no gap), 20-30 s continuing, then off for 60 s and a restart at 90 s
+        List<Recording> segments = List.of(segment(1, 0), restarted(2, 10), segment(3, 20), restarted(4, 90));
+        Clip clip = Clip.of(segments, T0, T0 + 100_000);
+        assertThat(clip.pieces()).extracting(Clip.Piece::discontinuity).containsExactly(false, true, true, true);
+        long tenSeconds = 10 * 90_000L;
+        // piece 2 starts at PTS0 again: moved to where piece 1 ended (PTS0 + 10 s)
+        // piece 3 is segment 3 (PTS0 + 20 s) after piece 2 (output PTS0 + 10 s to + 20 s): it continues, offset 0
+        // piece 4 starts at PTS0 after 60 s off: at PTS0 + 30 s + 60 s
+        assertThat(clip.timestampOffsets()).containsExactly(0, tenSeconds, 0, 9 * tenSeconds);
+        // and a clip with no discontinuity is left as it was recorded
+        assertThat(Clip.of(THREE, T0, T0 + 30_000).timestampOffsets()).containsOnly(0L);
+    }
+
     @Test
     void aSegmentWithoutKeyframeTimesIsPlayedWhole() {
         Recording s = segment(1, 0);

@@ -200,6 +200,115 @@ class PlaybackServerTest {
         }
     }
 
+    /**
+     * The camera recorded 8 s, was off for 5 min, and recorded 8 s again (its clock restarted): the MP4's timeline
+     * keeps the 5 min, so a frame's time in the video is its wall-clock time after the clip's start.
+     */
+    @Test
+    void anMp4AcrossALongGapKeepsTheGapInItsTimestamps(@TempDir Path out) throws Exception {
+        Path cam = copies("gap", 0, RECORDED_MILLIS + 300_000);
+        try {
+            HttpResponse<byte[]> r = get("clip.mp4?camera=gap&from=" + at(0) + "&to="
+                    + at(2 * RECORDED_MILLIS + 300_000));
+            assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+            Path mp4 = out.resolve("gap.mp4");
+            Files.write(mp4, r.body());
+            assertThat(Ffmpeg.frames(mp4)).isEqualTo(16 * FPS);
+            List<Double> times = Ffmpeg.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted()
+                    .toList();
+            assertThat(times.getFirst()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(0.05));
+            int after = 8 * FPS; // the first frame after the gap
+            assertThat(times.get(after - 1)).as("the last frame before the gap").isCloseTo(8.0 - 1.0 / FPS,
+                    org.assertj.core.data.Offset.offset(0.05));
+            assertThat(times.get(after)).as("the first frame after the gap: 5 min later").isCloseTo(308.0,
+                    org.assertj.core.data.Offset.offset(0.05));
+            assertThat(times.getLast()).isCloseTo(316.0 - 1.0 / FPS, org.assertj.core.data.Offset.offset(0.05));
+            assertThat(Double.parseDouble(Ffmpeg.probe(mp4, "format=duration"))).isCloseTo(316.0,
+                    org.assertj.core.data.Offset.offset(1.0));
+            assertThat(Ffmpeg.decodeErrors(mp4)).isEmpty();
+        } finally {
+            deleteTree(cam);
+        }
+    }
+
+    /**
+     * Four recordings back to back, the camera restarting between them (its clock starts again each time): the
+     * MPEG-TS clip runs 32 s, and ffprobe says so, not 8 s (its first to last timestamp before the fix).
+     */
+    @Test
+    void aTsClipAcrossCameraRestartsReportsItsRealLength(@TempDir Path out) throws Exception {
+        Path cam = copies("restarts", 0, RECORDED_MILLIS, 2 * RECORDED_MILLIS, 3 * RECORDED_MILLIS);
+        try {
+            HttpResponse<byte[]> r = get("clip.ts?camera=restarts&from=" + at(0) + "&to=" + at(4 * RECORDED_MILLIS));
+            assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+            Path ts = out.resolve("restarts.ts");
+            Files.write(ts, r.body());
+            assertThat(Double.parseDouble(Ffmpeg.probe(ts, "format=duration"))).isCloseTo(32.0,
+                    org.assertj.core.data.Offset.offset(1.0));
+            assertThat(Ffmpeg.frames(ts)).isEqualTo(32 * FPS);
+            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
+            // each restart is announced the MPEG-TS way: discontinuity_indicator with the first PCR after it
+            assertThat(discontinuityFlags(r.body())).isEqualTo(3);
+        } finally {
+            deleteTree(cam);
+        }
+    }
+
+    /** The recording's length by its timestamps: 2 segments of 4 s. */
+    private static final long RECORDED_MILLIS = 8_000;
+
+    /**
+     * A camera directory of copies of the recording, the k-th starting {@code shifts[k]} ms after it: between two
+     * copies the camera was off, or restarted, as each copy's timestamps start where the recording's did. Each row's
+     * wall-clock times follow its timestamps, so a copy is exactly {@link #RECORDED_MILLIS} long.
+     */
+    private static Path copies(String camera, long... shifts) throws Exception {
+        Path cam = dir.resolve(camera);
+        List<Recording> segments = catalog.segments("camera", 0, Long.MAX_VALUE);
+        long pts0 = segments.getFirst().ptsStart();
+        try (java.sql.Connection index = TestIndex.open(cam);
+                java.sql.PreparedStatement insert = index.prepareStatement("INSERT INTO segments(path, status, "
+                        + "start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames, keyframes, keyframe_pts)"
+                        + " VALUES (?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int n = 0;
+            for (long shift : shifts) {
+                for (Recording s : segments) {
+                    String path = "copy-" + n++ + ".ts";
+                    Files.copy(catalog.file(s), cam.resolve(path));
+                    long start = t0 + shift + io.streamtee.ts.Timestamps.ptsDiff(pts0, s.ptsStart()) / 90;
+                    insert.setString(1, path);
+                    insert.setLong(2, start);
+                    insert.setLong(3, start + s.durationMillis());
+                    insert.setLong(4, s.ptsStart());
+                    insert.setLong(5, s.ptsEnd());
+                    insert.setLong(6, s.durationMillis());
+                    insert.setLong(7, s.bytes());
+                    insert.setLong(8, s.frames());
+                    insert.setString(9, csv(s.keyframeOffsets()));
+                    insert.setString(10, csv(s.keyframePts()));
+                    insert.executeUpdate();
+                }
+            }
+        }
+        return cam;
+    }
+
+    private static String csv(long[] values) {
+        return java.util.Arrays.stream(values).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** PCR-carrying packets with discontinuity_indicator set: each announces a new time base. */
+    private static int discontinuityFlags(byte[] ts) {
+        int flagged = 0;
+        for (int off = 0; off < ts.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(ts, off) && TsPacket.discontinuity(ts, off)) {
+                flagged++;
+            }
+        }
+        return flagged;
+    }
+
     @Test
     void aReadFailureMidClipFailsTheRemuxWithItsCauseNotAShortMp4(@TempDir Path out) throws Exception {
         byte[] segment = Files.readAllBytes(catalog.file(catalog.segments("camera", 0, Long.MAX_VALUE).get(0)));

@@ -435,19 +435,30 @@ class PlaybackServerTest {
         }
     }
 
-    /** The page in headless Chromium: Play starts the HLS playlist of the last minute and the picture moves. */
+    /**
+     * The page in headless Chromium, with a second camera that recorded an hour earlier: the clip links follow the
+     * range as it is edited, picking a camera resets the range to its latest recording, Play starts the HLS playlist
+     * of the last minute and the picture moves, and the status line says paused, playing and ended when they are.
+     */
     @Test
     @org.junit.jupiter.api.Timeout(180)
     void thePlaybackPagePlaysTheRecordingInChromium() throws Exception {
         Path browser = Path.of("src/test/browser");
         io.streamtee.testing.Browser.assumeReady(browser);
         Path shot = Path.of("target/playback-page.png").toAbsolutePath();
-        io.streamtee.testing.Browser.Run page = io.streamtee.testing.Browser.run(List.of("node",
-                browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
-                Path.of("."), 90);
-        assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
-        assertThat(page.output()).contains("playing the HLS playlist");
-        assertThat(shot).isNotEmptyFile();
+        Path earlier = copies("earlier", -3_600_000);
+        try {
+            io.streamtee.testing.Browser.Run page = io.streamtee.testing.Browser.run(List.of("node",
+                    browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
+                    Path.of("."), 120);
+            assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
+            assertThat(page.output()).contains("playing the HLS playlist");
+            assertThat(page.output()).contains("clip links follow an edited range",
+                    "another camera gets its own latest range", "the status says paused, then playing, then ended");
+            assertThat(shot).isNotEmptyFile();
+        } finally {
+            deleteTree(earlier);
+        }
     }
 
     /** Deletes a camera directory a test made: its index, and SQLite's -wal and -shm beside it. */

@@ -53,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * empty range or an unknown segment. A request never names a file: a camera name is checked against the directory
  * and a segment is an index id. Off loopback a token is required ({@code Authorization: Bearer} or
  * {@code ?token=}, which the playlist passes on to its segment URIs, as players cannot set headers).
+ *
+ * <p>A clip keeps real time: a time in {@code clip.ts} or {@code clip.mp4} is the wall-clock time since the clip's
+ * first keyframe. Where the camera's clock restarted the timestamps run on; where nothing was recorded for a while
+ * (the camera was off) the timeline keeps the gap, and a player holds the last picture through it (see
+ * {@link Clip#writeTs}). The playlist instead marks both with {@code EXT-X-DISCONTINUITY} and gives each piece its
+ * {@code EXT-X-PROGRAM-DATE-TIME}, and HLS players play the pieces back to back.
  */
 public final class PlaybackServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlaybackServer.class);

@@ -178,12 +178,13 @@ public final class Clip {
 
     /**
      * The 90 kHz ticks added to each piece's timestamps in {@link #writeTs}, so that the clip's timeline keeps real
-     * time: 0 for the first piece and every piece that continues the one before; after a discontinuity, the piece
-     * starts where the one before ended plus the wall-clock gap between them (0 if they overlap). So a camera whose
-     * clock restarted runs on (players and ffprobe take a clip's length from its first and last timestamp, and would
-     * otherwise see a fraction of it), and a gap of five minutes is five minutes of the clip's time: a time in the
-     * clip is the wall-clock time since its start, within the drift of the camera's clock. A piece whose timestamps
-     * are unknown keeps the offset before it.
+     * time: 0 for the first piece and every piece whose timestamps continue the one before's (the camera's clock
+     * is trusted over when the data arrived); where they do not (the camera restarted, or its clock jumped), the
+     * piece starts where the one before ended plus the wall-clock gap between them (0 if they overlap). So a camera
+     * whose clock restarted runs on (players and ffprobe take a clip's length from its first and last timestamp, and
+     * would otherwise see a fraction of it), and a gap of five minutes is five minutes of the clip's time: a time in
+     * the clip is the wall-clock time since its start, within the drift of the camera's clock. A piece whose
+     * timestamps are unknown keeps the offset before it.
      */
     long[] timestampOffsets() {
         long[] offsets = new long[pieces.size()];
@@ -191,11 +192,10 @@ public final class Clip {
         for (int i = 1; i < offsets.length; i++) {
             Piece previous = pieces.get(i - 1);
             Piece p = pieces.get(i);
-            long endPts = previous.endPts();
             long startPts = p.startPts();
-            if (p.discontinuity() && endPts != Timestamps.NONE && startPts != Timestamps.NONE) {
+            if (!continuous(previous, startPts)) {
                 long gapTicks = Math.max(0, p.startMillis() - previous.endMillis()) * 90;
-                offset = Math.floorMod(endPts + offset + gapTicks - startPts, Timestamps.PTS_WRAP);
+                offset = Math.floorMod(previous.endPts() + offset + gapTicks - startPts, Timestamps.PTS_WRAP);
             }
             offsets[i] = offset;
         }

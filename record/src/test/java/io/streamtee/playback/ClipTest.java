@@ -121,6 +121,14 @@ class ClipTest {
         assertThat(clip.timestampOffsets()).containsExactly(0, tenSeconds, 0, 9 * tenSeconds);
         // and a clip with no discontinuity is left as it was recorded
         assertThat(Clip.of(THREE, T0, T0 + 30_000).timestampOffsets()).containsOnly(0L);
+        // as is one whose timestamps run on where the data arrived late (2 s): the camera's clock is trusted
+        Recording s2 = segment(2, 10);
+        Recording late = new Recording("cam", 2, s2.path(), s2.startMillis() + 2000, s2.endMillis() + 2000,
+                s2.ptsStart(), s2.ptsEnd(), s2.durationMillis(), s2.bytes(), s2.frames(), s2.keyframeOffsets(),
+                s2.keyframePts(), false);
+        Clip arrivedLate = Clip.of(List.of(segment(1, 0), late), T0, T0 + 30_000);
+        assertThat(arrivedLate.pieces().get(1).discontinuity()).isTrue();
+        assertThat(arrivedLate.timestampOffsets()).containsOnly(0L);
     }
 
     @Test

@@ -9,7 +9,7 @@ import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Endpoint;
-import io.streamtee.record.PlaybackServer;
+import io.streamtee.playback.PlaybackServer;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;

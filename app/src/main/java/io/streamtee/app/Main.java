@@ -2,13 +2,13 @@ package io.streamtee.app;
 
 import io.streamtee.camera.CameraCommand;
 import io.streamtee.cli.Cli;
-import io.streamtee.record.PlaybackCommand;
+import io.streamtee.playback.PlaybackCommand;
 import io.streamtee.record.RecordCommand;
 import io.streamtee.relay.RelayCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code streamtee}: the entry point. Parses the command line and runs one command through {@link Cli}; nothing else. */
 @Command(name = "streamtee", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "streamtee 0.1.0",

@@ -7,12 +7,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
 import static org.bytedeco.ffmpeg.global.avformat.AVIO_FLAG_WRITE;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
-import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
-import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_output_context2;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
@@ -20,7 +18,9 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_free_context;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_write_header;
+import static org.bytedeco.ffmpeg.global.avformat.avio_alloc_context;
 import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
+import static org.bytedeco.ffmpeg.global.avformat.avio_context_free;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXTERNAL;
@@ -29,9 +29,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 
 import java.io.IOException;
@@ -210,12 +210,18 @@ public final class Mp4Remux {
 
     /**
      * Where each packet goes on the output's clock: its input time plus an offset that starts by bringing the first
-     * packet to 0 and changes where the input's clock jumps (back, or forward by more than {@link #JUMP_US}: a camera
-     * restarted between two segments of a clip), so that the output runs on one frame after the last. MPEG-TS
-     * allows such jumps after a discontinuity; MP4 does not, and the muxer would squeeze the frames together.
+     * packet to 0. A step forward of more than {@link #JUMP_US} and less than {@link #MAX_GAP_US} is a gap in the
+     * recording and is kept (a playback clip's input runs on wall-clock time, so the MP4's time is the wall-clock
+     * time since the clip's start; a player holds the last picture through it). A step back, or forward by
+     * {@link #MAX_GAP_US} or more (a camera restarted and its clock with it), changes the offset so that the output
+     * runs on one frame after the last: MPEG-TS allows such jumps after a discontinuity; MP4 does not, and the muxer
+     * would squeeze the frames together.
      */
     public static final class Timeline {
+        /** Steps up to this are the stream's own frame interval (a dropped frame makes one longer). */
         static final long JUMP_US = 1_000_000;
+        /** Steps forward from here on are a clock that jumped, not a gap: an MP4 export is at most an hour long. */
+        static final long MAX_GAP_US = 3_600_000_000L;
         private static final long DEFAULT_STEP_US = 40_000;
         private final long[] lastUs;
         private final long[] stepUs;
@@ -238,9 +244,9 @@ public final class Mp4Remux {
             long last = lastUs[stream];
             if (last != Long.MIN_VALUE) {
                 long delta = dtsUs + offsetUs - last;
-                if (delta < 0 || delta > JUMP_US) {
+                if (delta < 0 || delta >= MAX_GAP_US) {
                     offsetUs = last + stepUs[stream] - dtsUs;
-                } else if (delta > 0) {
+                } else if (delta > 0 && delta <= JUMP_US) {
                     stepUs[stream] = delta;
                 }
             }

@@ -7,6 +7,7 @@ import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
+import io.streamtee.playback.PlaybackServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,20 +81,7 @@ public final class RecordCommand implements Callable<Integer> {
         if (http == null || http.equalsIgnoreCase("off")) {
             return null;
         }
-        return playbackSettings(http);
-    }
-
-    /** {@code --http HOST:PORT} with the token from STREAMTEE_API_TOKEN, checked; errors name the flag. */
-    static ApiSettings playbackSettings(String http) {
-        try {
-            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
-        } catch (ConfigException e) {
-            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
-                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
-                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
-            }
-            throw e;
-        }
+        return PlaybackServer.apiSettings(http);
     }
 
     @Option(names = "--store", paramLabel = "URL",

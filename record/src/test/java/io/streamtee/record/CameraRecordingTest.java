@@ -7,6 +7,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
+import io.streamtee.playback.PlaybackServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

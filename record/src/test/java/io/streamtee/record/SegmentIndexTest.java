@@ -2,6 +2,8 @@ package io.streamtee.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtee.playback.Catalog;
+import io.streamtee.playback.Clip;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

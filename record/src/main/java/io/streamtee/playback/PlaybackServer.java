@@ -1,11 +1,12 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import io.javalin.http.Context;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
 import io.streamtee.media.Mp4Remux;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,6 +53,12 @@ import org.slf4j.LoggerFactory;
  * empty range or an unknown segment. A request never names a file: a camera name is checked against the directory
  * and a segment is an index id. Off loopback a token is required ({@code Authorization: Bearer} or
  * {@code ?token=}, which the playlist passes on to its segment URIs, as players cannot set headers).
+ *
+ * <p>A clip keeps real time: a time in {@code clip.ts} or {@code clip.mp4} is the wall-clock time since the clip's
+ * first keyframe. Where the camera's clock restarted the timestamps run on; where nothing was recorded for a while
+ * (the camera was off) the timeline keeps the gap, and a player holds the last picture through it (see
+ * {@link Clip#writeTs}). The playlist instead marks both with {@code EXT-X-DISCONTINUITY} and gives each piece its
+ * {@code EXT-X-PROGRAM-DATE-TIME}, and HLS players play the pieces back to back.
  */
 public final class PlaybackServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlaybackServer.class);
@@ -91,6 +98,25 @@ public final class PlaybackServer implements AutoCloseable {
         this.web = new WebServer("--http", host, port, token); // ?token= everywhere: HLS players fetch by URL
         this.catalog = catalog;
         this.clock = clock;
+    }
+
+    /**
+     * The address and token to serve at, from an {@code --http HOST:PORT} flag (of {@code record} or
+     * {@code playback}) and {@code STREAMTEE_API_TOKEN}, checked.
+     *
+     * @throws ConfigException naming {@code --http} (or the variable) when the address is bad, or is not loopback
+     *                         and there is no token
+     */
+    public static ApiSettings apiSettings(String http) {
+        try {
+            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
+        } catch (ConfigException e) {
+            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
+                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
+                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
-import io.streamtee.record.Catalog.Recording;
-import io.streamtee.ts.ContinuityRewriter;
+import io.streamtee.playback.Catalog.Recording;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;
 import java.io.IOException;
@@ -63,6 +62,16 @@ public final class Clip {
             return toKeyframe < 0 ? segment.bytes() : segment.keyframeOffsets()[toKeyframe];
         }
 
+        /** PTS of its first keyframe, or {@link Timestamps#NONE}. */
+        long startPts() {
+            return fromKeyframe == 0 ? segment.ptsStart() : segment.keyframePts()[fromKeyframe];
+        }
+
+        /** PTS where it ends (the end of its last frame, or the keyframe it ends before), or {@link Timestamps#NONE}. */
+        long endPts() {
+            return toKeyframe < 0 ? segment.ptsEnd() : segment.keyframePts()[toKeyframe];
+        }
+
         /** Bytes it takes in a clip: the PAT and PMT when it starts at a later keyframe, then its range. */
         public long length() {
             return (fromKeyframe == 0 ? 0 : segment.headerBytes()) + endOffset() - startOffset();
@@ -109,8 +118,7 @@ public final class Clip {
     }
 
     private static boolean continuous(Piece previous, long startPts) {
-        Recording p = previous.segment();
-        long endPts = previous.toKeyframe() < 0 ? p.ptsEnd() : p.keyframePts()[previous.toKeyframe()];
+        long endPts = previous.endPts();
         return endPts == Timestamps.NONE || startPts == Timestamps.NONE
                 || Math.abs(Timestamps.ptsDiff(endPts, startPts)) <= DISCONTINUITY_MILLIS * 90;
     }
@@ -157,12 +165,41 @@ public final class Clip {
 
     /**
      * Writes the clip as one MPEG-TS stream: the pieces in order, continuity counters rewritten so they run on
-     * across the cuts, and the discontinuity indicator set where a piece does not continue the one before.
+     * across the cuts, the timestamps of the pieces after a discontinuity moved to run on wall-clock time (see
+     * {@link #timestampOffsets()}), and the discontinuity indicator set where a piece does not continue the one
+     * before (see {@link ClipRewriter}). A clip with no discontinuity is the recorded packets, continuity counters
+     * aside.
      */
     public void writeTs(Catalog catalog, OutputStream out) throws IOException {
         try (InputStream in = openTs(catalog)) {
             in.transferTo(out);
         }
+    }
+
+    /**
+     * The 90 kHz ticks added to each piece's timestamps in {@link #writeTs}, so that the clip's timeline keeps real
+     * time: 0 for the first piece and every piece whose timestamps continue the one before's (the camera's clock
+     * is trusted over when the data arrived); where they do not (the camera restarted, or its clock jumped), the
+     * piece starts where the one before ended plus the wall-clock gap between them (0 if they overlap). So a camera
+     * whose clock restarted runs on (players and ffprobe take a clip's length from its first and last timestamp, and
+     * would otherwise see a fraction of it), and a gap of five minutes is five minutes of the clip's time: a time in
+     * the clip is the wall-clock time since its start, within the drift of the camera's clock. A piece whose
+     * timestamps are unknown keeps the offset before it.
+     */
+    long[] timestampOffsets() {
+        long[] offsets = new long[pieces.size()];
+        long offset = 0;
+        for (int i = 1; i < offsets.length; i++) {
+            Piece previous = pieces.get(i - 1);
+            Piece p = pieces.get(i);
+            long startPts = p.startPts();
+            if (!continuous(previous, startPts)) {
+                long gapTicks = Math.max(0, p.startMillis() - previous.endMillis()) * 90;
+                offset = Math.floorMod(previous.endPts() + offset + gapTicks - startPts, Timestamps.PTS_WRAP);
+            }
+            offsets[i] = offset;
+        }
+        return offsets;
     }
 
     /** Writes one piece alone (an HLS segment), with continuity counters that run on from its header. */
@@ -172,23 +209,26 @@ public final class Clip {
 
     /** The clip as {@link #writeTs} writes it, to read: for the MP4 remux, which pulls its input. */
     public InputStream openTs(Catalog catalog) {
-        return new TsStream(catalog, pieces);
+        return new TsStream(catalog, pieces, timestampOffsets());
     }
 
     /** Reads the pieces' byte ranges from their files, a chunk of whole packets at a time, rewriting as it goes. */
     private static final class TsStream extends InputStream {
         private final Catalog catalog;
-        private final java.util.Iterator<Piece> pieces;
-        private final ContinuityRewriter cc = new ContinuityRewriter();
+        private final List<Piece> pieces;
+        private final long[] offsets;
+        private final ClipRewriter rewriter = new ClipRewriter();
+        private int next;
         private final byte[] buf = new byte[512 * TsPacket.SIZE];
         private final java.util.ArrayDeque<long[]> ranges = new java.util.ArrayDeque<>();
         private FileChannel channel;
         private int pos;
         private int len;
 
-        TsStream(Catalog catalog, List<Piece> pieces) {
+        TsStream(Catalog catalog, List<Piece> pieces, long[] offsets) {
             this.catalog = catalog;
-            this.pieces = pieces.iterator();
+            this.pieces = pieces;
+            this.offsets = offsets;
         }
 
         @Override
@@ -235,7 +275,7 @@ public final class Clip {
                     throw new IOException("segment file ends in a partial packet at " + range[0]);
                 }
                 for (int off = 0; off < whole; off += TsPacket.SIZE) {
-                    cc.rewrite(buf, off);
+                    rewriter.rewrite(buf, off);
                 }
                 range[0] += whole;
                 pos = 0;
@@ -246,13 +286,12 @@ public final class Clip {
 
         private boolean nextPiece() throws IOException {
             closeChannel();
-            if (!pieces.hasNext()) {
+            if (next == pieces.size()) {
                 return false;
             }
-            Piece p = pieces.next();
-            if (p.discontinuity()) {
-                cc.markDiscontinuity();
-            }
+            Piece p = pieces.get(next);
+            rewriter.startPiece(offsets[next], p.discontinuity());
+            next++;
             channel = FileChannel.open(catalog.file(p.segment()), StandardOpenOption.READ);
             if (p.fromKeyframe() != 0) {
                 ranges.add(new long[] {0, p.segment().headerBytes()});

@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import io.streamtee.cli.Cli;
 import io.streamtee.cli.CommandException;
@@ -46,7 +46,7 @@ public final class PlaybackCommand implements Callable<Integer> {
         PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
         ApiSettings at;
         try {
-            at = RecordCommand.playbackSettings(http);
+            at = PlaybackServer.apiSettings(http);
             if (!Files.isDirectory(dir)) {
                 throw new ConfigException("--dir: " + dir + " is not a directory");
             }

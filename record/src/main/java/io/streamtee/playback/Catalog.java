@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import io.streamtee.ts.Timestamps;
 import java.io.IOException;
@@ -22,7 +22,7 @@ import org.sqlite.SQLiteConfig;
  * runs beside a recorder writing the same index (SQLite WAL lets readers and one writer go on together) and needs
  * no recorder at all. Thread-safe.
  *
- * <p>Nothing from a request becomes a path unchecked: a camera is a name that matches {@link RecorderConfig}'s rule
+ * <p>Nothing from a request becomes a path unchecked: a camera is a name that matches {@link io.streamtee.record.RecorderConfig}'s rule
  * and has an index, and a segment file is the path its index row gives, resolved under the camera directory and
  * refused if it leaves it.
  */

@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Units;

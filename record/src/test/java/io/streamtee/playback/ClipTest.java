@@ -1,11 +1,10 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.config.ConfigException;
-import io.streamtee.media.Mp4Remux;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +100,37 @@ class ClipTest {
                 """);
     }
 
+    /** A segment like {@link #segment} whose clock starts again at PTS0 (the camera restarted). */
+    private static Recording restarted(long id, int offsetSeconds) {
+        Recording s = segment(id, 0);
+        return new Recording("cam", id, "restart-" + id + ".ts", T0 + offsetSeconds * 1000L,
+                T0 + (offsetSeconds + 10) * 1000L, s.ptsStart(), s.ptsEnd(), s.durationMillis(), s.bytes(),
+                s.frames(), s.keyframeOffsets(), s.keyframePts(), false);
+    }
+
+    @Test
+    void aClipsTimestampsRunOnAfterARestartAndKeepAGapsWallClockLength() {
+        // 0-10 s, restart at 10 s (no gap), 20-30 s continuing, then off for 60 s and a restart at 90 s
+        List<Recording> segments = List.of(segment(1, 0), restarted(2, 10), segment(3, 20), restarted(4, 90));
+        Clip clip = Clip.of(segments, T0, T0 + 100_000);
+        assertThat(clip.pieces()).extracting(Clip.Piece::discontinuity).containsExactly(false, true, true, true);
+        long tenSeconds = 10 * 90_000L;
+        // piece 2 starts at PTS0 again: moved to where piece 1 ended (PTS0 + 10 s)
+        // piece 3 is segment 3 (PTS0 + 20 s) after piece 2 (output PTS0 + 10 s to + 20 s): it continues, offset 0
+        // piece 4 starts at PTS0 after 60 s off: at PTS0 + 30 s + 60 s
+        assertThat(clip.timestampOffsets()).containsExactly(0, tenSeconds, 0, 9 * tenSeconds);
+        // and a clip with no discontinuity is left as it was recorded
+        assertThat(Clip.of(THREE, T0, T0 + 30_000).timestampOffsets()).containsOnly(0L);
+        // as is one whose timestamps run on where the data arrived late (2 s): the camera's clock is trusted
+        Recording s2 = segment(2, 10);
+        Recording late = new Recording("cam", 2, s2.path(), s2.startMillis() + 2000, s2.endMillis() + 2000,
+                s2.ptsStart(), s2.ptsEnd(), s2.durationMillis(), s2.bytes(), s2.frames(), s2.keyframeOffsets(),
+                s2.keyframePts(), false);
+        Clip arrivedLate = Clip.of(List.of(segment(1, 0), late), T0, T0 + 30_000);
+        assertThat(arrivedLate.pieces().get(1).discontinuity()).isTrue();
+        assertThat(arrivedLate.timestampOffsets()).containsOnly(0L);
+    }
+
     @Test
     void aSegmentWithoutKeyframeTimesIsPlayedWhole() {
         Recording s = segment(1, 0);
@@ -108,21 +138,6 @@ class ClipTest {
                 s.durationMillis(), s.bytes(), s.frames(), s.keyframeOffsets(), new long[0], false);
         Clip clip = Clip.of(List.of(old), T0 + 3_000, T0 + 4_000);
         assertThat(clip.pieces().getFirst().whole()).isTrue();
-    }
-
-    @Test
-    void theMp4TimelineRunsOnWhereTheInputClockJumps() {
-        Mp4Remux.Timeline t = new Mp4Remux.Timeline(1, 10_000_000);
-        assertThat(t.place(0, 10_000_000)).isEqualTo(-10_000_000);  // starts at 0
-        assertThat(t.place(0, 10_040_000)).isEqualTo(-10_000_000);  // 40 ms steps: no change
-        assertThat(t.place(0, 10_080_000)).isEqualTo(-10_000_000);
-        // back to 2 s (a restart): placed one step after the last, 120 ms
-        assertThat(t.place(0, 2_000_000) + 2_000_000).isEqualTo(120_000);
-        assertThat(t.place(0, 2_040_000) + 2_040_000).isEqualTo(160_000);
-        // forward 1 h: the same
-        assertThat(t.place(0, 3_602_040_000L) + 3_602_040_000L).isEqualTo(200_000);
-        // a step under a second is the stream's own (a dropped frame): kept
-        assertThat(t.place(0, 3_602_540_000L) + 3_602_540_000L).isEqualTo(700_000);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.streamtee.record;
+package io.streamtee.playback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,13 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.record.Ffmpeg;
 import io.streamtee.media.Mp4Remux;
-import io.streamtee.record.Catalog.Recording;
+import io.streamtee.playback.Catalog.Recording;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
+import io.streamtee.record.TestIndex;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +56,8 @@ class PlaybackServerTest {
     @BeforeAll
     static void record() throws Exception {
         Ffmpeg.assumeAvailable();
-        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(4))).start()) {
+        try (Recorder recorder = new Recorder(RecorderConfig.of(Endpoint.parse("udp://127.0.0.1:0",
+                Endpoint.Role.INPUT), dir).withSegment(Duration.ofSeconds(4))).start()) {
             CameraConfig config = CameraConfig.pattern(Destination.of(recorder.localAddress()))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(FPS).withGop(FPS)
                             .withBitrate(400_000))
@@ -194,6 +200,115 @@ class PlaybackServerTest {
         }
     }
 
+    /**
+     * The camera recorded 8 s, was off for 5 min, and recorded 8 s again (its clock restarted): the MP4's timeline
+     * keeps the 5 min, so a frame's time in the video is its wall-clock time after the clip's start.
+     */
+    @Test
+    void anMp4AcrossALongGapKeepsTheGapInItsTimestamps(@TempDir Path out) throws Exception {
+        Path cam = copies("gap", 0, RECORDED_MILLIS + 300_000);
+        try {
+            HttpResponse<byte[]> r = get("clip.mp4?camera=gap&from=" + at(0) + "&to="
+                    + at(2 * RECORDED_MILLIS + 300_000));
+            assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+            Path mp4 = out.resolve("gap.mp4");
+            Files.write(mp4, r.body());
+            assertThat(Ffmpeg.frames(mp4)).isEqualTo(16 * FPS);
+            List<Double> times = Ffmpeg.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted()
+                    .toList();
+            assertThat(times.getFirst()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(0.05));
+            int after = 8 * FPS; // the first frame after the gap
+            assertThat(times.get(after - 1)).as("the last frame before the gap").isCloseTo(8.0 - 1.0 / FPS,
+                    org.assertj.core.data.Offset.offset(0.05));
+            assertThat(times.get(after)).as("the first frame after the gap: 5 min later").isCloseTo(308.0,
+                    org.assertj.core.data.Offset.offset(0.05));
+            assertThat(times.getLast()).isCloseTo(316.0 - 1.0 / FPS, org.assertj.core.data.Offset.offset(0.05));
+            assertThat(Double.parseDouble(Ffmpeg.probe(mp4, "format=duration"))).isCloseTo(316.0,
+                    org.assertj.core.data.Offset.offset(1.0));
+            assertThat(Ffmpeg.decodeErrors(mp4)).isEmpty();
+        } finally {
+            deleteTree(cam);
+        }
+    }
+
+    /**
+     * Four recordings back to back, the camera restarting between them (its clock starts again each time): the
+     * MPEG-TS clip runs 32 s, and ffprobe says so, not 8 s (its first to last timestamp before the fix).
+     */
+    @Test
+    void aTsClipAcrossCameraRestartsReportsItsRealLength(@TempDir Path out) throws Exception {
+        Path cam = copies("restarts", 0, RECORDED_MILLIS, 2 * RECORDED_MILLIS, 3 * RECORDED_MILLIS);
+        try {
+            HttpResponse<byte[]> r = get("clip.ts?camera=restarts&from=" + at(0) + "&to=" + at(4 * RECORDED_MILLIS));
+            assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
+            Path ts = out.resolve("restarts.ts");
+            Files.write(ts, r.body());
+            assertThat(Double.parseDouble(Ffmpeg.probe(ts, "format=duration"))).isCloseTo(32.0,
+                    org.assertj.core.data.Offset.offset(1.0));
+            assertThat(Ffmpeg.frames(ts)).isEqualTo(32 * FPS);
+            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
+            // each restart is announced the MPEG-TS way: discontinuity_indicator with the first PCR after it
+            assertThat(discontinuityFlags(r.body())).isEqualTo(3);
+        } finally {
+            deleteTree(cam);
+        }
+    }
+
+    /** The recording's length by its timestamps: 2 segments of 4 s. */
+    private static final long RECORDED_MILLIS = 8_000;
+
+    /**
+     * A camera directory of copies of the recording, the k-th starting {@code shifts[k]} ms after it: between two
+     * copies the camera was off, or restarted, as each copy's timestamps start where the recording's did. Each row's
+     * wall-clock times follow its timestamps, so a copy is exactly {@link #RECORDED_MILLIS} long.
+     */
+    private static Path copies(String camera, long... shifts) throws Exception {
+        Path cam = dir.resolve(camera);
+        List<Recording> segments = catalog.segments("camera", 0, Long.MAX_VALUE);
+        long pts0 = segments.getFirst().ptsStart();
+        try (java.sql.Connection index = TestIndex.open(cam);
+                java.sql.PreparedStatement insert = index.prepareStatement("INSERT INTO segments(path, status, "
+                        + "start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, frames, keyframes, keyframe_pts)"
+                        + " VALUES (?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int n = 0;
+            for (long shift : shifts) {
+                for (Recording s : segments) {
+                    String path = "copy-" + n++ + ".ts";
+                    Files.copy(catalog.file(s), cam.resolve(path));
+                    long start = t0 + shift + io.streamtee.ts.Timestamps.ptsDiff(pts0, s.ptsStart()) / 90;
+                    insert.setString(1, path);
+                    insert.setLong(2, start);
+                    insert.setLong(3, start + s.durationMillis());
+                    insert.setLong(4, s.ptsStart());
+                    insert.setLong(5, s.ptsEnd());
+                    insert.setLong(6, s.durationMillis());
+                    insert.setLong(7, s.bytes());
+                    insert.setLong(8, s.frames());
+                    insert.setString(9, csv(s.keyframeOffsets()));
+                    insert.setString(10, csv(s.keyframePts()));
+                    insert.executeUpdate();
+                }
+            }
+        }
+        return cam;
+    }
+
+    private static String csv(long[] values) {
+        return java.util.Arrays.stream(values).mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
+    /** PCR-carrying packets with discontinuity_indicator set: each announces a new time base. */
+    private static int discontinuityFlags(byte[] ts) {
+        int flagged = 0;
+        for (int off = 0; off < ts.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(ts, off) && TsPacket.discontinuity(ts, off)) {
+                flagged++;
+            }
+        }
+        return flagged;
+    }
+
     @Test
     void aReadFailureMidClipFailsTheRemuxWithItsCauseNotAShortMp4(@TempDir Path out) throws Exception {
         byte[] segment = Files.readAllBytes(catalog.file(catalog.segments("camera", 0, Long.MAX_VALUE).get(0)));
@@ -265,8 +380,8 @@ class PlaybackServerTest {
     void anMp4ExportIsAtMostAnHourOfRecording() throws Exception {
         Path cam = dir.resolve("long");
         Files.createDirectories(cam);
-        try (SegmentIndex index = SegmentIndex.open(cam.resolve("index.db"));
-                java.sql.Statement st = index.connection().createStatement()) {
+        try (java.sql.Connection index = TestIndex.open(cam);
+                java.sql.Statement st = index.createStatement()) {
             for (int i = 0; i < 2; i++) { // two 40 min segments, back to back (their files are never read)
                 st.execute("INSERT INTO segments(path, status, start_ms, end_ms, pts_start, pts_end, duration_ms, "
                         + "bytes) VALUES ('" + i + ".ts', 'closed', " + (t0 + i * 2_400_000L) + ", "
@@ -320,19 +435,30 @@ class PlaybackServerTest {
         }
     }
 
-    /** The page in headless Chromium: Play starts the HLS playlist of the last minute and the picture moves. */
+    /**
+     * The page in headless Chromium, with a second camera that recorded an hour earlier: the clip links follow the
+     * range as it is edited, picking a camera resets the range to its latest recording, Play starts the HLS playlist
+     * of the last minute and the picture moves, and the status line says paused, playing and ended when they are.
+     */
     @Test
     @org.junit.jupiter.api.Timeout(180)
     void thePlaybackPagePlaysTheRecordingInChromium() throws Exception {
         Path browser = Path.of("src/test/browser");
         io.streamtee.testing.Browser.assumeReady(browser);
         Path shot = Path.of("target/playback-page.png").toAbsolutePath();
-        io.streamtee.testing.Browser.Run page = io.streamtee.testing.Browser.run(List.of("node",
-                browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
-                Path.of("."), 90);
-        assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
-        assertThat(page.output()).contains("playing the HLS playlist");
-        assertThat(shot).isNotEmptyFile();
+        Path earlier = copies("earlier", -3_600_000);
+        try {
+            io.streamtee.testing.Browser.Run page = io.streamtee.testing.Browser.run(List.of("node",
+                    browser.resolve("playback-page.mjs").toString(), server.url(), shot.toString(), "3", "320"),
+                    Path.of("."), 120);
+            assertThat(page.exit()).as("playback-page.mjs said:%n%s", page.output()).isZero();
+            assertThat(page.output()).contains("playing the HLS playlist");
+            assertThat(page.output()).contains("clip links follow an edited range",
+                    "another camera gets its own latest range", "the status says paused, then playing, then ended");
+            assertThat(shot).isNotEmptyFile();
+        } finally {
+            deleteTree(earlier);
+        }
     }
 
     /** Deletes a camera directory a test made: its index, and SQLite's -wal and -shm beside it. */

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -105,11 +106,16 @@ final class RelayMetrics {
     private List<Meter> outputMeters(String route, String id, String url, OutputStats stats) {
         Tags tags = Tags.of("route", route, "output", id, "url", url);
         List<Meter> list = new ArrayList<>();
+        // Sent is "handed over minus reported failed", and an ICMP error may be reported after a scrape counted its
+        // copy: a Prometheus counter must never go down (it would read as a reset), so it holds its highest value
+        // until the output's count passes it again.
+        AtomicLong sentHigh = new AtomicLong();
+        AtomicLong sentBytesHigh = new AtomicLong();
         list.add(counter("streamtee.output.sent.datagrams",
                 "Copies sent: handed to the socket and not reported failed since", tags,
-                stats, s -> s.snapshot().datagrams()));
+                stats, s -> sentHigh.accumulateAndGet(s.snapshot().datagrams(), Math::max)));
         list.add(counter("streamtee.output.sent.bytes", "Bytes of the copies sent", tags,
-                stats, s -> s.snapshot().bytes()));
+                stats, s -> sentBytesHigh.accumulateAndGet(s.snapshot().bytes(), Math::max)));
         for (DropReason reason : DropReason.values()) {
             list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",
                     tags.and("reason", reason.key()), stats, s -> s.snapshot().dropped(reason)));

@@ -284,6 +284,21 @@ final class SegmentIndex implements AutoCloseable {
         }
     }
 
+    /** The newest closed segment's id, or -1: retention by size never deletes it. */
+    long newestClosedId() throws SQLException {
+        List<Row> newest = rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments WHERE status='closed' "
+                + "ORDER BY start_ms DESC, id DESC LIMIT ?", 1);
+        return newest.isEmpty() ? -1 : newest.get(0).id();
+    }
+
+    /** Bytes and milliseconds of all closed segments (for the stream's mean rate). */
+    long[] closedBytesAndMillis() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(SUM(bytes), 0), "
+                + "COALESCE(SUM(duration_ms), 0) FROM segments WHERE status='closed'")) {
+            return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[2];
+        }
+    }
+
     /** Bytes of all closed segments. */
     long closedBytes() throws SQLException {
         try (Statement s = db.createStatement();

@@ -176,7 +176,7 @@ class S3UploadTest {
         int oneAndAHalf = datagrams.size() * 3 / 14; // the first segment closed, the second open, far from a cut
         Path cam = dir.resolve("cam");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                Recorder.class);
+                "io.streamtee.record"); // the uploader's lines (its own logger since the recorder split)
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();

@@ -14,6 +14,7 @@ import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.MulticastInterface;
 import io.streamtee.relay.config.RouteSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -419,7 +420,7 @@ public final class Route {
         }
 
         private void join(DatagramChannel ch, Endpoint in) {
-            NetworkInterface iface = in.networkInterface() != null ? in.networkInterface() : defaultMulticastInterface();
+            NetworkInterface iface = multicastInterface(in);
             InetAddress source = in.source();
             ChannelFuture joined = ch.joinGroup(in.address().getAddress(), iface, source).awaitUninterruptibly();
             if (!joined.isSuccess()) {
@@ -509,29 +510,12 @@ public final class Route {
         }
     }
 
-    /**
-     * The interface to join a group on when the URL names none: the first one that is up, not loopback and takes
-     * multicast; else loopback.
-     */
-    static NetworkInterface defaultMulticastInterface() {
+    /** The interface a multicast input joins on: the services' rule, {@link MulticastInterface}. */
+    static NetworkInterface multicastInterface(Endpoint in) {
         try {
-            NetworkInterface loopback = null;
-            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!i.isUp()) {
-                    continue;
-                }
-                if (i.isLoopback()) {
-                    loopback = i;
-                } else if (i.supportsMulticast()) {
-                    return i;
-                }
-            }
-            if (loopback != null) {
-                return loopback;
-            }
+            return MulticastInterface.of(in);
         } catch (SocketException e) {
-            throw new RelayException("cannot list network interfaces: " + e.getMessage(), e);
+            throw new RelayException(in + ": " + e.getMessage(), e);
         }
-        throw new RelayException("no network interface to join a multicast group on; name one with ?iface=");
     }
 }

@@ -3,18 +3,11 @@ package io.streamtee.record;
 import io.streamtee.config.Units;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.net.UdpReceiver;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +64,7 @@ public final class Recorder implements AutoCloseable {
     /** What waits for upload once closed: count and bytes, from the index (the uploader may not have looked). */
     private volatile long[] pendingAtClose;
     private volatile CameraDirectory recordings;
-    private FileChannel lockFile;
+    private DirectoryLock lock;
     private boolean started;
     private boolean closed;
 
@@ -157,7 +150,6 @@ public final class Recorder implements AutoCloseable {
             throw new IllegalStateException("recorder already started");
         }
         started = true;
-        List<Path> created = new ArrayList<>();
         try {
             receiver = new UdpReceiver(config.listen(), UdpReceiver.Options.of("recorder")
                     .withStartsStream(PatCheck::startsStream), new Input());
@@ -166,12 +158,9 @@ public final class Recorder implements AutoCloseable {
             } catch (ReceiveException e) {
                 throw new RecordException(e.getMessage(), e);
             }
-            createDirectories(created);
-            lock(created);
+            lock = DirectoryLock.acquire(cameraDir);
             Path indexFile = cameraDir.resolve("index.db");
-            if (!Files.exists(indexFile)) {
-                created.add(indexFile);
-            }
+            lock.created(indexFile);
             try {
                 index = SegmentIndex.open(indexFile);
             } catch (SQLException e) {
@@ -194,68 +183,20 @@ public final class Recorder implements AutoCloseable {
             summary = new RecorderSummary(summaryEvery, clock.getZone(), now);
             receiver.start();
             InetSocketAddress local = receiver.localAddress();
-            LOG.info("recording {} (listening on {}) to {} ({} segments{}{})", config.listen(),
-                    local.getAddress().getHostAddress() + ":" + local.getPort(), cameraDir,
+            java.net.NetworkInterface joined = receiver.joinedInterface();
+            LOG.info("recording {} (listening on {}{}) to {} ({} segments{}{})", config.listen(),
+                    local.getAddress().getHostAddress() + ":" + local.getPort(),
+                    joined == null ? "" : " on " + joined.getName(), cameraDir,
                     Units.formatDuration(config.segment()),
                     config.keep().isZero() ? "" : ", kept " + Units.formatDuration(config.keep()),
                     config.maxBytes() == 0 ? "" : ", at most " + Units.formatBytes(config.maxBytes()));
             return this;
         } catch (RuntimeException e) {
             close();
-            removeCreated(created);
+            if (lock != null) {
+                lock.undo(); // a failed start leaves the directory as it was
+            }
             throw e;
-        }
-    }
-
-    /** Creates the camera directory, noting each directory it made (outermost first). */
-    private void createDirectories(List<Path> created) {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = cameraDir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
-            missing.addFirst(p);
-        }
-        try {
-            Files.createDirectories(cameraDir);
-        } catch (IOException e) {
-            throw new RecordException(cameraDir + ": cannot create the recordings directory (" + IoErrors.reason(e)
-                    + ")", e);
-        } finally {
-            created.addAll(missing);
-        }
-    }
-
-    /** One recorder per camera directory: a second one would "repair" the segment the first is writing. */
-    private void lock(List<Path> created) {
-        Path path = cameraDir.resolve(".lock");
-        if (!Files.exists(path)) {
-            created.add(path);
-        }
-        try {
-            lockFile = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (lockFile.tryLock() == null) {
-                throw new RecordException(cameraDir + ": another recorder is recording here (use another --camera "
-                        + "or --dir)");
-            }
-        } catch (OverlappingFileLockException e) {
-            throw new RecordException(cameraDir + ": another recorder is recording here (use another --camera "
-                    + "or --dir)", e);
-        } catch (IOException e) {
-            throw new RecordException(path + ": cannot lock the recordings directory (" + IoErrors.reason(e) + ")", e);
-        }
-    }
-
-    /** After a failed start: removes the files and directories it created, newest first. */
-    private static void removeCreated(List<Path> created) {
-        for (Path p : created.reversed()) {
-            try {
-                if (p.getFileName().toString().equals("index.db")) {
-                    Files.deleteIfExists(p.resolveSibling("index.db-wal"));
-                    Files.deleteIfExists(p.resolveSibling("index.db-shm"));
-                    Files.deleteIfExists(p.resolveSibling("index.db-journal"));
-                }
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                LOG.debug("cannot remove {} after a failed start", p, e);
-            }
         }
     }
 
@@ -455,7 +396,7 @@ public final class Recorder implements AutoCloseable {
             }
         }
         closeResource(index);
-        closeResource(lockFile);
+        closeResource(lock);
         if (wasRecording) {
             LOG.info("recorder stopped: {}", summary());
         }

@@ -299,7 +299,7 @@ final class CameraDirectory {
                     }
                 }
                 if (uploads && total > config.maxBytes()) {
-                    kept = Math.max(kept, index.notUploadedToFree(total - config.maxBytes()));
+                    kept = Math.max(kept, index.notUploadedToFree(total - config.maxBytes(), newest));
                 }
             }
         } catch (SQLException e) {

@@ -259,14 +259,15 @@ final class SegmentIndex implements AutoCloseable {
     }
 
     /**
-     * How many of the oldest segments not uploaded yet would have to go to free {@code excess} bytes: what retention
-     * by size keeps for upload.
+     * How many of the oldest segments not uploaded yet, {@code exceptId} aside, would have to go to free
+     * {@code excess} bytes: what retention by size keeps for upload.
      */
-    long notUploadedToFree(long excess) throws SQLException {
+    long notUploadedToFree(long excess, long exceptId) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("SELECT COUNT(*) FROM (SELECT bytes, SUM(bytes) OVER "
                 + "(ORDER BY start_ms, id ROWS UNBOUNDED PRECEDING) AS upto FROM segments "
-                + "WHERE status='closed' AND uploaded_ms IS NULL) WHERE upto - bytes < ?")) {
-            p.setLong(1, excess);
+                + "WHERE status='closed' AND uploaded_ms IS NULL AND id <> ?) WHERE upto - bytes < ?")) {
+            p.setLong(1, exceptId);
+            p.setLong(2, excess);
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? r.getLong(1) : 0;
             }

@@ -117,4 +117,34 @@ public final class Units {
         } while (v >= 1000 && i < units.length - 1);
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
+
+    /** {@code 7d}, {@code 10s}, {@code 1.5s}: a duration as the flags take it. */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000L == 0) {
+            return ms / 86_400_000L + "d";
+        }
+        if (ms % 3_600_000L == 0) {
+            return ms / 3_600_000L + "h";
+        }
+        if (ms % 60_000L == 0) {
+            return ms / 60_000L + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms / 1000.0 + "s";
+    }
+
+    /** {@code 12s}, {@code 5m 12s}, {@code 3h 5m}, {@code 2d 3h}: an elapsed time for logs, to the second. */
+    public static String formatElapsed(Duration d) {
+        long s = Math.max(0, d.toSeconds());
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m " + s % 60 + "s";
+        }
+        if (s < 86_400) {
+            return s / 3600 + "h " + s % 3600 / 60 + "m";
+        }
+        return s / 86_400 + "d " + s % 86_400 / 3600 + "h";
+    }
 }

@@ -54,4 +54,21 @@ class UnitsTest {
         assertThat(Units.formatBytes(1_500_000)).isEqualTo("1.5 MB");
         assertThat(Units.formatBitrate(20_100_000)).isEqualTo("20.1 Mbit/s");
     }
+
+    @org.junit.jupiter.api.Test
+    void durationsAsTheFlagsTakeThemAndElapsedTimesForLogs() {
+        org.assertj.core.api.Assertions.assertThat(Units.formatDuration(java.time.Duration.ofDays(7))).isEqualTo("7d");
+        org.assertj.core.api.Assertions.assertThat(Units.formatDuration(java.time.Duration.ofMillis(1500)))
+                .isEqualTo("1.5s");
+        org.assertj.core.api.Assertions.assertThat(Units.formatDuration(java.time.Duration.ofSeconds(90)))
+                .isEqualTo("90s");
+        org.assertj.core.api.Assertions.assertThat(Units.formatElapsed(java.time.Duration.ofSeconds(312)))
+                .isEqualTo("5m 12s");
+        org.assertj.core.api.Assertions.assertThat(Units.formatElapsed(java.time.Duration.ofSeconds(7)))
+                .isEqualTo("7s");
+        org.assertj.core.api.Assertions.assertThat(Units.formatElapsed(java.time.Duration.ofMinutes(185)))
+                .isEqualTo("3h 5m");
+        org.assertj.core.api.Assertions.assertThat(Units.formatElapsed(java.time.Duration.ofHours(51)))
+                .isEqualTo("2d 3h");
+    }
 }

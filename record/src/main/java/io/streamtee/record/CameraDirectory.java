@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CameraDirectory {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(CameraDirectory.class);
     private static final DateTimeFormatter LAYOUT = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH-mm-ss");
     private static final Pattern NAME = Pattern.compile(
             "(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})-(\\d{2})-(\\d{2})(?:_\\d+)?\\.ts");
@@ -45,6 +45,7 @@ final class CameraDirectory {
     private String lastBase;
     private int lastSuffix;
     private long lastKeptWarning;
+    private boolean sizeLimitChecked;
 
     volatile long indexErrors;
     volatile long diskFullDeletions;
@@ -70,6 +71,46 @@ final class CameraDirectory {
 
     void closed(String rel, Segment s) {
         write(() -> index.closed(rel, s, false));
+        checkSizeLimit(s);
+    }
+
+    /**
+     * Warns once when {@code --max-size} holds less than two segments: retention then keeps only the newest closed
+     * segment (never deleted for size) and the one being written. The size of a segment is estimated from the
+     * stream's rate: at start from the segments already recorded, else from the first segment that closes.
+     *
+     * @param closed the segment that has just closed, or null at start
+     */
+    void checkSizeLimit(Segment closed) {
+        if (sizeLimitChecked || config.maxBytes() == 0) {
+            return;
+        }
+        long bytes;
+        long millis;
+        if (closed != null) {
+            bytes = closed.bytes();
+            millis = closed.durationMillis();
+        } else {
+            try {
+                long[] recorded = index.closedBytesAndMillis();
+                bytes = recorded[0];
+                millis = recorded[1];
+            } catch (SQLException e) {
+                indexFailed(e);
+                return;
+            }
+        }
+        if (millis < 500) {
+            return; // the rate is not known yet: the first segment that closes tells
+        }
+        sizeLimitChecked = true;
+        long perSegment = (long) ((double) bytes * config.segment().toMillis() / millis);
+        if (2 * perSegment > config.maxBytes()) {
+            LOG.warn("--max-size {} holds less than two {} segments (about {} each at {}): only the newest closed "
+                    + "segment and the one being written are kept", Units.formatBytes(config.maxBytes()),
+                    Units.formatDuration(config.segment()), Units.formatBytes(perSegment),
+                    Units.formatBitrate(bytes * 8000.0 / millis));
+        }
     }
 
     void gap(SegmentIndex.Gap gap) {
@@ -180,7 +221,7 @@ final class CameraDirectory {
             throw new RecordException(cameraDir.resolve("index.db") + ": cannot read the index (" + e.getMessage()
                     + ")", e);
         } catch (IOException e) {
-            throw new RecordException(cameraDir + ": cannot scan the recordings (" + Recorder.reason(e) + ")", e);
+            throw new RecordException(cameraDir + ": cannot scan the recordings (" + IoErrors.reason(e) + ")", e);
         }
     }
 
@@ -204,14 +245,15 @@ final class CameraDirectory {
             LOG.info("repaired segment {} left by a recorder that did not close: {} bytes cut, {} frames, {} s",
                     rel, before - s.bytes(), s.frames(), s.durationMillis() / 1000.0);
         } catch (IOException e) {
-            LOG.warn("segment {}: cannot repair it ({}); left as it is", rel, Recorder.reason(e));
+            LOG.warn("segment {}: cannot repair it ({}); left as it is", rel, IoErrors.reason(e));
         }
     }
 
     /**
      * Deletes the oldest closed segments that are older than {@code keep} or that make all of them (with the
      * {@code currentBytes} of the segment being written) larger than {@code maxBytes}. The segment being written
-     * is never deleted, nor (with an object store) one that is not uploaded yet.
+     * is never deleted, nor the newest closed one for size, nor (with an object store) one that is not uploaded
+     * yet.
      */
     void retention(long currentBytes) {
         if (config.keep().isZero() && config.maxBytes() == 0) {
@@ -239,14 +281,16 @@ final class CameraDirectory {
             }
             if (config.maxBytes() > 0) {
                 long total = index.closedBytes() + currentBytes;
+                long newest = index.newestClosedId(); // never deleted for size: the recording would be empty
+                sizeLoop:
                 while (total > config.maxBytes()) {
                     List<SegmentIndex.Row> oldest = uploads ? index.oldestUploaded(64) : index.oldest(64);
                     if (oldest.isEmpty()) {
                         break;
                     }
                     for (SegmentIndex.Row row : oldest) {
-                        if (total <= config.maxBytes()) {
-                            break;
+                        if (total <= config.maxBytes() || row.id() == newest) {
+                            break sizeLoop;
                         }
                         delete(row);
                         deleted++;
@@ -255,7 +299,7 @@ final class CameraDirectory {
                     }
                 }
                 if (uploads && total > config.maxBytes()) {
-                    kept = Math.max(kept, index.notUploadedToFree(total - config.maxBytes()));
+                    kept = Math.max(kept, index.notUploadedToFree(total - config.maxBytes(), newest));
                 }
             }
         } catch (SQLException e) {
@@ -266,7 +310,7 @@ final class CameraDirectory {
             long now = System.nanoTime();
             if (lastKeptWarning == 0 || now - lastKeptWarning >= 10_000_000_000L) {
                 lastKeptWarning = now;
-                String limits = (config.keep().isZero() ? "" : "older than " + Recorder.human(config.keep()))
+                String limits = (config.keep().isZero() ? "" : "older than " + Units.formatDuration(config.keep()))
                         + (config.keep().isZero() || config.maxBytes() == 0 ? "" : " or ")
                         + (config.maxBytes() == 0 ? "" : "over " + Units.formatBytes(config.maxBytes()) + " in all");
                 LOG.warn("retention: keeping {} segments ({}) until they are uploaded", kept, limits);
@@ -275,7 +319,7 @@ final class CameraDirectory {
         if (deleted > 0) {
             retentionDeletions += deleted;
             LOG.info("retention: deleted {} segments ({}){}{}", deleted, Units.formatBytes(freed),
-                    config.keep().isZero() ? "" : ", keeping " + Recorder.human(config.keep()),
+                    config.keep().isZero() ? "" : ", keeping " + Units.formatDuration(config.keep()),
                     config.maxBytes() == 0 ? "" : ", at most " + Units.formatBytes(config.maxBytes()));
         }
     }
@@ -328,7 +372,7 @@ final class CameraDirectory {
                 Files.delete(dir);
             }
         } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", path, Recorder.reason(e));
+            LOG.warn("cannot delete {}: {}", path, IoErrors.reason(e));
         }
         index.delete(row.id());
     }

@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  */
 final class S3ObjectStore implements ObjectStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(S3ObjectStore.class);
     static final long DEFAULT_PART_SIZE = 8L << 20;
     /** S3's smallest part but the last (S3Proxy enforces it too). */
     static final long MIN_PART_SIZE = 5L << 20;

@@ -259,14 +259,15 @@ final class SegmentIndex implements AutoCloseable {
     }
 
     /**
-     * How many of the oldest segments not uploaded yet would have to go to free {@code excess} bytes: what retention
-     * by size keeps for upload.
+     * How many of the oldest segments not uploaded yet, {@code exceptId} aside, would have to go to free
+     * {@code excess} bytes: what retention by size keeps for upload.
      */
-    long notUploadedToFree(long excess) throws SQLException {
+    long notUploadedToFree(long excess, long exceptId) throws SQLException {
         try (PreparedStatement p = db.prepareStatement("SELECT COUNT(*) FROM (SELECT bytes, SUM(bytes) OVER "
                 + "(ORDER BY start_ms, id ROWS UNBOUNDED PRECEDING) AS upto FROM segments "
-                + "WHERE status='closed' AND uploaded_ms IS NULL) WHERE upto - bytes < ?")) {
-            p.setLong(1, excess);
+                + "WHERE status='closed' AND uploaded_ms IS NULL AND id <> ?) WHERE upto - bytes < ?")) {
+            p.setLong(1, exceptId);
+            p.setLong(2, excess);
             try (ResultSet r = p.executeQuery()) {
                 return r.next() ? r.getLong(1) : 0;
             }
@@ -281,6 +282,21 @@ final class SegmentIndex implements AutoCloseable {
         try (PreparedStatement p = db.prepareStatement("VACUUM INTO ?")) {
             p.setString(1, file.toAbsolutePath().toString());
             p.execute();
+        }
+    }
+
+    /** The newest closed segment's id, or -1: retention by size never deletes it. */
+    long newestClosedId() throws SQLException {
+        List<Row> newest = rows("SELECT id, path, status, start_ms, end_ms, bytes FROM segments WHERE status='closed' "
+                + "ORDER BY start_ms DESC, id DESC LIMIT ?", 1);
+        return newest.isEmpty() ? -1 : newest.get(0).id();
+    }
+
+    /** Bytes and milliseconds of all closed segments (for the stream's mean rate). */
+    long[] closedBytesAndMillis() throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(SUM(bytes), 0), "
+                + "COALESCE(SUM(duration_ms), 0) FROM segments WHERE status='closed'")) {
+            return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[2];
         }
     }
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Uploader implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Uploader.class);
     static final String SEGMENT_TYPE = "video/mp2t";
     static final String INDEX_TYPE = "application/vnd.sqlite3";
     static final Duration INDEX_EVERY = Duration.ofSeconds(60);

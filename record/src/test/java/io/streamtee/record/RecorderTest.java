@@ -141,4 +141,74 @@ class RecorderTest {
             first.close();
         }
     }
+
+    /**
+     * A camera that restarts (silence past the stopped threshold, then a new stream whose continuity counters and
+     * clock start again) is a "stopped" gap, not packet loss: no continuity error, no "loss" gap.
+     */
+    @Test
+    void aCameraRestartAfterSilenceIsNotLoss() throws Exception {
+        List<byte[]> before = TestStream.datagrams(new TestStream().seconds(4).bytes());
+        List<byte[]> after = TestStream.datagrams(new TestStream().seconds(2).bytes()); // counters from 0 again
+        Path cam = dir.resolve("camera");
+        Recorder.Stats stats;
+        try (LogLines log = LogLines.record();
+                Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(10))).start()) {
+            Recordings.send(recorder, before.subList(0, before.size() / 2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+            Recordings.send(recorder, after);
+            stats = recorder.stats();
+            assertThat(log.messages()).noneMatch(m -> m.contains("lost packets"));
+        }
+        assertThat(stats.continuityErrors()).isZero();
+        assertThat(Recordings.gaps(cam)).extracting(SegmentIndex.Gap::kind).containsExactly("stopped");
+        assertThat(Recordings.column(cam, "continuity_errors", Long.class)).containsOnly(0L);
+        assertThat(Recordings.rows(cam)).hasSize(2);
+    }
+
+    /** A recorder that cannot bind its port leaves no lock file, no index and no directory behind. */
+    @Test
+    void aFailedBindLeavesTheDirectoryAsItWas() throws Exception {
+        try (java.nio.channels.DatagramChannel taken = java.nio.channels.DatagramChannel.open()) {
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = ((java.net.InetSocketAddress) taken.getLocalAddress()).getPort();
+            Path recordings = dir.resolve("recordings");
+            RecorderConfig config = RecorderConfig.of(io.streamtee.config.Endpoint.parse("udp://127.0.0.1:" + port,
+                    io.streamtee.config.Endpoint.Role.INPUT), recordings);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Recorder(config).start())
+                    .isInstanceOf(RecordException.class)
+                    .hasMessage("udp://127.0.0.1:" + port + ": address already in use (is another recorder listening "
+                            + "on this port?)");
+            assertThat(recordings).doesNotExist();
+
+            Files.createDirectories(recordings.resolve("camera")); // an existing directory stays, empty
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Recorder(config).start())
+                    .isInstanceOf(RecordException.class);
+            try (var list = Files.list(recordings.resolve("camera"))) {
+                assertThat(list.toList()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * While no data comes, the periodic line says how long the stream has been gone instead of repeating the same
+     * counters; while data flows it is the usual summary.
+     */
+    @Test
+    void anIdleRecorderSaysHowLongTheStreamHasBeenGone() throws Exception {
+        List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(1).bytes());
+        try (LogLines log = LogLines.record();
+                Recorder recorder = new Recorder(Recordings.config(dir)).summaryEvery(Duration.ofMillis(300))
+                        .start()) {
+            Recordings.send(recorder, datagrams);
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1); // stopped
+            long idleFrom = log.messages().size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.messages().stream().skip(idleFrom)
+                    .filter(m -> m.startsWith("no data for")).count() >= 2);
+            List<String> idle = log.messages().stream().skip(idleFrom).toList();
+            assertThat(idle).noneMatch(m -> m.startsWith("recording: "));
+            assertThat(idle).filteredOn(m -> m.startsWith("no data for"))
+                    .allMatch(m -> m.matches("no data for \\d+s \\(since \\d{2}:\\d{2}:\\d{2}\\)"));
+        }
+    }
 }

@@ -21,10 +21,20 @@ final class Recordings {
         return RecorderConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), dir);
     }
 
-    /** Sends every datagram, never far ahead of what the recorder took, and waits until it took them all. */
+    /** The port each recorder's test camera sends from: one camera is one source, as the recorder expects. */
+    private static final java.util.Map<Recorder, java.net.InetSocketAddress> SOURCES =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Sends every datagram, never far ahead of what the recorder took, and waits until it took them all. Every call
+     * for the same recorder sends from the same loopback port (the recorder takes one source at a time).
+     */
     static void send(Recorder recorder, List<byte[]> datagrams) throws IOException {
         long before = recorder.stats().datagrams();
-        try (UdpSender sender = UdpSender.to(recorder.localAddress())) {
+        java.net.InetSocketAddress source = SOURCES.getOrDefault(recorder, new java.net.InetSocketAddress(
+                recorder.localAddress().getAddress() instanceof java.net.Inet6Address ? "::1" : "127.0.0.1", 0));
+        try (UdpSender sender = UdpSender.from(source, recorder.localAddress())) {
+            SOURCES.put(recorder, sender.localAddress());
             sender.sendPaced(datagrams, 64, () -> (int) (recorder.stats().datagrams() - before));
         }
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,5 +116,31 @@ class RetentionTest {
         }
         assertThat(Recordings.rows(cam)).isEmpty();
         assertThat(Recordings.files(cam)).isEmpty();
+    }
+
+    /**
+     * {@code --max-size} below one segment: the newest closed segment is never deleted for size (it used to be
+     * deleted the moment it closed, leaving nothing), and the recorder warns once that the limit holds less than two
+     * segments.
+     */
+    @Test
+    void theNewestClosedSegmentIsKeptWhenMaxSizeIsBelowOneSegment() throws Exception {
+        List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(4).bytes()); // ~60 kB a second
+        Path cam = dir.resolve("camera");
+        List<String> lines;
+        try (LogLines log = LogLines.record();
+                Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(1))
+                        .withMaxBytes(50_000)).start()) {
+            Recordings.send(recorder, datagrams);
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() >= 3);
+            assertThat(Recordings.files(cam)).hasSizeGreaterThanOrEqualTo(2); // the newest closed one and the open one
+            lines = log.messages();
+        }
+        List<SegmentIndex.Row> rows = Recordings.rows(cam);
+        assertThat(rows).hasSize(1); // the last one, closed by close()
+        assertThat(rows.get(0).bytes()).isGreaterThan(50_000);
+        assertThat(Recordings.files(cam)).containsExactly(rows.get(0).path());
+        assertThat(lines).filteredOn(m -> m.contains("--max-size")).singleElement().asString()
+                .contains("less than two");
     }
 }

@@ -5,10 +5,7 @@ import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
 import io.streamtee.relay.config.RouteSpec;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -258,31 +255,5 @@ public final class Route {
                 o.shared().close();
             }
         }
-    }
-
-    /**
-     * The interface to join a group on when the URL names none: the first one that is up, not loopback and takes
-     * multicast; else loopback.
-     */
-    static NetworkInterface defaultMulticastInterface() {
-        try {
-            NetworkInterface loopback = null;
-            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!i.isUp()) {
-                    continue;
-                }
-                if (i.isLoopback()) {
-                    loopback = i;
-                } else if (i.supportsMulticast()) {
-                    return i;
-                }
-            }
-            if (loopback != null) {
-                return loopback;
-            }
-        } catch (SocketException e) {
-            throw new RelayException("cannot list network interfaces: " + e.getMessage(), e);
-        }
-        throw new RelayException("no network interface to join a multicast group on; name one with ?iface=");
     }
 }

@@ -12,10 +12,12 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.MulticastInterface;
 import io.streamtee.relay.config.RouteSpec;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,8 +88,7 @@ final class UdpInput {
     }
 
     private static void join(String route, DatagramChannel ch, Endpoint in) {
-        NetworkInterface iface = in.networkInterface() != null ? in.networkInterface()
-                : Route.defaultMulticastInterface();
+        NetworkInterface iface = multicastInterface(in);
         InetAddress source = in.source();
         ChannelFuture joined = ch.joinGroup(in.address().getAddress(), iface, source).awaitUninterruptibly();
         if (!joined.isSuccess()) {
@@ -97,6 +98,15 @@ final class UdpInput {
         }
         log.info("route {}: joined {}{} on {}", route, in.address().getAddress().getHostAddress(),
                 source == null ? "" : " from source " + source.getHostAddress(), iface.getName());
+    }
+
+    /** The interface a multicast input joins on: the same rule as the services' receiver, {@link MulticastInterface}. */
+    static NetworkInterface multicastInterface(Endpoint in) {
+        try {
+            return MulticastInterface.of(in);
+        } catch (SocketException e) {
+            throw new RelayException(in + ": " + e.getMessage(), e);
+        }
     }
 
     /**

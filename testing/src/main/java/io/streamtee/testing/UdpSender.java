@@ -29,17 +29,27 @@ public final class UdpSender implements AutoCloseable {
 
     /** A sender whose datagrams come from {@code source} (any 127.x.y.z works on Linux loopback). */
     public static UdpSender from(String source, InetSocketAddress target) throws IOException {
-        InetAddress src = InetAddress.getByName(source);
+        return from(new InetSocketAddress(InetAddress.getByName(source), 0), target);
+    }
+
+    /** A sender bound to {@code source}: a given port sends as the same source as an earlier sender on it. */
+    public static UdpSender from(InetSocketAddress source, InetSocketAddress target) throws IOException {
+        InetAddress src = source.getAddress();
         DatagramChannel ch = DatagramChannel.open(src instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        ch.bind(new InetSocketAddress(src, 0));
+        ch.bind(source);
         if (target.getAddress().isMulticastAddress()) {
             ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkInterface.getByName("lo"));
             ch.setOption(StandardSocketOptions.IP_MULTICAST_TTL, 1);
             ch.setOption(StandardSocketOptions.IP_MULTICAST_LOOP, true);
         }
         return new UdpSender(ch, target);
+    }
+
+    /** The address datagrams come from. */
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
     }
 
     public void send(byte[] datagram) throws IOException {

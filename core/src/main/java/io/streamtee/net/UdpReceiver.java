@@ -1,0 +1,428 @@
+package io.streamtee.net;
+
+import io.streamtee.config.Cidr;
+import io.streamtee.config.Endpoint;
+import io.streamtee.config.Units;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The UDP input of a service (the recorder, the analyzer, the live viewer): one socket on a unicast address, a
+ * multicast group (joined on {@link MulticastInterface}'s interface) or a source-specific group ({@code ?source=}),
+ * read by its own platform thread, which hands the {@link Listener} only well-formed MPEG-TS from one source
+ * ({@link TsSourceLock}) and allowed by the allow-list. Everything else is dropped and counted by {@link Drop reason}.
+ *
+ * <pre>{@code
+ * try (UdpReceiver in = new UdpReceiver(endpoint, UdpReceiver.Options.of("recorder"), listener).start()) {
+ *     System.out.println("listening on " + in.localAddress());
+ * }
+ * }</pre>
+ *
+ * <p>The listener also hears when the stream stops (no accepted datagram for {@link Options#stoppedAfter()}) and
+ * comes back, and gets a tick at least every {@link Options#tick()} for its housekeeping; every call comes on the
+ * receive thread, so a listener needs no locks of its own. {@link #bind()} binds without receiving (a service can
+ * bind first and prepare after), {@link #start()} binds if need be and starts the thread; both and {@link #close()}
+ * are idempotent. Bind failures are one-line {@link ReceiveException}s naming the address.
+ */
+public final class UdpReceiver implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpReceiver.class);
+    private static final int BATCH = 256;
+
+    /** Called on the receive thread; must not keep {@code buf} after returning. */
+    public interface Listener {
+        /** Whole TS packets from the locked source, received at {@code nanos} (monotonic). */
+        void onData(byte[] buf, int off, int len, long nanos);
+
+        /** No datagram was accepted for {@code silentNanos} (at least {@link Options#stoppedAfter()}). */
+        default void onStopped(long silentNanos) {
+        }
+
+        /** Accepted data again after {@link #onStopped}, silent for {@code silentNanos}; comes before its data. */
+        default void onBack(long silentNanos) {
+        }
+
+        /** Housekeeping time, at least every {@link Options#tick()} and after every batch of datagrams. */
+        default void onTick(long nanos) {
+        }
+
+        /** The receive thread ends ({@link #close()}): the last call. */
+        default void onEnd() {
+        }
+    }
+
+    /** Why a datagram was dropped. */
+    public enum Drop {
+        /** Its source is outside the allow-list. */
+        DENIED,
+        /** Not whole 188-byte packets each starting with 0x47. */
+        NOT_TS,
+        /** No stream has started yet (and this datagram does not start one). */
+        NO_STREAM_YET,
+        /** From another source than the one the receiver is locked onto. */
+        OTHER_SOURCE;
+
+        /** {@code not_ts}: the name in logs and metrics. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * How a receiver behaves.
+     *
+     * @param service       who listens, for messages ({@code is another recorder listening on this port?})
+     * @param receiveBuffer SO_RCVBUF asked for, bytes; a warning names the sysctl when the kernel gives less
+     * @param stoppedAfter  no accepted data for this long is a stopped stream
+     * @param switchAfter   the locked source must be silent this long before another one may take over
+     * @param tick          the longest time between two {@link Listener#onTick} calls
+     * @param allow         sources allowed; empty allows every one
+     * @param startsStream  whether a TS datagram from a new source starts a stream; null takes any
+     */
+    public record Options(String service, int receiveBuffer, Duration stoppedAfter, Duration switchAfter,
+            Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream) {
+
+        public Options {
+            Objects.requireNonNull(service, "service");
+            allow = List.copyOf(allow);
+        }
+
+        /** 8 MiB receive buffer, stopped after 2 s, a new source after 2 s of silence, ticks every 100 ms. */
+        public static Options of(String service) {
+            return new Options(service, 8 << 20, Duration.ofSeconds(2), Duration.ofSeconds(2),
+                    Duration.ofMillis(100), List.of(), null);
+        }
+
+        public Options withStartsStream(Predicate<ByteBuffer> test) {
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, test);
+        }
+
+        public Options withAllow(List<Cidr> sources) {
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, sources, startsStream);
+        }
+
+        public Options withStoppedAfter(Duration d) {
+            return new Options(service, receiveBuffer, d, switchAfter, tick, allow, startsStream);
+        }
+
+        public Options withSwitchAfter(Duration d) {
+            return new Options(service, receiveBuffer, stoppedAfter, d, tick, allow, startsStream);
+        }
+    }
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @param datagrams     datagrams received, taken or not
+     * @param bytes         their bytes
+     * @param accepted      datagrams handed to the listener
+     * @param acceptedBytes their bytes
+     * @param drops         datagrams dropped, by reason
+     * @param source        the source locked onto, or null
+     * @param switches      times the lock moved to another source
+     */
+    public record Stats(long datagrams, long bytes, long accepted, long acceptedBytes, Map<Drop, Long> drops,
+            InetSocketAddress source, long switches) {
+
+        public Stats {
+            drops = Map.copyOf(drops);
+        }
+
+        public long dropped(Drop reason) {
+            return drops.getOrDefault(reason, 0L);
+        }
+
+        /** Every drop, whatever the reason. */
+        public long dropped() {
+            return drops.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private final Endpoint endpoint;
+    private final Options options;
+    private final Listener listener;
+    private final TsSourceLock lock;
+    private final Cidr[] allow;
+
+    private DatagramChannel channel;
+    private Selector selector;
+    private NetworkInterface joined;
+    private InetSocketAddress localAddress;
+    private Thread thread;
+    private volatile boolean stopping;
+    private boolean closed;
+
+    // receive thread state
+    private long lastAcceptedNanos;
+    private boolean stopped;
+
+    private volatile long datagrams;
+    private volatile long bytes;
+    private volatile long accepted;
+    private volatile long acceptedBytes;
+    private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
+
+    public UdpReceiver(Endpoint endpoint, Options options, Listener listener) {
+        if (!endpoint.isUdp()) {
+            throw new IllegalArgumentException("not a udp:// address: " + endpoint);
+        }
+        this.endpoint = endpoint;
+        this.options = options;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.lock = new TsSourceLock(endpoint.url(), endpoint.source(), options.startsStream(),
+                options.switchAfter().toNanos());
+        this.allow = options.allow().toArray(new Cidr[0]);
+    }
+
+    /**
+     * Binds (and joins the group) without receiving yet. Idempotent.
+     *
+     * @throws ReceiveException with a one-line message naming the address
+     */
+    public synchronized UdpReceiver bind() {
+        if (closed) {
+            throw new IllegalStateException("receiver closed");
+        }
+        if (channel != null) {
+            return this;
+        }
+        InetSocketAddress address = endpoint.address();
+        try {
+            channel = DatagramChannel.open(endpoint.isIpv6() ? StandardProtocolFamily.INET6
+                    : StandardProtocolFamily.INET);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer());
+            int got = channel.getOption(StandardSocketOptions.SO_RCVBUF);
+            if (got < options.receiveBuffer()) {
+                LOG.warn("{}: receive buffer capped at {} by the kernel; data may be lost while the {} is busy "
+                        + "(sudo sysctl -w net.core.rmem_max={})", endpoint, Units.formatBytes(got),
+                        options.service(), options.receiveBuffer());
+            }
+            if (endpoint.isMulticast()) {
+                channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                channel.bind(new InetSocketAddress(address.getPort()));
+                join(address);
+            } else {
+                channel.bind(address);
+            }
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+            InetSocketAddress bound = (InetSocketAddress) channel.getLocalAddress();
+            localAddress = endpoint.isMulticast() ? new InetSocketAddress(address.getAddress(), bound.getPort())
+                    : bound;
+            return this;
+        } catch (BindException e) {
+            release();
+            throw new ReceiveException(endpoint + ": address already in use (is another " + options.service()
+                    + " listening on this port?)", e);
+        } catch (IOException e) {
+            release();
+            throw new ReceiveException(endpoint + ": cannot listen (" + reason(e) + ")", e);
+        }
+    }
+
+    private void join(InetSocketAddress group) throws IOException {
+        NetworkInterface iface = MulticastInterface.of(endpoint);
+        try {
+            if (endpoint.source() != null) {
+                channel.join(group.getAddress(), iface, endpoint.source());
+            } else {
+                channel.join(group.getAddress(), iface);
+            }
+        } catch (IOException e) {
+            throw new SocketException("cannot join the group on " + iface.getName() + ": " + reason(e));
+        }
+        joined = iface;
+    }
+
+    /** Binds if need be and starts the receive thread. Idempotent. */
+    public synchronized UdpReceiver start() {
+        bind();
+        if (thread == null) {
+            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(this::run);
+            thread.start();
+        }
+        return this;
+    }
+
+    /** The bound address (the real port when asked for port 0; the group for multicast); null before bind. */
+    public synchronized InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The interface the multicast group was joined on, or null. */
+    public synchronized NetworkInterface joinedInterface() {
+        return joined;
+    }
+
+    /** The receive thread, or null before start (for CPU measurements). */
+    public synchronized Thread thread() {
+        return thread;
+    }
+
+    public Stats stats() {
+        Map<Drop, Long> byReason = new EnumMap<>(Drop.class);
+        for (Drop d : Drop.values()) {
+            long n = drops.get(d.ordinal());
+            if (n > 0) {
+                byReason.put(d, n);
+            }
+        }
+        return new Stats(datagrams, bytes, accepted, acceptedBytes, byReason, lock.source(), lock.switches());
+    }
+
+    // ---------------------------------------------------------------- the receive thread
+
+    private void run() {
+        ByteBuffer in = ByteBuffer.allocate(65_536);
+        long tickMillis = Math.max(1, options.tick().toMillis());
+        try {
+            while (!stopping) {
+                try {
+                    selector.select(tickMillis);
+                    selector.selectedKeys().clear();
+                    for (int n = 0; n < BATCH && !stopping; n++) {
+                        in.clear();
+                        InetSocketAddress from = (InetSocketAddress) channel.receive(in);
+                        if (from == null) {
+                            break;
+                        }
+                        in.flip();
+                        datagram(in, from, System.nanoTime());
+                    }
+                    long now = System.nanoTime();
+                    if (!stopped && lastAcceptedNanos != 0
+                            && now - lastAcceptedNanos > options.stoppedAfter().toNanos()) {
+                        stopped = true;
+                        listener.onStopped(now - lastAcceptedNanos);
+                    }
+                    listener.onTick(now);
+                } catch (IOException | RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    LOG.error("{}: unexpected error, the {} goes on: {}", endpoint, options.service(), e.toString());
+                    LOG.debug("details", e);
+                }
+            }
+        } finally {
+            listener.onEnd();
+        }
+    }
+
+    private void datagram(ByteBuffer in, InetSocketAddress from, long now) {
+        int len = in.remaining();
+        datagrams++;
+        bytes += len;
+        if (!allowed(from)) {
+            drops.incrementAndGet(Drop.DENIED.ordinal());
+            return;
+        }
+        TsSourceLock.Verdict verdict = lock.offer(in, from, now);
+        switch (verdict) {
+            case NOT_TS -> drops.incrementAndGet(Drop.NOT_TS.ordinal());
+            case NO_STREAM_YET -> drops.incrementAndGet(Drop.NO_STREAM_YET.ordinal());
+            case OTHER_SOURCE -> drops.incrementAndGet(Drop.OTHER_SOURCE.ordinal());
+            case ACCEPT -> {
+                if (stopped) {
+                    stopped = false;
+                    listener.onBack(now - lastAcceptedNanos);
+                }
+                lastAcceptedNanos = now;
+                accepted++;
+                acceptedBytes += len;
+                listener.onData(in.array(), 0, len, now);
+            }
+        }
+    }
+
+    private boolean allowed(InetSocketAddress from) {
+        if (allow.length == 0) {
+            return true;
+        }
+        for (Cidr c : allow) {
+            if (c.contains(from.getAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** Stops the receive thread (after its {@link Listener#onEnd}) and releases the socket. Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = true;
+            if (selector != null) {
+                selector.wakeup();
+            }
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            release();
+        }
+    }
+
+    private void release() {
+        try {
+            if (selector != null) {
+                selector.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("close failed", e);
+        }
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("close failed", e);
+        }
+        selector = null;
+        channel = null;
+    }
+}

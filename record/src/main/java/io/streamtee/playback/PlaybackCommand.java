@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,33 +42,17 @@ public final class PlaybackCommand implements Callable<Integer> {
             description = "Where to serve (default: ${DEFAULT-VALUE}). Off loopback it needs STREAMTEE_API_TOKEN.")
     String http;
 
+    /** Serves until SIGTERM or Ctrl-C. Errors are thrown for {@link Cli} to print as one line. */
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
-        ApiSettings at;
-        try {
-            at = PlaybackServer.apiSettings(http);
-            if (!Files.isDirectory(dir)) {
-                throw new ConfigException("--dir: " + dir + " is not a directory");
-            }
-        } catch (ConfigException e) {
-            err.println("playback: " + e.getMessage());
-            err.flush();
-            return 2;
+        ApiSettings at = PlaybackServer.apiSettings(http);
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException("--dir: " + dir + " is not a directory");
         }
-        PlaybackServer server;
-        try {
-            server = new PlaybackServer(dir, at.listen().getAddress().getHostAddress(), at.listen().getPort(),
-                    at.token()).start();
-        } catch (CommandException e) {
-            err.println("playback: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        try {
-            Signals.stopLatch().await();
-        } finally {
-            server.close();
+        CountDownLatch stop = Signals.stopLatch();
+        try (PlaybackServer server = new PlaybackServer(dir, at.listen().getAddress().getHostAddress(),
+                at.listen().getPort(), at.token()).start()) {
+            stop.await();
         }
         return 0;
     }

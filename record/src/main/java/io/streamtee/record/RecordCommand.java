@@ -139,48 +139,21 @@ public final class RecordCommand implements Callable<Integer> {
         return config;
     }
 
+    /**
+     * Records until SIGTERM or Ctrl-C, then closes the current segment (flushed, forced, indexed). A bad option throws
+     * a {@link ConfigException}, a recorder or server that cannot start a {@link RecordException} or
+     * {@link CommandException}; {@link Cli} prints either as one line.
+     */
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
-        RecorderConfig config;
-        ApiSettings playback;
-        try {
-            config = config();
-            playback = playback();
-        } catch (ConfigException e) {
-            err.println("record: " + e.getMessage());
-            err.flush();
-            return 2;
-        }
-        Recorder recorder;
-        try {
-            recorder = new Recorder(config).start();
-        } catch (RecordException e) {
-            err.println("record: " + e.getMessage());
-            err.flush();
-            LOG.debug("details", e);
-            return 1;
-        }
-        PlaybackServer server = null;
-        if (playback != null) {
-            try {
-                server = new PlaybackServer(config.dir(), playback.listen().getAddress().getHostAddress(),
-                        playback.listen().getPort(), playback.token()).start();
-            } catch (CommandException e) {
-                recorder.close();
-                err.println("record: " + e.getMessage());
-                err.flush();
-                return 1;
-            }
-        }
+        RecorderConfig config = config();
+        ApiSettings playback = playback();
         CountDownLatch stop = Signals.stopLatch();
-        try {
+        try (Recorder recorder = new Recorder(config).start();
+                PlaybackServer server = playback == null ? null : new PlaybackServer(config.dir(),
+                        playback.listen().getAddress().getHostAddress(), playback.listen().getPort(),
+                        playback.token()).start()) {
             stop.await();
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-            recorder.close(); // closes the current segment: flushed, forced, indexed
         }
         return 0;
     }

@@ -341,7 +341,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Where the segmenter's segments go: the writer, the counters, the uploader, retention. */
-    private final class Segments implements Segmenter.Output {
+    private final class Segments implements Segmenter.SegmentSink {
         @Override
         public void open(Segment segment) {
             writer.open(segment);

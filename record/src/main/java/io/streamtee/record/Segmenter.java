@@ -22,7 +22,7 @@ import java.time.Duration;
 final class Segmenter {
 
     /** Where segments go. Called on the feeding thread; must not keep the arrays it is given. */
-    interface Output {
+    interface SegmentSink {
         /** A segment begins: the bytes written until {@link #close} belong to it. */
         void open(Segment segment);
 
@@ -39,7 +39,7 @@ final class Segmenter {
     private final TsDemux demux;
     private final KeyframeGate gate;
     private final long targetTicks;
-    private final Output out;
+    private final SegmentSink out;
 
     private Segment segment;
     private long wallMillis;
@@ -47,7 +47,7 @@ final class Segmenter {
     private long segments;
     private boolean cutRequested;
 
-    Segmenter(Duration target, Output out) {
+    Segmenter(Duration target, SegmentSink out) {
         this.targetTicks = Math.max(1, target.toNanos() * Timestamps.PTS_HZ / 1_000_000_000L);
         this.out = out;
         this.demux = new TsDemux(new Listener());
@@ -148,7 +148,7 @@ final class Segmenter {
     }
 
     /** The gate's decisions: a held access unit may start a segment; one joined mid-PES only counts. */
-    private final class Gated implements KeyframeGate.Output {
+    private final class Gated implements KeyframeGate.Sink {
         @Override
         public void write(byte[] buf, int off, int len) {
             Segmenter.this.write(buf, off, len);

@@ -3,6 +3,7 @@ package io.streamtee.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.cli.Cli;
 import io.streamtee.playback.PlaybackCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,9 +30,7 @@ class RecordCommandTest {
 
     private static Run run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RecordCommand());
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
+        int code = Cli.run(new RecordCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err), args);
         return new Run(code, err.toString());
     }
 
@@ -51,18 +50,18 @@ class RecordCommandTest {
     @Test
     void badOptionsGiveOneLineAndExitTwo() {
         assertThat(run("--listen", "nowhere", "--dir", dir.toString()))
-                .isEqualTo(new Run(2, "record: --listen: bad URL 'nowhere': no port (expected host:port)\n"));
+                .isEqualTo(new Run(2, "streamtee record: --listen: bad URL 'nowhere': no port (expected host:port)\n"));
         assertThat(run("--keep", "7x", "--dir", dir.toString()).err())
-                .isEqualTo("record: --keep: '7x' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)\n");
-        assertThat(run("--camera", "../etc", "--dir", dir.toString()).err()).startsWith("record: --camera:")
+                .isEqualTo("streamtee record: --keep: '7x' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)\n");
+        assertThat(run("--camera", "../etc", "--dir", dir.toString()).err()).startsWith("streamtee record: --camera:")
                 .hasLineCount(1);
         assertThat(run("--listen", "tcp://127.0.0.1:9000", "--dir", dir.toString()).err())
-                .startsWith("record: --listen:").hasLineCount(1);
+                .startsWith("streamtee record: --listen:").hasLineCount(1);
         assertThat(run("--http", "localhost", "--dir", dir.toString()).err())
-                .startsWith("record: --http:").hasLineCount(1);
+                .startsWith("streamtee record: --http:").hasLineCount(1);
         assertThat(run("--http", "0.0.0.0:0", "--dir", dir.toString()))
-                .isEqualTo(new Run(2, "record: --http: 0.0.0.0:0 is not a loopback address: set STREAMTEE_API_TOKEN"
-                        + " (16 characters or more) to require it, or listen on 127.0.0.1\n"));
+                .isEqualTo(new Run(2, "streamtee record: --http: 0.0.0.0:0 is not a loopback address: set"
+                        + " STREAMTEE_API_TOKEN (16 characters or more) to require it, or listen on 127.0.0.1\n"));
     }
 
     @Test
@@ -72,7 +71,8 @@ class RecordCommandTest {
             Run r = run("--listen", "udp://127.0.0.1:0", "--dir", dir.toString(), "--http",
                     "127.0.0.1:" + busy.getLocalPort());
             assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err()).startsWith("record: --http: cannot listen on 127.0.0.1:" + busy.getLocalPort())
+            assertThat(r.err())
+                    .startsWith("streamtee record: --http: cannot listen on 127.0.0.1:" + busy.getLocalPort())
                     .contains("address already in use").hasLineCount(1);
         }
     }
@@ -125,10 +125,10 @@ class RecordCommandTest {
     @Test
     void playbackServesADirectoryAloneAndStopsOnSigterm() throws Exception {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new PlaybackCommand());
-        cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("--dir", dir.resolve("nothing").toString())).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("playback: --dir: " + dir.resolve("nothing") + " is not a directory\n");
+        assertThat(Cli.run(new PlaybackCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err), "--dir",
+                dir.resolve("nothing").toString())).isEqualTo(2);
+        assertThat(err.toString())
+                .isEqualTo("streamtee playback: --dir: " + dir.resolve("nothing") + " is not a directory\n");
 
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("playback.log");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SegmenterTest {
 
     /** Collects what the segmenter emits. */
-    static final class Capture implements Segmenter.Output {
+    static final class Capture implements Segmenter.SegmentSink {
         final List<Segment> closed = new ArrayList<>();
         final List<ByteArrayOutputStream> data = new ArrayList<>();
         int continuityErrors;

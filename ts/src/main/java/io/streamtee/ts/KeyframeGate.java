@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * <p>Whether a PES starts a keyframe is known only when its first slice NAL unit has been parsed, which for a
  * keyframe comes after the SPS, PPS and SEI, a few packets after the PES start. So from the packet that starts a PES
  * on the video PID (the first H.264 or H.265 stream of the PMT) every packet, of any PID, is held in arrival order,
- * until {@link TsListener#onAccessUnit} reports that PES. The gate then tells its {@link Output} about the access unit,
+ * until {@link TsListener#onAccessUnit} reports that PES. The gate then tells its {@link Sink} about the access unit,
  * with the PAT and PMT as they were when the PES began, and only then writes the held packets. Packets that arrive
  * while nothing is held are written at once. A PES that is never decided (no slice in it) is written as it is when
  * the next video PES starts, the video PID changes, or {@link #release()} is called.
@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 public final class KeyframeGate implements TsListener {
 
     /** Where the packets go. Called on the feeding thread; must not keep the arrays it is given. */
-    public interface Output {
+    public interface Sink {
         /** Packets in stream order: at once when nothing is held, or held ones when they are released. */
         void write(byte[] buf, int off, int len);
 
@@ -44,7 +44,7 @@ public final class KeyframeGate implements TsListener {
     private static final int KEEP = 1024 * TsPacket.SIZE;
 
     private final Supplier<byte[]> psi;
-    private final Output out;
+    private final Sink out;
     private int videoPid = -1;
     private byte[] held = new byte[INITIAL];
     private int heldLen;
@@ -55,7 +55,7 @@ public final class KeyframeGate implements TsListener {
      * @param psi the current PAT and PMT as packets ({@link TsDemux#psiPackets()}), asked for at each video PES start
      * @param out where the packets and decisions go
      */
-    public KeyframeGate(Supplier<byte[]> psi, Output out) {
+    public KeyframeGate(Supplier<byte[]> psi, Sink out) {
         this.psi = psi;
         this.out = out;
     }

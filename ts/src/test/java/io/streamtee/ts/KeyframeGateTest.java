@@ -14,7 +14,7 @@ class KeyframeGateTest {
     static final int AUDIO = 0x101;
 
     /** Records the output: the bytes written, and each decision with how many bytes had been written before it. */
-    static final class Recorder implements KeyframeGate.Output {
+    static final class Recorder implements KeyframeGate.Sink {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         final List<String> decisions = new ArrayList<>();
         final List<Integer> keyframeAt = new ArrayList<>();

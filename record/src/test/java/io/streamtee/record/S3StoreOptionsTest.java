@@ -3,6 +3,7 @@ package io.streamtee.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtee.cli.Cli;
 import io.streamtee.config.ConfigException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,13 +26,12 @@ class S3StoreOptionsTest {
 
     private Run run(String... args) {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new RecordCommand());
-        cl.setErr(new PrintWriter(err));
         String[] all = new String[args.length + 2];
         all[0] = "--dir";
         all[1] = dir.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return new Run(cl.execute(all), err.toString());
+        return new Run(Cli.run(new RecordCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err), all),
+                err.toString());
     }
 
     private static RecorderConfig parse(String... args) {
@@ -105,26 +105,28 @@ class S3StoreOptionsTest {
     @Test
     void badOptionsGiveOneLineNamingTheFlagAndExitTwo() {
         assertThat(run("--store", "http://cams/a")).isEqualTo(new Run(2,
-                "record: --store: 'http://cams/a' is not an s3:// URL (expected s3://bucket/prefix)\n"));
+                "streamtee record: --store: 'http://cams/a' is not an s3:// URL (expected s3://bucket/prefix)\n"));
         assertThat(run("--store", "s3://")).isEqualTo(new Run(2,
-                "record: --store: 's3://' has no bucket (expected s3://bucket/prefix)\n"));
+                "streamtee record: --store: 's3://' has no bucket (expected s3://bucket/prefix)\n"));
         assertThat(run("--store", "s3:///site/a").err()).isEqualTo(
-                "record: --store: 's3:///site/a' has no bucket (expected s3://bucket/prefix)\n");
+                "streamtee record: --store: 's3:///site/a' has no bucket (expected s3://bucket/prefix)\n");
         assertThat(run("--store", "s3://my cams").err()).isEqualTo(
-                "record: --store: 'my cams' is not a bucket name (letters, digits, . _ -)\n");
+                "streamtee record: --store: 'my cams' is not a bucket name (letters, digits, . _ -)\n");
         assertThat(run("--store", "s3://cams/a//b").err()).isEqualTo(
-                "record: --store: prefix 'a//b' has an empty path segment\n");
-        assertThat(run("--store", "s3://cams?region=x").err()).startsWith("record: --store: ").hasLineCount(1);
+                "streamtee record: --store: prefix 'a//b' has an empty path segment\n");
+        assertThat(run("--store", "s3://cams?region=x").err()).startsWith("streamtee record: --store: ")
+                .hasLineCount(1);
         assertThat(run("--store", "s3://cams", "--store-endpoint", "ftp://example.com")).isEqualTo(new Run(2,
-                "record: --store-endpoint: 'ftp://example.com' is not an http:// or https:// URL\n"));
+                "streamtee record: --store-endpoint: 'ftp://example.com' is not an http:// or https:// URL\n"));
         assertThat(run("--store", "s3://cams", "--store-endpoint", "minio:9000").err())
-                .startsWith("record: --store-endpoint: 'minio:9000'").hasLineCount(1);
+                .startsWith("streamtee record: --store-endpoint: 'minio:9000'").hasLineCount(1);
         assertThat(run("--store", "s3://cams", "--store-region", "EU Frankfurt")).isEqualTo(new Run(2,
-                "record: --store-region: 'EU Frankfurt' is not a region name (e.g. us-east-1, eu-frankfurt-1)\n"));
+                "streamtee record: --store-region: 'EU Frankfurt' is not a region name (e.g. us-east-1,"
+                        + " eu-frankfurt-1)\n"));
         assertThat(run("--store-endpoint", "http://127.0.0.1:9000")).isEqualTo(new Run(2,
-                "record: --store-endpoint: needs --store s3://BUCKET[/PREFIX]\n"));
+                "streamtee record: --store-endpoint: needs --store s3://BUCKET[/PREFIX]\n"));
         assertThat(run("--store-region", "us-east-1").err())
-                .isEqualTo("record: --store-region: needs --store s3://BUCKET[/PREFIX]\n");
+                .isEqualTo("streamtee record: --store-region: needs --store s3://BUCKET[/PREFIX]\n");
     }
 
     @Test

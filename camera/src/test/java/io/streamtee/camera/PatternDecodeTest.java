@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.media.VideoDecoder;
+import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsDemux;
@@ -19,7 +20,7 @@ class PatternDecodeTest {
 
     @Test
     void everyFrameSentIsDecoded() throws Exception {
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.pattern(
                             Destination.of(new InetSocketAddress("127.0.0.1", capture.port())))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withGop(30)
@@ -33,7 +34,7 @@ class PatternDecodeTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
             ByteArrayOutputStream ts = new ByteArrayOutputStream();
-            capture.datagrams().forEach(d -> ts.writeBytes(d.bytes()));
+            capture.timed().forEach(d -> ts.writeBytes(d.bytes()));
             byte[] bytes = ts.toByteArray();
 
             List<Long> pts = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.TsPacket;
 import java.util.List;
 
@@ -12,7 +13,7 @@ final class TsAssertions {
     }
 
     /** Every datagram is {@code header} bytes then exactly seven packets, each starting with 0x47. */
-    static void assertDatagramsOfSevenPackets(List<UdpCapture.Datagram> datagrams, int header) {
+    static void assertDatagramsOfSevenPackets(List<UdpReceiver.Datagram> datagrams, int header) {
         assertThat(datagrams).isNotEmpty();
         for (int i = 0; i < datagrams.size(); i++) {
             byte[] d = datagrams.get(i).bytes();
@@ -25,7 +26,7 @@ final class TsAssertions {
     }
 
     /** Least-squares slope of cumulative payload bytes over receive time, in bytes per second. */
-    static double slopeBytesPerSecond(List<UdpCapture.Datagram> datagrams, int header) {
+    static double slopeBytesPerSecond(List<UdpReceiver.Datagram> datagrams, int header) {
         int n = datagrams.size();
         double t0 = datagrams.getFirst().receivedNanos();
         double sumT = 0;
@@ -33,7 +34,7 @@ final class TsAssertions {
         double sumTT = 0;
         double sumTB = 0;
         double bytes = 0;
-        for (UdpCapture.Datagram d : datagrams) {
+        for (UdpReceiver.Datagram d : datagrams) {
             double t = (d.receivedNanos() - t0) / 1e9;
             sumT += t;
             sumB += bytes;

@@ -11,6 +11,7 @@ import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,16 +152,12 @@ class StreamTest {
 
     @Test
     void ffprobeReadsTheRouteAsAnMpegTsStream(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg"))
-                && Files.isExecutable(Path.of("/usr/bin/ffprobe")), "ffmpeg/ffprobe not installed");
-        Path ts = dir.resolve("clip.ts");
-        run(List.of("/usr/bin/ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2",
-                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-f", "mpegts", ts.toString()));
-        byte[] clip = Files.readAllBytes(ts);
+        FfmpegJudge.assumeInstalled();
+        byte[] clip = Files.readAllBytes(FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 2,
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25"));
         Route route = start(ControlServer.CLIENT_BUFFER_BYTES, 10_000, "udp://127.0.0.1:9");
-        Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0",
-                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", stream().toString())
-                .redirectErrorStream(true).start();
+        Process probe = FfmpegJudge.start(FfmpegJudge.ffprobe("-v", "error", "-select_streams", "v:0",
+                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", stream().toString()));
         await().until(() -> route.outputs().size() == 2 || !probe.isAlive());
 
         try (UdpSender sender = UdpSender.to(route.localAddress())) {
@@ -178,12 +174,5 @@ class StreamTest {
         assertThat(probe.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(probe.exitValue()).as(out).isZero();
         assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).hasValue("h264,320,240");
-    }
-
-    private static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
     }
 }

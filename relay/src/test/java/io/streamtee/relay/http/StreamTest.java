@@ -7,9 +7,8 @@ import io.streamtee.relay.DropReason;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.RouteOutput;
-import io.streamtee.relay.config.ConfigLoader;
-import io.streamtee.relay.config.RelayConfig;
-import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.relay.TestRelays;
+import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
@@ -24,39 +23,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /streams/{route}}: HTTP clients as outputs of a route, on loopback. */
 @Timeout(90)
 class StreamTest {
     private static final int SIZE = 1316;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
     private Relay relay;
     private ControlServer api;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     private Route start(long clientBuffer, long stallMillis, String... outputs) {
-        relay = use(new Relay(ConfigLoader.check(new RelayConfig(
-                Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(outputs))), "0", null)))
-                .start());
+        relay = use(TestRelays.relay("udp://127.0.0.1:0", outputs));
         api = use(new ControlServer(relay, "127.0.0.1", 0, null, clientBuffer, stallMillis).start());
         return relay.route("cam");
     }

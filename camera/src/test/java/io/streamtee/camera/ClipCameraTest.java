@@ -1,7 +1,6 @@
 package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
@@ -28,13 +27,7 @@ class ClipCameraTest {
         try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.clip(clip, Destination.of(
                     new InetSocketAddress("127.0.0.1", capture.port()))).withDuration(Duration.ofMillis(2400));
-            CameraStats stats;
-            try (Camera camera = new Camera(config).start()) {
-                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-                assertThat(camera.failure()).isNull();
-                stats = camera.stats();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            CameraStats stats = CameraRuns.runToEnd(config, capture);
             assertThat(stats.loops()).isEqualTo(2);
             List<UdpReceiver.Datagram> datagrams = capture.timed();
             TsAssertions.assertDatagramsOfSevenPackets(datagrams, 0);

@@ -1,7 +1,6 @@
 package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.streamtee.media.VideoDecoder;
 import io.streamtee.testing.UdpReceiver;
@@ -26,13 +25,7 @@ class PatternDecodeTest {
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withGop(30)
                             .withBitrate(500_000))
                     .withDuration(Duration.ofSeconds(2));
-            CameraStats stats;
-            try (Camera camera = new Camera(config).start()) {
-                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-                assertThat(camera.failure()).isNull();
-                stats = camera.stats();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            CameraStats stats = CameraRuns.runToEnd(config, capture);
             ByteArrayOutputStream ts = new ByteArrayOutputStream();
             capture.timed().forEach(d -> ts.writeBytes(d.bytes()));
             byte[] bytes = ts.toByteArray();

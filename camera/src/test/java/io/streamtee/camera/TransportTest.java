@@ -28,17 +28,6 @@ class TransportTest {
     @TempDir
     Path dir;
 
-    private CameraStats run(CameraConfig config, UdpReceiver capture) throws Exception {
-        CameraStats stats;
-        try (Camera camera = new Camera(config).start()) {
-            assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-            assertThat(camera.failure()).isNull();
-            stats = camera.stats();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
-        return stats;
-    }
-
     private Path clip() throws IOException {
         return Clips.write(dir.resolve("clip.ts"), Clips.small(FPS), FPS);
     }
@@ -47,7 +36,7 @@ class TransportTest {
     void rtpFollowsRfc2250() throws Exception {
         Path clip = clip();
         try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
-            run(CameraConfig.clip(clip, Destination.parse("rtp://127.0.0.1:" + capture.port()))
+            CameraRuns.runToEnd(CameraConfig.clip(clip, Destination.parse("rtp://127.0.0.1:" + capture.port()))
                     .withDuration(Duration.ofSeconds(1)), capture);
             List<UdpReceiver.Datagram> datagrams = capture.timed();
             TsAssertions.assertDatagramsOfSevenPackets(datagrams, UdpSender.RTP_HEADER);
@@ -88,8 +77,8 @@ class TransportTest {
         assumeThat(ipv6).as("IPv6 loopback available").isTrue();
         Path clip = clip();
         try (UdpReceiver capture = UdpReceiver.open("::1")) {
-            CameraStats stats = run(CameraConfig.clip(clip, Destination.parse("[::1]:" + capture.port()))
-                    .withDuration(Duration.ofMillis(500)), capture);
+            CameraStats stats = CameraRuns.runToEnd(CameraConfig.clip(clip,
+                    Destination.parse("[::1]:" + capture.port())).withDuration(Duration.ofMillis(500)), capture);
             assertThat(stats.datagramsSent()).isPositive();
             TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
         }

@@ -145,11 +145,7 @@ class VideoDecoderTest {
         units.set(broken, AccessUnit.of(b.streamType(), garbage, b.pts(), b.dts(), false));
 
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units, decoder);
             assertThat(decoder.errors()).isEqualTo(1);
             assertThat(decoder.skipped()).as("the rest of the broken group of pictures").isEqualTo(49 - broken);
             assertThat(decoder.frames()).isEqualTo(75 - 1 - (49 - broken)).isEqualTo(out.pictures.size());
@@ -178,11 +174,7 @@ class VideoDecoderTest {
         units.set(broken, AccessUnit.of(b.streamType(), data, b.pts(), b.dts(), false));
 
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units, decoder);
             assertThat(decoder.errors()).isEqualTo(1);
             assertThat(decoder.skipped()).isEqualTo(24 - broken);
             assertThat(out.pictures).hasSize(50 - 1 - (24 - broken));
@@ -211,11 +203,7 @@ class VideoDecoderTest {
                 "-sc_threshold", "0"));
         List<AccessUnit> units = Decoded.accessUnits(ts);
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units.subList(10, units.size())) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units.subList(10, units.size()), decoder);
             assertThat(decoder.skipped()).isEqualTo(15);
             assertThat(decoder.errors()).isZero();
             assertThat(out.pictures).hasSize(25);

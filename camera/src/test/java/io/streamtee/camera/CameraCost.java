@@ -1,7 +1,6 @@
 package io.streamtee.camera;
 
 import io.streamtee.testing.UdpReceiver;
-import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -80,16 +79,7 @@ public final class CameraCost {
                 worst = Math.max(worst, inWindow);
                 inWindow -= steady.get(start).bytes().length;
             }
-            long largestFrame = 0;
-            long last = -1;
-            for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
-                if (TsPacket.hasPcr(ts, off)) {
-                    if (last >= 0) {
-                        largestFrame = Math.max(largestFrame, off - last);
-                    }
-                    last = off;
-                }
-            }
+            long largestFrame = TsAssertions.largestFrameBytes(ts);
             System.out.printf("received rate / stream PCR rate = %.4f (%.0f vs %.0f B/s) over %.1f s;"
                             + " most bytes in any %d ms arrival window %d, largest frame %d%n",
                     arrival / stream, arrival, stream,

@@ -63,4 +63,19 @@ final class TsAssertions {
         }
         return (lastAt - firstAt) / (io.streamtee.ts.Timestamps.pcrDiff(firstPcr, lastPcr) / 27e6);
     }
+
+    /** The largest amount of data between two consecutive PCRs: one frame, since the muxer puts a PCR on each. */
+    static long largestFrameBytes(byte[] ts) {
+        long largest = 0;
+        long last = -1;
+        for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(ts, off)) {
+                if (last >= 0) {
+                    largest = Math.max(largest, off - last);
+                }
+                last = off;
+            }
+        }
+        return largest;
+    }
 }

@@ -11,20 +11,16 @@
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
 import { chromium } from "playwright-core";
+import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
 const [url, shot = "playback-page.png", minSeconds = "2", width = "0"] = process.argv.slice(2);
 if (!url) {
   console.error("usage: node playback-page.mjs URL [SCREENSHOT.png] [MIN_SECONDS] [WIDTH]");
   process.exit(2);
 }
-const origin = new URL(url).origin;
 const problems = [];
 const passed = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"],
-});
+const browser = await launch(chromium, ["--autoplay-policy=no-user-gesture-required"]);
 
 /** A UTC time as a datetime-local field holds it (Chromium drops ":00" seconds). */
 function fieldText(ms) {
@@ -51,12 +47,8 @@ async function until(page, fn, arg, describe, timeout = 10000) {
   }
 }
 
-try {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
-  page.on("pageerror", e => problems.push("page error: " + e.message));
-  page.on("console", m => { if (m.type() === "error") problems.push("console error: " + m.text()); });
-  page.on("request", r => { if (!r.url().startsWith(origin)) problems.push("external request: " + r.url()); });
-  await page.goto(url);
+await checkAndExit(browser, problems, async () => {
+  const page = await openPage(browser, url, { width: 1100, height: 900 }, problems);
   await page.waitForSelector("#spans tr", { timeout: 15000 });
   await page.waitForFunction(() => document.getElementById("to").value !== "", null, { timeout: 15000 });
 
@@ -152,12 +144,4 @@ try {
   }
   console.log("passed: " + passed.join("; ") + "; status at the end: "
     + await page.textContent("#status"));
-} catch (e) {
-  problems.push(e.message.split("\n")[0]);
-} finally {
-  await browser.close();
-}
-if (problems.length) {
-  console.error(problems.join("\n"));
-  process.exit(1);
-}
+});

@@ -6,25 +6,17 @@
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
 import { chromium } from "playwright-core";
+import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
 const [url, shot = "status-page.png", minOutputs = "1", minSamples = "5"] = process.argv.slice(2);
 if (!url) {
   console.error("usage: node status-page.mjs URL [SCREENSHOT.png] [MIN_OUTPUTS] [MIN_SAMPLES]");
   process.exit(2);
 }
-const origin = new URL(url).origin;
 const problems = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 }, deviceScaleFactor: 1 });
-  page.on("pageerror", e => problems.push("page error: " + e.message));
-  page.on("console", m => { if (m.type() === "error") problems.push("console error: " + m.text()); });
-  page.on("request", r => { if (!r.url().startsWith(origin)) problems.push("external request: " + r.url()); });
-  await page.goto(url);
+const browser = await launch(chromium);
+await checkAndExit(browser, problems, async () => {
+  const page = await openPage(browser, url, { width: 1280, height: 760 }, problems);
   // Rows for the outputs, a non-zero rate on every one of them, and enough samples for a plot worth looking at.
   await page.waitForFunction(([outputs, samples]) => {
     const rows = [...document.querySelectorAll("tr.output")];
@@ -56,12 +48,4 @@ try {
     .map(r => r.dataset.id + " " + r.querySelector('[data-role="rate"]').textContent).join(", "));
   await page.screenshot({ path: shot, fullPage: true });
   console.log("status page ok: " + summary + "; screenshot " + shot);
-} catch (e) {
-  problems.push(e.message.split("\n")[0]);
-} finally {
-  await browser.close();
-}
-if (problems.length) {
-  console.error(problems.join("\n"));
-  process.exit(1);
-}
+});

@@ -3,6 +3,7 @@ package io.streamtee.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,23 +96,16 @@ class DemoEndToEndTest {
                     out.write(d);
                 }
             }
-            Assumptions.assumeTrue(new ProcessBuilder("ffprobe", "-version").start().waitFor() == 0,
-                    "ffprobe not installed");
-            Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-                    "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", ts.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(probe.getInputStream().readAllBytes()).strip();
-            assertThat(probe.waitFor()).isZero();
-            String[] f = out.lines().findFirst().orElseThrow().split(",");
-            assertThat(f[0]).isEqualTo("h264");
-            assertThat(f[1]).isEqualTo("320");
-            assertThat(f[2]).isEqualTo("240");
-            assertThat(Integer.parseInt(f[3])).isBetween(74, 76); // 3 s at 25 fps, +-1 frame
+            FfmpegJudge.assumeInstalled();
+            FfmpegJudge.Probe probe = FfmpegJudge.stream(ts); // fails unless ffprobe exits 0
+            assertThat(probe.codec()).isEqualTo("h264");
+            assertThat(probe.width()).isEqualTo(320);
+            assertThat(probe.height()).isEqualTo(240);
+            assertThat(probe.frames()).isBetween(74, 76); // 3 s at 25 fps, +-1 frame
 
-            Process decode = new ProcessBuilder("ffmpeg", "-v", "error", "-i", ts.toString(), "-f", "null", "-")
-                    .redirectErrorStream(true).start();
-            String errors = new String(decode.getInputStream().readAllBytes()).strip();
-            assertThat(decode.waitFor()).isZero();
+            FfmpegJudge.Result decode = FfmpegJudge.decode(ts.toString());
+            String errors = decode.output().strip();
+            assertThat(decode.exit()).isZero();
             assertThat(errors).as("ffmpeg decode errors").isEmpty();
         }
     }

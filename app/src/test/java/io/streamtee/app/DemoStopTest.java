@@ -3,6 +3,7 @@ package io.streamtee.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.FfmpegJudge;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +28,7 @@ class DemoStopTest {
 
     @Test
     void stoppingTheDemoKeepsEveryFrameTheCameraSentAndTheLastOneWhole() throws Exception {
-        Assumptions.assumeTrue(new ProcessBuilder("ffprobe", "-version").start().waitFor() == 0, "no ffprobe");
+        FfmpegJudge.assumeInstalled();
         int port;
         try (DatagramChannel probe = DatagramChannel.open()) {
             probe.bind(new InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
@@ -54,15 +54,14 @@ class DemoStopTest {
         assertThat(segments).isNotEmpty();
         long recordedFrames = 0;
         for (Path segment : segments) {
-            recordedFrames += frames(segment);
+            recordedFrames += FfmpegJudge.frames(segment); // fails unless ffprobe exits 0
         }
         assertThat(recordedFrames).as("frames in %s", segments).isEqualTo(demo.cameraSent.framesEncoded());
 
         Path last = segments.get(segments.size() - 1);
-        Process decode = new ProcessBuilder("ffmpeg", "-v", "error", "-i", last.toString(), "-f", "null", "-")
-                .redirectErrorStream(true).start();
-        String errors = new String(decode.getInputStream().readAllBytes()).strip();
-        assertThat(decode.waitFor()).isZero();
+        FfmpegJudge.Result decode = FfmpegJudge.decode(last.toString());
+        String errors = decode.output().strip();
+        assertThat(decode.exit()).isZero();
         assertThat(errors).as("ffmpeg decode errors in the last segment").isEmpty();
     }
 
@@ -81,14 +80,5 @@ class DemoStopTest {
         try (var files = Files.walk(dir)) {
             return files.filter(f -> f.toString().endsWith(".ts")).sorted().toList();
         }
-    }
-
-    private static long frames(Path ts) throws Exception {
-        Process probe = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
-                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", ts.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // decode errors: checked below
-        String out = new String(probe.getInputStream().readAllBytes()).strip();
-        assertThat(probe.waitFor()).as(out).isZero();
-        return Long.parseLong(out.lines().findFirst().orElseThrow().replace(",", "").strip());
     }
 }

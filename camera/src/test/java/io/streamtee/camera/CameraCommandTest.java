@@ -3,6 +3,7 @@ package io.streamtee.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.UdpReceiver;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -103,18 +104,18 @@ class CameraCommandTest {
 
     @Test
     void runsAShortPatternCamera() throws Exception {
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             Result result = run("--to", "127.0.0.1:" + capture.port(), "--size", "160x120", "--fps", "10",
                     "--bitrate", "200k", "--seconds", "1");
             assertThat(result.exit()).as(result.err()).isZero();
             await().atMost(Duration.ofSeconds(5)).until(() -> capture.count() > 0);
-            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
         }
     }
 
     @Test
     void sigtermEndsTheStreamWithASummaryAndExitZero() throws Exception {
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             Path log = dir.resolve("camera.log");
             Process p = new ProcessBuilder(java.util.List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,6 +1,6 @@
 package io.streamtee.camera;
 
-import io.streamtee.ts.TsPacket;
+import io.streamtee.testing.UdpReceiver;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -28,7 +28,7 @@ public final class CameraCost {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.pattern(Destination.of(
                             new InetSocketAddress("127.0.0.1", capture.port())))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(size[0], size[1]).withFps(fps)
@@ -56,12 +56,12 @@ public final class CameraCost {
                     size[0], size[1], fps, args.length > 2 ? args[2] : "4M", seconds, 100.0 * cameraCpu / wall,
                     100.0 * processCpu / wall, stats.framesEncoded(), stats.bytesSent() * 8e-6 / seconds);
 
-            List<UdpCapture.Datagram> datagrams = capture.datagrams();
+            List<UdpReceiver.Datagram> datagrams = capture.timed();
             // Skip the first second (JIT warm-up of a fresh JVM) for the rate figure.
             long warm = datagrams.getFirst().receivedNanos() + 1_000_000_000L;
-            List<UdpCapture.Datagram> steady = datagrams.stream().filter(d -> d.receivedNanos() >= warm).toList();
+            List<UdpReceiver.Datagram> steady = datagrams.stream().filter(d -> d.receivedNanos() >= warm).toList();
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            for (UdpCapture.Datagram d : steady) {
+            for (UdpReceiver.Datagram d : steady) {
                 all.write(d.bytes());
             }
             byte[] ts = all.toByteArray();
@@ -79,16 +79,7 @@ public final class CameraCost {
                 worst = Math.max(worst, inWindow);
                 inWindow -= steady.get(start).bytes().length;
             }
-            long largestFrame = 0;
-            long last = -1;
-            for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
-                if (TsPacket.hasPcr(ts, off)) {
-                    if (last >= 0) {
-                        largestFrame = Math.max(largestFrame, off - last);
-                    }
-                    last = off;
-                }
-            }
+            long largestFrame = TsAssertions.largestFrameBytes(ts);
             System.out.printf("received rate / stream PCR rate = %.4f (%.0f vs %.0f B/s) over %.1f s;"
                             + " most bytes in any %d ms arrival window %d, largest frame %d%n",
                     arrival / stream, arrival, stream,

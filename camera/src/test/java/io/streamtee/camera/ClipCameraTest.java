@@ -1,8 +1,9 @@
 package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.StreamInfo;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -23,18 +24,12 @@ class ClipCameraTest {
     @Test
     void playsAClipInALoopAtItsPcrRate() throws Exception {
         Path clip = Clips.write(dir.resolve("clip.ts"), Clips.small(FPS), FPS);
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.clip(clip, Destination.of(
                     new InetSocketAddress("127.0.0.1", capture.port()))).withDuration(Duration.ofMillis(2400));
-            CameraStats stats;
-            try (Camera camera = new Camera(config).start()) {
-                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-                assertThat(camera.failure()).isNull();
-                stats = camera.stats();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            CameraStats stats = CameraRuns.runToEnd(config, capture);
             assertThat(stats.loops()).isEqualTo(2);
-            List<UdpCapture.Datagram> datagrams = capture.datagrams();
+            List<UdpReceiver.Datagram> datagrams = capture.timed();
             TsAssertions.assertDatagramsOfSevenPackets(datagrams, 0);
 
             Path ts = capture.writeTo(dir.resolve("cap.ts"), 0);
@@ -48,9 +43,9 @@ class ClipCameraTest {
             assertThat(arrivalRate / streamRate).as("arrival %.0f B/s vs stream %.0f B/s", arrivalRate, streamRate)
                     .isBetween(0.98, 1.02);
 
-            Ffmpeg.assumeAvailable();
-            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
-            Ffmpeg.Probe probe = Ffmpeg.probe(ts);
+            FfmpegJudge.assumeInstalled();
+            assertThat(FfmpegJudge.decodeErrors(ts)).isEmpty();
+            FfmpegJudge.Probe probe = FfmpegJudge.stream(ts);
             assertThat(probe.frames()).isBetween(59, 61);
             StreamInfo video = check.video();
             assertThat(video.codec()).isEqualTo(probe.codec());

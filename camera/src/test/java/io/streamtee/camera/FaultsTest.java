@@ -3,6 +3,7 @@ package io.streamtee.camera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.UdpReceiver;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class FaultsTest {
     @Test
     void aCameraWithLossAndJitterStillSendsWholeDatagrams() throws Exception {
         Path clip = Clips.write(dir.resolve("clip.ts"), Clips.small(25), 25);
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.clip(clip, Destination.of(
                             new InetSocketAddress("127.0.0.1", capture.port())))
                     .withDuration(Duration.ofSeconds(2))
@@ -100,7 +101,7 @@ class FaultsTest {
             assertThat(stats.datagramsDropped()).isPositive();
             double lossRate = stats.datagramsDropped() / (double) (stats.datagramsDropped() + stats.datagramsSent());
             assertThat(lossRate).isBetween(0.02, 0.25);
-            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
             StreamCheck check = StreamCheck.of(java.nio.file.Files.readAllBytes(capture.writeTo(
                     dir.resolve("cap.ts"), 0)));
             assertThat(check.errors).anyMatch(e -> e.startsWith("CONTINUITY_COUNT_ERROR"));

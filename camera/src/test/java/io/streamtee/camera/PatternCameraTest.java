@@ -1,8 +1,9 @@
 package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.UdpReceiver;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,26 +18,20 @@ class PatternCameraTest {
 
     @Test
     void sendsDecodableH264OfExactlyFpsTimesSeconds() throws Exception {
-        Ffmpeg.assumeAvailable();
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        FfmpegJudge.assumeInstalled();
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.pattern(
                             Destination.of(new InetSocketAddress("127.0.0.1", capture.port())))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withGop(30).withBitrate(500_000)
                             .withVisitor(Duration.ofSeconds(1), Duration.ofMillis(500)))
                     .withDuration(Duration.ofSeconds(2));
-            CameraStats stats;
-            try (Camera camera = new Camera(config).start()) {
-                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-                assertThat(camera.failure()).isNull();
-                stats = camera.stats();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            CameraStats stats = CameraRuns.runToEnd(config, capture);
             assertThat(stats.framesEncoded()).isEqualTo(60);
-            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
 
             Path ts = capture.writeTo(dir.resolve("cap.ts"), 0);
-            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
-            Ffmpeg.Probe probe = Ffmpeg.probe(ts);
+            assertThat(FfmpegJudge.decodeErrors(ts)).isEmpty();
+            FfmpegJudge.Probe probe = FfmpegJudge.stream(ts);
             assertThat(probe.codec()).isEqualTo("h264");
             assertThat(probe.width()).isEqualTo(320);
             assertThat(probe.height()).isEqualTo(240);

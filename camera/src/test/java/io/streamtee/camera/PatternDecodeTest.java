@@ -1,9 +1,9 @@
 package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.streamtee.media.VideoDecoder;
+import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsDemux;
@@ -19,21 +19,15 @@ class PatternDecodeTest {
 
     @Test
     void everyFrameSentIsDecoded() throws Exception {
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
             CameraConfig config = CameraConfig.pattern(
                             Destination.of(new InetSocketAddress("127.0.0.1", capture.port())))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 240).withFps(30).withGop(30)
                             .withBitrate(500_000))
                     .withDuration(Duration.ofSeconds(2));
-            CameraStats stats;
-            try (Camera camera = new Camera(config).start()) {
-                assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-                assertThat(camera.failure()).isNull();
-                stats = camera.stats();
-            }
-            await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
+            CameraStats stats = CameraRuns.runToEnd(config, capture);
             ByteArrayOutputStream ts = new ByteArrayOutputStream();
-            capture.datagrams().forEach(d -> ts.writeBytes(d.bytes()));
+            capture.timed().forEach(d -> ts.writeBytes(d.bytes()));
             byte[] bytes = ts.toByteArray();
 
             List<Long> pts = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.testing.UdpReceiver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,17 +28,6 @@ class TransportTest {
     @TempDir
     Path dir;
 
-    private CameraStats run(CameraConfig config, UdpCapture capture) throws Exception {
-        CameraStats stats;
-        try (Camera camera = new Camera(config).start()) {
-            assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-            assertThat(camera.failure()).isNull();
-            stats = camera.stats();
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
-        return stats;
-    }
-
     private Path clip() throws IOException {
         return Clips.write(dir.resolve("clip.ts"), Clips.small(FPS), FPS);
     }
@@ -45,17 +35,17 @@ class TransportTest {
     @Test
     void rtpFollowsRfc2250() throws Exception {
         Path clip = clip();
-        try (UdpCapture capture = new UdpCapture("127.0.0.1")) {
-            run(CameraConfig.clip(clip, Destination.parse("rtp://127.0.0.1:" + capture.port()))
+        try (UdpReceiver capture = UdpReceiver.open("127.0.0.1")) {
+            CameraRuns.runToEnd(CameraConfig.clip(clip, Destination.parse("rtp://127.0.0.1:" + capture.port()))
                     .withDuration(Duration.ofSeconds(1)), capture);
-            List<UdpCapture.Datagram> datagrams = capture.datagrams();
+            List<UdpReceiver.Datagram> datagrams = capture.timed();
             TsAssertions.assertDatagramsOfSevenPackets(datagrams, UdpSender.RTP_HEADER);
             ByteBuffer first = ByteBuffer.wrap(datagrams.getFirst().bytes());
             int ssrc = first.getInt(8);
             int seq = first.getShort(2) & 0xFFFF;
             long firstTimestamp = first.getInt(4) & 0xFFFFFFFFL;
             long previous = firstTimestamp;
-            for (UdpCapture.Datagram d : datagrams) {
+            for (UdpReceiver.Datagram d : datagrams) {
                 ByteBuffer b = ByteBuffer.wrap(d.bytes());
                 assertThat(b.get(0) & 0xFF).as("V=2, P=0, X=0, CC=0").isEqualTo(0x80);
                 assertThat(b.get(1) & 0xFF).as("M=0, PT=33 (MP2T)").isEqualTo(33);
@@ -86,11 +76,11 @@ class TransportTest {
         }
         assumeThat(ipv6).as("IPv6 loopback available").isTrue();
         Path clip = clip();
-        try (UdpCapture capture = new UdpCapture("::1")) {
-            CameraStats stats = run(CameraConfig.clip(clip, Destination.parse("[::1]:" + capture.port()))
-                    .withDuration(Duration.ofMillis(500)), capture);
+        try (UdpReceiver capture = UdpReceiver.open("::1")) {
+            CameraStats stats = CameraRuns.runToEnd(CameraConfig.clip(clip,
+                    Destination.parse("[::1]:" + capture.port())).withDuration(Duration.ofMillis(500)), capture);
             assertThat(stats.datagramsSent()).isPositive();
-            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
         }
     }
 
@@ -108,7 +98,7 @@ class TransportTest {
             assumeThat(e).as("multicast on the loopback interface").isNull();
         }
         Path clip = clip();
-        try (UdpCapture capture = UdpCapture.on(channel)) {
+        try (UdpReceiver capture = UdpReceiver.on(channel)) {
             Destination to = Destination.parse("udp://239.255.42.99:" + capture.port() + "?ttl=0&iface=127.0.0.1");
             assertThat(to.multicast()).isTrue();
             assertThat(to.ttl()).isZero();
@@ -127,7 +117,7 @@ class TransportTest {
                 assumeThat(capture.count()).as("multicast looped back on lo").isPositive();
                 throw e;
             }
-            TsAssertions.assertDatagramsOfSevenPackets(capture.datagrams(), 0);
+            TsAssertions.assertDatagramsOfSevenPackets(capture.timed(), 0);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.streamtee.camera;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.TsPacket;
 import java.util.List;
 
@@ -12,7 +13,7 @@ final class TsAssertions {
     }
 
     /** Every datagram is {@code header} bytes then exactly seven packets, each starting with 0x47. */
-    static void assertDatagramsOfSevenPackets(List<UdpCapture.Datagram> datagrams, int header) {
+    static void assertDatagramsOfSevenPackets(List<UdpReceiver.Datagram> datagrams, int header) {
         assertThat(datagrams).isNotEmpty();
         for (int i = 0; i < datagrams.size(); i++) {
             byte[] d = datagrams.get(i).bytes();
@@ -25,7 +26,7 @@ final class TsAssertions {
     }
 
     /** Least-squares slope of cumulative payload bytes over receive time, in bytes per second. */
-    static double slopeBytesPerSecond(List<UdpCapture.Datagram> datagrams, int header) {
+    static double slopeBytesPerSecond(List<UdpReceiver.Datagram> datagrams, int header) {
         int n = datagrams.size();
         double t0 = datagrams.getFirst().receivedNanos();
         double sumT = 0;
@@ -33,7 +34,7 @@ final class TsAssertions {
         double sumTT = 0;
         double sumTB = 0;
         double bytes = 0;
-        for (UdpCapture.Datagram d : datagrams) {
+        for (UdpReceiver.Datagram d : datagrams) {
             double t = (d.receivedNanos() - t0) / 1e9;
             sumT += t;
             sumB += bytes;
@@ -61,5 +62,20 @@ final class TsAssertions {
             }
         }
         return (lastAt - firstAt) / (io.streamtee.ts.Timestamps.pcrDiff(firstPcr, lastPcr) / 27e6);
+    }
+
+    /** The largest amount of data between two consecutive PCRs: one frame, since the muxer puts a PCR on each. */
+    static long largestFrameBytes(byte[] ts) {
+        long largest = 0;
+        long last = -1;
+        for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(ts, off)) {
+                if (last >= 0) {
+                    largest = Math.max(largest, off - last);
+                }
+                last = off;
+            }
+        }
+        return largest;
     }
 }

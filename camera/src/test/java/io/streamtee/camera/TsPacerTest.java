@@ -44,21 +44,6 @@ class TsPacerTest {
         return source;
     }
 
-    /** The largest amount of data between two consecutive PCRs: one frame, since the muxer puts a PCR on each. */
-    private static long largestFrameBytes(byte[] ts) {
-        long largest = 0;
-        long last = -1;
-        for (int off = 0; off + TsPacket.SIZE <= ts.length; off += TsPacket.SIZE) {
-            if (TsPacket.hasPcr(ts, off)) {
-                if (last >= 0) {
-                    largest = Math.max(largest, off - last);
-                }
-                last = off;
-            }
-        }
-        return largest;
-    }
-
     @Test
     void sendsTheWholeStreamInOrderAtItsOwnRateWithinTwoPercent() throws Exception {
         List<RecordingSink.Sent> sent = pace(prefilled(tenSeconds));
@@ -81,7 +66,7 @@ class TsPacerTest {
     void noFrameIntervalCarriesMoreThanTheLargestFrame() throws Exception {
         List<RecordingSink.Sent> sent = pace(prefilled(tenSeconds));
         long frameNanos = 1_000_000_000L / FPS;
-        long limit = largestFrameBytes(tenSeconds) + 1316;
+        long limit = TsAssertions.largestFrameBytes(tenSeconds) + 1316;
         long worst = 0;
         int end = 0;
         long inWindow = 0;

@@ -38,6 +38,16 @@ final class Decoded implements Consumer<Frame> {
         return out;
     }
 
+    /** Decodes {@code units} in order with {@code decoder}, flushing it at the end. */
+    static Decoded decode(List<AccessUnit> units, VideoDecoder decoder) {
+        Decoded out = new Decoded();
+        for (AccessUnit au : units) {
+            decoder.decode(au, out);
+        }
+        decoder.flush(out);
+        return out;
+    }
+
     /** Demuxes and decodes a whole transport stream, handing each frame to {@code out}. */
     static void decodeWith(byte[] ts, VideoDecoder decoder, Consumer<Frame> out) {
         AccessUnitAssembler assembler = new AccessUnitAssembler(au -> decoder.decode(au, out));

@@ -3,6 +3,7 @@ package io.streamtee.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.AccessUnit;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
@@ -22,24 +23,24 @@ class VideoDecoderTest {
 
     @Test
     void h264HighWithBFramesDecodesEveryFrameInOrderBitExact() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        Path ts = FfmpegCli.testPattern(dir.resolve("high.ts"), 320, 240, 25, 2,
+        FfmpegJudge.assumeEncoder("libx264");
+        Path ts = FfmpegJudge.testPattern(dir.resolve("high.ts"), 320, 240, 25, 2,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
         assertDecodesLikeFfmpeg(ts, 320, 240, 50);
     }
 
     @Test
     void h265DecodesEveryFrameInOrderBitExact() throws Exception {
-        FfmpegCli.assumeEncoder("libx265");
-        Path ts = FfmpegCli.testPattern(dir.resolve("hevc.ts"), 320, 240, 25, 2,
+        FfmpegJudge.assumeEncoder("libx265");
+        Path ts = FfmpegJudge.testPattern(dir.resolve("hevc.ts"), 320, 240, 25, 2,
                 "-c:v", "libx265", "-x265-params", "log-level=error");
         assertDecodesLikeFfmpeg(ts, 320, 240, 50);
     }
 
     @Test
     void h265Main10GivesEightBitLuma() throws Exception {
-        FfmpegCli.assumeEncoder("libx265");
-        Path ts = FfmpegCli.testPattern(dir.resolve("main10.ts"), 320, 240, 25, 1,
+        FfmpegJudge.assumeEncoder("libx265");
+        Path ts = FfmpegJudge.testPattern(dir.resolve("main10.ts"), 320, 240, 25, 1,
                 "-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error");
         Decoded decoded;
         try (VideoDecoder decoder = new VideoDecoder()) {
@@ -48,7 +49,7 @@ class VideoDecoderTest {
         }
         assertThat(decoded.pictures).hasSize(25).allMatch(p -> p.width() == 320 && p.height() == 240);
         // ffmpeg's 8-bit conversion of the same pictures (it may dither): the same luma within rounding
-        List<byte[]> reference = FfmpegCli.lumaPlanes(ts, 320, 240);
+        List<byte[]> reference = FfmpegJudge.lumaPlanes(ts, 320, 240);
         assertThat(reference).hasSize(25);
         for (int i = 0; i < 25; i++) {
             byte[] ours = decoded.pictures.get(i).luma();
@@ -80,7 +81,7 @@ class VideoDecoderTest {
             assertThat(pictures.get(i).pts() - pictures.get(i - 1).pts()).as("PTS step at frame %d", i)
                     .isEqualTo(FRAME_25);
         }
-        List<byte[]> reference = FfmpegCli.lumaPlanes(ts, width, height);
+        List<byte[]> reference = FfmpegJudge.lumaPlanes(ts, width, height);
         assertThat(reference).hasSize(frames);
         for (int i = 0; i < frames; i++) {
             assertThat(pictures.get(i).luma()).as("luma of frame %d", i).isEqualTo(reference.get(i));
@@ -89,10 +90,10 @@ class VideoDecoderTest {
 
     @Test
     void aResolutionChangeMidStreamIsFollowed() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        byte[] small = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("a.ts"), 320, 240, 25, 2,
+        FfmpegJudge.assumeEncoder("libx264");
+        byte[] small = Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("a.ts"), 320, 240, 25, 2,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2"));
-        byte[] large = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("b.ts"), 640, 360, 25, 2,
+        byte[] large = Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("b.ts"), 640, 360, 25, 2,
                 "-c:v", "libx264", "-profile:v", "main", "-bf", "2"));
 
         // the access units one after the other: a new SPS with another size, to the same decoder
@@ -128,8 +129,8 @@ class VideoDecoderTest {
 
     @Test
     void garbageInAnAccessUnitIsCountedAndDecodingGoesOnAtTheNextKeyframe() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        byte[] ts = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("gop.ts"), 320, 240, 25, 3,
+        FfmpegJudge.assumeEncoder("libx264");
+        byte[] ts = Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("gop.ts"), 320, 240, 25, 3,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-keyint_min", "25",
                 "-sc_threshold", "0"));
         List<AccessUnit> units = Decoded.accessUnits(ts);
@@ -144,11 +145,7 @@ class VideoDecoderTest {
         units.set(broken, AccessUnit.of(b.streamType(), garbage, b.pts(), b.dts(), false));
 
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units, decoder);
             assertThat(decoder.errors()).isEqualTo(1);
             assertThat(decoder.skipped()).as("the rest of the broken group of pictures").isEqualTo(49 - broken);
             assertThat(decoder.frames()).isEqualTo(75 - 1 - (49 - broken)).isEqualTo(out.pictures.size());
@@ -161,8 +158,8 @@ class VideoDecoderTest {
 
     @Test
     void aSliceWithBrokenDataIsCountedNotHandedOut() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        byte[] ts = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("slice.ts"), 320, 240, 25, 2,
+        FfmpegJudge.assumeEncoder("libx264");
+        byte[] ts = Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("slice.ts"), 320, 240, 25, 2,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "0", "-g", "25", "-keyint_min", "25",
                 "-sc_threshold", "0"));
         List<AccessUnit> units = Decoded.accessUnits(ts);
@@ -177,11 +174,7 @@ class VideoDecoderTest {
         units.set(broken, AccessUnit.of(b.streamType(), data, b.pts(), b.dts(), false));
 
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units, decoder);
             assertThat(decoder.errors()).isEqualTo(1);
             assertThat(decoder.skipped()).isEqualTo(24 - broken);
             assertThat(out.pictures).hasSize(50 - 1 - (24 - broken));
@@ -204,17 +197,13 @@ class VideoDecoderTest {
 
     @Test
     void aStreamJoinedMidGroupStartsAtItsFirstKeyframeWithoutError() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        byte[] ts = Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("join.ts"), 320, 240, 25, 2,
+        FfmpegJudge.assumeEncoder("libx264");
+        byte[] ts = Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("join.ts"), 320, 240, 25, 2,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25", "-keyint_min", "25",
                 "-sc_threshold", "0"));
         List<AccessUnit> units = Decoded.accessUnits(ts);
         try (VideoDecoder decoder = new VideoDecoder()) {
-            Decoded out = new Decoded();
-            for (AccessUnit au : units.subList(10, units.size())) {
-                decoder.decode(au, out);
-            }
-            decoder.flush(out);
+            Decoded out = Decoded.decode(units.subList(10, units.size()), decoder);
             assertThat(decoder.skipped()).isEqualTo(15);
             assertThat(decoder.errors()).isZero();
             assertThat(out.pictures).hasSize(25);
@@ -224,11 +213,11 @@ class VideoDecoderTest {
 
     @Test
     void anAccessUnitOfTheOtherCodecHandsOutTheLastFramesAndReopens() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
-        FfmpegCli.assumeEncoder("libx265");
-        List<AccessUnit> avc = Decoded.accessUnits(Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("1.ts"),
+        FfmpegJudge.assumeEncoder("libx264");
+        FfmpegJudge.assumeEncoder("libx265");
+        List<AccessUnit> avc = Decoded.accessUnits(Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("1.ts"),
                 320, 240, 25, 1, "-c:v", "libx264", "-bf", "2")));
-        List<AccessUnit> hevc = Decoded.accessUnits(Files.readAllBytes(FfmpegCli.testPattern(dir.resolve("2.ts"),
+        List<AccessUnit> hevc = Decoded.accessUnits(Files.readAllBytes(FfmpegJudge.testPattern(dir.resolve("2.ts"),
                 176, 144, 25, 1, "-c:v", "libx265", "-x265-params", "log-level=error")));
         try (VideoDecoder decoder = new VideoDecoder()) {
             Decoded out = new Decoded();
@@ -246,9 +235,9 @@ class VideoDecoderTest {
 
     @Test
     void greyIsTheLumaAveragedOverEachAreaAndAtFullSizeTheLumaItself() throws Exception {
-        FfmpegCli.assumeEncoder("libx264");
+        FfmpegJudge.assumeEncoder("libx264");
         // smooth gradients: any area filter and a plain 4x4 box average agree on them
-        byte[] ts = Files.readAllBytes(FfmpegCli.encode(dir.resolve("grey.ts"), "gradients=size=320x240:rate=25",
+        byte[] ts = Files.readAllBytes(FfmpegJudge.encode(dir.resolve("grey.ts"), "gradients=size=320x240:rate=25",
                 0.2, "-c:v", "libx264", "-crf", "10"));
         try (VideoDecoder decoder = new VideoDecoder()) {
             int[] checked = {0};

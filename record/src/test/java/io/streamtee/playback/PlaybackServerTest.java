@@ -12,12 +12,12 @@ import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
-import io.streamtee.record.Ffmpeg;
 import io.streamtee.media.Mp4Remux;
 import io.streamtee.playback.Catalog.Recording;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
 import io.streamtee.record.TestIndex;
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,7 +55,7 @@ class PlaybackServerTest {
 
     @BeforeAll
     static void record() throws Exception {
-        Ffmpeg.assumeAvailable();
+        FfmpegJudge.assumeInstalled();
         try (Recorder recorder = new Recorder(RecorderConfig.of(Endpoint.parse("udp://127.0.0.1:0",
                 Endpoint.Role.INPUT), dir).withSegment(Duration.ofSeconds(4))).start()) {
             CameraConfig config = CameraConfig.pattern(Destination.of(recorder.localAddress()))
@@ -138,8 +138,8 @@ class PlaybackServerTest {
         assertThat(m3u8).contains("#EXTINF:3.000,", "#EXT-X-ENDLIST").doesNotContain("#EXT-X-DISCONTINUITY");
 
         URI playlist = URI.create(server.url() + "play.m3u8?" + range);
-        assertThat(Ffmpeg.decodeErrors(playlist.toString())).isEmpty();
-        assertThat(Ffmpeg.frames(playlist.toString())).isEqualTo(6 * FPS);
+        assertThat(FfmpegJudge.decodeErrors(playlist.toString())).isEmpty();
+        assertThat(FfmpegJudge.frames(playlist.toString())).isEqualTo(6 * FPS);
     }
 
     @Test
@@ -150,9 +150,9 @@ class PlaybackServerTest {
                 .contains("camera-").endsWith(".ts\""));
         Path clip = out.resolve("clip.ts");
         Files.write(clip, r.body());
-        assertThat(Ffmpeg.decodeErrors(clip)).isEmpty();
-        assertThat(Ffmpeg.firstFrame(clip)).isEqualTo("1,I");
-        assertThat(Ffmpeg.frames(clip)).isEqualTo(6 * FPS);
+        assertThat(FfmpegJudge.decodeErrors(clip)).isEmpty();
+        assertThat(FfmpegJudge.firstFrame(clip)).isEqualTo("1,I");
+        assertThat(FfmpegJudge.frames(clip)).isEqualTo(6 * FPS);
 
         // byte for byte the recorded packets (continuity counters aside): the first segment's header, its file from
         // the keyframe at 1 s to the end, the second from its start to its keyframe at 7 s (index 3)
@@ -171,11 +171,11 @@ class PlaybackServerTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValue("video/mp4");
         Path mp4 = out.resolve("clip.mp4");
         Files.write(mp4, r.body());
-        assertThat(Ffmpeg.decodeErrors(mp4)).isEmpty();
-        assertThat(Ffmpeg.frames(mp4)).isEqualTo(6 * FPS);
-        assertThat(Ffmpeg.firstFrame(mp4)).isEqualTo("1,I");
-        assertThat(Ffmpeg.probe(mp4, "format=format_name")).contains("mp4");
-        assertThat(Ffmpeg.probe(mp4, "stream=codec_name")).contains("h264");
+        assertThat(FfmpegJudge.decodeErrors(mp4)).isEmpty();
+        assertThat(FfmpegJudge.frames(mp4)).isEqualTo(6 * FPS);
+        assertThat(FfmpegJudge.firstFrame(mp4)).isEqualTo("1,I");
+        assertThat(FfmpegJudge.probe(mp4, "format=format_name")).contains("mp4");
+        assertThat(FfmpegJudge.probe(mp4, "stream=codec_name")).contains("h264");
         String head = new String(r.body(), 0, Math.min(r.body().length, 4096),
                 java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(head).as("moov before mdat (faststart)").contains("moov");
@@ -190,10 +190,10 @@ class PlaybackServerTest {
         Files.write(ts, slice(s.get(0), 0, s.get(0).bytes()), java.nio.file.StandardOpenOption.APPEND);
         Path mp4 = out.resolve("jump.mp4");
         Mp4Remux.remux(ts, mp4);
-        assertThat(Ffmpeg.frames(mp4)).isEqualTo(8 * FPS);
-        assertThat(Double.parseDouble(Ffmpeg.probe(mp4, "format=duration"))).isCloseTo(8.0,
+        assertThat(FfmpegJudge.frames(mp4)).isEqualTo(8 * FPS);
+        assertThat(Double.parseDouble(FfmpegJudge.probe(mp4, "format=duration"))).isCloseTo(8.0,
                 org.assertj.core.data.Offset.offset(0.1));
-        List<Double> times = Ffmpeg.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted().toList();
+        List<Double> times = FfmpegJudge.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted().toList();
         for (int i = 1; i < times.size(); i++) {
             assertThat(times.get(i) - times.get(i - 1)).as("frame %d's step", i).isCloseTo(1.0 / FPS,
                     org.assertj.core.data.Offset.offset(0.002));
@@ -213,8 +213,8 @@ class PlaybackServerTest {
             assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
             Path mp4 = out.resolve("gap.mp4");
             Files.write(mp4, r.body());
-            assertThat(Ffmpeg.frames(mp4)).isEqualTo(16 * FPS);
-            List<Double> times = Ffmpeg.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted()
+            assertThat(FfmpegJudge.frames(mp4)).isEqualTo(16 * FPS);
+            List<Double> times = FfmpegJudge.probe(mp4, "packet=pts_time").lines().map(Double::parseDouble).sorted()
                     .toList();
             assertThat(times.getFirst()).isCloseTo(0.0, org.assertj.core.data.Offset.offset(0.05));
             int after = 8 * FPS; // the first frame after the gap
@@ -223,9 +223,9 @@ class PlaybackServerTest {
             assertThat(times.get(after)).as("the first frame after the gap: 5 min later").isCloseTo(308.0,
                     org.assertj.core.data.Offset.offset(0.05));
             assertThat(times.getLast()).isCloseTo(316.0 - 1.0 / FPS, org.assertj.core.data.Offset.offset(0.05));
-            assertThat(Double.parseDouble(Ffmpeg.probe(mp4, "format=duration"))).isCloseTo(316.0,
+            assertThat(Double.parseDouble(FfmpegJudge.probe(mp4, "format=duration"))).isCloseTo(316.0,
                     org.assertj.core.data.Offset.offset(1.0));
-            assertThat(Ffmpeg.decodeErrors(mp4)).isEmpty();
+            assertThat(FfmpegJudge.decodeErrors(mp4)).isEmpty();
         } finally {
             deleteTree(cam);
         }
@@ -243,10 +243,10 @@ class PlaybackServerTest {
             assertThat(r.statusCode()).as(new String(r.body())).isEqualTo(200);
             Path ts = out.resolve("restarts.ts");
             Files.write(ts, r.body());
-            assertThat(Double.parseDouble(Ffmpeg.probe(ts, "format=duration"))).isCloseTo(32.0,
+            assertThat(Double.parseDouble(FfmpegJudge.probe(ts, "format=duration"))).isCloseTo(32.0,
                     org.assertj.core.data.Offset.offset(1.0));
-            assertThat(Ffmpeg.frames(ts)).isEqualTo(32 * FPS);
-            assertThat(Ffmpeg.decodeErrors(ts)).isEmpty();
+            assertThat(FfmpegJudge.frames(ts)).isEqualTo(32 * FPS);
+            assertThat(FfmpegJudge.decodeErrors(ts)).isEmpty();
             // each restart is announced the MPEG-TS way: discontinuity_indicator with the first PCR after it
             assertThat(discontinuityFlags(r.body())).isEqualTo(3);
         } finally {
@@ -431,7 +431,7 @@ class PlaybackServerTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(m3u8.lines().filter(l -> l.startsWith("recordings/")))
                     .allMatch(l -> l.endsWith(".ts?token=" + token));
-            assertThat(Ffmpeg.frames(playlist)).isEqualTo(8 * FPS);
+            assertThat(FfmpegJudge.frames(playlist)).isEqualTo(8 * FPS);
         }
     }
 

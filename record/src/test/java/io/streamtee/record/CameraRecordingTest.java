@@ -8,6 +8,7 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.playback.PlaybackServer;
+import io.streamtee.testing.FfmpegJudge;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ class CameraRecordingTest {
 
     @Test
     void everySegmentDecodesStartsWithAKeyframeAndNoFrameIsLost() throws Exception {
-        Ffmpeg.assumeAvailable();
+        FfmpegJudge.assumeInstalled();
         CameraStats sent;
         Recorder.Stats recorded;
         try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(2))).start()) {
@@ -58,7 +59,7 @@ class CameraRecordingTest {
      */
     @Test
     void sixtySecondsOfTheCameraRecordAndPlayBackFrameExact(@TempDir Path out) throws Exception {
-        Ffmpeg.assumeAvailable();
+        FfmpegJudge.assumeInstalled();
         int fps = 25;
         CameraStats sent;
         try (Recorder recorder = new Recorder(Recordings.config(dir)).start()) {
@@ -87,17 +88,17 @@ class CameraRecordingTest {
         int expected = 22 * fps; // keyframes at 14 s and 36 s
         try (PlaybackServer server = new PlaybackServer(dir, "127.0.0.1", 0, null).start()) {
             String playlist = server.url() + "play.m3u8?" + range;
-            assertThat(Ffmpeg.decodeErrors(playlist)).isEmpty();
-            assertThat(Ffmpeg.frames(playlist)).as("frames of the playlist").isEqualTo(expected);
+            assertThat(FfmpegJudge.decodeErrors(playlist)).isEmpty();
+            assertThat(FfmpegJudge.frames(playlist)).as("frames of the playlist").isEqualTo(expected);
             for (String kind : List.of("ts", "mp4")) {
                 Path clip = out.resolve("clip." + kind);
                 java.net.http.HttpResponse<Path> r = java.net.http.HttpClient.newHttpClient().send(
                         java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "clip." + kind + "?"
                                 + range)).build(), java.net.http.HttpResponse.BodyHandlers.ofFile(clip));
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(Ffmpeg.decodeErrors(clip)).as("errors in the %s clip", kind).isEmpty();
-                assertThat(Ffmpeg.firstFrame(clip)).isEqualTo("1,I");
-                assertThat(Ffmpeg.frames(clip)).as("frames of the %s clip", kind).isEqualTo(expected);
+                assertThat(FfmpegJudge.decodeErrors(clip)).as("errors in the %s clip", kind).isEmpty();
+                assertThat(FfmpegJudge.firstFrame(clip)).isEqualTo("1,I");
+                assertThat(FfmpegJudge.frames(clip)).as("frames of the %s clip", kind).isEqualTo(expected);
             }
         }
     }
@@ -107,9 +108,9 @@ class CameraRecordingTest {
         int frames = 0;
         for (SegmentIndex.Row row : rows) {
             Path file = cam.resolve(row.path());
-            assertThat(Ffmpeg.decodeErrors(file)).as("ffmpeg errors in %s", row.path()).isEmpty();
-            assertThat(Ffmpeg.firstFrame(file)).as("first frame of %s", row.path()).isEqualTo("1,I");
-            frames += Ffmpeg.frames(file);
+            assertThat(FfmpegJudge.decodeErrors(file)).as("ffmpeg errors in %s", row.path()).isEmpty();
+            assertThat(FfmpegJudge.firstFrame(file)).as("first frame of %s", row.path()).isEqualTo("1,I");
+            frames += FfmpegJudge.frames(file);
         }
         return frames;
     }

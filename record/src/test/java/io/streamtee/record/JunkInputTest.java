@@ -8,6 +8,7 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.net.UdpReceiver;
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +40,7 @@ class JunkInputTest {
 
     @Test
     void junkFromAnotherSourceStaysOutOfTheRecording() throws Exception {
-        Ffmpeg.assumeAvailable();
+        FfmpegJudge.assumeInstalled();
         CameraStats sent;
         long junkSent;
         byte[] fromCamera;
@@ -83,7 +84,7 @@ class JunkInputTest {
         ByteArrayOutputStream recordedPackets = new ByteArrayOutputStream();
         for (SegmentIndex.Row row : rows) {
             Path file = cam.resolve(row.path());
-            assertThat(Ffmpeg.decodeErrors(file)).as("ffmpeg errors in %s", row.path()).isEmpty();
+            assertThat(FfmpegJudge.decodeErrors(file)).as("ffmpeg errors in %s", row.path()).isEmpty();
             recordedPackets.writeBytes(withoutHeadPsi(Files.readAllBytes(file)));
         }
         byte[] got = recordedPackets.toByteArray();

@@ -7,7 +7,6 @@ import io.streamtee.cli.Cli;
 import io.streamtee.playback.PlaybackCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,23 +87,13 @@ class RecordCommandTest {
 
     @Test
     void sigtermClosesTheSegmentCleanlyAndExitsZero() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("record.log");
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                RecordCommand.class.getName(), "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
-                "--segment", "1s")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = RecordProcess.builder(out, "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
+                "--segment", "1s").start();
         try {
-            Pattern listening = Pattern.compile("listening on [0-9.]+:(\\d+)");
-            int udp = await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Matcher m = listening.matcher(Files.exists(out) ? Files.readString(out) : "");
-                return m.find() ? Integer.parseInt(m.group(1)) : 0;
-            }, port -> port > 0);
+            int udp = RecordProcess.awaitUdpPort(out);
             byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes(); // about 100 kB: one burst fits SO_RCVBUF
-            try (var sender = io.streamtee.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
-                for (byte[] d : TestStream.datagrams(ts)) {
-                    sender.send(d);
-                }
-            }
+            RecordProcess.send(udp, ts);
             Path cam = dir.resolve("camera");
             // two segments closed (1 s each, cut at the keyframes at 1 s and 2 s); the third is open
             await().atMost(Duration.ofSeconds(20)).until(() -> Recordings.rows(cam).size() == 3);
@@ -155,24 +144,14 @@ class RecordCommandTest {
 
     @Test
     void afterSigkillTheNextStartRepairsAndIndexesTheOpenSegmentWithNothingLost() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("record.log");
-        Process p = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                RecordCommand.class.getName(), "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
-                "--segment", "60s")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process p = RecordProcess.builder(out, "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
+                "--segment", "60s").start();
         Path cam = dir.resolve("camera");
         try {
-            Pattern listening = Pattern.compile("listening on [0-9.]+:(\\d+)");
-            int udp = await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Matcher m = listening.matcher(Files.exists(out) ? Files.readString(out) : "");
-                return m.find() ? Integer.parseInt(m.group(1)) : 0;
-            }, port -> port > 0);
+            int udp = RecordProcess.awaitUdpPort(out);
             byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes();
-            try (var sender = io.streamtee.testing.UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
-                for (byte[] d : TestStream.datagrams(ts)) {
-                    sender.send(d);
-                }
-            }
+            RecordProcess.send(udp, ts);
             long expected = ts.length; // PAT+PMT of the segment replace the stream's own before the first keyframe
             await().atMost(Duration.ofSeconds(2)).until(() -> {
                 List<String> files = Recordings.files(cam);

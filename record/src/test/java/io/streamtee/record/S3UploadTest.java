@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.streamtee.testing.UdpSender;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +17,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -347,12 +343,9 @@ class S3UploadTest {
 
     @Test
     void streamteeRecordTakesCredentialsEndpointAndRegionFromTheAwsEnvironment() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("record.log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                RecordCommand.class.getName(), "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
-                "--camera", "cam", "--segment", "1s", "--store", "s3://" + name + "/site/a"))
-                .redirectErrorStream(true).redirectOutput(out.toFile());
+        ProcessBuilder builder = RecordProcess.builder(out, "--listen", "udp://127.0.0.1:0", "--dir", dir.toString(),
+                "--camera", "cam", "--segment", "1s", "--store", "s3://" + name + "/site/a");
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("AWS_"));
         env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
@@ -365,17 +358,9 @@ class S3UploadTest {
         Process p = builder.start();
         Path cam = dir.resolve("cam");
         try {
-            Pattern listening = Pattern.compile("listening on [0-9.]+:(\\d+)");
-            int udp = await().atMost(Duration.ofSeconds(30)).until(() -> {
-                Matcher m = listening.matcher(Files.exists(out) ? Files.readString(out) : "");
-                return m.find() ? Integer.parseInt(m.group(1)) : 0;
-            }, port -> port > 0);
+            int udp = RecordProcess.awaitUdpPort(out);
             byte[] ts = new TestStream().seconds(3).frameBytes(500).bytes(); // one burst fits SO_RCVBUF
-            try (UdpSender sender = UdpSender.to(new InetSocketAddress("127.0.0.1", udp))) {
-                for (byte[] d : TestStream.datagrams(ts)) {
-                    sender.send(d);
-                }
-            }
+            RecordProcess.send(udp, ts);
             // the two segments closed while recording are uploaded while recording
             await().atMost(Duration.ofSeconds(20)).until(() -> objects().keySet().stream()
                     .filter(k -> k.endsWith(".ts")).count() == 2);

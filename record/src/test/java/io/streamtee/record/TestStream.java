@@ -1,11 +1,12 @@
 package io.streamtee.record;
 
+import io.streamtee.testing.AnnexB;
+import io.streamtee.testing.Datagrams;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;
 import io.streamtee.ts.TsWriter;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -88,37 +89,17 @@ final class TestStream {
 
     /** AUD, then for a keyframe SPS, PPS and a 400-byte SEI, then the slice (IDR or not). */
     private byte[] accessUnit(boolean key, Random random) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        nal(out, new byte[] {0x09, (byte) 0xF0});
-        if (key) {
-            nal(out, new byte[] {0x67, 0x42, (byte) 0xC0, 0x1E, (byte) 0xDA, 0x05, 0x07, (byte) 0xC4});
-            nal(out, new byte[] {0x68, (byte) 0xCE, 0x3C, (byte) 0x80});
-            byte[] sei = new byte[400];
-            Arrays.fill(sei, (byte) 0x55);
-            sei[0] = 0x06;
-            nal(out, sei);
-        }
-        byte[] slice = new byte[frameBytes];
-        for (int i = 0; i < slice.length; i++) {
-            slice[i] = (byte) (1 + random.nextInt(255));
-        }
-        slice[0] = (byte) (key ? 0x65 : 0x41);
-        nal(out, slice);
-        return out.toByteArray();
-    }
-
-    private static void nal(ByteArrayOutputStream out, byte[] nal) {
-        out.writeBytes(new byte[] {0, 0, 0, 1});
-        out.writeBytes(nal);
+        byte[] sei = new byte[400];
+        Arrays.fill(sei, (byte) 0x55);
+        sei[0] = 0x06;
+        return AnnexB.accessUnit(key, frameBytes, random,
+                new byte[] {0x67, 0x42, (byte) 0xC0, 0x1E, (byte) 0xDA, 0x05, 0x07, (byte) 0xC4},
+                new byte[] {0x68, (byte) 0xCE, 0x3C, (byte) 0x80}, sei);
     }
 
     /** The stream cut into datagrams of seven packets (the last may be shorter). */
     static List<byte[]> datagrams(byte[] ts) {
-        List<byte[]> list = new ArrayList<>();
-        for (int off = 0; off < ts.length; off += 7 * TsPacket.SIZE) {
-            list.add(Arrays.copyOfRange(ts, off, Math.min(ts.length, off + 7 * TsPacket.SIZE)));
-        }
-        return list;
+        return Datagrams.sevenPackets(ts);
     }
 
     static int pid(byte[] b, int off) {

@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.streamtee.relay.config.ConfigLoader;
-import io.streamtee.relay.config.RelayConfig;
-import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
@@ -16,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,8 +46,7 @@ class RefusedOutputTest {
 
     private Route start(int deadPort) throws Exception {
         live = UdpReceiver.open("127.0.0.1");
-        relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of("udp://127.0.0.1:0",
-                List.of(), List.of(live.url(), "127.0.0.1:" + deadPort))), "0", null))).start();
+        relay = TestRelays.relay("udp://127.0.0.1:0", live.url(), "127.0.0.1:" + deadPort);
         return relay.routes().get(0);
     }
 

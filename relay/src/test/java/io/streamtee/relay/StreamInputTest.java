@@ -3,9 +3,9 @@ package io.streamtee.relay;
 import static io.streamtee.relay.TcpOutputTest.PROBE;
 import static io.streamtee.relay.TcpOutputTest.assertSame;
 import static io.streamtee.relay.TcpOutputTest.concat;
-import static io.streamtee.relay.TcpOutputTest.relay;
 import static io.streamtee.relay.TcpOutputTest.sendUntil;
 import static io.streamtee.relay.TcpOutputTest.withoutLeadingProbes;
+import static io.streamtee.relay.TestRelays.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,26 +1,22 @@
 package io.streamtee.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.streamtee.relay.TestRelays.relay;
 import static org.awaitility.Awaitility.await;
 
-import io.streamtee.relay.config.ConfigLoader;
-import io.streamtee.relay.config.RelayConfig;
-import io.streamtee.relay.config.RelaySettings;
-import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.TcpReceiver;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** UDP in, {@code tcp://} out, to a test TCP consumer on loopback. */
 @Timeout(120)
@@ -28,24 +24,11 @@ class TcpOutputTest {
     /** Sent until the TCP output is seen to be connected; stripped from the front of what arrived. */
     static final byte[] PROBE = "probe".getBytes();
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
 
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
-    }
-
-    static Relay relay(String input, String... outputs) {
-        RelaySettings s = ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
-                List.of(outputs))), "0", null));
-        return new Relay(s).start();
+        return closeables.use(t);
     }
 
     /** Sends {@code probe} until {@code arrived}: the output is connected and data flows end to end. */
@@ -100,10 +83,7 @@ class TcpOutputTest {
         Route route = relay.route("cam");
         OutputStats out = route.outputStats().get(0);
         byte[] ts = StreamFramerTest.tsPackets(7 * 2000, 5);
-        List<byte[]> sent = new ArrayList<>();
-        for (int at = 0; at < ts.length; at += 1316) {
-            sent.add(Arrays.copyOfRange(ts, at, at + 1316));
-        }
+        List<byte[]> sent = Datagrams.sevenPackets(ts);
         byte[] probe = new byte[188];
         Arrays.fill(probe, (byte) 0xFF);
         probe[0] = 0x47;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Assumptions;
  * Headless Chromium for page tests: a node script in a module's {@code src/test/browser} directory, with
  * playwright-core from its {@code package-lock.json} (installed by {@code npm ci} on first use; it downloads no
  * browser) driving the Debian package's {@code /usr/bin/chromium}. Tests that use it are skipped without node >= 20,
- * npm or chromium.
+ * npm or chromium. The scripts share {@code testing/src/main/browser/page-check.mjs} (the Chromium launch, the page's
+ * problems, the exit rule), which they import by a relative path, so they run from the source tree.
  */
 public final class Browser {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");

@@ -2,6 +2,7 @@ package io.streamtee.testing;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -44,6 +45,18 @@ public final class Datagrams {
             out.add(payload(i, size, r));
         }
         return out;
+    }
+
+    /**
+     * A transport stream cut into datagrams of seven packets (1,316 bytes), as a camera sends it; the last may be
+     * shorter.
+     */
+    public static List<byte[]> sevenPackets(byte[] ts) {
+        List<byte[]> list = new ArrayList<>();
+        for (int off = 0; off < ts.length; off += 1316) {
+            list.add(Arrays.copyOfRange(ts, off, Math.min(ts.length, off + 1316)));
+        }
+        return list;
     }
 
     private static byte[] payload(int seq, int size, Random r) {

@@ -1,6 +1,7 @@
 package io.streamtee.testing;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -9,16 +10,23 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A UDP consumer for tests: binds port 0 on loopback (or joins a group), and records every datagram it receives,
- * in order, on a thread of its own. Script it, run the code under test, then check what it got.
+ * in order and with its receive time, on a thread of its own. Script it, run the code under test, then check what
+ * it got.
  */
 public final class UdpReceiver implements AutoCloseable {
+    /** One datagram as received, and when ({@link System#nanoTime()} just after the receive returned). */
+    public record Datagram(byte[] bytes, long receivedNanos) {
+    }
+
     private final DatagramChannel channel;
-    private final List<byte[]> received = new ArrayList<>();
+    private final List<Datagram> received = new ArrayList<>();
     private final Thread reader;
     private final InetSocketAddress address;
 
@@ -45,7 +53,7 @@ public final class UdpReceiver implements AutoCloseable {
         InetAddress addr = InetAddress.getByName(host);
         DatagramChannel ch = DatagramChannel.open(addr instanceof java.net.Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        ch.setOption(StandardSocketOptions.SO_RCVBUF, read ? 4 << 20 : 4096);
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, read ? 8 << 20 : 4096);
         ch.bind(new InetSocketAddress(addr, 0));
         return new UdpReceiver(ch, (InetSocketAddress) ch.getLocalAddress(), read);
     }
@@ -60,6 +68,11 @@ public final class UdpReceiver implements AutoCloseable {
         ch.join(g, iface);
         int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
         return new UdpReceiver(ch, new InetSocketAddress(g, port), true);
+    }
+
+    /** A receiver that reads everything from an already bound (for example multicast-joined) channel. */
+    public static UdpReceiver on(DatagramChannel channel) throws IOException {
+        return new UdpReceiver(channel, (InetSocketAddress) channel.getLocalAddress(), true);
     }
 
     /** Where to send to reach this receiver. */
@@ -81,8 +94,24 @@ public final class UdpReceiver implements AutoCloseable {
         return received.size();
     }
 
+    /** The payloads received so far, in order. */
     public synchronized List<byte[]> datagrams() {
-        return new ArrayList<>(received);
+        return received.stream().map(Datagram::bytes).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    }
+
+    /** The datagrams received so far, in order, with their receive times. */
+    public synchronized List<Datagram> timed() {
+        return List.copyOf(received);
+    }
+
+    /** Writes the payloads received so far, minus {@code skip} header bytes each, to {@code file}; returns it. */
+    public Path writeTo(Path file, int skip) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (Datagram d : timed()) {
+                out.write(d.bytes(), skip, d.bytes().length - skip);
+            }
+        }
+        return file;
     }
 
     private void readLoop() {
@@ -91,11 +120,12 @@ public final class UdpReceiver implements AutoCloseable {
             while (true) {
                 buf.clear();
                 channel.receive(buf);
+                long now = System.nanoTime();
                 buf.flip();
                 byte[] b = new byte[buf.remaining()];
                 buf.get(b);
                 synchronized (this) {
-                    received.add(b);
+                    received.add(new Datagram(b, now));
                 }
             }
         } catch (ClosedChannelException e) {
@@ -108,5 +138,12 @@ public final class UdpReceiver implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
+        if (reader.isAlive()) {
+            try {
+                reader.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }

@@ -1,44 +1,29 @@
 package io.streamtee.ts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamtee.testing.FfmpegJudge;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real streams from ffmpeg, when it is installed; skipped otherwise. */
 class FfmpegTest {
-    private static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
-
     @TempDir
     Path dir;
 
-    private byte[] encode(String... codecArgs) throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(FFMPEG), "ffmpeg is not installed");
-        Path out = dir.resolve("out.ts");
-        List<String> cmd = new ArrayList<>(List.of(FFMPEG.toString(), "-loglevel", "error", "-nostdin", "-y",
-                "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2"));
-        cmd.addAll(List.of(codecArgs));
-        cmd.addAll(List.of("-g", "25", "-f", "mpegts", out.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile())
-                .start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assumeTrue(p.exitValue() == 0, () -> "ffmpeg failed: " + read(dir.resolve("log")));
-        return Files.readAllBytes(out);
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            return e.toString();
-        }
+    /** Two seconds of {@code testsrc2} at 320x240, 25 fps, a keyframe every 25 frames, as MPEG-TS bytes. */
+    private byte[] encode(String encoder, String... codecArgs) throws IOException, InterruptedException {
+        FfmpegJudge.assumeEncoder(encoder);
+        List<String> args = new ArrayList<>(List.of("-c:v", encoder));
+        args.addAll(List.of(codecArgs));
+        args.addAll(List.of("-g", "25"));
+        return Files.readAllBytes(FfmpegJudge.encode(dir.resolve("out.ts"), "testsrc2=size=320x240:rate=25", 2,
+                args.toArray(String[]::new)));
     }
 
     private static TsDemux demux(byte[] ts, Events events) {
@@ -52,7 +37,7 @@ class FfmpegTest {
 
     @Test
     void h264() throws Exception {
-        byte[] ts = encode("-c:v", "libx264");
+        byte[] ts = encode("libx264");
         Events events = new Events();
         TsDemux demux = demux(ts, events);
 
@@ -97,7 +82,7 @@ class FfmpegTest {
 
     @Test
     void h265() throws Exception {
-        byte[] ts = encode("-c:v", "libx265", "-x265-params", "log-level=error");
+        byte[] ts = encode("libx265", "-x265-params", "log-level=error");
         TsDemux demux = demux(ts, new Events());
 
         assertThat(demux.errors().priority(1)).as("%s", demux.errors()).isZero();

@@ -1,6 +1,6 @@
 package io.streamtee.ts;
 
-import java.io.ByteArrayOutputStream;
+import io.streamtee.testing.AnnexB;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -105,24 +105,8 @@ final class SyntheticStream {
 
     /** An Annex B access unit: AUD, then SPS, PPS and an IDR slice for a keyframe, else a non-IDR slice. */
     byte[] accessUnit(boolean key, Random random) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        nal(out, new byte[] {0x09, (byte) 0xF0});
-        if (key) {
-            nal(out, sps(width, height, fps));
-            nal(out, new byte[] {0x68, (byte) 0xEE, 0x3C, (byte) 0x80});
-        }
-        byte[] slice = new byte[frameBytes];
-        for (int i = 0; i < slice.length; i++) {
-            slice[i] = (byte) (1 + random.nextInt(255)); // no zero bytes, so no false start codes
-        }
-        slice[0] = (byte) (key ? 0x65 : 0x41);
-        nal(out, slice);
-        return out.toByteArray();
-    }
-
-    private static void nal(ByteArrayOutputStream out, byte[] nal) {
-        out.writeBytes(new byte[] {0, 0, 0, 1});
-        out.writeBytes(nal);
+        return AnnexB.accessUnit(key, frameBytes, random, sps(width, height, fps),
+                new byte[] {0x68, (byte) 0xEE, 0x3C, (byte) 0x80});
     }
 
     /** A High-profile SPS for the size (cropped to it from whole macroblocks) with VUI timing for {@code fps}. */

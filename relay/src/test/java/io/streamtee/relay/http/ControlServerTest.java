@@ -8,9 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamtee.config.ConfigException;
 import io.streamtee.relay.Relay;
-import io.streamtee.relay.config.ConfigLoader;
-import io.streamtee.relay.config.RelayConfig;
-import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.relay.TestRelays;
+import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
@@ -18,39 +17,28 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The control API, metrics and access rules against a real relay on loopback, port 0 everywhere. */
 @Timeout(60)
 class ControlServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "s3cret-token-for-tests";
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
     private final HttpClient http = HttpClient.newHttpClient();
     private ControlServer api;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     /** A relay with route {@code cam} to {@code outputs}, and its control server on 127.0.0.1:0. */
     private Relay start(String token, String... outputs) {
-        Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(
-                Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(outputs))), "0", null)))
-                .start());
+        Relay relay = use(TestRelays.relay("udp://127.0.0.1:0", outputs));
         api = use(new ControlServer(relay, "127.0.0.1", 0, token).start());
         return relay;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamtee.relay.DropReason;
 import io.streamtee.relay.OutputStats;
 import io.streamtee.relay.Relay;
+import io.streamtee.relay.TestRelays;
 import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
@@ -15,8 +16,7 @@ import org.junit.jupiter.api.Test;
 class RelayMetricsTest {
     @Test
     void aRestartedRouteKeepsItsSeries() {
-        try (Relay relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam",
-                RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of("127.0.0.1:9"))), "0", null))).start()) {
+        try (Relay relay = TestRelays.relay("udp://127.0.0.1:0", "127.0.0.1:9")) {
             RelayMetrics metrics = new RelayMetrics(relay, () -> 0);
             assertThat(metrics.scrape()).contains("streamtee_route_received_datagrams_total{route=\"cam\"}")
                     .contains("streamtee_output_sent_datagrams_total{output=\"o1\",route=\"cam\"");
@@ -32,8 +32,7 @@ class RelayMetricsTest {
 
     @Test
     void theSentCounterNeverGoesDownWhenAFailureIsReportedAfterAScrape() {
-        try (Relay relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam",
-                RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of("127.0.0.1:9"))), "0", null))).start()) {
+        try (Relay relay = TestRelays.relay("udp://127.0.0.1:0", "127.0.0.1:9")) {
             RelayMetrics metrics = new RelayMetrics(relay, () -> 0);
             OutputStats out = relay.route("cam").outputStats().get(0);
             String series = "streamtee_output_sent_datagrams_total{output=\"o1\",route=\"cam\",url=\"127.0.0.1:9\"} ";

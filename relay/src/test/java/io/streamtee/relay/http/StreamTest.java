@@ -7,10 +7,10 @@ import io.streamtee.relay.DropReason;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.RouteOutput;
-import io.streamtee.relay.config.ConfigLoader;
-import io.streamtee.relay.config.RelayConfig;
-import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.relay.TestRelays;
+import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.ByteArrayOutputStream;
@@ -23,40 +23,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /streams/{route}}: HTTP clients as outputs of a route, on loopback. */
 @Timeout(90)
 class StreamTest {
     private static final int SIZE = 1316;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closeables closeables = new Closeables();
     private Relay relay;
     private ControlServer api;
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
-
     private <T extends AutoCloseable> T use(T t) {
-        closeables.add(t);
-        return t;
+        return closeables.use(t);
     }
 
     private Route start(long clientBuffer, long stallMillis, String... outputs) {
-        relay = use(new Relay(ConfigLoader.check(new RelayConfig(
-                Map.of("cam", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(outputs))), "0", null)))
-                .start());
+        relay = use(TestRelays.relay("udp://127.0.0.1:0", outputs));
         api = use(new ControlServer(relay, "127.0.0.1", 0, null, clientBuffer, stallMillis).start());
         return relay.route("cam");
     }
@@ -152,16 +140,12 @@ class StreamTest {
 
     @Test
     void ffprobeReadsTheRouteAsAnMpegTsStream(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg"))
-                && Files.isExecutable(Path.of("/usr/bin/ffprobe")), "ffmpeg/ffprobe not installed");
-        Path ts = dir.resolve("clip.ts");
-        run(List.of("/usr/bin/ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-t", "2",
-                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-f", "mpegts", ts.toString()));
-        byte[] clip = Files.readAllBytes(ts);
+        FfmpegJudge.assumeInstalled();
+        byte[] clip = Files.readAllBytes(FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 2,
+                "-c:v", "libx264", "-preset", "ultrafast", "-g", "25"));
         Route route = start(ControlServer.CLIENT_BUFFER_BYTES, 10_000, "udp://127.0.0.1:9");
-        Process probe = new ProcessBuilder("/usr/bin/ffprobe", "-v", "error", "-select_streams", "v:0",
-                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", stream().toString())
-                .redirectErrorStream(true).start();
+        Process probe = FfmpegJudge.start(FfmpegJudge.ffprobe("-v", "error", "-select_streams", "v:0",
+                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", stream().toString()));
         await().until(() -> route.outputs().size() == 2 || !probe.isAlive());
 
         try (UdpSender sender = UdpSender.to(route.localAddress())) {
@@ -178,12 +162,5 @@ class StreamTest {
         assertThat(probe.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(probe.exitValue()).as(out).isZero();
         assertThat(out.lines().filter(l -> !l.isBlank()).findFirst()).hasValue("h264,320,240");
-    }
-
-    private static void run(List<String> command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(out).isZero();
     }
 }

@@ -1,5 +1,6 @@
 package io.streamtee.record;
 
+import io.streamtee.net.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -50,6 +51,9 @@ final class Uploader implements AutoCloseable {
     private final ObjectStore store;
     private final Path cameraDir;
     private final String camera;
+    /** 1 s, 2 s, 4 s, ... up to a minute, with jitter. */
+    static final Backoff UPLOAD_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60));
+
     private final Backoff backoff;
     private final Duration indexEvery;
     private final Duration closeWait;
@@ -100,7 +104,7 @@ final class Uploader implements AutoCloseable {
     /** The uploader {@code streamtee record --store} runs: S3, configured from the config and the environment. */
     static Uploader s3(RecorderConfig config) {
         Map<String, String> env = System.getenv();
-        return new Uploader(S3ObjectStore.open(config.store(), env), config, Backoff.DEFAULT, INDEX_EVERY, CLOSE_WAIT,
+        return new Uploader(S3ObjectStore.open(config.store(), env), config, UPLOAD_BACKOFF, INDEX_EVERY, CLOSE_WAIT,
                 Clock.systemUTC());
     }
 

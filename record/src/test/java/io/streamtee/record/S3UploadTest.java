@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.net.Backoff;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.Backoff;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +47,10 @@ final class HttpInput {
     private final NettyTransport transport;
     private final FanOut fanOut;
     private final RouteStats stats;
-    private final Backoff backoff = new Backoff();
+    /** Reconnects: 100 ms, doubling up to 5 s. */
+    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** Failed attempts in a row; back to 0 once one works. */
+    private int failures;
     private final String where;
     private Channel connection;
     private ScheduledFuture<?> retry;
@@ -134,7 +139,7 @@ final class HttpInput {
 
     private void scheduleRetry() {
         if (!stopped && retry == null) {
-            retry = loop.schedule(this::connect, backoff.next(), TimeUnit.MILLISECONDS);
+            retry = loop.schedule(this::connect, RECONNECT.delayMillis(++failures), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -170,7 +175,7 @@ final class HttpInput {
                     return;
                 }
                 ok = true;
-                backoff.reset();
+                failures = 0;
                 troubleLogged = false;
                 log.info("{}: receiving", where);
             }

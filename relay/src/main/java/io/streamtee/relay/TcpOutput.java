@@ -15,6 +15,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.Backoff;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,7 +54,10 @@ final class TcpOutput implements Output {
     private final EventLoop loop;
     private final NettyTransport transport;
     private final boolean lengthPrefix;
-    private final Backoff backoff = new Backoff();
+    /** Reconnects: 100 ms, doubling up to 5 s. */
+    private static final Backoff RECONNECT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    /** Failed attempts in a row; back to 0 once one works. */
+    private int failures;
     /** Drop reasons already logged; later drops go into the periodic summary only. */
     private final Set<DropReason> logged = EnumSet.noneOf(DropReason.class);
 
@@ -116,7 +121,7 @@ final class TcpOutput implements Output {
             return;
         }
         channel = ch;
-        backoff.reset();
+        failures = 0;
         failureLogged = false;
         log.info("route {} output {}: connected", route, endpoint);
         ch.closeFuture().addListener(x -> lost(ch));
@@ -137,7 +142,7 @@ final class TcpOutput implements Output {
 
     private void scheduleRetry() {
         if (!closed) {
-            retry = loop.schedule(this::connect, backoff.next(), TimeUnit.MILLISECONDS);
+            retry = loop.schedule(this::connect, RECONNECT.delayMillis(++failures), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -90,26 +90,18 @@ public final class Units {
 
     /** Formats a byte count for logs: {@code 1.5 MB}. */
     public static String formatBytes(long bytes) {
-        if (bytes < 1000) {
-            return bytes + " B";
-        }
-        String[] units = {"kB", "MB", "GB", "TB", "PB"};
-        double v = bytes;
-        int i = -1;
-        do {
-            v /= 1000;
-            i++;
-        } while (v >= 1000 && i < units.length - 1);
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+        return bytes < 1000 ? bytes + " B" : thousands(bytes, "kB", "MB", "GB", "TB", "PB");
     }
 
     /** Formats a bit rate for logs: {@code 20.1 Mbit/s}. */
     public static String formatBitrate(double bitsPerSecond) {
-        if (bitsPerSecond < 1000) {
-            return String.format(Locale.ROOT, "%.0f bit/s", bitsPerSecond);
-        }
-        String[] units = {"kbit/s", "Mbit/s", "Gbit/s"};
-        double v = bitsPerSecond;
+        return bitsPerSecond < 1000 ? String.format(Locale.ROOT, "%.0f bit/s", bitsPerSecond)
+                : thousands(bitsPerSecond, "kbit/s", "Mbit/s", "Gbit/s");
+    }
+
+    /** {@code value} (at least 1000) in the largest of {@code units} (each 1000 times the one before) it reaches. */
+    private static String thousands(double value, String... units) {
+        double v = value;
         int i = -1;
         do {
             v /= 1000;

@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
             "Run a simulated camera, the relay, the recorder and playback in one process.",
-            "camera -> udp://127.0.0.1:8100 -> relay -> 127.0.0.1:8101 (recorder, into ./recordings),",
-            "8102 (analyze), 8103 (view).",
+            "The camera sends to udp://127.0.0.1:8100; the relay copies every datagram to 127.0.0.1:8101 (the"
+                    + " recorder, writing the recordings directory), 8102 (the analyzer's port) and 8103 (the viewer's).",
             ""},
         footer = {
             "",

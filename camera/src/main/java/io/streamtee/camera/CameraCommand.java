@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "camera", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {
-            "Simulate a camera: send a live synthetic H.264 test pattern (the default) or a looping TS file as UDP",
-            "datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
+            "Simulate a camera: send a live synthetic H.264 test pattern (the default) or a looping TS file as UDP"
+                    + " datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
         },
         footer = {
             "",

@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "playback", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Play back a recordings directory over HTTP: a page, /api/recordings, /play.m3u8 (HLS),",
-            "/clip.ts and /clip.mp4, for every camera in it. Reads only; recorders may be writing it.",
+            "Play back a recordings directory over HTTP: a page, /api/recordings, /play.m3u8 (HLS), /clip.ts and"
+                    + " /clip.mp4, for every camera in it. Reads only; recorders may be writing it.",
             ""},
         footer = {
             "",

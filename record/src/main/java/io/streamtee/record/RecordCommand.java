@@ -25,13 +25,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "record", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe,",
-            "with an SQLite index, crash repair and retention by age and size.",
+            "Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe, with an SQLite index,"
+                    + " crash repair and retention by age and size.",
             "",
             "Layout: DIR/CAMERA/YYYY/MM/DD/HH-MM-SS.ts (UTC) and DIR/CAMERA/index.db.",
-            "With --store, finished segments and the index are also uploaded to an S3-compatible",
-            "bucket, as PREFIX/CAMERA/YYYY/MM/DD/HH-MM-SS.ts and PREFIX/CAMERA/index.db; credentials",
-            "come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, ~/.aws/credentials).",
+            "With --store, finished segments and the index are also uploaded to an S3-compatible bucket, as"
+                    + " PREFIX/CAMERA/YYYY/MM/DD/HH-MM-SS.ts and PREFIX/CAMERA/index.db; credentials come from"
+                    + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE, ~/.aws/credentials).",
             ""},
         footer = {
             "",

@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code streamtee relay}: receive UDP on one address, send every datagram, unchanged, to every output. */
 @Command(name = "relay", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Receive UDP datagrams and send each one, byte-identical and in order, to every output.",
-            "One slow or dead output never slows the others.",
+            "Receive UDP datagrams and send each one, byte-identical and in order, to every output. One slow or dead"
+                    + " output never slows the others.",
             ""},
         footer = {
             "",

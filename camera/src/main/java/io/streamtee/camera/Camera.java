@@ -32,6 +32,7 @@ public final class Camera implements AutoCloseable {
     private static final long CLIP_LATENCY_NANOS = 50_000_000L;
 
     private final CameraConfig config;
+    private final Timeline timeline;
     private final Emitter.Counters counters = new Emitter.Counters();
     private final AtomicLong frames = new AtomicLong();
     private final CountDownLatch done = new CountDownLatch(1);
@@ -51,6 +52,7 @@ public final class Camera implements AutoCloseable {
 
     public Camera(CameraConfig config) {
         this.config = config;
+        this.timeline = new Timeline(config.source() instanceof CameraConfig.Pattern p ? new PatternScript(p) : null);
     }
 
     public CameraConfig config() {
@@ -133,8 +135,11 @@ public final class Camera implements AutoCloseable {
                     LOG.warn("encoder is {} ms behind real time (machine too slow for this size and rate?)",
                             behind / 1_000_000);
                 }
-                encoder.encode(Instant.now());
+                Instant wall = Instant.now();
+                long frame = encoder.frames();
+                encoder.encode(wall);
                 frames.set(encoder.frames());
+                timeline.painted(frame, wall);
             }
             if (!stopping) {
                 encoder.finish(); // the frames the encoder still holds, so the stream ends on a whole frame
@@ -190,6 +195,14 @@ public final class Camera implements AutoCloseable {
     /** Why the camera stopped on its own, or null. */
     public Throwable failure() {
         return failure;
+    }
+
+    /**
+     * What a pattern camera has shown so far (visits of the visitor, lighting changes) and its script (where the
+     * visitor is at any frame); empty for a clip camera. The camera also logs each event as it paints it.
+     */
+    public Timeline timeline() {
+        return timeline;
     }
 
     public CameraStats stats() {

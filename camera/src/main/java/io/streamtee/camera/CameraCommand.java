@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
             "  streamtee camera --to 127.0.0.1:8100",
             "  streamtee camera --to '239.1.1.1:5000?ttl=4&iface=eth0' --size 1920x1080 --bitrate 6M",
             "  streamtee camera --to rtp://[::1]:5004 --file clip.ts --seconds 60 --loss 0.01 --jitter 20ms",
+            "  streamtee camera --to 127.0.0.1:8100 --light-step-every 20s --night-every 1m --night-for 20s",
         })
 public final class CameraCommand implements Callable<Integer> {
 

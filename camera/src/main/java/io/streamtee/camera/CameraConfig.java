@@ -69,12 +69,19 @@ public record CameraConfig(Destination to, Source source, boolean rtp, Duration 
      * @param noise amplitude of the luma noise (sensor grain) added to every frame, 0..32; without it the
      *     pattern compresses to a few hundred kbit/s whatever the bitrate, with the default 4 a 720p stream uses
      *     about the bitrate asked for
+     * @param lights scripted lighting changes (brightness steps, night mode); {@link Lights#NONE} for none
      */
     public record Pattern(int width, int height, int fps, long bitrate, int gop, Duration visitorEvery,
-            Duration visitorFor, int noise) implements Source {
+            Duration visitorFor, int noise, Lights lights) implements Source {
 
         public static final Pattern DEFAULT =
                 new Pattern(1280, 720, 30, 4_000_000, 60, Duration.ofSeconds(10), Duration.ofSeconds(4), 4);
+
+        /** A pattern without lighting changes. */
+        public Pattern(int width, int height, int fps, long bitrate, int gop, Duration visitorEvery,
+                Duration visitorFor, int noise) {
+            this(width, height, fps, bitrate, gop, visitorEvery, visitorFor, noise, Lights.NONE);
+        }
 
         public Pattern {
             if (width < 16 || height < 16 || width > 7680 || height > 4320 || width % 2 != 0 || height % 2 != 0) {
@@ -102,31 +109,83 @@ public record CameraConfig(Destination to, Source source, boolean rtp, Duration 
                 throw new IllegalArgumentException("visitor-for (" + visitorFor.toMillis() / 1000.0
                         + " s) must not exceed visitor-every (" + visitorEvery.toMillis() / 1000.0 + " s)");
             }
+            Objects.requireNonNull(lights, "lights");
+            atLeastOneFrame("light-step-every", lights.stepEvery(), fps);
+            atLeastOneFrame("night-every", lights.nightEvery(), fps);
+            atLeastOneFrame("night-for", lights.nightFor(), fps);
+        }
+
+        private static void atLeastOneFrame(String name, Duration d, int fps) {
+            if (!d.isZero() && Math.round(d.toNanos() * fps / 1e9) < 1) {
+                throw new IllegalArgumentException(name + " (" + d.toMillis() / 1000.0
+                        + " s) must be 0 or at least one frame (1/" + fps + " s)");
+            }
         }
 
         public Pattern withSize(int newWidth, int newHeight) {
-            return new Pattern(newWidth, newHeight, fps, bitrate, gop, visitorEvery, visitorFor, noise);
+            return new Pattern(newWidth, newHeight, fps, bitrate, gop, visitorEvery, visitorFor, noise, lights);
         }
 
         /** Sets the frame rate and a GOP of two seconds. */
         public Pattern withFps(int newFps) {
-            return new Pattern(width, height, newFps, bitrate, 2 * newFps, visitorEvery, visitorFor, noise);
+            return new Pattern(width, height, newFps, bitrate, 2 * newFps, visitorEvery, visitorFor, noise, lights);
         }
 
         public Pattern withBitrate(long newBitrate) {
-            return new Pattern(width, height, fps, newBitrate, gop, visitorEvery, visitorFor, noise);
+            return new Pattern(width, height, fps, newBitrate, gop, visitorEvery, visitorFor, noise, lights);
         }
 
         public Pattern withGop(int newGop) {
-            return new Pattern(width, height, fps, bitrate, newGop, visitorEvery, visitorFor, noise);
+            return new Pattern(width, height, fps, bitrate, newGop, visitorEvery, visitorFor, noise, lights);
         }
 
         public Pattern withVisitor(Duration every, Duration lasting) {
-            return new Pattern(width, height, fps, bitrate, gop, every, lasting, noise);
+            return new Pattern(width, height, fps, bitrate, gop, every, lasting, noise, lights);
         }
 
         public Pattern withNoise(int newNoise) {
-            return new Pattern(width, height, fps, bitrate, gop, visitorEvery, visitorFor, newNoise);
+            return new Pattern(width, height, fps, bitrate, gop, visitorEvery, visitorFor, newNoise, lights);
+        }
+
+        public Pattern withLights(Lights newLights) {
+            return new Pattern(width, height, fps, bitrate, gop, visitorEvery, visitorFor, noise, newLights);
+        }
+    }
+
+    /**
+     * Scripted lighting changes of a {@link Pattern}, as {@link Lighting} describes them per frame.
+     *
+     * <p>Brightness steps: every {@code stepEvery} (the first after one period) the whole scene gets {@code step}
+     * luma levels brighter, then at the next step as much darker again, and so on (lights switched on and off);
+     * a negative {@code step} starts with darker. Night mode: every {@code nightEvery} (the first after one
+     * period) the camera switches to grey night mode for {@code nightFor}, then back to day.
+     *
+     * @param stepEvery period of the brightness steps; {@link Duration#ZERO} for none
+     * @param step luma levels of each step, -100..100, not 0
+     * @param nightEvery period of the night spells; {@link Duration#ZERO} for none
+     * @param nightFor how long each night spell lasts, at most {@code nightEvery}, more than 0 when it is
+     */
+    public record Lights(Duration stepEvery, int step, Duration nightEvery, Duration nightFor) {
+
+        public static final Lights NONE = new Lights(Duration.ZERO, 40, Duration.ZERO, Duration.ZERO);
+
+        public Lights {
+            Objects.requireNonNull(stepEvery, "stepEvery");
+            Objects.requireNonNull(nightEvery, "nightEvery");
+            Objects.requireNonNull(nightFor, "nightFor");
+            if (stepEvery.isNegative() || nightEvery.isNegative() || nightFor.isNegative()) {
+                throw new IllegalArgumentException("light-step-every, --night-every and --night-for must be >= 0");
+            }
+            if (step < -100 || step > 100 || step == 0) {
+                throw new IllegalArgumentException("light-step must be -100..100 and not 0, got " + step);
+            }
+            if (!nightEvery.isZero() && nightFor.isZero()) {
+                throw new IllegalArgumentException("night-for must be more than 0 with --night-every");
+            }
+            if (nightFor.compareTo(nightEvery) > 0) {
+                throw new IllegalArgumentException("night-for (" + nightFor.toMillis() / 1000.0
+                        + " s) must not exceed --night-every (" + nightEvery.toMillis() / 1000.0 + " s)");
+            }
         }
     }
 

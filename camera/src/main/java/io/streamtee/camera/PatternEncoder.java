@@ -87,8 +87,7 @@ final class PatternEncoder implements AutoCloseable {
 
     PatternEncoder(CameraConfig.Pattern pattern, TsOutput output) {
         this.output = output;
-        this.painter = new PatternPainter(pattern.width(), pattern.height(), pattern.fps(),
-                seconds(pattern.visitorEvery()), seconds(pattern.visitorFor()), pattern.noise());
+        this.painter = new PatternPainter(new PatternScript(pattern), pattern.noise());
         Ffmpeg.quiet();
         codecTimeBase = new AVRational().num(1).den(pattern.fps());
         try {
@@ -152,8 +151,8 @@ final class PatternEncoder implements AutoCloseable {
         BytePointer buffer = new BytePointer(av_malloc(AVIO_BUFFER)).capacity(AVIO_BUFFER);
         avio = avio_alloc_context(buffer, AVIO_BUFFER, 1, null, null, writeCallback, null);
         format.pb(avio);
-        // 100 ms between a frame's PCR and its DTS: a small, honest decoder buffer.
-        format.max_delay(100_000);
+        // 100 ms between a frame's PCR and its DTS: a small, honest decoder buffer. The muxer adds it to every PTS.
+        format.max_delay(PatternScript.MUX_DELAY_MICROS);
         AVDictionary muxOptions = new AVDictionary(null);
         av_dict_set(muxOptions, "mpegts_service_id", "1", 0);
         av_dict_set(muxOptions, "mpegts_flags", "resend_headers", 0);
@@ -170,10 +169,6 @@ final class PatternEncoder implements AutoCloseable {
         frame.height(pattern.height());
         check(av_frame_get_buffer(frame, 0), "frame buffer");
         packet = av_packet_alloc();
-    }
-
-    private static double seconds(java.time.Duration d) {
-        return d.toNanos() / 1e9;
     }
 
     /** Frames encoded so far. */

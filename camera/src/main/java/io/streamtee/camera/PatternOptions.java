@@ -40,6 +40,26 @@ public final class PatternOptions {
             description = "How long each visit lasts (default: ${DEFAULT-VALUE}).")
     String visitorFor;
 
+    @Option(names = "--light-step-every", paramLabel = "DURATION", defaultValue = "0",
+            description = "Lighting steps: every DURATION the whole scene gets --light-step luma levels brighter, "
+                    + "then as much darker again at the next step, and so on (lights switched on and off); "
+                    + "0 for never (default: ${DEFAULT-VALUE}).")
+    String lightStepEvery;
+
+    @Option(names = "--light-step", paramLabel = "LEVELS", defaultValue = "40",
+            description = "Luma levels of each lighting step, -100..100 and not 0; negative starts with darker "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int lightStep;
+
+    @Option(names = "--night-every", paramLabel = "DURATION", defaultValue = "0",
+            description = "Night mode: every DURATION the camera turns grey (no colour, contrast 3/4) for "
+                    + "--night-for, as an IR camera at dusk; 0 for never (default: ${DEFAULT-VALUE}).")
+    String nightEvery;
+
+    @Option(names = "--night-for", paramLabel = "DURATION",
+            description = "How long each night spell lasts (default: half of --night-every).")
+    String nightFor;
+
     /**
      * The pattern these options describe.
      *
@@ -50,9 +70,13 @@ public final class PatternOptions {
         long bits = Units.bitrate("--bitrate", bitrate);
         Duration every = Units.duration("--visitor-every", visitorEvery);
         Duration lasting = Units.duration("--visitor-for", visitorFor);
+        Duration stepEvery = Units.duration("--light-step-every", lightStepEvery);
+        Duration night = Units.duration("--night-every", nightEvery);
+        Duration nightLasting = nightFor == null ? night.dividedBy(2) : Units.duration("--night-for", nightFor);
         try {
+            CameraConfig.Lights lights = new CameraConfig.Lights(stepEvery, lightStep, night, nightLasting);
             return new CameraConfig.Pattern(wh[0], wh[1], fps, bits, gop == null ? 2 * fps : gop, every, lasting,
-                    noise);
+                    noise, lights);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--" + e.getMessage(), e);
         }

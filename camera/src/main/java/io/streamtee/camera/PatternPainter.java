@@ -8,10 +8,13 @@ import java.time.format.DateTimeFormatter;
  * Paints the synthetic camera picture into YUV 4:2:0 planes: 75% colour bars over a luma ramp, a burned-in UTC
  * wall clock and frame number, and a "visitor" disc that crosses the frame on a schedule.
  *
- * <p>The background is painted once. Without noise, each frame restores only what the previous frame changed (the
+ * <p>What is where at each frame comes from a {@link PatternScript}. The scene (bars and ramp) is painted once; the
+ * lit background is the scene under the frame's {@link Lighting}, recomputed (and the whole picture repainted)
+ * only when the lighting changes. Without noise, each frame restores only what the previous frame changed (the
  * caption box and the visitor's bounding box) and paints the new caption and visitor, so the per-frame cost is a
  * few kilobytes of writes. With noise (a camera sensor's grain, which is what makes an encoder spend its bitrate),
- * the luma plane is rewritten from the background plus a precomputed noise table read at a per-frame offset.
+ * the luma plane is rewritten from the lit background plus a precomputed noise table read at a per-frame offset.
+ * The caption is the camera's overlay: lighting does not change it.
  */
 final class PatternPainter {
 
@@ -36,9 +39,19 @@ final class PatternPainter {
     final byte[] y;
     final byte[] u;
     final byte[] v;
+    /** The scene by day, as painted once. */
+    private final byte[] sceneY;
+    private final byte[] sceneU;
+    private final byte[] sceneV;
+    /** The scene under {@link #lighting}. */
     private final byte[] bgY;
     private final byte[] bgU;
     private final byte[] bgV;
+    private final PatternScript script;
+    private Lighting lighting = Lighting.DAY;
+    private int visitorY = VISITOR_Y;
+    private int visitorU = VISITOR_U;
+    private int visitorV = VISITOR_V;
 
     private final int scale;
     private final int captionX;
@@ -46,18 +59,30 @@ final class PatternPainter {
     private final int captionW;
     private final int captionH;
     private final int radius;
-    private final int visitorEveryFrames;
-    private final int visitorForFrames;
-    /** The visitor's last painted bounding box {x0, y0, x1, y1} (exclusive), or null. */
+    /** The visitor's last painted area {x0, y0, x1, y1} (exclusive, even), or null. */
     private int[] lastVisitorBox;
     /** Uniform noise in -amplitude..amplitude, longer than a plane so that each frame reads it at a new offset. */
     private final byte[] noise;
 
     /**
+     * A painter with a visitor and no lighting changes.
+     *
      * @param noise amplitude of the luma noise added to every pixel of every frame, 0..32; 0 for a clean picture
      */
     PatternPainter(int width, int height, int fps, double visitorEverySeconds, double visitorForSeconds,
             int noise) {
+        this(new PatternScript(width, height, fps, Math.round(visitorEverySeconds * fps),
+                Math.round(visitorForSeconds * fps), 0, 40, 0, 0), noise);
+    }
+
+    /**
+     * @param script what is where at each frame
+     * @param noise amplitude of the luma noise added to every pixel of every frame, 0..32; 0 for a clean picture
+     */
+    PatternPainter(PatternScript script, int noise) {
+        int width = script.width();
+        int height = script.height();
+        this.script = script;
         if (width % 2 != 0 || height % 2 != 0) {
             throw new IllegalArgumentException("size must be even in both dimensions, got " + width + "x" + height);
         }
@@ -68,6 +93,9 @@ final class PatternPainter {
         this.y = new byte[width * height];
         this.u = new byte[chromaWidth * chromaHeight];
         this.v = new byte[chromaWidth * chromaHeight];
+        this.sceneY = new byte[y.length];
+        this.sceneU = new byte[u.length];
+        this.sceneV = new byte[v.length];
         this.bgY = new byte[y.length];
         this.bgU = new byte[u.length];
         this.bgV = new byte[v.length];
@@ -77,11 +105,12 @@ final class PatternPainter {
         this.captionH = (BitmapFont.HEIGHT + 4) * scale + 1 & ~1;
         this.captionX = Math.max(0, (width - captionW) / 2) & ~1;
         this.captionY = Math.max(0, height - captionH - 2 * scale) & ~1;
-        this.radius = Math.max(4, height / 10) & ~1;
-        this.visitorEveryFrames = (int) Math.round(visitorEverySeconds * fps);
-        this.visitorForFrames = (int) Math.round(visitorForSeconds * fps);
+        this.radius = script.radius();
         this.noise = noise > 0 ? noiseTable(width * height, noise) : null;
         paintBackground();
+        System.arraycopy(sceneY, 0, bgY, 0, y.length);
+        System.arraycopy(sceneU, 0, bgU, 0, u.length);
+        System.arraycopy(sceneV, 0, bgV, 0, v.length);
         System.arraycopy(bgY, 0, y, 0, y.length);
         System.arraycopy(bgU, 0, u, 0, u.length);
         System.arraycopy(bgV, 0, v, 0, v.length);
@@ -102,6 +131,10 @@ final class PatternPainter {
 
     /** Paints frame number {@code frame} stamped with wall clock {@code now}. */
     void paint(long frame, Instant now) {
+        Lighting lit = script.lighting(frame);
+        if (!lit.equals(lighting)) {
+            relight(lit);
+        }
         if (noise != null) {
             // Sensor noise changes every pixel; repaint the whole luma plane from the background plus noise.
             int offset = (int) ((frame * 7919L) % (noise.length - y.length));
@@ -116,42 +149,56 @@ final class PatternPainter {
             restore(lastVisitorBox[0], lastVisitorBox[1], lastVisitorBox[2], lastVisitorBox[3]);
             lastVisitorBox = null;
         }
-        int[] box = visitorBox(frame);
-        if (box != null) {
-            paintDisc(box);
-            lastVisitorBox = box;
+        if (script.visitorVisible(frame)) {
+            // the disc's square, clipped to the picture and widened to even columns and rows, so that its chroma
+            // samples are covered whole
+            int cx = script.visitorCenterX(frame);
+            int cy = height / 2;
+            int[] area = {Math.max(0, cx - radius) & ~1, Math.max(0, cy - radius) & ~1,
+                Math.min(width, cx + radius + 2) & ~1, Math.min(height, cy + radius + 2) & ~1, cx, cy};
+            paintDisc(area);
+            lastVisitorBox = area;
         }
         paintCaption(caption(now, frame));
     }
 
     /** True while the visitor is in the picture for frame {@code frame}. */
     boolean visitorVisible(long frame) {
-        return visitorBox(frame) != null;
+        return script.visitorVisible(frame);
+    }
+
+    /** The lighting of the last painted frame. */
+    Lighting lighting() {
+        return lighting;
     }
 
     /**
-     * The visitor appears at the start of every {@code visitorEvery} period (the first one after one period) and
-     * crosses from the left edge to the right edge in {@code visitorFor}.
+     * Recomputes the lit background from the scene and repaints the whole picture from it (the caption and the
+     * visitor are painted over it next): the one full repaint a lighting change costs.
      */
-    private int[] visitorBox(long frame) {
-        if (visitorEveryFrames <= 0 || visitorForFrames <= 0 || frame < visitorEveryFrames) {
-            return null;
+    private void relight(Lighting lit) {
+        lighting = lit;
+        byte[] luma = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            luma[i] = (byte) lit.luma(i);
         }
-        long phase = frame % visitorEveryFrames;
-        if (phase >= visitorForFrames) {
-            return null;
+        for (int i = 0; i < bgY.length; i++) {
+            bgY[i] = luma[sceneY[i] & 0xFF];
         }
-        double progress = (phase + 0.5) / visitorForFrames;
-        int cx = (int) Math.round(-radius + progress * (width + 2 * radius));
-        int cy = height / 2;
-        int x0 = Math.max(0, cx - radius) & ~1;
-        int x1 = Math.min(width, cx + radius + 2) & ~1;
-        int y0 = Math.max(0, cy - radius) & ~1;
-        int y1 = Math.min(height, cy + radius + 2) & ~1;
-        if (x1 <= x0 || y1 <= y0) {
-            return null;
+        if (lit.night()) {
+            java.util.Arrays.fill(bgU, (byte) 128);
+            java.util.Arrays.fill(bgV, (byte) 128);
+        } else {
+            System.arraycopy(sceneU, 0, bgU, 0, bgU.length);
+            System.arraycopy(sceneV, 0, bgV, 0, bgV.length);
         }
-        return new int[] {x0, y0, x1, y1, cx, cy};
+        System.arraycopy(bgY, 0, y, 0, y.length);
+        System.arraycopy(bgU, 0, u, 0, u.length);
+        System.arraycopy(bgV, 0, v, 0, v.length);
+        lastVisitorBox = null;
+        visitorY = lit.luma(VISITOR_Y);
+        visitorU = lit.chroma(VISITOR_U);
+        visitorV = lit.chroma(VISITOR_V);
     }
 
     private void paintDisc(int[] box) {
@@ -163,7 +210,7 @@ final class PatternPainter {
             for (int col = box[0]; col < box[2]; col++) {
                 int dx = col - cx;
                 if ((long) dx * dx + (long) dy * dy <= r2) {
-                    y[row * width + col] = (byte) VISITOR_Y;
+                    y[row * width + col] = (byte) visitorY;
                 }
             }
         }
@@ -172,8 +219,8 @@ final class PatternPainter {
             for (int col = box[0] / 2; col < box[2] / 2; col++) {
                 int dx = col * 2 + 1 - cx;
                 if ((long) dx * dx + (long) dy * dy <= r2) {
-                    u[row * chromaWidth + col] = (byte) VISITOR_U;
-                    v[row * chromaWidth + col] = (byte) VISITOR_V;
+                    u[row * chromaWidth + col] = (byte) visitorU;
+                    v[row * chromaWidth + col] = (byte) visitorV;
                 }
             }
         }
@@ -222,7 +269,7 @@ final class PatternPainter {
                 } else {
                     luma = 16 + col * (235 - 16) / Math.max(1, width - 1);
                 }
-                bgY[row * width + col] = (byte) luma;
+                sceneY[row * width + col] = (byte) luma;
             }
         }
         for (int row = 0; row < chromaHeight; row++) {
@@ -234,8 +281,8 @@ final class PatternPainter {
                     cu = bar[1];
                     cv = bar[2];
                 }
-                bgU[row * chromaWidth + col] = (byte) cu;
-                bgV[row * chromaWidth + col] = (byte) cv;
+                sceneU[row * chromaWidth + col] = (byte) cu;
+                sceneV[row * chromaWidth + col] = (byte) cv;
             }
         }
     }

@@ -88,6 +88,37 @@ class CameraCommandTest {
     }
 
     @Test
+    void badLightingValues() {
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--light-step-every", "soon"),
+                "--light-step-every: 'soon' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--light-step-every", "10s", "--light-step", "0"),
+                "--light-step must be -100..100 and not 0, got 0");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--light-step", "101"),
+                "--light-step must be -100..100 and not 0, got 101");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--night-every", "2s", "--night-for", "3s"),
+                "--night-for (3.0 s) must not exceed --night-every (2.0 s)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--night-every", "2s", "--night-for", "0"),
+                "--night-for must be more than 0 with --night-every");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--night-for", "x"),
+                "--night-for: 'x' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+        assertOneLineError(run("--to", "127.0.0.1:5000", "--light-step-every", "10ms"),
+                "--light-step-every (0.01 s) must be 0 or at least one frame (1/30 s)");
+    }
+
+    @Test
+    void lightingOptionsBecomeAConfig() {
+        CameraCommand command = new CameraCommand();
+        new CommandLine(command).parseArgs("--to", "127.0.0.1:5000", "--light-step-every", "20s", "--light-step",
+                "-30", "--night-every", "1m");
+        CameraConfig.Pattern pattern = (CameraConfig.Pattern) command.config().source();
+        assertThat(pattern.lights()).as("--night-for defaults to half of --night-every").isEqualTo(
+                new CameraConfig.Lights(Duration.ofSeconds(20), -30, Duration.ofMinutes(1), Duration.ofSeconds(30)));
+        CameraCommand none = new CameraCommand();
+        new CommandLine(none).parseArgs("--to", "127.0.0.1:5000");
+        assertThat(((CameraConfig.Pattern) none.config().source()).lights()).isEqualTo(CameraConfig.Lights.NONE);
+    }
+
+    @Test
     void optionsBecomeAConfig() {
         CameraCommand command = new CameraCommand();
         new CommandLine(command).parseArgs("--to", "rtp://[::1]:5004", "--size", "640x360", "--fps", "25",
@@ -141,5 +172,6 @@ class CameraCommandTest {
         int exit = new CommandLine(new CameraCommand()).setOut(new PrintWriter(out, true)).execute("--help");
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("--visitor-every", "--jitter", "--rtp", "--file");
+        assertThat(out.toString()).contains("--light-step-every", "--light-step", "--night-every", "--night-for");
     }
 }

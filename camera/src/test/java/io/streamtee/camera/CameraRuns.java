@@ -17,12 +17,16 @@ final class CameraRuns {
      * at most) until {@code capture} holds every datagram it sent; returns its stats.
      */
     static CameraStats runToEnd(CameraConfig config, UdpReceiver capture) throws Exception {
-        CameraStats stats;
         try (Camera camera = new Camera(config).start()) {
-            assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
-            assertThat(camera.failure()).isNull();
-            stats = camera.stats();
+            return runToEnd(config, capture, camera);
         }
+    }
+
+    /** Like {@link #runToEnd(CameraConfig, UdpReceiver)}, for a camera of {@code config} the caller started. */
+    static CameraStats runToEnd(CameraConfig config, UdpReceiver capture, Camera camera) throws Exception {
+        assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
+        assertThat(camera.failure()).isNull();
+        CameraStats stats = camera.stats();
         await().atMost(Duration.ofSeconds(10)).until(() -> capture.count() == stats.datagramsSent());
         return stats;
     }

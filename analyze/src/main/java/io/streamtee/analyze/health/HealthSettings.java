@@ -42,15 +42,18 @@ public record HealthSettings(Duration quietTime, Duration lostAfter, Duration ba
     }
 
     private static void notNegative(String key, Duration d) {
-        if (d == null || d.isNegative()) {
-            throw new ConfigException(key + ": must be a duration of 0 or more, not " + d);
+        if (d == null) {
+            throw new ConfigException(key + ": missing");
+        }
+        if (d.isNegative()) {
+            throw new ConfigException(key + ": must be a duration of 0 or more, not " + Units.formatDuration(d));
         }
     }
 
     private static void positive(String key, Duration d) {
         notNegative(key, d);
         if (d.isZero()) {
-            throw new ConfigException(key + ": must be more than 0, not " + Units.formatDuration(d));
+            throw new ConfigException(key + ": must be more than 0");
         }
     }
 

@@ -161,6 +161,15 @@ class HealthMonitorTest {
     }
 
     @Test
+    void aShortGapOfTheWholeStreamIsNoTimeoutProblem() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        link.silence(1500); // shorter than lostAfter, longer than the PAT, PMT and PTS limits; no packet lost
+        link.send(camera, 15 * TICKS_PER_SECOND);
+        assertThat(link.events).isEmpty();
+        assertThat(link.monitor.errors().count(Tr101290.Kind.PAT_ERROR)).isEqualTo(1); // the demuxer counts it
+    }
+
+    @Test
     void outagesBeforeBackIsConfirmedAreOneEpisode() {
         Link confirm = new Link(HealthSettings.DEFAULTS.withBackConfirm(Duration.ofSeconds(5)));
         confirm.send(camera, 5 * TICKS_PER_SECOND);

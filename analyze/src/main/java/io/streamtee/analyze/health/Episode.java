@@ -11,6 +11,8 @@ final class Episode {
     long startNanos;
     long lastNanos;
     long count;
+    /** The START event of the current (or last) episode. */
+    HealthEvent started;
 
     Episode(HealthEvent.Kind kind, int pid) {
         this.kind = kind;

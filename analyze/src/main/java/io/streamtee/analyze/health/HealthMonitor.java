@@ -9,6 +9,7 @@ import io.streamtee.ts.TsDemux;
 import io.streamtee.ts.TsListener;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,6 +66,9 @@ public final class HealthMonitor {
     private long lastPts = Timestamps.NONE;
     private int videoPid = -1;
     private StreamFacts format = StreamFacts.UNKNOWN;
+    private volatile StreamFacts published = StreamFacts.UNKNOWN;
+    private HealthEvent lostEvent;
+    private HealthEvent bitrateEvent;
 
     private boolean lost;
     private boolean backPending;
@@ -119,10 +123,10 @@ public final class HealthMonitor {
         }
         afterGap = nanos - lastDataNanos >= gapNanos;
         lastDataNanos = nanos;
+        checkBack(nanos);
         rate.add(len, nanos);
         demux.feed(buf, off, len, nanos);
         afterGap = false;
-        checkBack(nanos);
         checkQuiet(nanos);
         checkBitrate(nanos);
     }
@@ -141,11 +145,19 @@ public final class HealthMonitor {
         checkBack(nanos);
         checkQuiet(nanos);
         checkBitrate(nanos);
+        publish();
     }
 
-    /** What is known about the stream now, with the bit rate over the window up to the last time passed in. */
+    /**
+     * What is known about the stream, as of the last {@link #tick} (or format change), with the bit rate over the
+     * window up to then. Safe to call from any thread (a metrics scrape), unlike the rest of the class.
+     */
     public StreamFacts facts() {
-        return format.withBitrate(rate.bitsPerSecond(lastNanos));
+        return published;
+    }
+
+    private void publish() {
+        published = format.withBitrate(rate.bitsPerSecond(lastNanos));
     }
 
     /** The TR 101 290 counters since the stream started or last came back after an outage. */
@@ -158,20 +170,21 @@ public final class HealthMonitor {
         return lost;
     }
 
-    /** The problems that have started and not yet ended, as "kind pid" keys in no particular order. */
-    public List<String> activeProblems() {
-        List<String> list = new ArrayList<>();
+    /** The START events of the problems that have started and not yet ended, oldest first. */
+    public List<HealthEvent> activeProblems() {
+        List<HealthEvent> list = new ArrayList<>();
         if (lost || backPending) {
-            list.add(HealthEvent.Kind.STREAM_LOST.name());
+            list.add(lostEvent);
         }
         if (bitrateLow) {
-            list.add(HealthEvent.Kind.BITRATE_LOW.name());
+            list.add(bitrateEvent);
         }
         for (Episode e : episodes.values()) {
             if (e.active) {
-                list.add(e.kind + (e.pid >= 0 ? " " + e.pid : ""));
+                list.add(e.started);
             }
         }
+        list.sort(Comparator.comparingLong(HealthEvent::nanos));
         return list;
     }
 
@@ -193,8 +206,8 @@ public final class HealthMonitor {
             return;
         }
         lostStartNanos = lastDataNanos;
-        emit(HealthEvent.Kind.STREAM_LOST, HealthEvent.Phase.START, HealthEvent.NO_PID, lostStartNanos, now,
-                outages, "stream lost (no data for " + seconds(now - lastDataNanos) + ")", null, null);
+        lostEvent = emit(HealthEvent.Kind.STREAM_LOST, HealthEvent.Phase.START, HealthEvent.NO_PID, lostStartNanos,
+                now, outages, "stream lost (no data for " + seconds(now - lastDataNanos) + ")", null, null);
     }
 
     /** Data after an outage: a new demuxer (the camera may have restarted), and "back" once confirmed. */
@@ -234,7 +247,7 @@ public final class HealthMonitor {
         }
         if (e.seen(lastNanos)) {
             activeEpisodes++;
-            emit(kind, HealthEvent.Phase.START, pid, lastNanos, lastNanos, 1, e.subject(), null, null);
+            e.started = emit(kind, HealthEvent.Phase.START, pid, lastNanos, lastNanos, 1, e.subject(), null, null);
         }
     }
 
@@ -300,9 +313,9 @@ public final class HealthMonitor {
                 bitrateLowStart = belowSince;
                 bitrateLastLow = now;
                 bitrateMin = bps;
-                emit(HealthEvent.Kind.BITRATE_LOW, HealthEvent.Phase.START, HealthEvent.NO_PID, belowSince, now, 1,
-                        "bitrate below " + Units.formatBitrate(floor) + " for " + seconds(now - belowSince) + " ("
-                                + Units.formatBitrate(bps) + ")", null, null);
+                bitrateEvent = emit(HealthEvent.Kind.BITRATE_LOW, HealthEvent.Phase.START, HealthEvent.NO_PID,
+                        belowSince, now, 1, "bitrate below " + Units.formatBitrate(floor) + " for "
+                                + seconds(now - belowSince) + " (" + Units.formatBitrate(bps) + ")", null, null);
             }
         } else {
             belowSince = -1;
@@ -326,12 +339,14 @@ public final class HealthMonitor {
         StreamFacts now = new StreamFacts(pid, v.codec(), v.width(), v.height(), v.fps(), 0);
         if (format == StreamFacts.UNKNOWN) {
             format = now;
+            publish();
             return;
         }
         if (format.formatDiffers(now)) {
             StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
             StreamFacts after = now.withBitrate(before.bitrate());
             format = now;
+            publish();
             emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, pid, lastNanos, lastNanos, 1,
                     "format changed: " + before.format() + " -> " + after.format(), before, after);
         } else if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
@@ -341,10 +356,12 @@ public final class HealthMonitor {
 
     // ---- events
 
-    private void emit(HealthEvent.Kind kind, HealthEvent.Phase phase, int pid, long startNanos, long nanos,
-                      long count, String text, StreamFacts before, StreamFacts after) {
-        listener.accept(new HealthEvent(kind, phase, pid, startNanos, nanos, millis(startNanos), millis(nanos),
-                lastPts, count, text, before, after));
+    private HealthEvent emit(HealthEvent.Kind kind, HealthEvent.Phase phase, int pid, long startNanos, long nanos,
+                             long count, String text, StreamFacts before, StreamFacts after) {
+        HealthEvent event = new HealthEvent(kind, phase, pid, startNanos, nanos, millis(startNanos), millis(nanos),
+                lastPts, count, text, before, after);
+        listener.accept(event);
+        return event;
     }
 
     private long millis(long nanos) {

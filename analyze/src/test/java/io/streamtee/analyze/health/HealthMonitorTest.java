@@ -11,6 +11,7 @@ import static io.streamtee.analyze.health.HealthEvent.Phase.END;
 import static io.streamtee.analyze.health.HealthEvent.Phase.ONCE;
 import static io.streamtee.analyze.health.HealthEvent.Phase.START;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtee.ts.Timestamps;
@@ -103,11 +104,13 @@ class HealthMonitorTest {
             link.send(camera, TICKS_PER_SECOND - 1);
         }
         long lastBurst = link.nanos - SECOND;
+        assertThat(link.monitor.activeProblems()).containsExactly(link.events.get(0));
         link.send(camera, 20 * TICKS_PER_SECOND);
+        assertThat(link.monitor.activeProblems()).isEmpty();
 
         assertThat(link.events).extracting(HealthEvent::kind, HealthEvent::phase)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(CONTINUITY, START),
-                        org.assertj.core.groups.Tuple.tuple(CONTINUITY, END));
+                .containsExactly(tuple(CONTINUITY, START),
+                        tuple(CONTINUITY, END));
         HealthEvent end = link.events.get(1);
         assertThat(end.count()).isEqualTo(30);
         assertThat(end.text()).isEqualTo("continuity errors on PID 256 ended (30 in 29 s)");
@@ -207,6 +210,23 @@ class HealthMonitorTest {
         assertThat(e.text()).isEqualTo("format changed: h264 1920x1080 25 fps -> h264 1280x720 25 fps");
         assertThat(seconds(e.nanos())).isCloseTo(5.0, within(0.05)); // the first keyframe after the change
         assertThat(link.monitor.facts().width()).isEqualTo(1280);
+    }
+
+    @Test
+    void aCameraThatRestartsWithAnotherSizeIsLostBackAndChanged() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        link.silence(5000);
+        Camera restarted = new Camera(2, 100);
+        restarted.width = 640;
+        restarted.height = 360;
+        link.send(restarted, 3 * TICKS_PER_SECOND);
+        assertThat(link.events).extracting(HealthEvent::kind, HealthEvent::phase).containsExactly(
+                tuple(STREAM_LOST, START),
+                tuple(STREAM_LOST, END),
+                tuple(FORMAT_CHANGED, ONCE));
+        assertThat(link.events.get(2).text()).isEqualTo("format changed: h264 1920x1080 25 fps -> h264 640x360 25 fps");
+        // the PTS of the event is the restarted camera's, 100 s plus a little, not the old one's
+        assertThat(link.events.get(2).pts()).isBetween(100 * Timestamps.PTS_HZ, 101 * Timestamps.PTS_HZ);
     }
 
     @Test

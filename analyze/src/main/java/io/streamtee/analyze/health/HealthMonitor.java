@@ -1,6 +1,7 @@
 package io.streamtee.analyze.health;
 
 import io.streamtee.config.Units;
+import io.streamtee.ts.Pat;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.StreamInfo;
 import io.streamtee.ts.Timestamps;
@@ -33,14 +34,17 @@ import java.util.function.Consumer;
  * there were and over how long. The stream is lost after {@link HealthSettings#lostAfter()} of silence and back
  * when data flows again (after {@link HealthSettings#backConfirm()}); an outage that begins before "back" was
  * reported extends the same episode. After an outage the demuxer starts afresh, so a camera that restarts (new
- * continuity counters, PCR and PTS) is not reported as continuity or PCR errors. While the stream is lost the
- * TR 101 290 timeouts are not run (the outage is the one problem), and active episodes end by their quiet time.
- * Likewise a PAT, PMT, PID or PTS timeout that a gap of the whole stream caused (found when a datagram arrives
- * after silence of half the shortest of those limits, 0.25 s by default) is not reported: missing
- * packets show as continuity errors.
- * The bit rate is low when its average over {@link HealthSettings#bitrateWindow()} stays under the floor for
- * {@link HealthSettings#bitrateLowFor()}, and ends when it has been back above for the quiet time. A change of the
- * video's codec, size or frame rate, checked at each keyframe, is one {@link HealthEvent.Phase#ONCE} event.
+ * continuity counters, PCR and PTS) is not reported as continuity or PCR errors. The TR 101 290 timeouts run when
+ * a datagram arrives, not on {@link #tick}, so silence of the whole stream is the one outage problem; and a PAT,
+ * PMT, PID or PTS timeout that a shorter gap of the whole stream caused (found when a datagram arrives after
+ * silence of half the shortest of those limits, 0.25 s by default) is not reported either: lost packets show as
+ * continuity errors. Episodes active when the stream is lost end by their quiet time during the outage.
+ *
+ * <p>The bit rate is low when its average over {@link HealthSettings#bitrateWindow()} stays under the floor for
+ * {@link HealthSettings#bitrateLowFor()}, and ends when it has been back above for the quiet time; it is not
+ * judged while the stream is lost nor for one window after it starts or comes back (a BITRATE_LOW already active
+ * stays so through an outage). A change of the video's codec, size or frame rate, checked at each keyframe, is
+ * one {@link HealthEvent.Phase#ONCE} event; a camera that comes back from an outage with another size is one.
  *
  * <p>Events are delivered to the listener on the calling thread, in order. Not thread-safe: one thread feeds it.
  */
@@ -48,6 +52,7 @@ public final class HealthMonitor {
     private final HealthSettings settings;
     private final long wallOffsetMillis;
     private final Consumer<HealthEvent> listener;
+    private final TsListener also;
     private final long quietNanos;
     private final long lostAfterNanos;
     private final long backConfirmNanos;
@@ -91,6 +96,17 @@ public final class HealthMonitor {
      * @param listener         receives the events; must be quick
      */
     public HealthMonitor(HealthSettings settings, long wallOffsetMillis, Consumer<HealthEvent> listener) {
+        this(settings, wallOffsetMillis, listener, TsListener.NONE);
+    }
+
+    /**
+     * A monitor whose demuxer also hands every callback to {@code also}, so that another consumer of the stream
+     * (a keyframe picker) need not demultiplex it a second time. After an outage the demuxer starts afresh: a new
+     * PAT and PMT are reported to {@code also} as for a new stream.
+     */
+    public HealthMonitor(HealthSettings settings, long wallOffsetMillis, Consumer<HealthEvent> listener,
+                         TsListener also) {
+        this.also = Objects.requireNonNull(also, "also");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.wallOffsetMillis = wallOffsetMillis;
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -380,19 +396,26 @@ public final class HealthMonitor {
         return Units.formatElapsed(Duration.ofNanos(nanos));
     }
 
-    /** The demuxer's callbacks, from inside {@link TsDemux#feed}. */
+    /** The demuxer's callbacks, from inside {@link TsDemux#feed}; each is handed on to {@link #also}. */
     private final class Listener implements TsListener {
+        @Override
+        public void onPat(Pat pat) {
+            also.onPat(pat);
+        }
+
         @Override
         public void onPmt(Pmt pmt) {
             Pmt.Stream v = pmt.video();
             if (v != null) {
                 videoPid = v.pid();
             }
+            also.onPmt(pmt);
         }
 
         @Override
         public void onPacket(byte[] buf, int off, long position) {
             afterGap = false;
+            also.onPacket(buf, off, position);
         }
 
         @Override
@@ -400,6 +423,12 @@ public final class HealthMonitor {
             if (pts != Timestamps.NONE && (pid == videoPid || videoPid < 0)) {
                 lastPts = pts;
             }
+            also.onPes(pid, streamId, pts, dts, position);
+        }
+
+        @Override
+        public void onPesData(int pid, byte[] buf, int off, int len) {
+            also.onPesData(pid, buf, off, len);
         }
 
         @Override
@@ -407,11 +436,13 @@ public final class HealthMonitor {
             if (keyframe) {
                 keyframe(pid);
             }
+            also.onAccessUnit(pid, position, pts, dts, keyframe);
         }
 
         @Override
         public void onError(Tr101290.Kind kind, int pid, long position) {
             error(kind, pid);
+            also.onError(kind, pid, position);
         }
     }
 }

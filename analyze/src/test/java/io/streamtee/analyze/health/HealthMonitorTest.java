@@ -14,8 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.Tr101290;
+import io.streamtee.ts.TsListener;
 import io.streamtee.ts.TsPacket;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +54,34 @@ class HealthMonitorTest {
         // per second: 25 frames of 1500 B slices (9 packets each), 50 PCR, 100 audio (2 each), 50 null,
         // 20 PAT/PMT packets: 445 packets of 188 bytes, 669 kbit/s
         assertThat(facts.bitrate()).isBetween(650_000L, 690_000L);
+    }
+
+    @Test
+    void theDemuxersCallbacksAreHandedOn() {
+        int[] keyframes = {0};
+        int[] frames = {0};
+        int[] pmts = {0};
+        HealthMonitor monitor = new HealthMonitor(HealthSettings.DEFAULTS, 0, e -> { }, new TsListener() {
+            @Override
+            public void onPmt(Pmt pmt) {
+                pmts[0]++;
+            }
+
+            @Override
+            public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
+                frames[0]++;
+                keyframes[0] += keyframe ? 1 : 0;
+            }
+        });
+        for (int t = 0; t < 4 * TICKS_PER_SECOND; t++) {
+            for (byte[] p : camera.next()) {
+                monitor.onDatagram(p, 0, p.length, t * Camera.TICK_NANOS);
+            }
+        }
+        // 100 frames, the last one's end is not yet known; a keyframe each second
+        assertThat(frames[0]).isBetween(99, 100);
+        assertThat(keyframes[0]).isEqualTo(4);
+        assertThat(pmts[0]).isEqualTo(1);
     }
 
     @Test

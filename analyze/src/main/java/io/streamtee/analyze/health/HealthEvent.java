@@ -49,6 +49,11 @@ public record HealthEvent(Kind kind, Phase phase, int pid, long startNanos, long
         PCR("PCR errors"),
         /** TR 101 290 2.5 PTS_error (PTS absent for more than 0.7 s). */
         PTS("PTS missing"),
+        /**
+         * Not a TR 101 290 indicator: the DTS (the PTS when there is none) of a PID stepped from one PES to the
+         * next by more than a second more or less than their arrival times (PES less than a second apart).
+         */
+        TIMESTAMP_JUMP("timestamp jumps"),
         /** The bit rate over {@link HealthSettings#bitrateWindow()} stayed below the floor. */
         BITRATE_LOW("bitrate low"),
         /** The video codec, picture size or frame rate changed. */

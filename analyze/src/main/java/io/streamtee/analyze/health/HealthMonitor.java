@@ -8,8 +8,10 @@ import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.Tr101290;
 import io.streamtee.ts.TsDemux;
 import io.streamtee.ts.TsListener;
+import io.streamtee.ts.TsPacket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +40,9 @@ import java.util.function.Consumer;
  * a datagram arrives, not on {@link #tick}, so silence of the whole stream is the one outage problem; and a PAT,
  * PMT, PID or PTS timeout that a shorter gap of the whole stream caused (found when a datagram arrives after
  * silence of half the shortest of those limits, 0.25 s by default) is not reported either: lost packets show as
- * continuity errors. Episodes active when the stream is lost end by their quiet time during the outage.
+ * continuity errors. Episodes active when the stream is lost end by their quiet time during the outage. Beyond
+ * TR 101 290, a DTS (or PTS) whose step on a PID differs by more than a second from the arrival step of its PES
+ * (when they arrive less than a second apart) is a {@link HealthEvent.Kind#TIMESTAMP_JUMP}.
  *
  * <p>The bit rate is low when its average over {@link HealthSettings#bitrateWindow()} stays under the floor for
  * {@link HealthSettings#bitrateLowFor()}, and ends when it has been back above for the quiet time; it is not
@@ -49,6 +53,7 @@ import java.util.function.Consumer;
  * <p>Events are delivered to the listener on the calling thread, in order. Not thread-safe: one thread feeds it.
  */
 public final class HealthMonitor {
+    private static final long SECOND = 1_000_000_000L;
     private final HealthSettings settings;
     private final long wallOffsetMillis;
     private final Consumer<HealthEvent> listener;
@@ -70,6 +75,8 @@ public final class HealthMonitor {
     private long lastNanos;
     private long lastPts = Timestamps.NONE;
     private int videoPid = -1;
+    private final long[] lastTimestamp = new long[TsPacket.PID_COUNT];
+    private final long[] lastTimestampNanos = new long[TsPacket.PID_COUNT];
     private StreamFacts format = StreamFacts.UNKNOWN;
     private volatile StreamFacts published = StreamFacts.UNKNOWN;
     private HealthEvent lostEvent;
@@ -119,6 +126,7 @@ public final class HealthMonitor {
         Tr101290.Limits l = settings.limits();
         this.gapNanos = Math.min(l.patNanos(), Math.min(l.pmtNanos(), l.ptsNanos())) / 2;
         this.demux = newDemux();
+        Arrays.fill(lastTimestamp, Timestamps.NONE);
     }
 
     public HealthSettings settings() {
@@ -233,6 +241,7 @@ public final class HealthMonitor {
         resumedNanos = now;
         demux = newDemux();
         videoPid = -1;
+        Arrays.fill(lastTimestamp, Timestamps.NONE);
         bitrateFrom = now + windowNanos;
     }
 
@@ -255,6 +264,28 @@ public final class HealthMonitor {
         if (afterGap && timeout(kind) != null) {
             return; // timed out during a gap of the whole stream, found before the datagram's first packet
         }
+        problem(kind, pid);
+    }
+
+    /**
+     * A DTS (or PTS) on a PID: when two PES arrive within a second of each other, a timestamp step that differs by
+     * more than a second from their arrival step is a jump. A PID (or the whole stream) that pauses is not judged
+     * (that is PTS missing, or a gap), and the PCR is not the reference (a PCR jump is a PCR error).
+     */
+    private void timestamp(int pid, long t) {
+        long last = lastTimestamp[pid];
+        long arrival = lastNanos - lastTimestampNanos[pid];
+        lastTimestamp[pid] = t;
+        lastTimestampNanos[pid] = lastNanos;
+        if (last != Timestamps.NONE && arrival <= SECOND) {
+            long stream = Timestamps.ptsToNanos(Timestamps.ptsDiff(last, t));
+            if (Math.abs(stream - arrival) > SECOND) {
+                problem(HealthEvent.Kind.TIMESTAMP_JUMP, pid);
+            }
+        }
+    }
+
+    private void problem(HealthEvent.Kind kind, int pid) {
         int key = kind.ordinal() * 0x2001 + pid + 1;
         Episode e = episodes.get(key);
         if (e == null) {
@@ -422,6 +453,10 @@ public final class HealthMonitor {
         public void onPes(int pid, int streamId, long pts, long dts, long position) {
             if (pts != Timestamps.NONE && (pid == videoPid || videoPid < 0)) {
                 lastPts = pts;
+            }
+            long t = dts != Timestamps.NONE ? dts : pts;
+            if (t != Timestamps.NONE) {
+                timestamp(pid, t);
             }
             also.onPes(pid, streamId, pts, dts, position);
         }

@@ -14,7 +14,7 @@ import java.util.Random;
  * on {@link #AUDIO_PID}, PMT on {@link #PMT_PID}, written with the ts module's {@link TsWriter}. Time goes in 20 ms
  * ticks: every tick a PCR-only packet, an audio PES and a null packet; every second tick a video frame (25 fps,
  * a keyframe with SPS/PPS every 25 frames); every fifth tick PAT and PMT. Its fields can be changed between ticks to
- * script a stream: picture size, frame bytes, a PCR jump, PAT or audio left out.
+ * script a stream: picture size, frame bytes, a PCR or PTS jump, PAT or audio left out.
  */
 final class Camera {
     static final int PMT_PID = 0x1000;
@@ -36,6 +36,8 @@ final class Camera {
     int frameBytes = 1500;
     /** Added to every PCR from now on, in 27 MHz ticks (no discontinuity_indicator: a PCR error). */
     long pcrJump;
+    /** Added to every PTS and DTS from now on, in 90 kHz ticks. */
+    long ptsJump;
     boolean sendPat = true;
     boolean sendAudio = true;
 
@@ -63,7 +65,7 @@ final class Camera {
         w.pcr(VIDEO_PID, pcrStart + t * (Timestamps.PCR_HZ / 50) + pcrJump);
         if (t % 2 == 0) {
             boolean key = frame % 25 == 0;
-            long dts = ptsStart + t * (Timestamps.PTS_HZ / 50);
+            long dts = ptsStart + t * (Timestamps.PTS_HZ / 50) + ptsJump;
             byte[] au = AnnexB.accessUnit(key, frameBytes, random, sps(width, height, 25),
                     new byte[] {0x68, (byte) 0xEE, 0x3C, (byte) 0x80});
             w.pes(VIDEO_PID, 0xE0, dts + 2 * (Timestamps.PTS_HZ / 50), dts, au, Timestamps.NONE, key);
@@ -72,7 +74,7 @@ final class Camera {
         if (sendAudio) {
             byte[] audio = new byte[200];
             random.nextBytes(audio);
-            w.pes(AUDIO_PID, 0xC0, ptsStart + t * (Timestamps.PTS_HZ / 50), Timestamps.NONE, audio);
+            w.pes(AUDIO_PID, 0xC0, ptsStart + t * (Timestamps.PTS_HZ / 50) + ptsJump, Timestamps.NONE, audio);
         }
         w.nulls(1);
         byte[] b = w.toByteArray();

@@ -7,6 +7,7 @@ import static io.streamtee.analyze.health.HealthEvent.Kind.PAT;
 import static io.streamtee.analyze.health.HealthEvent.Kind.PCR;
 import static io.streamtee.analyze.health.HealthEvent.Kind.PTS;
 import static io.streamtee.analyze.health.HealthEvent.Kind.STREAM_LOST;
+import static io.streamtee.analyze.health.HealthEvent.Kind.TIMESTAMP_JUMP;
 import static io.streamtee.analyze.health.HealthEvent.Phase.END;
 import static io.streamtee.analyze.health.HealthEvent.Phase.ONCE;
 import static io.streamtee.analyze.health.HealthEvent.Phase.START;
@@ -270,6 +271,21 @@ class HealthMonitorTest {
         assertThat(link.events.get(1).text()).isEqualTo("PCR errors on PID 256 ended (1 in 0.0 s)");
         assertThat(link.monitor.errors().count(Tr101290.Kind.PCR_DISCONTINUITY_INDICATOR_ERROR, Camera.VIDEO_PID))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aPtsJumpIsATimestampProblemOnEachPid() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        camera.ptsJump = -30 * Timestamps.PTS_HZ; // back by 30 s; the PCR goes on
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        camera.ptsJump = 0; // and forward again
+        link.send(camera, 15 * TICKS_PER_SECOND);
+        assertThat(link.events).as("%s", link.events).extracting(HealthEvent::kind).containsOnly(TIMESTAMP_JUMP);
+        assertThat(link.events.stream().filter(e -> e.phase() == START).map(HealthEvent::pid))
+                .containsExactlyInAnyOrder(Camera.VIDEO_PID, Camera.AUDIO_PID);
+        assertThat(link.events.stream().filter(e -> e.phase() == END).map(HealthEvent::text))
+                .containsExactlyInAnyOrder("timestamp jumps on PID 256 ended (2 in 5.0 s)",
+                        "timestamp jumps on PID 257 ended (2 in 5.0 s)");
     }
 
     @Test

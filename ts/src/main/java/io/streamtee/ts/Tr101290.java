@@ -225,6 +225,24 @@ public final class Tr101290 {
         }
     }
 
+    /**
+     * True while a timeout error is in progress: {@code kind} (PAT_ERROR, PMT_ERROR, PID_ERROR or PTS_ERROR) was
+     * counted on {@code pid} and what it waits for (the table, a packet, a PTS) has not been seen since, and the
+     * PID is still listed by the PAT or a PMT. False for the other kinds, which are single events, not states.
+     */
+    public boolean timedOut(Kind kind, int pid) {
+        if (pid < 0 || pid >= PIDS) {
+            return false;
+        }
+        return switch (kind) {
+            case PAT_ERROR -> pid == TsPacket.PAT_PID && patReported;
+            case PMT_ERROR -> tableReported[pid] && contains(pmtPids, pid);
+            case PID_ERROR -> pidReported[pid] && contains(esPids, pid);
+            case PTS_ERROR -> ptsReported[pid] && contains(esPids, pid);
+            default -> false;
+        };
+    }
+
     /** An immutable copy of the counters. */
     public Snapshot snapshot() {
         Map<Kind, Long> t = new EnumMap<>(Kind.class);

@@ -383,6 +383,11 @@ public final class TsDemux {
         return tr.snapshot();
     }
 
+    /** See {@link Tr101290#timedOut}: true while a PAT, PMT, PID or PTS timeout on {@code pid} lasts. */
+    public boolean timedOut(Tr101290.Kind kind, int pid) {
+        return tr.timedOut(kind, pid);
+    }
+
     /** The current PAT, or null before the first valid one. */
     public Pat pat() {
         return pat;

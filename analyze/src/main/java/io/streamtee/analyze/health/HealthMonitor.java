@@ -1,0 +1,483 @@
+package io.streamtee.analyze.health;
+
+import io.streamtee.config.Units;
+import io.streamtee.ts.Pat;
+import io.streamtee.ts.Pmt;
+import io.streamtee.ts.StreamInfo;
+import io.streamtee.ts.Timestamps;
+import io.streamtee.ts.Tr101290;
+import io.streamtee.ts.TsDemux;
+import io.streamtee.ts.TsListener;
+import io.streamtee.ts.TsPacket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Watches one live transport stream and reports its problems as {@link HealthEvent}s that start and end, with
+ * hysteresis so that a flapping link is one event and not a hundred.
+ *
+ * <p><b>Input.</b> Feed every datagram with {@link #onDatagram(byte[], int, int, long)} and its arrival time, and
+ * call {@link #tick(long)} now and then (every 100 ms to 1 s) so that silence is noticed while nothing arrives.
+ * Times are nanoseconds of any monotonic clock ({@code System.nanoTime()}); the monitor never reads a clock, so
+ * tests are deterministic. Wall-clock millis in events are {@code nanos / 1e6 + wallOffsetMillis}.
+ *
+ * <p><b>Problems.</b> The monitor owns a {@link TsDemux} (arrival clock) and turns its TR 101 290 priority 1 and 2
+ * errors into episodes per kind and PID ({@link HealthEvent.Kind}): an episode STARTs at its first error and ENDs
+ * once no error of its kind and PID was seen for {@link HealthSettings#quietTime()} (for the timeouts, PAT, PMT,
+ * PID and PTS missing: once the thing is back and stayed for the quiet time); the END says how many errors
+ * there were and over how long. The stream is lost after {@link HealthSettings#lostAfter()} of silence and back
+ * when data flows again (after {@link HealthSettings#backConfirm()}); an outage that begins before "back" was
+ * reported extends the same episode. After an outage the demuxer starts afresh, so a camera that restarts (new
+ * continuity counters, PCR and PTS) is not reported as continuity or PCR errors. The TR 101 290 timeouts run when
+ * a datagram arrives, not on {@link #tick}, so silence of the whole stream is the one outage problem; and a PAT,
+ * PMT, PID or PTS timeout that a shorter gap of the whole stream caused (found when a datagram arrives after
+ * silence of half the shortest of those limits, 0.25 s by default) is not reported either: lost packets show as
+ * continuity errors. Episodes active when the stream is lost end by their quiet time during the outage. Beyond
+ * TR 101 290, a DTS (or PTS) whose step on a PID differs by more than a second from the arrival step of its PES
+ * (when they arrive less than a second apart) is a {@link HealthEvent.Kind#TIMESTAMP_JUMP}.
+ *
+ * <p>The bit rate is low when its average over {@link HealthSettings#bitrateWindow()} stays under the floor for
+ * {@link HealthSettings#bitrateLowFor()}, and ends when it has been back above for the quiet time; it is not
+ * judged while the stream is lost nor for one window after it starts or comes back (a BITRATE_LOW already active
+ * stays so through an outage). A change of the video's codec, size or frame rate, checked at each keyframe, is
+ * one {@link HealthEvent.Phase#ONCE} event; a camera that comes back from an outage with another size is one.
+ *
+ * <p>Events are delivered to the listener on the calling thread, in order. Not thread-safe: one thread feeds it.
+ */
+public final class HealthMonitor {
+    private static final long SECOND = 1_000_000_000L;
+    private final HealthSettings settings;
+    private final long wallOffsetMillis;
+    private final Consumer<HealthEvent> listener;
+    private final TsListener also;
+    private final long quietNanos;
+    private final long lostAfterNanos;
+    private final long backConfirmNanos;
+    private final long lowForNanos;
+    private final long windowNanos;
+    private final long gapNanos;
+    private final RateWindow rate;
+    private final Map<Integer, Episode> episodes = new HashMap<>();
+    private int activeEpisodes;
+
+    private TsDemux demux;
+    private boolean started;
+    private boolean afterGap;
+    private long lastDataNanos;
+    private long lastNanos;
+    private long lastPts = Timestamps.NONE;
+    private int videoPid = -1;
+    private final long[] lastTimestamp = new long[TsPacket.PID_COUNT];
+    private final long[] lastTimestampNanos = new long[TsPacket.PID_COUNT];
+    private StreamFacts format = StreamFacts.UNKNOWN;
+    private volatile StreamFacts published = StreamFacts.UNKNOWN;
+    private HealthEvent lostEvent;
+    private HealthEvent bitrateEvent;
+
+    private boolean lost;
+    private boolean backPending;
+    private long lostStartNanos;
+    private long resumedNanos;
+    private long outages;
+
+    private long bitrateFrom;
+    private long belowSince = -1;
+    private boolean bitrateLow;
+    private long bitrateLowStart;
+    private long bitrateLastLow;
+    private long bitrateMin;
+
+    /**
+     * @param settings         thresholds
+     * @param wallOffsetMillis epoch millis minus {@code nanos / 1e6} of the clock the times come from (for a
+     *                         {@code System.nanoTime()} clock: {@code System.currentTimeMillis() -
+     *                         System.nanoTime() / 1_000_000} taken once)
+     * @param listener         receives the events; must be quick
+     */
+    public HealthMonitor(HealthSettings settings, long wallOffsetMillis, Consumer<HealthEvent> listener) {
+        this(settings, wallOffsetMillis, listener, TsListener.NONE);
+    }
+
+    /**
+     * A monitor whose demuxer also hands every callback to {@code also}, so that another consumer of the stream
+     * (a keyframe picker) need not demultiplex it a second time. After an outage the demuxer starts afresh: a new
+     * PAT and PMT are reported to {@code also} as for a new stream.
+     */
+    public HealthMonitor(HealthSettings settings, long wallOffsetMillis, Consumer<HealthEvent> listener,
+                         TsListener also) {
+        this.also = Objects.requireNonNull(also, "also");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.wallOffsetMillis = wallOffsetMillis;
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.quietNanos = settings.quietTime().toNanos();
+        this.lostAfterNanos = settings.lostAfter().toNanos();
+        this.backConfirmNanos = settings.backConfirm().toNanos();
+        this.lowForNanos = settings.bitrateLowFor().toNanos();
+        this.windowNanos = settings.bitrateWindow().toNanos();
+        this.rate = new RateWindow(windowNanos);
+        Tr101290.Limits l = settings.limits();
+        this.gapNanos = Math.min(l.patNanos(), Math.min(l.pmtNanos(), l.ptsNanos())) / 2;
+        this.demux = newDemux();
+        Arrays.fill(lastTimestamp, Timestamps.NONE);
+    }
+
+    public HealthSettings settings() {
+        return settings;
+    }
+
+    /** One datagram (any number of whole or partial TS packets) that arrived at {@code nanos}. */
+    public void onDatagram(byte[] buf, int off, int len, long nanos) {
+        lastNanos = nanos;
+        if (started) {
+            checkSilence(nanos);
+            if (lost) {
+                resume(nanos);
+            }
+        } else {
+            started = true;
+            bitrateFrom = nanos + windowNanos;
+        }
+        afterGap = nanos - lastDataNanos >= gapNanos;
+        lastDataNanos = nanos;
+        checkBack(nanos);
+        rate.add(len, nanos);
+        demux.feed(buf, off, len, nanos);
+        afterGap = false;
+        checkQuiet(nanos);
+        checkBitrate(nanos);
+    }
+
+    /**
+     * The passing of time with no data: detects silence, ends quiet episodes. The TR 101 290 timeouts are not run
+     * here but at each datagram, so silence of the whole stream is {@link HealthEvent.Kind#STREAM_LOST}, not PAT,
+     * PMT and PTS missing.
+     */
+    public void tick(long nanos) {
+        lastNanos = nanos;
+        if (!started) {
+            return;
+        }
+        checkSilence(nanos);
+        checkBack(nanos);
+        checkQuiet(nanos);
+        checkBitrate(nanos);
+        publish();
+    }
+
+    /**
+     * What is known about the stream, as of the last {@link #tick} (or format change), with the bit rate over the
+     * window up to then. Safe to call from any thread (a metrics scrape), unlike the rest of the class.
+     */
+    public StreamFacts facts() {
+        return published;
+    }
+
+    private void publish() {
+        published = format.withBitrate(rate.bitsPerSecond(lastNanos));
+    }
+
+    /** The TR 101 290 counters since the stream started or last came back after an outage. */
+    public Tr101290.Snapshot errors() {
+        return demux.errors();
+    }
+
+    /** True while the stream is lost (silence longer than {@link HealthSettings#lostAfter()}). */
+    public boolean lost() {
+        return lost;
+    }
+
+    /** The START events of the problems that have started and not yet ended, oldest first. */
+    public List<HealthEvent> activeProblems() {
+        List<HealthEvent> list = new ArrayList<>();
+        if (lost || backPending) {
+            list.add(lostEvent);
+        }
+        if (bitrateLow) {
+            list.add(bitrateEvent);
+        }
+        for (Episode e : episodes.values()) {
+            if (e.active) {
+                list.add(e.started);
+            }
+        }
+        list.sort(Comparator.comparingLong(HealthEvent::nanos));
+        return list;
+    }
+
+    private TsDemux newDemux() {
+        return new TsDemux(new Listener(), settings.limits());
+    }
+
+    // ---- stream lost / back
+
+    private void checkSilence(long now) {
+        if (lost || now - lastDataNanos < lostAfterNanos) {
+            return;
+        }
+        lost = true;
+        outages++;
+        belowSince = -1;
+        if (backPending) {
+            backPending = false; // lost again before "back" was confirmed: the same episode goes on
+            return;
+        }
+        lostStartNanos = lastDataNanos;
+        lostEvent = emit(HealthEvent.Kind.STREAM_LOST, HealthEvent.Phase.START, HealthEvent.NO_PID, lostStartNanos,
+                now, outages, "stream lost (no data for " + seconds(now - lastDataNanos) + ")", null, null);
+    }
+
+    /** Data after an outage: a new demuxer (the camera may have restarted), and "back" once confirmed. */
+    private void resume(long now) {
+        lost = false;
+        backPending = true;
+        resumedNanos = now;
+        demux = newDemux();
+        videoPid = -1;
+        Arrays.fill(lastTimestamp, Timestamps.NONE);
+        bitrateFrom = now + windowNanos;
+    }
+
+    private void checkBack(long now) {
+        if (!backPending || now - resumedNanos < backConfirmNanos) {
+            return;
+        }
+        backPending = false;
+        String text = "stream back after " + seconds(resumedNanos - lostStartNanos)
+                + (outages > 1 ? " (" + outages + " outages)" : "");
+        emit(HealthEvent.Kind.STREAM_LOST, HealthEvent.Phase.END, HealthEvent.NO_PID, lostStartNanos, now, outages,
+                text, null, null);
+        outages = 0;
+    }
+
+    // ---- TR 101 290 episodes
+
+    private void error(Tr101290.Kind tr, int pid) {
+        HealthEvent.Kind kind = kindOf(tr);
+        if (afterGap && timeout(kind) != null) {
+            return; // timed out during a gap of the whole stream, found before the datagram's first packet
+        }
+        problem(kind, pid);
+    }
+
+    /**
+     * A DTS (or PTS) on a PID: when two PES arrive within a second of each other, a timestamp step that differs by
+     * more than a second from their arrival step is a jump. A PID (or the whole stream) that pauses is not judged
+     * (that is PTS missing, or a gap), and the PCR is not the reference (a PCR jump is a PCR error).
+     */
+    private void timestamp(int pid, long t) {
+        long last = lastTimestamp[pid];
+        long arrival = lastNanos - lastTimestampNanos[pid];
+        lastTimestamp[pid] = t;
+        lastTimestampNanos[pid] = lastNanos;
+        if (last != Timestamps.NONE && arrival <= SECOND) {
+            long stream = Timestamps.ptsToNanos(Timestamps.ptsDiff(last, t));
+            if (Math.abs(stream - arrival) > SECOND) {
+                problem(HealthEvent.Kind.TIMESTAMP_JUMP, pid);
+            }
+        }
+    }
+
+    private void problem(HealthEvent.Kind kind, int pid) {
+        int key = kind.ordinal() * 0x2001 + pid + 1;
+        Episode e = episodes.get(key);
+        if (e == null) {
+            e = new Episode(kind, pid);
+            episodes.put(key, e);
+        }
+        if (e.seen(lastNanos)) {
+            activeEpisodes++;
+            e.started = emit(kind, HealthEvent.Phase.START, pid, lastNanos, lastNanos, 1, e.subject(), null, null);
+        }
+    }
+
+    private void checkQuiet(long now) {
+        if (activeEpisodes == 0) {
+            return;
+        }
+        for (Episode e : episodes.values()) {
+            if (e.active && !lost && timeout(e.kind) != null && demux.timedOut(timeout(e.kind), e.pid)) {
+                e.lastNanos = now; // the table, PID or PTS is still missing: the problem goes on
+            }
+            if (e.quiet(now, quietNanos)) {
+                e.active = false;
+                activeEpisodes--;
+                String text = e.subject() + " ended (" + e.count + " in " + seconds(e.lastNanos - e.startNanos) + ")";
+                emit(e.kind, HealthEvent.Phase.END, e.pid, e.startNanos, now, e.count, text, null, null);
+            }
+        }
+    }
+
+    /** The TR 101 290 timeout behind a kind, whose absence lasts until the thing is seen again; else null. */
+    private static Tr101290.Kind timeout(HealthEvent.Kind kind) {
+        return switch (kind) {
+            case PAT -> Tr101290.Kind.PAT_ERROR;
+            case PMT -> Tr101290.Kind.PMT_ERROR;
+            case PID -> Tr101290.Kind.PID_ERROR;
+            case PTS -> Tr101290.Kind.PTS_ERROR;
+            default -> null;
+        };
+    }
+
+    static HealthEvent.Kind kindOf(Tr101290.Kind tr) {
+        return switch (tr) {
+            case TS_SYNC_LOSS, SYNC_BYTE_ERROR -> HealthEvent.Kind.SYNC;
+            case PAT_ERROR -> HealthEvent.Kind.PAT;
+            case CONTINUITY_COUNT_ERROR -> HealthEvent.Kind.CONTINUITY;
+            case PMT_ERROR -> HealthEvent.Kind.PMT;
+            case PID_ERROR -> HealthEvent.Kind.PID;
+            case TRANSPORT_ERROR -> HealthEvent.Kind.TRANSPORT;
+            case CRC_ERROR -> HealthEvent.Kind.CRC;
+            case PCR_REPETITION_ERROR, PCR_DISCONTINUITY_INDICATOR_ERROR -> HealthEvent.Kind.PCR;
+            case PTS_ERROR -> HealthEvent.Kind.PTS;
+        };
+    }
+
+    // ---- bit rate
+
+    private void checkBitrate(long now) {
+        long floor = settings.bitrateFloor();
+        if (floor <= 0 || lost || now < bitrateFrom) {
+            return;
+        }
+        long bps = rate.bitsPerSecond(now);
+        if (bps < floor) {
+            if (belowSince < 0) {
+                belowSince = now;
+            }
+            if (bitrateLow) {
+                bitrateLastLow = now;
+                bitrateMin = Math.min(bitrateMin, bps);
+            } else if (now - belowSince >= lowForNanos) {
+                bitrateLow = true;
+                bitrateLowStart = belowSince;
+                bitrateLastLow = now;
+                bitrateMin = bps;
+                bitrateEvent = emit(HealthEvent.Kind.BITRATE_LOW, HealthEvent.Phase.START, HealthEvent.NO_PID,
+                        belowSince, now, 1, "bitrate below " + Units.formatBitrate(floor) + " for "
+                                + seconds(now - belowSince) + " (" + Units.formatBitrate(bps) + ")", null, null);
+            }
+        } else {
+            belowSince = -1;
+            if (bitrateLow && now - bitrateLastLow >= quietNanos) {
+                bitrateLow = false;
+                emit(HealthEvent.Kind.BITRATE_LOW, HealthEvent.Phase.END, HealthEvent.NO_PID, bitrateLowStart, now,
+                        1, "bitrate back above " + Units.formatBitrate(floor) + " after "
+                                + seconds(bitrateLastLow - bitrateLowStart) + " (lowest "
+                                + Units.formatBitrate(bitrateMin) + ")", null, null);
+            }
+        }
+    }
+
+    // ---- format
+
+    private void keyframe(int pid) {
+        StreamInfo v = demux.video();
+        if (v == null || v.pid() != pid || v.width() <= 0) {
+            return;
+        }
+        StreamFacts now = new StreamFacts(pid, v.codec(), v.width(), v.height(), v.fps(), 0);
+        if (format == StreamFacts.UNKNOWN) {
+            format = now;
+            publish();
+            return;
+        }
+        if (format.formatDiffers(now)) {
+            StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
+            StreamFacts after = now.withBitrate(before.bitrate());
+            format = now;
+            publish();
+            emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, pid, lastNanos, lastNanos, 1,
+                    "format changed: " + before.format() + " -> " + after.format(), before, after);
+        } else if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
+            format = now; // learnt more (the frame rate from DTS steps), or the same format moved PID
+        }
+    }
+
+    // ---- events
+
+    private HealthEvent emit(HealthEvent.Kind kind, HealthEvent.Phase phase, int pid, long startNanos, long nanos,
+                             long count, String text, StreamFacts before, StreamFacts after) {
+        HealthEvent event = new HealthEvent(kind, phase, pid, startNanos, nanos, millis(startNanos), millis(nanos),
+                lastPts, count, text, before, after);
+        listener.accept(event);
+        return event;
+    }
+
+    private long millis(long nanos) {
+        return Math.floorDiv(nanos, 1_000_000L) + wallOffsetMillis;
+    }
+
+    /** "4.2 s" under 10 s, "12 s" under a minute, then "5m 12s". */
+    static String seconds(long nanos) {
+        double s = nanos / 1e9;
+        if (s < 10) {
+            return String.format(Locale.ROOT, "%.1f s", s);
+        }
+        if (s < 60) {
+            return Math.round(s) + " s";
+        }
+        return Units.formatElapsed(Duration.ofNanos(nanos));
+    }
+
+    /** The demuxer's callbacks, from inside {@link TsDemux#feed}; each is handed on to {@link #also}. */
+    private final class Listener implements TsListener {
+        @Override
+        public void onPat(Pat pat) {
+            also.onPat(pat);
+        }
+
+        @Override
+        public void onPmt(Pmt pmt) {
+            Pmt.Stream v = pmt.video();
+            if (v != null) {
+                videoPid = v.pid();
+            }
+            also.onPmt(pmt);
+        }
+
+        @Override
+        public void onPacket(byte[] buf, int off, long position) {
+            afterGap = false;
+            also.onPacket(buf, off, position);
+        }
+
+        @Override
+        public void onPes(int pid, int streamId, long pts, long dts, long position) {
+            if (pts != Timestamps.NONE && (pid == videoPid || videoPid < 0)) {
+                lastPts = pts;
+            }
+            long t = dts != Timestamps.NONE ? dts : pts;
+            if (t != Timestamps.NONE) {
+                timestamp(pid, t);
+            }
+            also.onPes(pid, streamId, pts, dts, position);
+        }
+
+        @Override
+        public void onPesData(int pid, byte[] buf, int off, int len) {
+            also.onPesData(pid, buf, off, len);
+        }
+
+        @Override
+        public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
+            if (keyframe) {
+                keyframe(pid);
+            }
+            also.onAccessUnit(pid, position, pts, dts, keyframe);
+        }
+
+        @Override
+        public void onError(Tr101290.Kind kind, int pid, long position) {
+            error(kind, pid);
+            also.onError(kind, pid, position);
+        }
+    }
+}

@@ -28,8 +28,8 @@ import io.streamtee.config.ConfigException;
  * @param maxBoxes the most boxes reported per frame (the largest are kept)
  */
 public record MotionSettings(int frameHeight, int threshold, int minArea, double lightningThreshold,
-        double contrastChange, int minContrast, double calibrationAlpha, double alpha, double motionAlpha, int calibrationFrames,
-        int maxBoxes) {
+        double contrastChange, int minContrast, double calibrationAlpha, double alpha, double motionAlpha,
+        int calibrationFrames, int maxBoxes) {
 
     private static final String KEY = "analyze.motion.";
 

@@ -35,7 +35,7 @@ import java.util.Objects;
  * nothing. {@link Detector} states the threading contract; the returned {@link Detections} is reused.
  */
 public final class MotionDetector implements Detector {
-    private static final double CONTRAST_AVERAGE_ALPHA = 0.05;
+    private static final double CONTRAST_AVERAGE_ALPHA = 0.01;
     /** Where the stretch puts the 4th and the 96th percentile: headroom on both sides, no hard clipping. */
     private static final int KNEE_LOW = 40;
     private static final int KNEE_HIGH = 215;

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class MotionDetectorTest {
     private static final int CALIBRATION = MotionSettings.defaults().calibrationFrames() + 1;
@@ -135,6 +137,15 @@ class MotionDetectorTest {
         assertThat(maxScore).isZero();
         assertThat(run.events.started).isEmpty();
         assertThat(run.detector.recalibrations()).isZero();
+
+        // the noise is real: a detector with a low threshold sees it
+        Scene scene = new Scene(2);
+        MotionDetector sensitive = new MotionDetector(MotionSettings.defaults().withThreshold(8).withMinArea(1));
+        int noisy = 0;
+        for (int i = 0; i < 200; i++) {
+            noisy += sensitive.detect(scene.next()).count();
+        }
+        assertThat(noisy).isPositive();
     }
 
     @Test
@@ -174,6 +185,50 @@ class MotionDetectorTest {
         run.cross(50, 8, -1, new ArrayList<>());
         run.frames(60);
         assertThat(run.events.ended).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 30})
+    void aNightModeFadingInOverAFewFramesIsNoMotionEvent(int fadeFrames) {
+        Run run = new Run(8);
+        run.frames(CALIBRATION + 30);
+        for (int i = 1; i <= fadeFrames; i++) {
+            run.scene.fade = (double) i / fadeFrames;
+            run.frame();
+        }
+        run.scene.night = true;
+        run.frames(300);
+        assertThat(run.events.started).isEmpty();
+        assertThat(run.motionFrames).isLessThan(MotionTracker.DEFAULT_START_FRAMES);
+        assertThat(run.detector.recalibrations()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void detectingAllocatesNothingAfterWarmUp() {
+        Scene scene = new Scene(10);
+        scene.discR = 8;
+        scene.discY = 50;
+        GreyFrame[] frames = new GreyFrame[200];
+        for (int i = 0; i < frames.length; i++) {
+            scene.discX = i * 3 % 200 - 10;
+            GreyFrame f = scene.next();
+            frames[i] = new GreyFrame(f.width(), f.height(), f.luma().clone(), f.pts());
+        }
+        MotionDetector detector = new MotionDetector(MotionSettings.defaults(),
+                List.of(Polygon.parse("m", "[[0,0],[0.2,0],[0.2,0.2]]")));
+        for (GreyFrame f : frames) {
+            detector.detect(f);
+        }
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        int boxes = 0;
+        long before = threads.getThreadAllocatedBytes(id);
+        for (GreyFrame f : frames) {
+            boxes += detector.detect(f).count();
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertThat(boxes).isPositive();
+        assertThat(allocated).as("bytes allocated by 200 frames").isLessThan(1000);
     }
 
     @Test

@@ -19,6 +19,8 @@ final class Scene {
     private long frame;
     int offset;
     boolean night;
+    /** 0..1: how far the picture has faded towards night mode's flat grey (used when not {@link #night}). */
+    double fade;
     /** Disc centre and radius in pixels; radius 0 = no disc. */
     double discX;
     double discY;
@@ -49,7 +51,7 @@ final class Scene {
         for (int y = 0; y < H; y++) {
             for (int x = 0; x < W; x++) {
                 int i = y * W + x;
-                double v = night ? 128 : base[i];
+                double v = night ? 128 : base[i] + fade * (128 - base[i]);
                 if (discR > 0) {
                     double dx = x + 0.5 - discX;
                     double dy = y + 0.5 - discY;

@@ -15,9 +15,9 @@ import io.streamtee.config.ConfigException;
  * @param lightningThreshold more than this fraction (0..1) of the unmasked picture changed at once means a global
  *     change (lights, a cloud, the camera's exposure), so the detector recalibrates rather than reporting motion
  * @param contrastChange the picture's contrast (the spread between its 4th and 96th percentile) jumping by more than
- *     this factor either way from its recent average (over about 100 frames) means a global change too (IR night mode turning the picture
- *     grey, a flash); the detector recalibrates
- * @param minContrast the smallest spread (grey levels) the contrast stretch maps to the full 0..255 range; it caps
+ *     this factor either way from its recent average (over about 100 frames) means a global change too (IR night
+ *     mode turning the picture grey, a flash); the detector recalibrates
+ * @param minContrast the smallest spread (grey levels) the contrast stretch maps to its full range; it caps
  *     the stretch's gain so that a flat picture (night, fog) does not turn its noise into motion
  * @param calibrationAlpha how fast the background follows the picture while calibrating (0..1 per frame)
  * @param alpha how fast the background follows the unchanged pixels of the picture otherwise: fast enough that a

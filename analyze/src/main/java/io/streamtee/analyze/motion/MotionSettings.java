@@ -10,8 +10,8 @@ import io.streamtee.config.ConfigException;
  *     ratio, {@link #width(int, int)}); 100 px keeps a frame well under a millisecond
  * @param threshold how many grey levels (0..255, after contrast stretch and blur) a pixel must differ from the
  *     background to count as changed; 30 sits far above blurred sensor noise
- * @param minArea the fewest pixels (after the 3x3 dilation) a connected change must have to become a box; 10 drops
- *     lone noisy pixels (a dilated single pixel is 9)
+ * @param minArea the fewest changed pixels (counted before the 3x3 dilation that joins them) a connected change
+ *     must hold to become a box; 10 drops noise specks and rain streaks, yet keeps a person far away (about 3x6 px)
  * @param lightningThreshold more than this fraction (0..1) of the unmasked picture changed at once means a global
  *     change (lights, a cloud, the camera's exposure), so the detector recalibrates rather than reporting motion
  * @param contrastChange the picture's contrast (the spread between its 4th and 96th percentile) jumping by more than

@@ -246,6 +246,20 @@ class MotionDetectorTest {
     }
 
     @Test
+    void lightRainIsNoMotionAndADiscInTheRainStillIs() {
+        Run run = new Run(11);
+        run.frames(CALIBRATION + 30);
+        run.scene.rain = 10; // ten 1x6 px streaks, 35 levels brighter, each frame
+        run.frames(600);
+        assertThat(run.events.started).isEmpty();
+
+        List<String> mismatches = new ArrayList<>();
+        run.cross(50, 8, Scene.RAIN_LENGTH + 2, mismatches); // a streak touching the disc joins its box
+        assertThat(mismatches).isEmpty();
+        assertThat(run.events.started).hasSize(1);
+    }
+
+    @Test
     void aMaskOverTheDiscsPathHidesIt() {
         Polygon band = Polygon.parse("analyze.masks[0]", "[[0,0.3],[1,0.3],[1,0.7],[0,0.7]]");
         Run masked = new Run(6, List.of(band), Zones.none());

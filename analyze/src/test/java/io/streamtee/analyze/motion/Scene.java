@@ -29,6 +29,10 @@ final class Scene {
     /** Cloud: fraction of light taken at the shadow's core, and its edge's column. */
     double cloudDepth;
     double cloudEdge;
+    /** Rain: this many short bright streaks (1 px wide, {@link #RAIN_LENGTH} long) at random places each frame. */
+    int rain;
+    static final int RAIN_LENGTH = 6;
+    static final int RAIN_LEVEL = 35;
 
     Scene(long seed) {
         random = new Random(seed);
@@ -65,6 +69,14 @@ final class Scene {
                 }
                 v += offset + random.nextInt(NOISE + 1) + random.nextInt(NOISE + 1) - NOISE;
                 luma[i] = (byte) Math.max(0, Math.min(255, (int) Math.round(v)));
+            }
+        }
+        for (int k = 0; k < rain; k++) {
+            int x = random.nextInt(W);
+            int y0 = random.nextInt(H - RAIN_LENGTH);
+            for (int y = y0; y < y0 + RAIN_LENGTH; y++) {
+                int i = y * W + x;
+                luma[i] = (byte) Math.min(255, (luma[i] & 0xff) + RAIN_LEVEL);
             }
         }
         return new GreyFrame(W, H, luma, pts(frame++));

@@ -121,6 +121,28 @@ class MotionDetectorTest {
     }
 
     @Test
+    void aVisitorStandingStillShowsForSecondsThenBecomesBackground() {
+        Run run = new Run(12);
+        run.frames(CALIBRATION + 30);
+        run.scene.discX = 90;
+        run.scene.discY = 50;
+        run.scene.discR = 8;
+        int shown = 0;
+        for (int i = 0; i < 75; i++) { // 5 s
+            shown += run.frame().motion() ? 1 : 0;
+        }
+        assertThat(shown).isEqualTo(75);
+        assertThat(run.events.started).hasSize(1);
+        run.frames(900); // a minute: parked
+        assertThat(run.events.ended).hasSize(1);
+        int late = 0;
+        for (int i = 0; i < 100; i++) {
+            late += run.frame().motion() ? 1 : 0;
+        }
+        assertThat(late).isZero();
+    }
+
+    @Test
     void aStaticNoisySceneDetectsNothingAfterCalibration() {
         Run run = new Run(2);
         int detections = 0;

@@ -99,7 +99,10 @@ public final class Detections {
         return pts;
     }
 
-    /** The changed fraction of the unmasked picture, 0..1. */
+    /**
+     * The changed fraction of the unmasked picture, 0..1: on the frame that triggered a recalibration, how much
+     * changed; 0 on the following calibration frames.
+     */
     public double score() {
         return score;
     }

@@ -120,8 +120,9 @@ public final class MotionDetector implements Detector {
         if (contrast > contrastAverage * factor || contrastAverage > contrast * factor) {
             contrastAverage = contrast;
             recalibrations++;
+            double score = (double) difference(n) / unmasked;
             relearn(n);
-            detections.reset(w, h, frame.pts(), 1, true);
+            detections.reset(w, h, frame.pts(), score, true);
             return detections;
         }
         contrastAverage += CONTRAST_AVERAGE_ALPHA * (contrast - contrastAverage);

@@ -37,8 +37,8 @@ public final class Detections {
         area = new int[capacity];
     }
 
-    /** Starts the result of a new frame: no boxes. */
-    void reset(int width, int height, long pts, double score, boolean recalibrating) {
+    /** For {@link Detector}s: starts the result of a new frame, with no boxes. */
+    public void reset(int width, int height, long pts, double score, boolean recalibrating) {
         this.width = width;
         this.height = height;
         this.pts = pts;
@@ -47,12 +47,11 @@ public final class Detections {
         this.count = 0;
     }
 
-    void score(double score) {
-        this.score = score;
-    }
-
-    /** Adds a box, keeping the boxes sorted largest area first; when full, the smallest is dropped. */
-    void add(int bx0, int by0, int bx1, int by1, int barea) {
+    /**
+     * For {@link Detector}s: adds the box {@code [x0,x1) x [y0,y1)} of {@code area} pixels, keeping the boxes sorted
+     * largest area first; when full, the smallest is dropped.
+     */
+    public void add(int bx0, int by0, int bx1, int by1, int barea) {
         int i;
         if (count < x0.length) {
             i = count++;

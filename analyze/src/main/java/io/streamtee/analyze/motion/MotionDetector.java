@@ -1,0 +1,348 @@
+package io.streamtee.analyze.motion;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Finds what moved in a stream of small grey pictures by comparing each against a slowly learnt background, in the
+ * spirit of Frigate's "improved" motion detector, Motion and ZoneMinder (our own code). Per frame:
+ *
+ * <ol>
+ *   <li><b>Contrast stretch.</b> The 4th and 96th percentile of the unmasked pixels are mapped to 40 and 215, so an
+ *       even brightness change (exposure, lights dimming) cancels out; the spread is at least
+ *       {@link MotionSettings#minContrast()} so a flat picture's noise is not blown up. Beyond the percentiles the
+ *       slope is a quarter (a soft knee, not Frigate's clipping to 0 and 255), so a bright visitor in front of the
+ *       brightest part of the scene still differs from it.</li>
+ *   <li><b>Masks</b> are set to 0 (and their pixels never count as changed).</li>
+ *   <li><b>Blur</b>: a 3x3 binomial kernel ([1 2 1] across, then down), which cuts sensor noise to about a third.</li>
+ *   <li><b>Global change?</b> If the picture's contrast spread jumped by more than
+ *       {@link MotionSettings#contrastChange()} from its recent average (IR night mode turning the picture grey, a
+ *       flash), the detector recalibrates: the background becomes this picture and for
+ *       {@link MotionSettings#calibrationFrames()} frames it follows at the fast {@link
+ *       MotionSettings#calibrationAlpha()} and reports nothing but {@link Detections#recalibrating()}.</li>
+ *   <li><b>Difference</b>: a pixel changed when it differs from the float running-average background by more than
+ *       {@link MotionSettings#threshold()}. More than {@link MotionSettings#lightningThreshold()} of the picture
+ *       changed is a global change too (lights, a cloud, the camera's own gain): recalibrate, not motion.</li>
+ *   <li><b>Background update</b>, selective: pixels that did not change follow at {@link MotionSettings#alpha()}, so
+ *       the background keeps up with a slow cloud shadow or dusk; changed pixels follow at the slower
+ *       {@link MotionSettings#motionAlpha()}, so a visitor standing still shows for several seconds and a parked car
+ *       still fades into the background eventually (Frigate uses one alpha, 0.01, for both).</li>
+ *   <li><b>One 3x3 dilation</b> joins the pieces of one moving thing; then <b>8-connected components</b> (an
+ *       iterative flood fill, no recursion) holding at least {@link MotionSettings#minArea()} changed pixels become
+ *       boxes. The area counts the pixels that changed, not the dilated ones (Frigate measures the dilated contour):
+ *       a rain streak or a speck of noise grows to 3 pixels wide under the dilation, yet stays small here.</li>
+ * </ol>
+ *
+ * After the buffers for a picture size are made (the first frame, or a size change), {@link #detect} allocates
+ * nothing. {@link Detector} states the threading contract; the returned {@link Detections} is reused.
+ */
+public final class MotionDetector implements Detector {
+    private static final double CONTRAST_AVERAGE_ALPHA = 0.01;
+    /** Where the stretch puts the 4th and the 96th percentile: headroom on both sides, no hard clipping. */
+    private static final int KNEE_LOW = 40;
+    private static final int KNEE_HIGH = 215;
+    /** The slope beyond the percentiles, relative to the slope between them. */
+    private static final double KNEE_SLOPE = 0.25;
+    private final MotionSettings settings;
+    private final List<Polygon> masks;
+    private final Detections detections;
+    private final int[] histogram = new int[256];
+    private final int[] lut = new int[256];
+    private int width = -1;
+    private int height = -1;
+    private byte[] masked; // 1 where a mask hides the pixel
+    private int unmasked;
+    private int[] work; // the stretched picture, then the horizontal blur pass
+    private float[] picture; // blurred, in grey levels
+    private float[] background;
+    private byte[] changed;
+    private byte[] across; // the dilation's horizontal pass
+    private byte[] dilated;
+    private int[] stack;
+    private boolean started;
+    private double contrastAverage;
+    private int calibrationLeft;
+    private long recalibrations;
+    private long frames;
+    private boolean closed;
+
+    /** A detector ignoring motion inside the {@code masks}. */
+    public MotionDetector(MotionSettings settings, List<Polygon> masks) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.masks = List.copyOf(masks);
+        this.detections = new Detections(settings.maxBoxes());
+    }
+
+    public MotionDetector(MotionSettings settings) {
+        this(settings, List.of());
+    }
+
+    public MotionSettings settings() {
+        return settings;
+    }
+
+    /** How many times a global change (not the start) made the detector relearn the scene. */
+    public long recalibrations() {
+        return recalibrations;
+    }
+
+    /** Frames seen. */
+    public long frames() {
+        return frames;
+    }
+
+    @Override
+    public Detections detect(GreyFrame frame) {
+        if (closed) {
+            throw new IllegalStateException("motion detector is closed");
+        }
+        frames++;
+        int w = frame.width();
+        int h = frame.height();
+        if (w != width || h != height) {
+            resize(w, h);
+        }
+        int n = w * h;
+        if (unmasked == 0) {
+            detections.reset(w, h, frame.pts(), 0, false);
+            return detections;
+        }
+        double contrast = stretch(frame.luma(), n);
+        blur(w, h);
+        if (!started) {
+            started = true;
+            contrastAverage = contrast;
+            relearn(n);
+            detections.reset(w, h, frame.pts(), 0, true);
+            return detections;
+        }
+        double factor = settings.contrastChange();
+        if (contrast > contrastAverage * factor || contrastAverage > contrast * factor) {
+            contrastAverage = contrast;
+            recalibrations++;
+            double score = (double) difference(n) / unmasked;
+            relearn(n);
+            detections.reset(w, h, frame.pts(), score, true);
+            return detections;
+        }
+        contrastAverage += CONTRAST_AVERAGE_ALPHA * (contrast - contrastAverage);
+        if (calibrationLeft > 0) {
+            calibrationLeft--;
+            follow(n, (float) settings.calibrationAlpha());
+            detections.reset(w, h, frame.pts(), 0, true);
+            return detections;
+        }
+        int count = difference(n);
+        double score = (double) count / unmasked;
+        if (score > settings.lightningThreshold()) {
+            recalibrations++;
+            relearn(n);
+            detections.reset(w, h, frame.pts(), score, true);
+            return detections;
+        }
+        followSelectively(n, (float) settings.alpha(), (float) settings.motionAlpha());
+        detections.reset(w, h, frame.pts(), score, false);
+        if (count > 0) {
+            dilate(w, h);
+            components(w, h);
+        }
+        return detections;
+    }
+
+    private void resize(int w, int h) {
+        int n = w * h;
+        width = w;
+        height = h;
+        masked = new byte[n];
+        for (Polygon p : masks) {
+            byte[] m = p.rasterize(w, h);
+            for (int i = 0; i < n; i++) {
+                masked[i] |= m[i];
+            }
+        }
+        unmasked = 0;
+        for (int i = 0; i < n; i++) {
+            unmasked += 1 - masked[i];
+        }
+        work = new int[n];
+        picture = new float[n];
+        background = new float[n];
+        changed = new byte[n];
+        across = new byte[n];
+        dilated = new byte[n];
+        stack = new int[n];
+        started = false;
+    }
+
+    /** Histogram, percentiles, stretch into {@link #work}; returns the effective contrast spread. */
+    private double stretch(byte[] luma, int n) {
+        java.util.Arrays.fill(histogram, 0);
+        for (int i = 0; i < n; i++) {
+            if (masked[i] == 0) {
+                histogram[luma[i] & 0xff]++;
+            }
+        }
+        int lo = percentile(unmasked * 4 / 100);
+        int hi = percentile(unmasked * 96 / 100);
+        int spread = Math.max(hi - lo, settings.minContrast());
+        int base = hi - lo >= settings.minContrast() ? lo : (lo + hi - spread) / 2;
+        double gain = (double) (KNEE_HIGH - KNEE_LOW) / spread;
+        for (int v = 0; v < 256; v++) {
+            double s = KNEE_LOW + (v - base) * gain;
+            if (v < base) {
+                s = KNEE_LOW + (v - base) * gain * KNEE_SLOPE;
+            } else if (v > base + spread) {
+                s = KNEE_HIGH + (v - base - spread) * gain * KNEE_SLOPE;
+            }
+            lut[v] = (int) Math.max(0, Math.min(255, Math.round(s)));
+        }
+        for (int i = 0; i < n; i++) {
+            work[i] = masked[i] != 0 ? 0 : lut[luma[i] & 0xff];
+        }
+        return spread;
+    }
+
+    private int percentile(int rank) {
+        int seen = 0;
+        for (int v = 0; v < 256; v++) {
+            seen += histogram[v];
+            if (seen > rank) {
+                return v;
+            }
+        }
+        return 255;
+    }
+
+    /** [1 2 1] across then down (edges repeated), from {@link #work} into {@link #picture}. */
+    private void blur(int w, int h) {
+        int[] in = work;
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            int prev = in[row];
+            for (int x = 0; x < w; x++) {
+                int cur = in[row + x];
+                int next = x + 1 < w ? in[row + x + 1] : cur;
+                in[row + x] = prev + 2 * cur + next; // prev is read before being overwritten
+                prev = cur;
+            }
+        }
+        for (int x = 0; x < w; x++) {
+            int prev = in[x];
+            for (int y = 0; y < h; y++) {
+                int i = y * w + x;
+                int cur = in[i];
+                int next = y + 1 < h ? in[i + w] : cur;
+                picture[i] = (prev + 2 * cur + next) / 16f;
+                prev = cur;
+            }
+        }
+    }
+
+    private void relearn(int n) {
+        System.arraycopy(picture, 0, background, 0, n);
+        calibrationLeft = settings.calibrationFrames();
+    }
+
+    private void follow(int n, float alpha) {
+        for (int i = 0; i < n; i++) {
+            background[i] += alpha * (picture[i] - background[i]);
+        }
+    }
+
+    /** Unchanged pixels follow at {@code alpha}, changed ones at {@code motionAlpha}. */
+    private void followSelectively(int n, float alpha, float motionAlpha) {
+        for (int i = 0; i < n; i++) {
+            float a = changed[i] != 0 ? motionAlpha : alpha;
+            background[i] += a * (picture[i] - background[i]);
+        }
+    }
+
+    private int difference(int n) {
+        float threshold = settings.threshold();
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            byte c = masked[i] == 0 && Math.abs(picture[i] - background[i]) > threshold ? (byte) 1 : 0;
+            changed[i] = c;
+            count += c;
+        }
+        return count;
+    }
+
+    /** One 3x3 dilation of {@link #changed} into {@link #dilated} (via {@link #across}), masks cleared again. */
+    private void dilate(int w, int h) {
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                int i = row + x;
+                across[i] = (byte) (changed[i] | (x > 0 ? changed[i - 1] : 0) | (x + 1 < w ? changed[i + 1] : 0));
+            }
+        }
+        for (int y = 0; y < h; y++) {
+            int row = y * w;
+            for (int x = 0; x < w; x++) {
+                int i = row + x;
+                int up = y > 0 ? across[i - w] : 0;
+                int down = y + 1 < h ? across[i + w] : 0;
+                dilated[i] = (byte) ((up | across[i] | down) & (1 - masked[i]));
+            }
+        }
+    }
+
+    /**
+     * 8-connected components of {@link #dilated} (consumed); those holding at least {@code minArea} changed pixels
+     * (counted before the dilation) become boxes, bounded by their dilated extent.
+     */
+    private void components(int w, int h) {
+        byte[] d = dilated;
+        int minArea = settings.minArea();
+        for (int start = 0; start < w * h; start++) {
+            if (d[start] == 0) {
+                continue;
+            }
+            d[start] = 0;
+            int top = 0;
+            stack[top++] = start;
+            int area = 0;
+            int x0 = w;
+            int y0 = h;
+            int x1 = -1;
+            int y1 = -1;
+            while (top > 0) {
+                int i = stack[--top];
+                int x = i % w;
+                int y = i / w;
+                area += changed[i];
+                x0 = Math.min(x0, x);
+                x1 = Math.max(x1, x);
+                y0 = Math.min(y0, y);
+                y1 = Math.max(y1, y);
+                for (int dy = -1; dy <= 1; dy++) {
+                    int ny = y + dy;
+                    if (ny < 0 || ny >= h) {
+                        continue;
+                    }
+                    for (int dx = -1; dx <= 1; dx++) {
+                        int nx = x + dx;
+                        if (nx < 0 || nx >= w) {
+                            continue;
+                        }
+                        int j = ny * w + nx;
+                        if (d[j] != 0) {
+                            d[j] = 0;
+                            stack[top++] = j;
+                        }
+                    }
+                }
+            }
+            if (area >= minArea) {
+                detections.add(x0, y0, x1 + 1, y1 + 1, area);
+            }
+        }
+    }
+
+    /** Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -156,7 +156,7 @@ public record MqttSettings(String host, int port, String user, String password, 
 
     /** {@code url} with the password, if any, replaced by {@code ***}. */
     static String redact(String url) {
-        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/?#]*):[^@/?#]*@", "$1:***@");
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/?#]*):[^/?#]*@", "$1:***@"); // to the last @
     }
 
     /** The broker as Paho wants it: {@code tcp://host:port}. */

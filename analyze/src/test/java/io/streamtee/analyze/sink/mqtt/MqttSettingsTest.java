@@ -64,6 +64,8 @@ class MqttSettingsTest {
                 .hasMessage("sink 'mqtt://ha:***@broker.lan?qos=7': ?qos= must be 0, 1 or 2, got '7'");
         assertThatThrownBy(() -> parse("mqtts://ha:hunter2@broker.lan"))
                 .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> parse("mqtt://ha:hun@ter2@broker.lan?qos=x"))
+                .hasMessageNotContaining("ter2").hasMessageStartingWith("sink 'mqtt://ha:***@broker.lan?qos=x'");
     }
 
     @Test

@@ -17,6 +17,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * settings' timeout) drops the connection and throws; the next try connects again. {@link #close} publishes
  * {@code offline} and disconnects cleanly; it is safe to call twice.
  *
+ * <p>An interrupt (the queue's close giving up on a delivery) ends a wait at once with an
+ * {@link InterruptedException}.
+ *
  * <p>Delivery is at least once: when one of an event's messages fails, the retry publishes all of them again.
  */
 public final class MqttSink implements EventSink {
@@ -44,7 +47,7 @@ public final class MqttSink implements EventSink {
     }
 
     @Override
-    public void deliver(Event event) throws IOException {
+    public void deliver(Event event) throws IOException, InterruptedException {
         List<MqttMessages.Publication> messages = MqttMessages.of(settings.prefix(), settings.qos(), event);
         MqttClient c = connected();
         try {
@@ -53,11 +56,11 @@ public final class MqttSink implements EventSink {
             }
         } catch (MqttException e) {
             drop();
-            throw failure("publish failed", e);
+            throw interruptedOr(failure("publish failed", e));
         }
     }
 
-    private MqttClient connected() throws IOException {
+    private MqttClient connected() throws IOException, InterruptedException {
         if (client != null && client.isConnected()) {
             return client;
         }
@@ -74,7 +77,7 @@ public final class MqttSink implements EventSink {
             c.publish(MqttMessages.availability(settings.prefix()), MqttMessages.utf8(MqttMessages.ONLINE), 1, true);
         } catch (MqttException e) {
             abandon(c);
-            throw failure("connect failed", e);
+            throw interruptedOr(failure("connect failed", e));
         }
         client = c;
         return c;
@@ -115,6 +118,20 @@ public final class MqttSink implements EventSink {
         } catch (MqttException | RuntimeException e) {
             // its threads end with the connection
         }
+    }
+
+    /**
+     * Paho turns an interrupt of a waiting call into an MqttException and clears the flag; give it back as an
+     * InterruptedException so the queue's close ends the sink's thread instead of trying again.
+     */
+    private static IOException interruptedOr(IOException e) throws InterruptedException {
+        if (e.getCause() != null && e.getCause().getCause() instanceof InterruptedException
+                || Thread.currentThread().isInterrupted()) {
+            InterruptedException i = new InterruptedException("interrupted while talking to the broker");
+            i.initCause(e);
+            throw i;
+        }
+        return e;
     }
 
     private IOException failure(String what, MqttException e) {

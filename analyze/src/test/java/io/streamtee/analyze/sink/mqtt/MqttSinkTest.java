@@ -225,8 +225,26 @@ class MqttSinkTest {
     @Test
     void aHangingBrokerFailsTheDeliveryInTimeAndNeverHoldsUpAnotherSink() throws Exception {
         SilentServer silent = later(new SilentServer());
-        MqttSink sink = new MqttSink(MqttSettings.parse("mqtt://127.0.0.1:" + silent.port() + "?timeout=500ms",
+        MqttSink mqtt = new MqttSink(MqttSettings.parse("mqtt://127.0.0.1:" + silent.port() + "?timeout=500ms",
                 Map.<String, String>of()::get));
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        EventSink sink = new EventSink() {
+            @Override
+            public String name() {
+                return mqtt.name();
+            }
+
+            @Override
+            public void deliver(Event event) throws Exception {
+                mqtt.deliver(event);
+            }
+
+            @Override
+            public void close() {
+                mqtt.close();
+                closed.countDown();
+            }
+        };
         SinkQueue stuck = new SinkQueue(sink, 100, 2, FAST, Duration.ofSeconds(10)).start();
         List<String> got = new CopyOnWriteArrayList<>();
         SinkQueue ok = later(new SinkQueue(new EventSink() {
@@ -252,7 +270,8 @@ class MqttSinkTest {
         assertThat(stuck.delivered()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> silent.ended() >= 4);
         assertThat(silent.accepted()).isLessThanOrEqualTo(silent.ended() + 1);
-        stuck.close(Duration.ofMillis(100));
+        stuck.close(Duration.ofMillis(100)); // interrupts the try that waits: the queue ends, not the next try
+        assertThat(closed.await(3, java.util.concurrent.TimeUnit.SECONDS)).as("sink closed after the interrupt").isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> silent.ended() == silent.accepted());
     }
 }

@@ -115,12 +115,15 @@ class MqttSinkTest {
     @Test
     void aSubscriberThatConnectsAfterTheStartSeesOn() throws Exception {
         Mosquitto broker = broker();
-        MqttSink sink = sink(broker.url());
+        MqttSink sink = sink(broker.url() + "?qos=2&prefix=streamtee/site1");
         sink.deliver(motion("porch", Event.Phase.START, 7));
 
         Subscriber late = subscriber(broker.port());
-        assertThat(late.await("streamtee/porch/motion", 1)).containsExactly(
-                new Subscriber.Received("streamtee/porch/motion", "ON", true));
+        assertThat(late.await("streamtee/site1/porch/motion", 1)).containsExactly(
+                new Subscriber.Received("streamtee/site1/porch/motion", "ON", true));
+        assertThat(late.await("streamtee/site1/available", 1)).containsExactly(
+                new Subscriber.Received("streamtee/site1/available", "online", true));
+        assertThat(late.on("streamtee/porch/motion")).as("only under the prefix").isEmpty();
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
  * @param dialect    SQLite or PostgreSQL
  * @param name       the URL as written, less any {@code password=} parameter
  * @param jdbcUrl    the URL the driver opens, with no password in it
- * @param properties the driver's properties: the password and default timeouts (the URL's own parameters win)
+ * @param properties the driver's properties: the password, default timeouts, SQLite's WAL journal (the URL's own
+ *                   parameters win)
  * @param file       the SQLite database file, whose folder is created when missing; null for PostgreSQL or a
  *                   {@code file:} URI
  */
@@ -79,7 +80,10 @@ record DbTarget(Dialect dialect, String name, String jdbcUrl, Properties propert
             }
         }
         Properties props = new Properties();
-        props.setProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
+        String query = q < 0 ? "" : rest.substring(q + 1);
+        byDefault(props, query, "busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
+        byDefault(props, query, "journal_mode", "WAL"); // a person's sqlite3 reads while the sink writes
+        byDefault(props, query, "synchronous", "NORMAL");
         return new DbTarget(Dialect.SQLITE, url, url, props, file);
     }
 
@@ -97,11 +101,12 @@ record DbTarget(Dialect dialect, String name, String jdbcUrl, Properties propert
                     + PASSWORD_ENV + ", not before the host");
         }
         Properties props = new Properties();
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
-        props.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_S));
-        props.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
-        props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("ApplicationName", "streamtee");
+        String query = q < 0 ? "" : rest.substring(q + 1);
+        byDefault(props, query, "connectTimeout", Integer.toString(CONNECT_TIMEOUT_S));
+        byDefault(props, query, "loginTimeout", Integer.toString(LOGIN_TIMEOUT_S));
+        byDefault(props, query, "socketTimeout", Integer.toString(SOCKET_TIMEOUT_S));
+        byDefault(props, query, "tcpKeepAlive", "true");
+        byDefault(props, query, "ApplicationName", "streamtee");
         List<String> kept = new ArrayList<>();
         String password = null;
         if (q >= 0) {
@@ -131,6 +136,17 @@ record DbTarget(Dialect dialect, String name, String jdbcUrl, Properties propert
         }
         String jdbcUrl = POSTGRESQL + where + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
         return new DbTarget(Dialect.POSTGRESQL, jdbcUrl, jdbcUrl, props, null);
+    }
+
+    /** Sets a driver property unless the URL's query ({@code a=1&b=2}) sets it. */
+    private static void byDefault(Properties props, String query, String key, String value) {
+        for (String param : query.split("&")) {
+            int eq = param.indexOf('=');
+            if ((eq < 0 ? param : param.substring(0, eq)).equalsIgnoreCase(key)) {
+                return;
+            }
+        }
+        props.setProperty(key, value);
     }
 
     /** The URL with any {@code password=} parameter and any {@code user:password@} before the host left out. */

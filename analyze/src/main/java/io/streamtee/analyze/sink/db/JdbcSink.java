@@ -59,7 +59,10 @@ import java.util.function.UnaryOperator;
  * fatal. A delivery that fails drops the connection and throws: the {@link io.streamtee.analyze.event.SinkQueue}
  * retries, and the next try connects again. PostgreSQL's connect, login and socket timeouts (10, 10 and 30 s unless
  * the URL sets {@code connectTimeout}, {@code loginTimeout}, {@code socketTimeout}) make a server that hangs fail the
- * delivery instead of holding the sink forever; SQLite waits up to 5 s for a lock another program holds.
+ * delivery instead of holding the sink forever. The SQLite file is in WAL mode, as the recorder's index is, so a
+ * person's {@code sqlite3} reads while the sink writes; a writer that holds the lock longer than 5 s ({@code
+ * ?busy_timeout=MS} in the URL) fails the delivery, and the queue retries. A delivery retried after its answer was
+ * lost (a timeout after the server committed) writes the same row again: the upsert keeps one.
  */
 public final class JdbcSink implements EventSink {
     private static final ObjectMapper JSON = new ObjectMapper()

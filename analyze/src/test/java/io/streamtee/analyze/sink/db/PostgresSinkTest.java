@@ -148,6 +148,35 @@ class PostgresSinkTest {
                 .containsExactly(row("ended", true, "peak_score", 0.41));
     }
 
+    @Test
+    void aLockedTableFailsTheDeliveryAfterTheSocketTimeoutAndTheRetryLeavesOneRow() throws Exception {
+        try (JdbcSink first = JdbcSink.parse(server.url(), ENV)) {
+            first.deliver(Events.start("fd-1"));
+        }
+        Properties props = new Properties();
+        props.setProperty("password", PostgresServer.PASSWORD);
+        try (Connection person = DriverManager.getConnection(server.url(), props)) {
+            person.setAutoCommit(false);
+            try (Statement s = person.createStatement()) {
+                s.execute("LOCK TABLE streamtee_events IN ACCESS EXCLUSIVE MODE"); // every write waits: a hang
+            }
+            JdbcSink sink = JdbcSink.parse(server.url() + "&socketTimeout=1", ENV);
+            try (SinkQueue q = new SinkQueue(sink, 10, 1000, FAST, Duration.ofSeconds(10)).start()) {
+                q.offer(Events.end("fd-1"));
+                q.offer(Events.start("fd-2"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> q.retried() >= 2);
+                assertThat(q.delivered()).isZero();
+
+                person.commit();
+                await().atMost(Duration.ofSeconds(30)).until(() -> q.delivered() == 2);
+                assertThat(q.failed()).isZero();
+            }
+        }
+        // the timed-out tries' statements still ran once the lock was gone: the upsert leaves one row per event
+        assertThat(query("SELECT id, ended_at IS NOT NULL AS ended FROM streamtee_events ORDER BY id"))
+                .containsExactly(row("id", "fd-1", "ended", true), row("id", "fd-2", "ended", false));
+    }
+
     private static Map<String, Object> row(Object... keysAndValues) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

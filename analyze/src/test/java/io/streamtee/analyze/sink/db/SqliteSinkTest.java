@@ -109,6 +109,39 @@ class SqliteSinkTest {
                 .containsExactly(Map.of("id", "fd-1"));
     }
 
+    @Test
+    void aWriterHoldingTheLockFailsTheDeliveryAndTheQueueRetriesUntilItLetsGo() throws Exception {
+        Path file = dir.resolve("events.db");
+        try (JdbcSink first = JdbcSink.parse("jdbc:sqlite:" + file)) {
+            first.deliver(Events.start("fd-1"));
+        }
+        assertThat(query(file, "PRAGMA journal_mode")).containsExactly(Map.of("journal_mode", "wal"));
+
+        try (Connection person = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            person.setAutoCommit(false);
+            try (Statement s = person.createStatement()) {
+                s.executeUpdate("UPDATE streamtee_events SET snapshot = 'held' WHERE id = 'fd-1'"); // the write lock
+            }
+            JdbcSink sink = JdbcSink.parse("jdbc:sqlite:" + file + "?busy_timeout=100");
+            try (SinkQueue q = new SinkQueue(sink, 10, 1000, FAST, Duration.ofSeconds(10)).start()) {
+                q.offer(Events.end("fd-1"));
+                q.offer(Events.start("fd-2"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> q.retried() >= 2);
+                assertThat(q.delivered()).isZero();
+                assertThat(query(file, "SELECT ended_at FROM streamtee_events WHERE id = 'fd-1'"))
+                        .as("WAL: a reader is not held up by the waiting writes")
+                        .containsExactly(row("ended_at", null));
+
+                person.commit();
+                await().atMost(Duration.ofSeconds(10)).until(() -> q.delivered() == 2);
+                assertThat(q.failed()).isZero();
+            }
+        }
+        assertThat(query(file, "SELECT id, ended_at, snapshot FROM streamtee_events ORDER BY id")).containsExactly(
+                row("id", "fd-1", "ended_at", "2026-11-30T12:00:22.123Z", "snapshot", "/api/events/fd-1/snapshot.jpg"),
+                row("id", "fd-2", "ended_at", null, "snapshot", null));
+    }
+
     private static Map<String, Object> row(Path file, String id) throws SQLException {
         List<Map<String, Object>> rows = query(file, "SELECT * FROM streamtee_events WHERE id = '" + id + "'");
         assertThat(rows).hasSize(1);

@@ -107,10 +107,26 @@ public final class JdbcSink implements EventSink {
                 bind(upsert, event);
                 upsert.executeUpdate();
             }
-        } catch (SQLException | IOException | RuntimeException e) {
+        } catch (SQLException e) {
             close(); // a dead or broken connection: the next try opens a new one
+            throw withCause(e);
+        } catch (IOException | RuntimeException e) {
+            close();
             throw e;
         }
+    }
+
+    /**
+     * The driver's error with the network error under it in its message, which is the one line the log shows:
+     * "An I/O error occurred while sending to the backend." says less than "... (Read timed out)".
+     */
+    private static SQLException withCause(SQLException e) {
+        Throwable cause = e.getCause();
+        if (!(cause instanceof IOException) || cause.getMessage() == null
+                || String.valueOf(e.getMessage()).contains(cause.getMessage())) {
+            return e;
+        }
+        return new SQLException(e.getMessage() + " (" + cause.getMessage() + ")", e.getSQLState(), e.getErrorCode(), e);
     }
 
     private Connection open() throws SQLException, IOException {

@@ -161,6 +161,8 @@ class PostgresSinkTest {
                 s.execute("LOCK TABLE streamtee_events IN ACCESS EXCLUSIVE MODE"); // every write waits: a hang
             }
             JdbcSink sink = JdbcSink.parse(server.url() + "&socketTimeout=1", ENV);
+            assertThatThrownBy(() -> sink.deliver(Events.end("fd-1"))).isInstanceOf(SQLException.class)
+                    .as("the one line the log shows says why").hasMessageEndingWith("(Read timed out)");
             try (SinkQueue q = new SinkQueue(sink, 10, 1000, FAST, Duration.ofSeconds(10)).start()) {
                 q.offer(Events.end("fd-1"));
                 q.offer(Events.start("fd-2"));

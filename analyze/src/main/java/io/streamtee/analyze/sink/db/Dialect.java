@@ -37,7 +37,7 @@ enum Dialect {
         this.jsonParam = jsonParam;
     }
 
-    /** The statements that create the table and its index when they are missing; run on every new connection. */
+    /** The statements that create the table and its index; run on a new connection when the table is missing. */
     List<String> schema() {
         return List.of("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
                         + "id TEXT PRIMARY KEY, "
@@ -54,6 +54,13 @@ enum Dialect {
                         + "snapshot TEXT, "
                         + "details " + jsonType + " NOT NULL)",
                 "CREATE INDEX IF NOT EXISTS " + TABLE + "_camera_started ON " + TABLE + " (camera, started_at)");
+    }
+
+    /** A query whose one row's one column is true when the table exists, looked up in the catalog. */
+    String tableExists() {
+        return this == SQLITE
+                ? "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '" + TABLE + "'"
+                : "SELECT to_regclass('" + TABLE + "') IS NOT NULL";
     }
 
     /**

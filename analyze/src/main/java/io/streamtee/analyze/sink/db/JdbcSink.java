@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -24,7 +25,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>One row per event, not per phase: the START inserts it, each UPDATE and the END update it
  * ({@code INSERT ... ON CONFLICT (id) DO UPDATE}, so a message delivered twice or an UPDATE whose START was lost
- * still leaves one right row). The table is created when missing, on every new connection:
+ * still leaves one right row). The table and its index are created when the table is missing (checked on every new
+ * connection; when it is there the sink runs no DDL, so a user granted only SELECT, INSERT and UPDATE on a table an
+ * administrator made can write to it):
  *
  * <pre>
  * streamtee_events                  SQLite             PostgreSQL
@@ -144,13 +147,26 @@ public final class JdbcSink implements EventSink {
         Connection c = DriverManager.getConnection(target.jdbcUrl(), target.properties());
         try (Statement s = c.createStatement()) {
             c.setAutoCommit(true);
-            for (String ddl : target.dialect().schema()) {
-                s.execute(ddl);
+            if (!tableExists(s)) {
+                for (String ddl : target.dialect().schema()) {
+                    s.execute(ddl);
+                }
             }
             return c;
         } catch (SQLException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /**
+     * Whether the table is there, as the upsert will find it (PostgreSQL's search_path), from the catalog: it takes no
+     * lock on the table. When it is there the sink runs no DDL at all, so a user who may only write rows (no CREATE
+     * on the schema, PostgreSQL 15's default) can use a table an administrator made.
+     */
+    private boolean tableExists(Statement s) throws SQLException {
+        try (ResultSet r = s.executeQuery(target.dialect().tableExists())) {
+            return r.next() && r.getBoolean(1);
         }
     }
 

@@ -179,6 +179,28 @@ class PostgresSinkTest {
                 .containsExactly(row("id", "fd-1", "ended", true), row("id", "fd-2", "ended", false));
     }
 
+    @Test
+    void aUserWhoMayOnlyWriteRowsUsesTheTableAnAdministratorMade() throws Exception {
+        try (JdbcSink admin = JdbcSink.parse(server.url(), ENV)) {
+            admin.deliver(Events.start("fd-1")); // makes the table
+        }
+        query("DROP ROLE IF EXISTS cam_writer");
+        query("CREATE ROLE cam_writer LOGIN PASSWORD 'writer-pw'");
+        query("GRANT SELECT, INSERT, UPDATE ON streamtee_events TO cam_writer"); // no CREATE on the schema
+        try {
+            String url = "jdbc:postgresql://127.0.0.1:" + server.port() + "/postgres?user=cam_writer";
+            try (JdbcSink writer = JdbcSink.parse(url, name -> name.equals("STREAMTEE_DB_PASSWORD") ? "writer-pw" : null)) {
+                writer.deliver(Events.end("fd-1"));
+                writer.deliver(Events.start("fd-2"));
+            }
+            assertThat(query("SELECT id, ended_at IS NOT NULL AS ended FROM streamtee_events ORDER BY id"))
+                    .containsExactly(row("id", "fd-1", "ended", true), row("id", "fd-2", "ended", false));
+        } finally {
+            query("DROP TABLE streamtee_events");
+            query("DROP ROLE cam_writer");
+        }
+    }
+
     private static Map<String, Object> row(Object... keysAndValues) {
         Map<String, Object> row = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

@@ -53,5 +53,9 @@ final class Events {
         public void deliver(Event event) {
             ids.add(event.id());
         }
+
+        @Override
+        public void close() {
+        }
     }
 }

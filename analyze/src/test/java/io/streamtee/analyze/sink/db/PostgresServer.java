@@ -131,7 +131,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Runs a command (as the postgres user when we are root); null when it succeeded, else its output. */
-    private String run(int timeoutSeconds, String... command) throws Exception {
+    private String run(int timeoutSeconds, String... command) throws IOException {
         List<String> argv = new ArrayList<>();
         if (asPostgresUser) {
             argv.addAll(List.of("runuser", "-u", "postgres", "--"));
@@ -141,7 +141,14 @@ final class PostgresServer implements AutoCloseable {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            boolean ended;
+            try {
+                ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = false;
+            }
+            if (!ended) {
                 p.destroyForcibly();
                 return String.join(" ", argv) + ": no answer after " + timeoutSeconds + " s";
             }
@@ -154,7 +161,7 @@ final class PostgresServer implements AutoCloseable {
 
     /** Stops the server if it runs and deletes its folder. Safe to call twice. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             if (running) {
                 run(60, BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");

@@ -2,6 +2,7 @@ package io.streamtee.analyze.sink.mail;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.config.Units;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -19,6 +20,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -165,10 +167,10 @@ public final class SmtpSink implements EventSink {
                 what = "authentication failed for user '" + settings.user() + "'"
                         + (reply.isEmpty() ? "" : " (" + reply + ")");
             } else if (t instanceof SocketTimeoutException) {
-                what = "no answer within " + io.streamtee.config.Units.formatDuration(settings.timeout())
+                what = "no answer within " + Units.formatDuration(settings.timeout())
                         + " (?timeout=)";
             } else if (t instanceof ConnectException c) {
-                what = c.getMessage() == null ? "cannot connect" : c.getMessage().toLowerCase(java.util.Locale.ROOT);
+                what = c.getMessage() == null ? "cannot connect" : c.getMessage().toLowerCase(Locale.ROOT);
             } else if (t instanceof UnknownHostException) {
                 what = "unknown host";
             } else if (t instanceof SSLException s) {
@@ -198,7 +200,7 @@ public final class SmtpSink implements EventSink {
         String address = settings.from().getAddress();
         String domain = address.substring(address.lastIndexOf('@') + 1);
         String id = event.id().replaceAll("[^A-Za-z0-9._-]", "_");
-        return "<streamtee." + id + "." + phase.name().toLowerCase(java.util.Locale.ROOT) + "@" + domain + ">";
+        return "<streamtee." + id + "." + phase.name().toLowerCase(Locale.ROOT) + "@" + domain + ">";
     }
 
     private static Properties properties(SmtpSettings s) {

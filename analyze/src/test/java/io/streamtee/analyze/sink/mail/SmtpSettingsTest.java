@@ -1,7 +1,6 @@
 package io.streamtee.analyze.sink.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.config.ConfigException;

@@ -92,6 +92,9 @@ public record SmtpSettings(String host, int port, String user, String password, 
      */
     public static SmtpSettings parse(String url, UnaryOperator<String> env) {
         String shown = redact(url);
+        if (url == null || url.isBlank()) {
+            throw bad(shown, "empty (smtp://mail.example.org:587?to=me@example.org&from=cam@example.org)");
+        }
         URI uri;
         try {
             uri = new URI(url.strip());

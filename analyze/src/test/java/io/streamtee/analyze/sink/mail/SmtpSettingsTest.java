@@ -104,6 +104,7 @@ class SmtpSettingsTest {
         assertThat(error("smtp://mail.lan?to=not%20an%20address&from=cam@example.org"))
                 .startsWith("sink 'smtp://mail.lan?to=not%20an%20address&from=cam@example.org': ?to= 'not an "
                         + "address' is not a mail address");
+        assertThat(error(" ")).startsWith("sink '': empty");
         assertThat(error("mailto:me@example.org")).contains("the scheme must be smtp://");
         assertThat(error("smtp://?to=me@example.org&from=cam@example.org")).contains("no host");
         assertThat(error("smtp://mail.lan?to=me@example.org&from=cam@example.org&starttls=maybe"))

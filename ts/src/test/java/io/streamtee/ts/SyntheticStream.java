@@ -1,5 +1,7 @@
 package io.streamtee.ts;
 
+import io.streamtee.testing.BitWriter;
+
 import io.streamtee.testing.AnnexB;
 import java.util.ArrayList;
 import java.util.List;

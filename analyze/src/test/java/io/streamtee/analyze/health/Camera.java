@@ -1,5 +1,7 @@
 package io.streamtee.analyze.health;
 
+import io.streamtee.testing.BitWriter;
+
 import io.streamtee.testing.AnnexB;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
@@ -94,7 +96,7 @@ final class Camera {
         int mbsH = (height + 15) / 16;
         int cropRight = (mbsW * 16 - width) / 2;
         int cropBottom = (mbsH * 16 - height) / 2;
-        Bits b = new Bits().u(8, 0x67).u(8, 100).u(8, 0).u(8, 40)
+        BitWriter b = new BitWriter().u(8, 0x67).u(8, 100).u(8, 0).u(8, 40)
                 .ue(0).ue(1).ue(0).ue(0).u(1, 0).u(1, 0)
                 .ue(0).ue(0).ue(2).ue(1).u(1, 0)
                 .ue(mbsW - 1).ue(mbsH - 1)
@@ -107,6 +109,6 @@ final class Camera {
         b.u(1, 1).u(1, 1).u(8, 1).u(1, 0).u(1, 0).u(1, 0)
                 .u(1, 1).u(32, 1).u(32, 2L * fps).u(1, 1)
                 .u(1, 0).u(1, 0).u(1, 0).u(1, 0);
-        return b.rbsp();
+        return b.rbspWithTrailingBits();
     }
 }

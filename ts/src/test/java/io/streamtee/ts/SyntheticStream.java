@@ -1,8 +1,7 @@
 package io.streamtee.ts;
 
-import io.streamtee.testing.BitWriter;
-
 import io.streamtee.testing.AnnexB;
+import io.streamtee.testing.BitWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

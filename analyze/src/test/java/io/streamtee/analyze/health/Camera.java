@@ -1,8 +1,7 @@
 package io.streamtee.analyze.health;
 
-import io.streamtee.testing.BitWriter;
-
 import io.streamtee.testing.AnnexB;
+import io.streamtee.testing.BitWriter;
 import io.streamtee.ts.Pmt;
 import io.streamtee.ts.Timestamps;
 import io.streamtee.ts.TsPacket;

@@ -1,0 +1,50 @@
+package io.streamtee.analyze;
+
+import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.health.HealthSettings;
+import io.streamtee.analyze.motion.MotionSettings;
+import io.streamtee.analyze.motion.Polygon;
+import io.streamtee.analyze.motion.Zone;
+import io.streamtee.config.Endpoint;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What one {@link Analyzer} watches and where its events go.
+ *
+ * @param listen the camera's stream (an input endpoint: {@code udp://0.0.0.0:5000}, port 0 for any)
+ * @param camera the camera's name, the start of every event id
+ * @param motion the motion detector's settings
+ * @param health the health monitor's thresholds
+ * @param zones  named zones events report (may be empty)
+ * @param masks  parts of the picture the detector ignores (may be empty)
+ * @param sinks  where events go, each on its own {@link io.streamtee.analyze.event.SinkQueue}; the analyzer closes
+ *               them
+ */
+public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
+        List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
+
+    public AnalyzerConfig {
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(camera, "camera");
+        Objects.requireNonNull(motion, "motion");
+        Objects.requireNonNull(health, "health");
+        zones = List.copyOf(zones);
+        masks = List.copyOf(masks);
+        sinks = List.copyOf(sinks);
+    }
+
+    /** Default motion and health settings, no zones, no masks. */
+    public static AnalyzerConfig of(Endpoint listen, String camera, List<EventSink> sinks) {
+        return new AnalyzerConfig(listen, camera, MotionSettings.defaults(), HealthSettings.DEFAULTS, List.of(),
+                List.of(), sinks);
+    }
+
+    public AnalyzerConfig withMotion(MotionSettings value) {
+        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks);
+    }
+
+    public AnalyzerConfig withZones(List<Zone> value, List<Polygon> maskValue) {
+        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks);
+    }
+}

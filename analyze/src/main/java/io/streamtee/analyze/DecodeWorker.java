@@ -1,0 +1,225 @@
+package io.streamtee.analyze;
+
+import io.streamtee.analyze.event.Event;
+import io.streamtee.analyze.motion.Detections;
+import io.streamtee.analyze.motion.GreyFrame;
+import io.streamtee.analyze.motion.MotionDetector;
+import io.streamtee.analyze.motion.MotionEvent;
+import io.streamtee.analyze.motion.MotionSettings;
+import io.streamtee.analyze.motion.MotionTracker;
+import io.streamtee.media.Frame;
+import io.streamtee.media.VideoDecoder;
+import io.streamtee.ts.AccessUnit;
+import io.streamtee.ts.Timestamps;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The analyzer's picture side, on its own thread: access units from a small bounded queue are decoded
+ * ({@link VideoDecoder}), shrunk to grey pictures {@link MotionSettings#frameHeight()} high, fed to the
+ * {@link MotionDetector} and its detections to the {@link MotionTracker}, whose events go out as {@link Event}s.
+ *
+ * <p><b>Overload.</b> {@link #offer} never blocks the receive thread: when the queue is full, the access unit is
+ * dropped and so is every one after it up to the next keyframe (all counted in {@link #skipped()}), so the pictures
+ * are never more than one group of pictures behind live, and the decoder always restarts at a keyframe. An access
+ * unit damaged in transport starts such a skip too.
+ *
+ * <p><b>Clocks.</b> An event's wall clock comes from its PTS, anchored at the arrival time of the first frame decoded
+ * (and anchored again when the PTS leaves the anchor by more than a minute: a camera that restarted).
+ *
+ * <p>{@link #close()} lets the thread decode what waits, flushes the decoder, ends an open motion event and returns
+ * once the thread has ended; idempotent.
+ */
+final class DecodeWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeWorker.class);
+    /** Access units that may wait for the decoder (well under a GOP at any usual frame rate). */
+    static final int QUEUE = 12;
+    private static final long REANCHOR_TICKS = 60 * Timestamps.PTS_HZ;
+
+    private record Unit(AccessUnit au, long millis) {
+    }
+
+    private static final Unit END = new Unit(null, 0);
+
+    private final BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final MotionSettings settings;
+    private final MotionDetector detector;
+    private final MotionTracker tracker;
+    private final EventMaker events;
+    private final Consumer<Event> out;
+    private final Thread thread;
+    private final VideoDecoder decoder = new VideoDecoder();
+
+    // receive thread
+    private boolean skipping;
+    private volatile boolean closed;
+
+    // decoding thread
+    private long currentMillis;
+    private long anchorPts = Timestamps.NONE;
+    private long anchorMillis;
+    private long frameIndex;
+    private byte[] grey = new byte[0];
+
+    private volatile long skipped;
+    private volatile long frames;
+    private volatile long errors;
+    private volatile long decodeSkipped;
+
+    DecodeWorker(String camera, MotionSettings settings, MotionDetector detector,
+            io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
+        this.settings = settings;
+        this.detector = detector;
+        this.events = events;
+        this.out = out;
+        this.tracker = new MotionTracker(zones, new MotionTracker.Listener() {
+            @Override
+            public void started(MotionEvent e) {
+                out.accept(events.motion(e, Event.Phase.START, wall(e.startPts()), -1));
+            }
+
+            @Override
+            public void updated(MotionEvent e) {
+                out.accept(events.motion(e, Event.Phase.UPDATE, wall(e.startPts()), -1));
+            }
+
+            @Override
+            public void ended(MotionEvent e) {
+                out.accept(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts())));
+            }
+        });
+        this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
+    }
+
+    DecodeWorker start() {
+        thread.start();
+        return this;
+    }
+
+    /**
+     * An access unit from the assembler, arrived at wall clock {@code millis}; copied when queued. Receive thread
+     * only; never blocks.
+     */
+    void offer(AccessUnit au, long millis) {
+        if (closed) {
+            return;
+        }
+        if (au.damaged()) {
+            skipping = true;
+        }
+        if (skipping && !au.keyframe()) {
+            skipped++;
+            return;
+        }
+        byte[] copy = java.util.Arrays.copyOf(au.data(), au.length());
+        if (queue.offer(new Unit(AccessUnit.of(au.streamType(), copy, au.pts(), au.dts(), au.keyframe()), millis))) {
+            skipping = false;
+        } else {
+            skipping = true;
+            skipped++;
+        }
+    }
+
+    /** Frames decoded. */
+    long frames() {
+        return frames;
+    }
+
+    /** Access units not decoded for overload or transport damage (dropped until the next keyframe). */
+    long skipped() {
+        return skipped;
+    }
+
+    /** Access units or pictures the decoder rejected. */
+    long errors() {
+        return errors;
+    }
+
+    /** Access units the decoder itself skipped to its next keyframe (after an error, before the first keyframe). */
+    long decoderSkipped() {
+        return decodeSkipped;
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                Unit u = queue.take();
+                if (u == END) {
+                    break;
+                }
+                currentMillis = u.millis();
+                try {
+                    decoder.decode(u.au(), this::picture);
+                } catch (RuntimeException e) {
+                    LOG.warn("decoding failed, going on: {}", e.toString());
+                }
+                errors = decoder.errors();
+                decodeSkipped = decoder.skipped();
+            }
+            decoder.flush(this::picture);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("the analyzer's decoding thread failed: {}", e.toString(), e);
+        } finally {
+            tracker.finish();
+            errors = decoder.errors();
+            decodeSkipped = decoder.skipped();
+            decoder.close();
+            detector.close();
+        }
+    }
+
+    private void picture(Frame frame) {
+        frames++;
+        long pts = frame.pts();
+        if (pts != Timestamps.NONE && (anchorPts == Timestamps.NONE
+                || Math.abs(Timestamps.ptsDiff(anchorPts, pts)) > REANCHOR_TICKS)) {
+            anchorPts = pts;
+            anchorMillis = currentMillis;
+        }
+        int h = settings.frameHeight();
+        int w = settings.width(frame.width(), frame.height());
+        if (grey.length < w * h) {
+            grey = new byte[w * h];
+        }
+        frame.grey(w, h, grey);
+        Detections d = detector.detect(new GreyFrame(w, h, grey, pts));
+        tracker.accept(d, frameIndex++);
+    }
+
+    /** The wall clock of {@code pts}, by the anchor. */
+    private long wall(long pts) {
+        if (pts == Timestamps.NONE || anchorPts == Timestamps.NONE) {
+            return currentMillis;
+        }
+        return anchorMillis + Timestamps.ptsDiff(anchorPts, pts) * 1000 / Timestamps.PTS_HZ;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (thread.isAlive() || thread.getState() != Thread.State.NEW) {
+            try {
+                if (!queue.offer(END, 5, TimeUnit.SECONDS)) {
+                    thread.interrupt();
+                }
+                thread.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                thread.interrupt();
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            decoder.close();
+            detector.close();
+        }
+    }
+}

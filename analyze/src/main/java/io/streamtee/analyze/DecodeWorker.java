@@ -125,6 +125,11 @@ final class DecodeWorker implements AutoCloseable {
         }
     }
 
+    /** Access units waiting for the decoder. */
+    int waiting() {
+        return queue.size();
+    }
+
     /** Frames decoded. */
     long frames() {
         return frames;

@@ -140,4 +140,30 @@ class AnalyzerTest {
         assertThat(health).as("health events").allSatisfy(e -> assertThat(
                 Timestamps.ptsDiff(firstPts, e.startPts())).isBetween(0L, Timestamps.PTS_HZ));
     }
+
+    @Test
+    void portZeroReportsTheBoundPortAndCloseIsIdempotent() {
+        Recording sink = new Recording();
+        Analyzer analyzer = new Analyzer(AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT),
+                "porch", List.of(sink))).start();
+        assertThat(analyzer.localAddress().getPort()).isPositive();
+        assertThat(analyzer.sinks()).hasSize(1);
+        analyzer.close();
+        analyzer.close();
+        assertThat(analyzer.stats().events()).isZero();
+        assertThat(sink.events).isEmpty();
+    }
+
+    @Test
+    void aPortInUseIsAOneLineError() {
+        try (Analyzer first = new Analyzer(AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0",
+                Endpoint.Role.INPUT), "a", List.of())).start()) {
+            int port = first.localAddress().getPort();
+            Analyzer second = new Analyzer(AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:" + port,
+                    Endpoint.Role.INPUT), "b", List.of()));
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::start).isInstanceOf(AnalyzeException.class)
+                    .hasMessageNotContaining("\n").hasMessageContaining(String.valueOf(port));
+            second.close();
+        }
+    }
 }

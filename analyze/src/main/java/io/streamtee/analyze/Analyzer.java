@@ -10,6 +10,7 @@ import io.streamtee.analyze.motion.Zones;
 import io.streamtee.net.Backoff;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.net.UdpReceiver;
+import io.streamtee.ts.PatCheck;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

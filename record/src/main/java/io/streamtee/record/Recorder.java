@@ -3,6 +3,7 @@ package io.streamtee.record;
 import io.streamtee.config.Units;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.net.UdpReceiver;
+import io.streamtee.ts.PatCheck;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.sql.SQLException;

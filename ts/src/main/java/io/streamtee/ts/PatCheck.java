@@ -1,19 +1,18 @@
-package io.streamtee.record;
+package io.streamtee.ts;
 
-import io.streamtee.ts.Crc32Mpeg2;
-import io.streamtee.ts.TsPacket;
 import java.nio.ByteBuffer;
 
 /**
  * Whether a datagram starts a real stream: it holds a PAT section (PID 0, table 0) that fits its packet and whose
- * CRC-32 checks. Random bytes that happen to look like TS packets pass this about once in four billion times.
+ * CRC-32 checks. Random bytes that happen to look like TS packets pass this about once in four billion times. The
+ * services give it to core's UDP receiver as the test of a source that starts a stream.
  */
-final class PatCheck {
+public final class PatCheck {
     private PatCheck() {
     }
 
     /** Whole TS packets in {@code datagram}'s remaining bytes (left as they are); true when one holds a good PAT. */
-    static boolean startsStream(ByteBuffer datagram) {
+    public static boolean startsStream(ByteBuffer datagram) {
         if (!datagram.hasArray()) {
             return false;
         }

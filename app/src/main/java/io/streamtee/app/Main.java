@@ -1,5 +1,6 @@
 package io.streamtee.app;
 
+import io.streamtee.analyze.AnalyzeCommand;
 import io.streamtee.camera.CameraCommand;
 import io.streamtee.cli.Cli;
 import io.streamtee.playback.PlaybackCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine;
 @Command(name = "streamtee", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "streamtee 0.1.0",
         description = "Replicate a live UDP camera stream to many consumers, exactly.",
         subcommands = {RelayCommand.class, CameraCommand.class, RecordCommand.class, PlaybackCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class},
+            AnalyzeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'streamtee help COMMAND' or 'streamtee COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     @Spec

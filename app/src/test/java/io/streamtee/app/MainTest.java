@@ -57,6 +57,19 @@ class MainTest {
     }
 
     @Test
+    void analyzeIsListedWholeAndItsExamplesStayOnOneLineEach() {
+        assertThat(oneLine(run("--help").out())).contains("analyze Watch a UDP MPEG-TS stream for motion and for"
+                + " problems with the stream itself, and send each event to files, syslog, webhooks, email, MQTT or a"
+                + " database.");
+        Result r = run("analyze", "--help");
+        assertThat(r.exit()).isZero();
+        String afterExamples = r.out().substring(r.out().indexOf("Examples:"));
+        assertThat(afterExamples.lines().skip(1).filter(l -> !l.isBlank()).toList())
+                .as("analyze --help examples:%n%s", afterExamples).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("  streamtee analyze .*"));
+    }
+
+    @Test
     void helpIsACommand() {
         Result all = run("help");
         assertThat(all.exit()).as(all.err()).isZero();

@@ -1,0 +1,177 @@
+package io.streamtee.analyze;
+
+import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.motion.MotionSettings;
+import io.streamtee.analyze.motion.Polygon;
+import io.streamtee.analyze.motion.Zone;
+import io.streamtee.analyze.sink.Sinks;
+import io.streamtee.cli.Cli;
+import io.streamtee.cli.Signals;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamtee analyze}: watches a UDP MPEG-TS stream for motion and stream problems and sends each event to its
+ * sinks. Bad options give exit code 2 and one line naming the option; a socket that cannot be bound gives 1. SIGTERM
+ * or Ctrl-C closes the analyzer (its sinks drain; a summary line is logged) and exits 0.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
+        description = {
+            "Watch a UDP MPEG-TS stream for motion and for problems with the stream itself, and send each event to"
+                    + " files, syslog, webhooks, email, MQTT or a database.",
+            "",
+            "Sinks (--sink, repeatable): file:PATH or PATH.jsonl, webhook:URL or http(s)://..., syslog://HOST:PORT"
+                    + " (syslog+udp://, syslog+tcp://), smtp://[USER:PASS@]HOST:PORT?to=ADDR&from=ADDR,"
+                    + " mqtt://HOST:PORT, jdbc:sqlite:FILE or jdbc:postgresql://...",
+            "Polygons are [[x,y],[x,y],[x,y],...] in fractions of the picture (0..1, from the top left).",
+            ""},
+        footer = {
+            "",
+            "Examples:",
+            "  streamtee analyze --listen udp://127.0.0.1:8102",
+            "  streamtee analyze --camera porch --threshold 10 --mask '[[0,0.85],[1,0.85],[1,1],[0,1]]'",
+            "  streamtee analyze --zone 'door=[[0.6,0.2],[0.9,0.2],[0.9,0.9],[0.6,0.9]]' --sink syslog://127.0.0.1:514",
+            "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db"})
+public final class AnalyzeCommand implements Callable<Integer> {
+
+    @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8102",
+            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--camera", paramLabel = "NAME", defaultValue = "camera",
+            description = "Camera name: the start of every event id (default: ${DEFAULT-VALUE}).")
+    String camera;
+
+    @Option(names = "--events", paramLabel = "FILE", defaultValue = "events.jsonl",
+            description = "Append every event to this JSON Lines file; off for none (default: ${DEFAULT-VALUE}).")
+    String events;
+
+    @Option(names = "--sink", paramLabel = "URL",
+            description = "Also send events here (repeatable); the forms are listed above.")
+    List<String> sinks = new ArrayList<>();
+
+    @Option(names = "--mask", paramLabel = "POLYGON",
+            description = "Ignore motion inside this polygon, e.g. a clock overlay (repeatable).")
+    List<String> masks = new ArrayList<>();
+
+    @Option(names = "--zone", paramLabel = "NAME=POLYGON",
+            description = "A named zone; events name the zones their motion touches (repeatable).")
+    List<String> zones = new ArrayList<>();
+
+    @Option(names = "--threshold", paramLabel = "N",
+            description = "Motion threshold: the luma change (1..255) a pixel needs to count as moving; lower sees"
+                    + " low-contrast movement (default: 30).")
+    Integer threshold;
+
+    /** Builds the configuration the options describe; a bad option throws a one-line {@link ConfigException}. */
+    AnalyzerConfig config() {
+        Endpoint input;
+        try {
+            input = Endpoint.parse(listen, Endpoint.Role.INPUT);
+        } catch (ConfigException e) {
+            throw new ConfigException("--listen: " + e.getMessage(), e);
+        }
+        if (camera == null || camera.isBlank()) {
+            throw new ConfigException("--camera: a name is needed");
+        }
+        MotionSettings motion = MotionSettings.defaults();
+        if (events == null || events.isBlank()) {
+            throw new ConfigException("--events: a file is needed, or off for none");
+        }
+        if (threshold != null) {
+            if (threshold < 1 || threshold > 255) {
+                throw new ConfigException("--threshold: must be between 1 and 255, not " + threshold);
+            }
+            motion = motion.withThreshold(threshold);
+        }
+        List<Polygon> maskPolygons = new ArrayList<>();
+        for (String m : masks) {
+            maskPolygons.add(Polygon.parse("--mask", m));
+        }
+        List<Zone> zoneList = new ArrayList<>();
+        for (String z : zones) {
+            int eq = z.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("--zone: expected NAME=POLYGON, e.g. door=[[0.6,0.2],[0.9,0.2],[0.9,0.9]],"
+                        + " not " + z.strip());
+            }
+            String name = z.substring(0, eq).strip();
+            if (!name.matches("[A-Za-z0-9_-]+")) {
+                throw new ConfigException("--zone: a zone name is letters, digits, _ and -, not '" + name + "'");
+            }
+            if (zoneList.stream().anyMatch(other -> other.name().equals(name))) {
+                throw new ConfigException("--zone: '" + name + "' is given twice");
+            }
+            zoneList.add(Zone.of(name, Polygon.parse("--zone " + name, z.substring(eq + 1))));
+        }
+        List<EventSink> sinkList = new ArrayList<>();
+        try {
+            if (!events.equalsIgnoreCase("off")) {
+                sinkList.add(new JsonLinesSink(Path.of(events)));
+            }
+            for (String s : sinks) {
+                try {
+                    sinkList.add(Sinks.parse(s));
+                } catch (ConfigException e) {
+                    throw new ConfigException("--sink: " + e.getMessage(), e);
+                }
+            }
+        } catch (RuntimeException e) {
+            sinkList.forEach(AnalyzeCommand::closeQuietly);
+            throw e;
+        }
+        return new AnalyzerConfig(input, camera, motion, io.streamtee.analyze.health.HealthSettings.DEFAULTS,
+                zoneList, maskPolygons, sinkList);
+    }
+
+    private static void closeQuietly(EventSink sink) {
+        try {
+            sink.close();
+        } catch (Exception ignored) {
+            // nothing was delivered yet; closing is only tidying up
+        }
+    }
+
+    /**
+     * Builds the configuration and starts an analyzer on it; the caller closes it.
+     *
+     * @throws ConfigException a bad option
+     * @throws AnalyzeException the socket cannot be bound
+     */
+    Analyzer start() {
+        AnalyzerConfig config = config();
+        try {
+            return new Analyzer(config).start();
+        } catch (AnalyzeException e) {
+            throw new AnalyzeException("--listen: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Analyzes until SIGTERM or Ctrl-C, then closes the analyzer (its sinks drain, a summary line is logged). A bad
+     * option throws a {@link ConfigException}, a socket that cannot be bound an {@link AnalyzeException};
+     * {@link Cli} prints either as one line.
+     */
+    @Override
+    public Integer call() throws InterruptedException {
+        CountDownLatch stop = Signals.stopLatch();
+        try (Analyzer analyzer = start()) {
+            stop.await();
+        }
+        return 0;
+    }
+
+    /** Runs the command standalone (the distribution runs it through {@code streamtee}), as {@link Cli} runs any. */
+    public static void main(String[] args) {
+        System.exit(Cli.run(new AnalyzeCommand(), args));
+    }
+}

@@ -1,0 +1,65 @@
+package io.streamtee.analyze.sink;
+
+import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.sink.db.JdbcSink;
+import io.streamtee.analyze.sink.mail.SmtpSink;
+import io.streamtee.analyze.sink.mqtt.MqttSettings;
+import io.streamtee.analyze.sink.mqtt.MqttSink;
+import io.streamtee.analyze.sink.syslog.SyslogSink;
+import io.streamtee.analyze.sink.webhook.WebhookSink;
+import io.streamtee.config.ConfigException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The one place that picks a sink by its URL. Every sink is built lazily: nothing connects until the first delivery,
+ * so parsing never needs the server.
+ */
+public final class Sinks {
+    /** The forms {@link #parse(String)} takes, for help texts and errors. */
+    public static final String SCHEMES = "file:PATH (or PATH.jsonl), webhook:URL, http://, https://, syslog://,"
+            + " syslog+udp://, syslog+tcp://, smtp://, mqtt://, jdbc:";
+
+    private Sinks() {
+    }
+
+    /**
+     * A sink from how users write it: {@code file:PATH} or a path ending in {@code .jsonl} (JSON Lines),
+     * {@code webhook:URL} / {@code http://} / {@code https://} (webhook), {@code syslog://} / {@code syslog+udp://} /
+     * {@code syslog+tcp://} (syslog), {@code smtp://} (email), {@code mqtt://} (MQTT), {@code jdbc:} (database).
+     *
+     * @throws ConfigException one line naming the sink and what is wrong, or listing the schemes when none fits
+     */
+    public static EventSink parse(String url) {
+        String text = url == null ? "" : url.strip();
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("file:")) {
+            String path = text.substring(5);
+            if (path.isEmpty()) {
+                throw new ConfigException("sink 'file:': a path is needed, e.g. file:events.jsonl");
+            }
+            return new JsonLinesSink(Path.of(path));
+        }
+        if (lower.startsWith("webhook:") || lower.startsWith("http://") || lower.startsWith("https://")) {
+            return WebhookSink.parse(text);
+        }
+        if (lower.startsWith("syslog://") || lower.startsWith("syslog+udp://") || lower.startsWith("syslog+tcp://")) {
+            return SyslogSink.parse(text);
+        }
+        if (lower.startsWith("smtp://")) {
+            return SmtpSink.parse(text);
+        }
+        if (lower.startsWith("mqtt://")) {
+            return new MqttSink(MqttSettings.parse(text));
+        }
+        if (lower.startsWith("jdbc:")) {
+            return JdbcSink.parse(text);
+        }
+        if (lower.endsWith(".jsonl") && !lower.matches("^[a-z][a-z0-9+.-]*://.*")) {
+            return new JsonLinesSink(Path.of(text));
+        }
+        String shown = text.contains("@") ? text.replaceAll("//[^/@]*@", "//***@") : text;
+        throw new ConfigException("sink '" + shown + "': unknown kind; use one of " + SCHEMES);
+    }
+}

@@ -1,0 +1,167 @@
+package io.streamtee.analyze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.motion.MotionSettings;
+import io.streamtee.camera.Camera;
+import io.streamtee.camera.CameraConfig;
+import io.streamtee.camera.CameraStats;
+import io.streamtee.camera.Destination;
+import io.streamtee.camera.Visit;
+import io.streamtee.cli.Cli;
+import io.streamtee.config.Endpoint;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code streamtee analyze}: options, one-line errors, and a run against a real camera in-process. */
+class AnalyzeCommandTest {
+    private static final String CLOCK_MASK = "[[0,0.85],[1,0.85],[1,1],[0,1]]";
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new AnalyzeCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err), args);
+        return new Run(code, err.toString());
+    }
+
+    private static AnalyzeCommand parsed(String... args) {
+        AnalyzeCommand c = new AnalyzeCommand();
+        new CommandLine(c).parseArgs(args);
+        return c;
+    }
+
+    @Test
+    void defaults() throws Exception {
+        AnalyzerConfig config = parsed().config();
+        try {
+            assertThat(config.listen().url()).isEqualTo("udp://127.0.0.1:8102");
+            assertThat(config.camera()).isEqualTo("camera");
+            assertThat(config.motion()).isEqualTo(MotionSettings.defaults());
+            assertThat(config.sinks()).singleElement().isInstanceOf(JsonLinesSink.class)
+                    .satisfies(s -> assertThat(s.name()).isEqualTo("file:events.jsonl"));
+            assertThat(config.zones()).isEmpty();
+            assertThat(config.masks()).isEmpty();
+        } finally {
+            for (var s : config.sinks()) {
+                s.close();
+            }
+        }
+        assertThat(new CommandLine(new AnalyzeCommand()).getUsageMessage())
+                .contains("(default: " + MotionSettings.defaults().threshold() + ")");
+    }
+
+    @Test
+    void optionsReachTheConfig() throws Exception {
+        AnalyzerConfig config = parsed("--listen", "udp://127.0.0.1:0", "--camera", "porch", "--events", "off",
+                "--sink", "syslog+udp://127.0.0.1:514", "--sink", dir.resolve("b.jsonl").toString(),
+                "--mask", CLOCK_MASK, "--zone", "door=[[0.6,0.2],[0.9,0.2],[0.9,0.9]]", "--zone",
+                "path = [[0,0],[0.5,0],[0.5,0.5]]", "--threshold", "10").config();
+        try {
+            assertThat(config.camera()).isEqualTo("porch");
+            assertThat(config.motion().threshold()).isEqualTo(10);
+            assertThat(config.sinks()).extracting(s -> s.name())
+                    .containsExactly("syslog+udp://127.0.0.1:514", "file:" + dir.resolve("b.jsonl"));
+            assertThat(config.masks()).hasSize(1);
+            assertThat(config.zones()).extracting(z -> z.name()).containsExactly("door", "path");
+        } finally {
+            for (var s : config.sinks()) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void badOptionsGiveOneLineNamingTheOptionAndExitTwo() {
+        String events = dir.resolve("e.jsonl").toString();
+        Run sink = run("--events", events, "--sink", "nope://x");
+        assertThat(sink.code()).isEqualTo(2);
+        assertThat(sink.err()).startsWith("streamtee analyze: --sink: sink 'nope://x': unknown kind")
+                .contains("mqtt://").hasLineCount(1);
+        Run smtp = run("--events", events, "--sink", "smtp://127.0.0.1:2525");
+        assertThat(smtp.code()).isEqualTo(2);
+        assertThat(smtp.err()).startsWith("streamtee analyze: --sink: sink 'smtp://127.0.0.1:2525'").hasLineCount(1);
+        Run mask = run("--events", events, "--mask", "[[0,0],[1,1]");
+        assertThat(mask.code()).isEqualTo(2);
+        assertThat(mask.err()).startsWith("streamtee analyze: --mask: ").hasLineCount(1);
+        Run zone = run("--events", events, "--zone", "[[0,0],[1,0],[1,1]]");
+        assertThat(zone).isEqualTo(new Run(2, "streamtee analyze: --zone: expected NAME=POLYGON, e.g."
+                + " door=[[0.6,0.2],[0.9,0.2],[0.9,0.9]], not [[0,0],[1,0],[1,1]]\n"));
+        Run zonePolygon = run("--events", events, "--zone", "door=[[0,0],[1,1]]");
+        assertThat(zonePolygon.code()).isEqualTo(2);
+        assertThat(zonePolygon.err()).startsWith("streamtee analyze: --zone door: ").hasLineCount(1);
+        assertThat(run("--events", events, "--threshold", "0"))
+                .isEqualTo(new Run(2, "streamtee analyze: --threshold: must be between 1 and 255, not 0\n"));
+        assertThat(run("--events", events, "--listen", "nowhere").err()).startsWith("streamtee analyze: --listen:")
+                .hasLineCount(1);
+        assertThat(Files.exists(dir.resolve("e.jsonl"))).isFalse();
+    }
+
+    @Test
+    void aPortInUseGivesOneLineAndExitOne() {
+        AnalyzerConfig other = AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "other",
+                List.of());
+        try (Analyzer busy = new Analyzer(other).start()) {
+            Run r = run("--listen", "udp://127.0.0.1:" + busy.localAddress().getPort(), "--events",
+                    dir.resolve("e.jsonl").toString());
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err()).startsWith("streamtee analyze: --listen: ").contains("address already in use")
+                    .hasLineCount(1);
+        }
+    }
+
+    @Test
+    void aVisitorBecomesOneMotionStartAndEndInTheEventsFile() throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        int fps = 20;
+        CameraStats sent;
+        List<Visit> visits;
+        AnalyzeCommand command = parsed("--listen", "udp://127.0.0.1:0", "--camera", "porch", "--events",
+                events.toString(), "--threshold", "10", "--mask", CLOCK_MASK);
+        try (Analyzer analyzer = command.start()) {
+            // one visit, from 3 s to 4.5 s; the next would start at 6 s, when the camera stops
+            CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)
+                            .withBitrate(400_000).withVisitor(Duration.ofSeconds(3), Duration.ofMillis(1500)))
+                    .withDuration(Duration.ofMillis(5_900));
+            try (Camera cam = new Camera(camera).start()) {
+                assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
+                assertThat(cam.failure()).isNull();
+                sent = cam.stats();
+                visits = cam.timeline().visits();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+        }
+        assertThat(visits).hasSize(1);
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> motion = new ArrayList<>();
+        for (String line : Files.readAllLines(events)) {
+            JsonNode e = json.readTree(line);
+            if (e.path("kind").asText().equals("MOTION")) {
+                motion.add(e);
+            }
+        }
+        assertThat(motion).as("motion events in %s", events).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(motion).extracting(e -> e.path("id").asText()).as("one event for the one visit").containsOnly(
+                motion.getFirst().path("id").asText());
+        assertThat(motion.getFirst().path("id").asText()).startsWith("porch-");
+        assertThat(motion.getFirst().path("phase").asText()).isEqualTo("START");
+        assertThat(motion.getLast().path("phase").asText()).isEqualTo("END");
+    }
+}

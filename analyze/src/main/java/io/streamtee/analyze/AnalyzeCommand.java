@@ -28,9 +28,13 @@ import picocli.CommandLine.Option;
             "Watch a UDP MPEG-TS stream for motion and for problems with the stream itself, and send each event to"
                     + " files, syslog, webhooks, email, MQTT or a database.",
             "",
-            "Sinks (--sink, repeatable): file:PATH or PATH.jsonl, webhook:URL or http(s)://..., syslog://HOST:PORT"
-                    + " (syslog+udp://, syslog+tcp://), smtp://[USER:PASS@]HOST:PORT?to=ADDR&from=ADDR,"
-                    + " mqtt://HOST:PORT, jdbc:sqlite:FILE or jdbc:postgresql://...",
+            "Sink URLs (--sink, repeatable):",
+            "  file:PATH, or a PATH ending in .jsonl        JSON Lines",
+            "  webhook:URL, http://..., https://...         HTTP POST",
+            "  syslog://HOST:PORT, syslog+tcp://HOST:PORT   syslog",
+            "  smtp://HOST:PORT?to=ADDR&from=ADDR           email",
+            "  mqtt://HOST:PORT                             MQTT",
+            "  jdbc:sqlite:FILE, jdbc:postgresql://...      database",
             "Polygons are [[x,y],[x,y],[x,y],...] in fractions of the picture (0..1, from the top left).",
             ""},
         footer = {

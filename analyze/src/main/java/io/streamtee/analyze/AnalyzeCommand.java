@@ -156,6 +156,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try {
             return new Analyzer(config).start();
         } catch (AnalyzeException e) {
+            // the analyzer closes only the sinks it started; these never were (close is idempotent)
+            config.sinks().forEach(AnalyzeCommand::closeQuietly);
             throw new AnalyzeException("--listen: " + e.getMessage(), e);
         }
     }

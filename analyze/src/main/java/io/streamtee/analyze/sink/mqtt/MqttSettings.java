@@ -1,11 +1,10 @@
 package io.streamtee.analyze.sink.mqtt;
 
+import io.streamtee.analyze.sink.SinkUrl;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Units;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -81,8 +80,8 @@ public record MqttSettings(String host, int port, String user, String password, 
         if (uri.getRawUserInfo() != null) {
             String info = uri.getRawUserInfo();
             int colon = info.indexOf(':');
-            user = decode(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? null : decode(info.substring(colon + 1));
+            user = SinkUrl.decode(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? null : SinkUrl.decode(info.substring(colon + 1));
             if (user.isEmpty()) {
                 throw fail(shown, "the user name before @ is empty");
             }
@@ -126,16 +125,9 @@ public record MqttSettings(String host, int port, String user, String password, 
 
     private static Map<String, String> query(String shown, String raw) {
         Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        for (SinkUrl.Param param : SinkUrl.params(raw)) {
+            String key = param.key();
+            String value = param.value();
             if (!key.equals("prefix") && !key.equals("qos") && !key.equals("client") && !key.equals("timeout")) {
                 throw fail(shown, "?" + key + "= is not known (known: prefix, qos, client, timeout)");
             }
@@ -144,10 +136,6 @@ public record MqttSettings(String host, int port, String user, String password, 
             }
         }
         return out;
-    }
-
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static ConfigException fail(String shown, String what) {

@@ -2,14 +2,13 @@ package io.streamtee.analyze.sink.syslog;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.sink.SinkUrl;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Units;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -70,32 +69,26 @@ public final class SyslogSink implements EventSink {
         int facility = SyslogFormat.facility("daemon");
         String hostname = null;
         Duration timeout = TCP_TIMEOUT;
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                switch (key) {
-                    case "facility" -> {
-                        facility = SyslogFormat.facility(value);
-                        if (facility < 0) {
-                            throw new ConfigException(label + ": ?facility= must be one of "
-                                    + String.join(", ", SyslogFormat.facilities()) + ", not '" + value + "'");
-                        }
+        for (SinkUrl.Param param : SinkUrl.params(uri.getRawQuery())) {
+            String key = param.key();
+            String value = param.value();
+            switch (key) {
+                case "facility" -> {
+                    facility = SyslogFormat.facility(value);
+                    if (facility < 0) {
+                        throw new ConfigException(label + ": ?facility= must be one of "
+                                + String.join(", ", SyslogFormat.facilities()) + ", not '" + value + "'");
                     }
-                    case "hostname" -> hostname = value;
-                    case "timeout" -> {
-                        timeout = Units.duration(label + ": ?timeout=", value);
-                        if (timeout.isZero() || timeout.isNegative()) {
-                            throw new ConfigException(label + ": ?timeout= must be more than 0");
-                        }
-                    }
-                    default -> throw new ConfigException(label + ": unknown option ?" + key
-                            + "= (known: facility, hostname, timeout)");
                 }
+                case "hostname" -> hostname = value;
+                case "timeout" -> {
+                    timeout = Units.duration(label + ": ?timeout=", value);
+                    if (timeout.isZero() || timeout.isNegative()) {
+                        throw new ConfigException(label + ": ?timeout= must be more than 0");
+                    }
+                }
+                default -> throw new ConfigException(label + ": unknown option ?" + key
+                        + "= (known: facility, hostname, timeout)");
             }
         }
         String host = uri.getHost();
@@ -108,9 +101,6 @@ public final class SyslogSink implements EventSink {
                 tcp ? new TcpTransport(bare, port, name, timeout) : new UdpTransport(bare, port, name));
     }
 
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
 
     /** This machine's name, or null (sent as {@code -}) when it has none. */
     static String localHostname() {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.sink.SinkUrl;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Units;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -161,37 +161,31 @@ public final class WebhookSink implements EventSink {
         boolean inline = false;
         Duration timeout = REQUEST_TIMEOUT;
         List<String> passOn = new ArrayList<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
+        for (SinkUrl.Param param : SinkUrl.params(uri.getRawQuery())) {
+            String key = param.key();
+            String value = param.value();
+            switch (key) {
+                case "secret" -> {
+                    if (value.isEmpty()) {
+                        throw new ConfigException(label + ": ?secret= is empty");
+                    }
+                    secret = value;
                 }
-                int eq = pair.indexOf('=');
-                String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                switch (key) {
-                    case "secret" -> {
-                        if (value.isEmpty()) {
-                            throw new ConfigException(label + ": ?secret= is empty");
-                        }
-                        secret = value;
+                case "snapshot" -> {
+                    switch (value) {
+                        case "inline" -> inline = true;
+                        case "url" -> inline = false;
+                        default -> throw new ConfigException(label + ": ?snapshot= must be inline or url, not '"
+                                + value + "'");
                     }
-                    case "snapshot" -> {
-                        switch (value) {
-                            case "inline" -> inline = true;
-                            case "url" -> inline = false;
-                            default -> throw new ConfigException(label + ": ?snapshot= must be inline or url, not '"
-                                    + value + "'");
-                        }
-                    }
-                    case "timeout" -> {
-                        timeout = Units.duration(label + ": ?timeout=", value);
-                        if (timeout.isZero() || timeout.isNegative()) {
-                            throw new ConfigException(label + ": ?timeout= must be more than 0");
-                        }
-                    }
-                    default -> passOn.add(pair);
                 }
+                case "timeout" -> {
+                    timeout = Units.duration(label + ": ?timeout=", value);
+                    if (timeout.isZero() || timeout.isNegative()) {
+                        throw new ConfigException(label + ": ?timeout= must be more than 0");
+                    }
+                }
+                default -> passOn.add(param.raw());
             }
         }
         URI target;
@@ -204,10 +198,6 @@ public final class WebhookSink implements EventSink {
         return new WebhookSink(target, secret, inline, snapshots, CONNECT_TIMEOUT, timeout);
     }
 
-    /** Decodes %XX; a '+' stays a '+' (a secret may hold one). */
-    private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
 
     /** The URL as a person may see it: no user:password, no query (where secrets live). */
     private static String redact(String url) {

@@ -1,5 +1,10 @@
 package io.streamtee.app;
 
+import io.streamtee.analyze.AnalyzeException;
+import io.streamtee.analyze.Analyzer;
+import io.streamtee.analyze.AnalyzerConfig;
+import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
@@ -41,9 +46,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Run a simulated camera, the relay, the recorder and playback in one process.",
+            "Run a simulated camera, the relay, the recorder, playback and the analyzer in one process.",
             "The camera sends to udp://127.0.0.1:8100; the relay copies every datagram to 127.0.0.1:8101 (the"
-                    + " recorder, writing the recordings directory), 8102 (the analyzer's port) and 8103 (the viewer's).",
+                    + " recorder, writing the recordings directory), 8102 (the analyzer, writing events.jsonl) and"
+                    + " 8103 (the viewer's).",
             ""},
         footer = {
             "",
@@ -52,6 +58,8 @@ import picocli.CommandLine.Option;
             "  status page: http://127.0.0.1:8080/   recordings: http://127.0.0.1:8081/"})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+    /** The bottom of the simulated camera's picture, where its clock caption changes every second. */
+    private static final Polygon CLOCK_MASK = Polygon.parse("demo mask", "[[0,0.85],[1,0.85],[1,1],[0,1]]");
 
     @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8100",
             description = "Where the relay receives the camera (default: ${DEFAULT-VALUE}).")
@@ -77,6 +85,11 @@ public final class DemoCommand implements Callable<Integer> {
     /** The camera's pattern: --size, --fps, --bitrate, --gop, --noise, --visitor-every, --visitor-for. */
     @Mixin
     PatternOptions patternOptions = new PatternOptions();
+
+    @Option(names = "--events", paramLabel = "FILE", defaultValue = "events.jsonl",
+            description = "Analyze the relay's second output and append its events to FILE (default: ${DEFAULT-VALUE};"
+                    + " 'off' for no analyzer).")
+    String events;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
             description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
@@ -108,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
         // the order it flows, front to back: the camera ends its last frame, the relay passes on what it holds, and
         // only then do the recorder and the playback server close, with the whole stream on disk.
         Recorder recorder = null;
+        Analyzer analyzer = null;
         PlaybackServer player = null;
         Relay relay = null;
         StatsReporter stats = null;
@@ -119,6 +133,9 @@ public final class DemoCommand implements Callable<Integer> {
                 Endpoint first = settings.routes().get(0).outputs().get(0);
                 recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT),
                         Path.of(record))).start();
+            }
+            if (!events.equalsIgnoreCase("off")) {
+                analyzer = startAnalyzer(settings.routes().get(0).outputs());
             }
             if (playbackAt != null) {
                 player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
@@ -164,10 +181,34 @@ public final class DemoCommand implements Callable<Integer> {
             if (recorder != null) {
                 recorder.close(); // after the relay: the final segment gets the tail of the stream
             }
+            if (analyzer != null) {
+                analyzer.close(); // after the relay, like the recorder: an open motion event ends, the file is whole
+            }
             if (player != null) {
                 player.close();
             }
         }
         return 0;
+    }
+
+    /**
+     * The analyzer on the relay's second output (the camera's port 8102 by default), writing {@link #events}, or null
+     * when the relay has only one output. The simulated camera burns a clock into the bottom of its picture; the
+     * analyzer masks it, as a user masks a real camera's clock.
+     */
+    private Analyzer startAnalyzer(List<Endpoint> outputs) {
+        if (outputs.size() < 2) {
+            log.info("no analyzer: the relay has one output (--to), which the recorder takes");
+            return null;
+        }
+        AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse(outputs.get(1).url(), Endpoint.Role.INPUT), "camera",
+                List.of(new JsonLinesSink(Path.of(events)))).withZones(List.of(), List.of(CLOCK_MASK));
+        try {
+            Analyzer started = new Analyzer(config).start();
+            log.info("analyzer: {} -> {}", outputs.get(1).url(), events);
+            return started;
+        } catch (AnalyzeException e) {
+            throw new CommandException("--to: the analyzer's port: " + e.getMessage(), e);
+        }
     }
 }

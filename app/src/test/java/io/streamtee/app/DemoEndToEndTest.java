@@ -67,7 +67,8 @@ class DemoEndToEndTest {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0", "--to", a.url() + "," + b.url(),
-                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0", "--record", "off"));
+                    "--size", "320x240", "--fps", "25", "--bitrate", "500000", "--seconds", "3", "--http", "127.0.0.1:0",
+                    "--record", "off", "--events", "off"));
             Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile()).start();
             try {
@@ -107,6 +108,40 @@ class DemoEndToEndTest {
             String errors = decode.output().strip();
             assertThat(decode.exit()).isZero();
             assertThat(errors).as("ffmpeg decode errors").isEmpty();
+        }
+    }
+
+    @Test
+    void theAnalyzerWritesTheVisitorsMotionEventsFromTheSecondOutput() throws Exception {
+        int port;
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        try (UdpReceiver recorderPort = UdpReceiver.open("127.0.0.1")) {
+            Path events = tmp.resolve("events.jsonl");
+            Path err = tmp.resolve("stderr-analyze.txt");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0",
+                    "--to", recorderPort.url() + ",udp://127.0.0.1:" + port, "--size", "320x240", "--fps", "25",
+                    "--bitrate", "500000", "--visitor-every", "4s", "--visitor-for", "2s", "--seconds", "7",
+                    "--http", "off", "--record", "off", "--events", events.toString()));
+            Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile()).start();
+            try {
+                assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits after --seconds").isTrue();
+            } finally {
+                demo.destroyForcibly();
+            }
+            assertThat(demo.exitValue()).as(Files.readString(err)).isZero();
+            // the visitor walks in at 4 s and out at 6 s: one motion event, started and ended (the analyzer closes
+            // after the camera's last frame)
+            List<String> lines = Files.readAllLines(events);
+            assertThat(lines).as(Files.readString(err)).anySatisfy(l -> assertThat(l)
+                    .containsIgnoringCase("\"kind\":\"motion\"").containsIgnoringCase("\"phase\":\"start\""));
+            assertThat(lines).anySatisfy(l -> assertThat(l)
+                    .containsIgnoringCase("\"kind\":\"motion\"").containsIgnoringCase("\"phase\":\"end\""));
         }
     }
 }

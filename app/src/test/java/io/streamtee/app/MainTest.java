@@ -34,7 +34,7 @@ class MainTest {
                         + " as UDP datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
                 "record Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe, with an SQLite"
                         + " index, crash repair and retention by age and size.",
-                "demo Run a simulated camera, the relay, the recorder and playback in one process.",
+                "demo Run a simulated camera, the relay, the recorder, playback and the analyzer in one process.",
                 "help ");
     }
 

@@ -16,8 +16,9 @@
 #    process, which notes when each event arrives. Visitor's first frame sent -> its motion START event at the hook.
 # Everything stays on 127.0.0.1, every run is bounded, every process the script starts is stopped on exit.
 # Environment: WARMUP (20), MEASURE (60), LATENCY_SECONDS (60), VISIT_EVERY (5), VISIT_FOR (2), ANALYZE_ARGS
-# (extra analyzer options, e.g. "--threshold 20"), CLIP (made if missing), WORK (output dir, default a new temp
-# dir), PROFILE=1 (a JFR recording of the CPU phase; its CPU figure then includes JFR's own cost).
+# (extra analyzer options, e.g. "--threshold 20"), CLIP (made if missing, CLIP_LENGTH s long: 60), WORK (output
+# dir, default a new temp dir), PROFILE=1 (a JFR recording of the CPU phase; its CPU figure then includes JFR's own
+# cost).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=bin/jdk.sh
@@ -31,6 +32,7 @@ VISIT_EVERY="${VISIT_EVERY:-5}"
 VISIT_FOR="${VISIT_FOR:-2}"
 ANALYZE_ARGS="${ANALYZE_ARGS:-}"
 CLIP="${CLIP:-$ROOT/bench/target/analyze-clip-720p30-4M.ts}"
+CLIP_LENGTH="${CLIP_LENGTH:-60}"
 WORK="${WORK:-$(mktemp -d -t analyze-cost.XXXXXX)}"
 mkdir -p "$WORK"
 read -r -a EXTRA <<<"$ANALYZE_ARGS"
@@ -49,6 +51,7 @@ stop_pid() { # $1 = pid: SIGTERM, up to 15 s for a clean exit, then SIGKILL
 }
 cleanup() {
   local pid
+  [ -z "$PAUSE" ] || kill "$PAUSE" 2>/dev/null || true
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
 }
 trap cleanup EXIT
@@ -64,6 +67,8 @@ wait_for() { # $1 = file, $2 = extended regex, $3 = seconds, $4 = pid that must 
   echo "analyze-cost: no /$2/ in $1 after $3 s" >&2
   exit 1
 }
+PAUSE=""
+pause() { sleep "$1" & PAUSE=$!; wait "$PAUSE"; } # a signal interrupts it at once (a plain sleep defers the trap)
 fact() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/facts"; }
 log() { echo "analyze-cost: $*" >&2; }
 
@@ -74,10 +79,10 @@ fact host_note "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at
 fact warmup "$WARMUP"
 fact analyze_args "$ANALYZE_ARGS"
 fact visit_every_s "$VISIT_EVERY"
-fact command "WARMUP=$WARMUP MEASURE=$MEASURE LATENCY_SECONDS=$LATENCY_SECONDS VISIT_EVERY=$VISIT_EVERY \
+fact command "${PROFILE:+PROFILE=$PROFILE }WARMUP=$WARMUP MEASURE=$MEASURE LATENCY_SECONDS=$LATENCY_SECONDS VISIT_EVERY=$VISIT_EVERY \
 VISIT_FOR=$VISIT_FOR ANALYZE_ARGS='$ANALYZE_ARGS' bench/analyze-cost.sh"
 
-# --- the clip: 60 s, 1280x720, 30 fps, 4 Mbit/s H.264 High with B-frames, GOP 60: testsrc2 (moving parts) with
+# --- the clip: CLIP_LENGTH s, 1280x720, 30 fps, 4 Mbit/s H.264 High with B-frames, GOP 60: testsrc2 (moving parts) with
 # sensor-like noise and an orange 120x240 box crossing for 4 s of every 10 s
 if [ ! -s "$CLIP" ]; then
   mkdir -p "$(dirname "$CLIP")"
@@ -85,15 +90,17 @@ if [ ! -s "$CLIP" ]; then
   timeout 600 nice ffmpeg -hide_banner -loglevel error -nostdin -y \
     -f lavfi -i "testsrc2=size=1280x720:rate=30,noise=alls=6:allf=t+u[bg];color=c=0xff8020:size=120x240:rate=30[box];\
 [bg][box]overlay=x='100+mod(t*300\,1000)':y=250:eval=frame:enable='between(mod(t\,10)\,2\,6)':shortest=1" \
-    -t 60 -c:v libx264 -preset medium -profile:v high -pix_fmt yuv420p -b:v 4M -maxrate 4M -bufsize 4M -g 60 \
-    -f mpegts "$CLIP.tmp"
+    -t "$CLIP_LENGTH" -c:v libx264 -preset medium -profile:v high -pix_fmt yuv420p \
+    -b:v 4M -maxrate 4M -bufsize 4M -g 60 -f mpegts "$CLIP.tmp"
   mv "$CLIP.tmp" "$CLIP"
 fi
 CLIP_SECONDS="$(ffprobe -v error -show_entries format=duration -of csv=p=0 "$CLIP")"
 fact clip "$CLIP"
-fact clip_desc "$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,profile,width,height,r_frame_rate,has_b_frames \
-  -of csv=p=0 "$CLIP" | head -n1), ${CLIP_SECONDS%.*} s, $(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" \
+CLIP_VIDEO="$(ffprobe -v error -select_streams v:0 -of csv=p=0 \
+  -show_entries stream=codec_name,profile,width,height,r_frame_rate,has_b_frames "$CLIP" | head -n1)"
+CLIP_RATE="$(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" \
   | awk '{printf "%.2f Mbit/s", $1 / 1e6}')"
+fact clip_desc "$CLIP_VIDEO, ${CLIP_SECONDS%.*} s, $CLIP_RATE"
 
 decode() { # $1 = threads (1 or auto), $2 = run label: ffmpeg decoding alone, as fast as it can
   local out="$WORK/ffmpeg-$2.log"
@@ -122,9 +129,9 @@ CAM=$!; PIDS+=("$CAM")
 fact analyzer_pid "$AN"
 fact sender_pid "$CAM"
 fact sender "streamtee camera --file"
-sleep "$WARMUP"
+pause "$WARMUP"
 python3 "$HELPER" snap "$AN" "$CAM" >"$WORK/cpu-snaps.jsonl"
-sleep "$MEASURE"
+pause "$MEASURE"
 python3 "$HELPER" snap "$AN" "$CAM" >>"$WORK/cpu-snaps.jsonl"
 JCMD="$JAVA_HOME/bin/jcmd"
 "$JCMD" "$AN" GC.run >/dev/null
@@ -138,7 +145,8 @@ fact heap_committed_kb "$(grep -Eo '(committed|total) [0-9]+K, used [0-9]+K' "$W
 fact heap_rss_kb "$(awk '/^VmRSS/ {print $2}' "/proc/$AN/status")"
 fact heap_hwm_kb "$(awk '/^VmHWM/ {print $2}' "/proc/$AN/status")"
 fact jvm "$("$JAVA" -version 2>&1 | head -n1), $(grep -m1 -Eo '^ *[a-z-]+ heap' "$WORK/heap-info.txt" | xargs),\
- max heap $("$JCMD" "$AN" VM.flags | grep -Eo -- '-XX:MaxHeapSize=[0-9]+' | awk -F= '{printf "%.0f MiB", $2 / 1048576}')"
+ max heap $("$JCMD" "$AN" VM.flags | grep -Eo -- '-XX:MaxHeapSize=[0-9]+' \
+  | awk -F= '{printf "%.0f MiB", $2 / 1048576}')"
 if [ "${PROFILE:-0}" = 1 ]; then
   "$JCMD" "$AN" JFR.dump name=bench filename="$WORK/analyze.jfr" >/dev/null
 fi
@@ -169,7 +177,7 @@ grep -Eo 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/latency-analyzer.log" | head 
 fact latency_start_epoch "$(date -u +%s)"
 timeout $((LATENCY_SECONDS + 60)) "$ST" camera --to "udp://127.0.0.1:$TAP_UDP" --visitor-every "${VISIT_EVERY}s" \
   --visitor-for "${VISIT_FOR}s" --seconds "$LATENCY_SECONDS" >"$WORK/latency-camera.log" 2>&1
-sleep 5 # the last event's quiet gap
+pause 5 # the last event's quiet gap
 stop_pid "$AN2"
 stop_pid "$TAP"
 fact latency_summary "$(grep -Eo "stopped after .*" "$WORK/latency-analyzer.log" | tail -n1)"

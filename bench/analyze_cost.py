@@ -4,8 +4,8 @@
   snap PID [PID...]          one line of JSON: wall clock and CPU ticks (utime+stime) of each process and thread
   tap DIR SECS               a UDP forwarder on 127.0.0.1 (to the port in DIR/forward, once it exists) that notes
                              when each video PES (by PTS) first arrives, plus an HTTP server recording every POST
-                             (the analyzer's webhook sink) with its arrival time; writes DIR/ports ("udp N" and "http N"), DIR/pts.tsv, DIR/hooks.jsonl;
-                             ends after SECS seconds or on SIGTERM
+                             (the analyzer's webhook sink) with its arrival time; writes DIR/ports ("udp N" and
+                             "http N"), DIR/pts.tsv, DIR/hooks.jsonl; ends after SECS seconds or on SIGTERM
   decode-cpu LOG VIDEO_S     CPU seconds per second of video from `ffmpeg -benchmark` output
   report DIR                 the table, from the files the script left in DIR
 """

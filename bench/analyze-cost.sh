@@ -115,7 +115,9 @@ fact ffmpeg_threads_auto "$(decode auto auto)"
 # --- CPU and heap: the clip, paced, into the analyzer at its defaults
 JAVA_OPTS_CPU="${STREAMTEE_JAVA_OPTS:-}"
 if [ "${PROFILE:-0}" = 1 ]; then
-  JAVA_OPTS_CPU="$JAVA_OPTS_CPU -XX:StartFlightRecording=name=bench,settings=profile,jdk.CPUTimeSample#enabled=true"
+  JAVA_OPTS_CPU="$JAVA_OPTS_CPU -XX:StartFlightRecording=name=bench,settings=profile"
+  # JDK 25's CPU-time sampler also sees the time spent in FFmpeg (native), which the execution sampler does not
+  [ "$(java_major "$JAVA")" -lt 25 ] || JAVA_OPTS_CPU="$JAVA_OPTS_CPU,jdk.CPUTimeSample#enabled=true"
 fi
 log "CPU phase: ${WARMUP} s warm-up, ${MEASURE} s measured"
 STREAMTEE_JAVA_OPTS="$JAVA_OPTS_CPU" "$ST" analyze --listen udp://127.0.0.1:0 --camera bench \

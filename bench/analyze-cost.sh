@@ -79,8 +79,8 @@ fact host_note "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at
 fact warmup "$WARMUP"
 fact analyze_args "$ANALYZE_ARGS"
 fact visit_every_s "$VISIT_EVERY"
-fact command "${PROFILE:+PROFILE=$PROFILE }WARMUP=$WARMUP MEASURE=$MEASURE LATENCY_SECONDS=$LATENCY_SECONDS VISIT_EVERY=$VISIT_EVERY \
-VISIT_FOR=$VISIT_FOR ANALYZE_ARGS='$ANALYZE_ARGS' bench/analyze-cost.sh"
+fact command "${PROFILE:+PROFILE=$PROFILE }WARMUP=$WARMUP MEASURE=$MEASURE LATENCY_SECONDS=$LATENCY_SECONDS \
+VISIT_EVERY=$VISIT_EVERY VISIT_FOR=$VISIT_FOR ANALYZE_ARGS='$ANALYZE_ARGS' bench/analyze-cost.sh"
 
 # --- the clip: CLIP_LENGTH s, 1280x720, 30 fps, 4 Mbit/s H.264 High with B-frames, GOP 60: testsrc2 (moving parts) with
 # sensor-like noise and an orange 120x240 box crossing for 4 s of every 10 s

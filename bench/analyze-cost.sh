@@ -38,6 +38,7 @@ mkdir -p "$WORK"
 read -r -a EXTRA <<<"$ANALYZE_ARGS"
 
 PIDS=()
+PAUSE=""
 stop_pid() { # $1 = pid: SIGTERM, up to 15 s for a clean exit, then SIGKILL
   local pid="$1" i
   kill -0 "$pid" 2>/dev/null || return 0
@@ -67,7 +68,6 @@ wait_for() { # $1 = file, $2 = extended regex, $3 = seconds, $4 = pid that must 
   echo "analyze-cost: no /$2/ in $1 after $3 s" >&2
   exit 1
 }
-PAUSE=""
 pause() { sleep "$1" & PAUSE=$!; wait "$PAUSE"; } # a signal interrupts it at once (a plain sleep defers the trap)
 fact() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/facts"; }
 log() { echo "analyze-cost: $*" >&2; }

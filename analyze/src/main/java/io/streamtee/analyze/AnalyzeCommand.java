@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
             "A sink URL may end in ?cooldown=5m: at most one motion event per camera that often (email: 5m by default,"
                     + " others: none).",
             "Polygons are [[x,y],[x,y],[x,y],...] in fractions of the picture (0..1, from the top left).",
-            "With -c FILE, the file gives every setting (see examples/analyze.yml); flags override its values and add"
+            "With -c FILE, the file gives every setting (see analyze.example.yml); flags override its values and add"
                     + " to its masks, zones and sinks.",
             ""},
         footer = {
@@ -59,7 +59,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     static final String DEFAULT_EVENTS = "events.jsonl";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Read the settings from this YAML file (every key: examples/analyze.yml); flags override"
+            description = "Read the settings from this YAML file (every key: analyze.example.yml); flags override"
                     + " its values and add to its lists.")
     Path configFile;
 

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The analyzer's config file as written, before {@link AnalyzeFile} checks it: values stay text (or YAML nodes where
  * a key takes several forms) so that each error can name its key. Every key is described in
- * {@code examples/analyze.yml}.
+ * {@code analyze.example.yml}.
  *
  * @param analyze the one top-level section
  */

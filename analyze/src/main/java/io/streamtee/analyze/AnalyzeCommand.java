@@ -106,7 +106,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             return config(file, sinkList);
         } catch (RuntimeException e) {
             sinkList.forEach(AnalyzeCommand::closeQuietly);
-            file.sinks().forEach(s -> closeQuietly(s.sink()));
+            file.sinks().stream().map(ConfiguredSink::sink).filter(s -> !sinkList.contains(s))
+                    .forEach(AnalyzeCommand::closeQuietly);
             throw e;
         }
     }

@@ -109,7 +109,8 @@ public final class Analyzer implements AutoCloseable {
                     config.zones().isEmpty() ? "" : ", " + config.zones().size() + " zone(s)",
                     config.masks().isEmpty() ? "" : ", " + config.masks().size() + " mask(s)",
                     queues.size(), queues.isEmpty() ? "" : " (" + String.join(", ",
-                            queues.stream().map(SinkQueue::name).toList()) + ")");
+                            queues.stream().map(q -> q.name() + (q.cooldown().isZero() ? "" : " (cooldown "
+                                    + io.streamtee.config.Units.formatDuration(q.cooldown()) + ")")).toList()) + ")");
             return this;
         } catch (RuntimeException e) {
             close();

@@ -5,14 +5,18 @@ import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.analyze.motion.Zone;
+import io.streamtee.analyze.sink.ConfiguredSink;
 import io.streamtee.analyze.sink.Sinks;
 import io.streamtee.cli.Cli;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,28 +39,42 @@ import picocli.CommandLine.Option;
             "  smtp://HOST:PORT?to=ADDR&from=ADDR           email",
             "  mqtt://HOST:PORT                             MQTT",
             "  jdbc:sqlite:FILE, jdbc:postgresql://...      database",
+            "A sink URL may end in ?cooldown=5m: at most one motion event per camera that often (email: 5m by default,"
+                    + " others: none).",
             "Polygons are [[x,y],[x,y],[x,y],...] in fractions of the picture (0..1, from the top left).",
+            "With -c FILE, the file gives every setting (see analyze.example.yml); flags override its values and add"
+                    + " to its masks, zones and sinks.",
             ""},
         footer = {
             "",
             "Examples:",
             "  streamtee analyze --listen udp://127.0.0.1:8102",
+            "  streamtee analyze -c analyze.yml --camera porch",
             "  streamtee analyze --camera porch --threshold 10 --mask '[[0,0.85],[1,0.85],[1,1],[0,1]]'",
             "  streamtee analyze --zone 'door=[[0.6,0.2],[0.9,0.2],[0.9,0.9],[0.6,0.9]]' --sink syslog://127.0.0.1:514",
             "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db"})
 public final class AnalyzeCommand implements Callable<Integer> {
+    static final String DEFAULT_LISTEN = "udp://127.0.0.1:8102";
+    static final String DEFAULT_CAMERA = "camera";
+    static final String DEFAULT_EVENTS = "events.jsonl";
 
-    @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8102",
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Read the settings from this YAML file (every key: analyze.example.yml); flags override"
+                    + " its values and add to its lists.")
+    Path configFile;
+
+    @Option(names = "--listen", paramLabel = "URL",
             description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: " + DEFAULT_LISTEN + ").")
     String listen;
 
-    @Option(names = "--camera", paramLabel = "NAME", defaultValue = "camera",
-            description = "Camera name: the start of every event id (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--camera", paramLabel = "NAME",
+            description = "Camera name: the start of every event id (default: " + DEFAULT_CAMERA + ").")
     String camera;
 
-    @Option(names = "--events", paramLabel = "FILE", defaultValue = "events.jsonl",
-            description = "Append every event to this JSON Lines file; off for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--events", paramLabel = "FILE",
+            description = "Append every event to this JSON Lines file; off for none (default: " + DEFAULT_EVENTS
+                    + ").")
     String events;
 
     @Option(names = "--sink", paramLabel = "URL",
@@ -76,32 +94,55 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " low-contrast movement (default: 30).")
     Integer threshold;
 
-    /** Builds the configuration the options describe; a bad option throws a one-line {@link ConfigException}. */
+    /**
+     * Builds the configuration the config file ({@code -c}) and the options describe: a flag overrides the file's
+     * value, {@code --mask}, {@code --zone} and {@code --sink} add to the file's lists. A bad option or value throws a
+     * one-line {@link ConfigException} naming the flag or the file and key.
+     */
     AnalyzerConfig config() {
-        Endpoint input;
+        AnalyzeFile file = configFile == null ? AnalyzeFile.none() : AnalyzeFile.load(configFile);
+        List<EventSink> sinkList = new ArrayList<>();
         try {
-            input = Endpoint.parse(listen, Endpoint.Role.INPUT);
-        } catch (ConfigException e) {
-            throw new ConfigException("--listen: " + e.getMessage(), e);
+            return config(file, sinkList);
+        } catch (RuntimeException e) {
+            sinkList.forEach(AnalyzeCommand::closeQuietly);
+            file.sinks().stream().map(ConfiguredSink::sink).filter(s -> !sinkList.contains(s))
+                    .forEach(AnalyzeCommand::closeQuietly);
+            throw e;
         }
-        if (camera == null || camera.isBlank()) {
+    }
+
+    /** Merges the flags into {@code file}; every sink built goes into {@code sinkList} (closed by the caller on error). */
+    private AnalyzerConfig config(AnalyzeFile file, List<EventSink> sinkList) {
+        Endpoint input = file.listen();
+        if (listen != null || input == null) {
+            String text = listen != null ? listen : DEFAULT_LISTEN;
+            try {
+                input = Endpoint.parse(text, Endpoint.Role.INPUT);
+            } catch (ConfigException e) {
+                throw new ConfigException("--listen: " + e.getMessage(), e);
+            }
+        }
+        String cameraName = camera != null ? camera : file.camera() != null ? file.camera() : DEFAULT_CAMERA;
+        if (cameraName.isBlank()) {
             throw new ConfigException("--camera: a name is needed");
         }
-        MotionSettings motion = MotionSettings.defaults();
-        if (events == null || events.isBlank()) {
+        String eventsFile = events != null ? events : file.events() != null ? file.events() : DEFAULT_EVENTS;
+        if (eventsFile.isBlank()) {
             throw new ConfigException("--events: a file is needed, or off for none");
         }
+        MotionSettings motion = file.motion();
         if (threshold != null) {
             if (threshold < 1 || threshold > 255) {
                 throw new ConfigException("--threshold: must be between 1 and 255, not " + threshold);
             }
             motion = motion.withThreshold(threshold);
         }
-        List<Polygon> maskPolygons = new ArrayList<>();
+        List<Polygon> maskPolygons = new ArrayList<>(file.masks());
         for (String m : masks) {
             maskPolygons.add(Polygon.parse("--mask", m));
         }
-        List<Zone> zoneList = new ArrayList<>();
+        List<Zone> zoneList = new ArrayList<>(file.zones());
         for (String z : zones) {
             int eq = z.indexOf('=');
             if (eq <= 0) {
@@ -113,28 +154,32 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 throw new ConfigException("--zone: a zone name is letters, digits, _ and -, not '" + name + "'");
             }
             if (zoneList.stream().anyMatch(other -> other.name().equals(name))) {
-                throw new ConfigException("--zone: '" + name + "' is given twice");
+                throw new ConfigException("--zone: '" + name + "' is given twice"
+                        + (file.zones().stream().anyMatch(other -> other.name().equals(name))
+                                ? " (the config file has it too)" : ""));
             }
             zoneList.add(Zone.of(name, Polygon.parse("--zone " + name, z.substring(eq + 1))));
         }
-        List<EventSink> sinkList = new ArrayList<>();
-        try {
-            if (!events.equalsIgnoreCase("off")) {
-                sinkList.add(new JsonLinesSink(Path.of(events)));
-            }
-            for (String s : sinks) {
-                try {
-                    sinkList.add(Sinks.parse(s));
-                } catch (ConfigException e) {
-                    throw new ConfigException("--sink: " + e.getMessage(), e);
-                }
-            }
-        } catch (RuntimeException e) {
-            sinkList.forEach(AnalyzeCommand::closeQuietly);
-            throw e;
+        Map<EventSink, Duration> cooldowns = new IdentityHashMap<>();
+        if (!eventsFile.equalsIgnoreCase("off")) {
+            sinkList.add(new JsonLinesSink(Path.of(eventsFile)));
         }
-        return new AnalyzerConfig(input, camera, motion, io.streamtee.analyze.health.HealthSettings.DEFAULTS,
-                zoneList, maskPolygons, sinkList);
+        for (ConfiguredSink s : file.sinks()) {
+            sinkList.add(s.sink());
+            cooldowns.put(s.sink(), s.cooldown());
+        }
+        for (String s : sinks) {
+            ConfiguredSink c;
+            try {
+                c = Sinks.configure(s);
+            } catch (ConfigException e) {
+                throw new ConfigException("--sink: " + e.getMessage(), e);
+            }
+            sinkList.add(c.sink());
+            cooldowns.put(c.sink(), c.cooldown());
+        }
+        return new AnalyzerConfig(input, cameraName, motion, file.health(), zoneList, maskPolygons, sinkList,
+                file.tracker(), cooldowns);
     }
 
     private static void closeQuietly(EventSink sink) {

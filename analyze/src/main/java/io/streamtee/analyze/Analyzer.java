@@ -91,9 +91,10 @@ public final class Analyzer implements AutoCloseable {
                 throw new AnalyzeException(e.getMessage(), e);
             }
             for (EventSink sink : config.sinks()) {
-                queues.add(new SinkQueue(sink, SINK_QUEUE, ATTEMPTS, BACKOFF, Duration.ofMinutes(1)).start());
+                queues.add(new SinkQueue(sink, SINK_QUEUE, ATTEMPTS, BACKOFF, Duration.ofMinutes(1),
+                        config.cooldown(sink)).start());
             }
-            worker = new DecodeWorker(config.camera(), config.motion(),
+            worker = new DecodeWorker(config.camera(), config.motion(), config.tracker(),
                     new MotionDetector(config.motion(), config.masks()), new Zones(config.zones()), maker,
                     this::publish).start();
             assembler = new io.streamtee.ts.AccessUnitAssembler(au -> worker.offer(au, System.currentTimeMillis()));
@@ -108,7 +109,8 @@ public final class Analyzer implements AutoCloseable {
                     config.zones().isEmpty() ? "" : ", " + config.zones().size() + " zone(s)",
                     config.masks().isEmpty() ? "" : ", " + config.masks().size() + " mask(s)",
                     queues.size(), queues.isEmpty() ? "" : " (" + String.join(", ",
-                            queues.stream().map(SinkQueue::name).toList()) + ")");
+                            queues.stream().map(q -> q.name() + (q.cooldown().isZero() ? "" : " (cooldown "
+                                    + io.streamtee.config.Units.formatDuration(q.cooldown()) + ")")).toList()) + ")");
             return this;
         } catch (RuntimeException e) {
             close();
@@ -137,7 +139,7 @@ public final class Analyzer implements AutoCloseable {
         return receiver.stats();
     }
 
-    /** The sinks' queues (delivered, retried, failed, dropped), in configuration order. */
+    /** The sinks' queues (delivered, retried, failed, dropped, suppressed), in configuration order. */
     public List<SinkQueue> sinks() {
         return List.copyOf(queues);
     }
@@ -194,6 +196,10 @@ public final class Analyzer implements AutoCloseable {
                 sinks.append(", ").append(q.name()).append(": ").append(q.delivered()).append(" delivered");
                 if (q.failed() + q.dropped() > 0) {
                     sinks.append(" (").append(q.failed()).append(" failed, ").append(q.dropped()).append(" dropped)");
+                }
+                if (q.suppressed() > 0) {
+                    sinks.append(", ").append(q.suppressed()).append(" suppressed (cooldown ")
+                            .append(io.streamtee.config.Units.formatDuration(q.cooldown())).append(')');
                 }
             }
             LOG.info("analyzer for '{}' stopped after {}: {} datagrams, {} access units, {} frames decoded, {} skipped"

@@ -4,9 +4,14 @@ import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
+import io.streamtee.analyze.motion.TrackerSettings;
 import io.streamtee.analyze.motion.Zone;
 import io.streamtee.config.Endpoint;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,9 +25,13 @@ import java.util.Objects;
  * @param masks  parts of the picture the detector ignores (may be empty)
  * @param sinks  where events go, each on its own {@link io.streamtee.analyze.event.SinkQueue}; the analyzer closes
  *               them
+ * @param tracker how motion becomes events: frames to start, the gap that ends, UPDATE thinning
+ * @param cooldowns the notification cooldown of each sink that has one (see
+ *               {@link io.streamtee.analyze.event.Cooldown}), by the sink object itself; a sink not in it has none
  */
 public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
-        List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
+        List<Zone> zones, List<Polygon> masks, List<EventSink> sinks, TrackerSettings tracker,
+        Map<EventSink, Duration> cooldowns) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(listen, "listen");
@@ -32,6 +41,15 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
         zones = List.copyOf(zones);
         masks = List.copyOf(masks);
         sinks = List.copyOf(sinks);
+        Objects.requireNonNull(tracker, "tracker");
+        Map<EventSink, Duration> byIdentity = new IdentityHashMap<>(cooldowns);
+        cooldowns = Collections.unmodifiableMap(byIdentity);
+    }
+
+    /** No cooldowns, the default tracker settings. */
+    public AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
+            List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
+        this(listen, camera, motion, health, zones, masks, sinks, TrackerSettings.DEFAULTS, Map.of());
     }
 
     /** Default motion and health settings, no zones, no masks. */
@@ -40,11 +58,20 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
                 List.of(), sinks);
     }
 
+    /** The cooldown of {@code sink}: {@link Duration#ZERO} when it has none. */
+    public Duration cooldown(EventSink sink) {
+        return cooldowns.getOrDefault(sink, Duration.ZERO);
+    }
+
     public AnalyzerConfig withMotion(MotionSettings value) {
-        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks);
+        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks, tracker, cooldowns);
     }
 
     public AnalyzerConfig withZones(List<Zone> value, List<Polygon> maskValue) {
-        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks);
+        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks, tracker, cooldowns);
+    }
+
+    public AnalyzerConfig withTracker(TrackerSettings value) {
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, value, cooldowns);
     }
 }

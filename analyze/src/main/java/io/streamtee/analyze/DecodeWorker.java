@@ -7,6 +7,8 @@ import io.streamtee.analyze.motion.MotionDetector;
 import io.streamtee.analyze.motion.MotionEvent;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.MotionTracker;
+import io.streamtee.analyze.motion.TrackerSettings;
+import io.streamtee.analyze.motion.UpdateThinning;
 import io.streamtee.media.Frame;
 import io.streamtee.media.VideoDecoder;
 import io.streamtee.ts.AccessUnit;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The analyzer's picture side, on its own thread: access units from a small bounded queue are decoded
  * ({@link VideoDecoder}), shrunk to grey pictures {@link MotionSettings#frameHeight()} high, fed to the
- * {@link MotionDetector} and its detections to the {@link MotionTracker}, whose events go out as {@link Event}s.
+ * {@link MotionDetector} and its detections to the {@link MotionTracker}, whose events go out as {@link Event}s
+ * (with fewer UPDATEs, {@link UpdateThinning}).
  *
  * <p><b>Overload.</b> {@link #offer} never blocks the receive thread: when the queue is full, the access unit is
  * dropped and so is every one after it up to the next keyframe (all counted in {@link #skipped()}), so the pictures
@@ -71,13 +74,20 @@ final class DecodeWorker implements AutoCloseable {
     private volatile long errors;
     private volatile long decodeSkipped;
 
+    /** With the default {@link TrackerSettings}. */
     DecodeWorker(String camera, MotionSettings settings, MotionDetector detector,
+            io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
+        this(camera, settings, TrackerSettings.DEFAULTS, detector, zones, events, out);
+    }
+
+    DecodeWorker(String camera, MotionSettings settings, TrackerSettings tracking, MotionDetector detector,
             io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
         this.settings = settings;
         this.detector = detector;
         this.events = events;
         this.out = out;
-        this.tracker = new MotionTracker(zones, new MotionTracker.Listener() {
+        this.tracker = new MotionTracker(tracking.startFrames(), tracking.endGap(), zones,
+                new UpdateThinning(tracking.updateEvery(), new MotionTracker.Listener() {
             @Override
             public void started(MotionEvent e) {
                 out.accept(events.motion(e, Event.Phase.START, wall(e.startPts()), -1));
@@ -92,7 +102,7 @@ final class DecodeWorker implements AutoCloseable {
             public void ended(MotionEvent e) {
                 out.accept(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts())));
             }
-        });
+        }));
         this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
     }
 

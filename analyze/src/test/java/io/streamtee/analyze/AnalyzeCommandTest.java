@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.analyze.motion.MotionSettings;
+import io.streamtee.analyze.motion.TrackerSettings;
+import io.streamtee.analyze.sink.Sinks;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
@@ -163,5 +167,161 @@ class AnalyzeCommandTest {
         assertThat(motion.getFirst().path("id").asText()).startsWith("porch-");
         assertThat(motion.getFirst().path("phase").asText()).isEqualTo("START");
         assertThat(motion.getLast().path("phase").asText()).isEqualTo("END");
+    }
+
+    private Path configFile(String yaml) throws Exception {
+        Path file = dir.resolve("analyze.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static void closeAll(AnalyzerConfig config) throws Exception {
+        for (EventSink s : config.sinks()) {
+            s.close();
+        }
+    }
+
+    @Test
+    void aConfigFileGivesTheSettingsFlagsOverrideItsValuesAndAddToItsLists() throws Exception {
+        Path file = configFile("""
+                analyze:
+                  listen: udp://127.0.0.1:0
+                  camera: porch
+                  events: %s
+                  motion: { threshold: 20, minArea: 5, updateEvery: 2s, endGap: 3s }
+                  health: { lostAfter: 4s }
+                  masks: [ "[[0,0.85],[1,0.85],[1,1],[0,1]]" ]
+                  zones: [ { name: door, polygon: [[0.6,0.2],[0.9,0.2],[0.9,0.9]] } ]
+                  sinks:
+                    - { url: "syslog+udp://127.0.0.1:514", cooldown: 1m }
+                    - smtp://127.0.0.1:2525?to=me@example.org&from=cam@example.org
+                """.formatted(dir.resolve("file.jsonl")));
+        AnalyzerConfig fromFile = parsed("-c", file.toString()).config();
+        try {
+            assertThat(fromFile.listen().url()).isEqualTo("udp://127.0.0.1:0");
+            assertThat(fromFile.camera()).isEqualTo("porch");
+            assertThat(fromFile.motion()).isEqualTo(MotionSettings.defaults().withThreshold(20).withMinArea(5));
+            assertThat(fromFile.tracker()).isEqualTo(new TrackerSettings(3, Duration.ofSeconds(3),
+                    Duration.ofSeconds(2)));
+            assertThat(fromFile.health()).isEqualTo(HealthSettings.DEFAULTS.withLostAfter(Duration.ofSeconds(4)));
+            assertThat(fromFile.sinks()).extracting(EventSink::name).containsExactly("file:" + dir.resolve(
+                    "file.jsonl"), "syslog+udp://127.0.0.1:514", "smtp://127.0.0.1:2525?to=me@example.org");
+            assertThat(fromFile.sinks()).extracting(fromFile::cooldown).containsExactly(Duration.ZERO,
+                    Duration.ofMinutes(1), Sinks.EMAIL_COOLDOWN);
+        } finally {
+            closeAll(fromFile);
+        }
+
+        AnalyzerConfig merged = parsed("--config", file.toString(), "--camera", "garden", "--listen",
+                "udp://127.0.0.1:0?iface=lo", "--events", dir.resolve("flag.jsonl").toString(), "--threshold", "12",
+                "--mask", CLOCK_MASK, "--zone", "path=[[0,0],[0.5,0],[0.5,0.5]]", "--sink",
+                "mqtt://127.0.0.1:1883?cooldown=30s").config();
+        try {
+            assertThat(merged.camera()).isEqualTo("garden");
+            assertThat(merged.listen().url()).startsWith("udp://127.0.0.1:0");
+            assertThat(merged.motion()).as("the flag's threshold, the file's min area")
+                    .isEqualTo(MotionSettings.defaults().withThreshold(12).withMinArea(5));
+            assertThat(merged.masks()).hasSize(2);
+            assertThat(merged.zones()).extracting(z -> z.name()).containsExactly("door", "path");
+            assertThat(merged.sinks()).extracting(EventSink::name).containsExactly("file:" + dir.resolve(
+                    "flag.jsonl"), "syslog+udp://127.0.0.1:514", "smtp://127.0.0.1:2525?to=me@example.org",
+                    "mqtt://127.0.0.1:1883");
+            assertThat(merged.sinks()).extracting(merged::cooldown).containsExactly(Duration.ZERO,
+                    Duration.ofMinutes(1), Sinks.EMAIL_COOLDOWN, Duration.ofSeconds(30));
+        } finally {
+            closeAll(merged);
+        }
+        AnalyzerConfig off = parsed("-c", file.toString(), "--events", "off").config();
+        try {
+            assertThat(off.sinks()).hasSize(2);
+        } finally {
+            closeAll(off);
+        }
+    }
+
+    @Test
+    void aBadConfigFileIsOneLineNamingTheFileAndKeyAndExitsTwo() throws Exception {
+        Path file = configFile("analyze:\n  zones:\n    - { name: door, polygon: [[0.6,0.2],[0.9,0.2]] }\n");
+        assertThat(run("-c", file.toString())).isEqualTo(new Run(2, "streamtee analyze: " + file
+                + ": analyze.zones.door.polygon: a polygon needs at least 3 points, not 2\n"));
+        Files.writeString(file, "analyze:\n  motion: { treshold: 10 }\n");
+        Run unknown = run("-c", file.toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("streamtee analyze: " + file + ": analyze.motion.treshold: unknown key")
+                .hasLineCount(1);
+        Files.writeString(file, "analyze:\n  zones: { door: [[0.6,0.2],[0.9,0.2],[0.9,0.9]] }\n");
+        assertThat(run("-c", file.toString(), "--events", "off", "--zone", "door=[[0,0],[1,0],[1,1]]"))
+                .isEqualTo(new Run(2, "streamtee analyze: --zone: 'door' is given twice (the config file has it too)"
+                        + "\n"));
+        assertThat(run("-c", dir.resolve("none.yml").toString())).isEqualTo(new Run(2, "streamtee analyze: "
+                + dir.resolve("none.yml") + ": no such file\n"));
+        assertThat(run("--events", "off", "--sink", "mqtt://127.0.0.1:1883?cooldown=soon")).isEqualTo(new Run(2,
+                "streamtee analyze: --sink: ?cooldown=: 'soon' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)"
+                        + "\n"));
+    }
+
+    @Test
+    void twoVisitorsWithTheSettingsOfAConfigFileAreTwoEventsInTheRecordAndOneBehindACooldown() throws Exception {
+        Path events = dir.resolve("events.jsonl");
+        Path cooled = dir.resolve("cooled.jsonl");
+        int fps = 20;
+        Path file = configFile("""
+                analyze:
+                  listen: udp://127.0.0.1:0
+                  camera: porch
+                  events: %s
+                  motion: { threshold: 10, endGap: 1s }
+                  masks: [ "%s" ]
+                  zones:
+                    all: [[0,0],[1,0],[1,1],[0,1]]
+                  sinks:
+                    - { url: "file:%s", cooldown: 1h }
+                """.formatted(events, CLOCK_MASK, cooled));
+        CameraStats sent;
+        List<Visit> visits;
+        long suppressed;
+        try (Analyzer analyzer = parsed("-c", file.toString()).start()) {
+            // visits from 3 s to 4.5 s and from 6 s to 7.5 s: 1.5 s apart, more than the 1 s gap
+            CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)
+                            .withBitrate(400_000).withVisitor(Duration.ofSeconds(3), Duration.ofMillis(1500)))
+                    .withDuration(Duration.ofMillis(8_900));
+            try (Camera cam = new Camera(camera).start()) {
+                assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
+                assertThat(cam.failure()).isNull();
+                sent = cam.stats();
+                visits = cam.timeline().visits();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+            assertThat(analyzer.sinks()).extracting(q -> q.cooldown()).containsExactly(Duration.ZERO,
+                    Duration.ofHours(1));
+            analyzer.close();
+            suppressed = analyzer.sinks().get(1).suppressed();
+            assertThat(analyzer.sinks().get(0).suppressed()).isZero();
+        }
+        assertThat(visits).hasSize(2);
+        List<JsonNode> motion = motion(events);
+        List<String> ids = motion.stream().map(e -> e.path("id").asText()).distinct().toList();
+        assertThat(ids).as("motion events in %s", events).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(ids.getFirst()).startsWith("porch-");
+        assertThat(motion.getFirst().path("phase").asText()).isEqualTo("START");
+        assertThat(motion.getFirst().path("zones")).extracting(JsonNode::asText).containsExactly("all");
+        List<JsonNode> cooledMotion = motion(cooled);
+        assertThat(cooledMotion).as("only the first event gets past the cooldown, all its phases")
+                .extracting(e -> e.path("id").asText()).containsOnly(ids.getFirst());
+        assertThat(cooledMotion).extracting(e -> e.path("phase").asText()).startsWith("START").endsWith("END");
+        assertThat(suppressed).isEqualTo(motion.size() - cooledMotion.size()).isPositive();
+    }
+
+    private static List<JsonNode> motion(Path file) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> motion = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode e = json.readTree(line);
+            if (e.path("kind").asText().equals("MOTION")) {
+                motion.add(e);
+            }
+        }
+        return motion;
     }
 }

@@ -112,6 +112,12 @@ public final class Yaml {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "expected a whole number";
         }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "expected a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "expected true or false";
+        }
         return "expected text";
     }
 

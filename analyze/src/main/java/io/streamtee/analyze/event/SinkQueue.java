@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * then counted as failed; the queue goes on with the next event. Failures are logged when a sink starts failing and
  * when it recovers, and otherwise summed up at most once per {@code logEvery}, never once per event.
  *
+ * <p>With a {@link Cooldown}, the motion events it suppresses are not queued at all (they are counted in
+ * {@link #suppressed()}); health events always are.
+ *
  * <p>{@link #close} stops taking events, lets the queue drain for up to {@code drainFor}, then interrupts the sink
  * and closes it. Safe to call twice.
  */
@@ -28,6 +31,7 @@ public final class SinkQueue implements AutoCloseable {
     private final int attempts;
     private final Backoff backoff;
     private final long logEveryNanos;
+    private final Cooldown cooldown;
     private final LongSupplier nanos;
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     private final Thread thread;
@@ -35,6 +39,7 @@ public final class SinkQueue implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong suppressed = new AtomicLong();
     private boolean closing;
     private boolean failing;
     private long lastSummaryNanos;
@@ -48,10 +53,25 @@ public final class SinkQueue implements AutoCloseable {
      * @param logEvery how often, at most, a failing sink's losses are summed up in the log
      */
     public SinkQueue(EventSink sink, int capacity, int attempts, Backoff backoff, Duration logEvery) {
-        this(sink, capacity, attempts, backoff, logEvery, System::nanoTime);
+        this(sink, capacity, attempts, backoff, logEvery, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #SinkQueue(EventSink, int, int, Backoff, Duration)}, with a notification cooldown.
+     *
+     * @param cooldown see {@link Cooldown}; 0 for none
+     */
+    public SinkQueue(EventSink sink, int capacity, int attempts, Backoff backoff, Duration logEvery,
+            Duration cooldown) {
+        this(sink, capacity, attempts, backoff, logEvery, cooldown, System::nanoTime);
     }
 
     SinkQueue(EventSink sink, int capacity, int attempts, Backoff backoff, Duration logEvery, LongSupplier nanos) {
+        this(sink, capacity, attempts, backoff, logEvery, Duration.ZERO, nanos);
+    }
+
+    SinkQueue(EventSink sink, int capacity, int attempts, Backoff backoff, Duration logEvery, Duration cooldown,
+            LongSupplier nanos) {
         if (capacity < 1 || attempts < 1) {
             throw new IllegalArgumentException("capacity and attempts must be at least 1");
         }
@@ -61,6 +81,7 @@ public final class SinkQueue implements AutoCloseable {
         this.backoff = backoff;
         this.logEveryNanos = logEvery.toNanos();
         this.nanos = nanos;
+        this.cooldown = new Cooldown(cooldown);
         this.thread = Thread.ofPlatform().daemon().name("sink " + sink.name()).unstarted(this::run);
     }
 
@@ -75,7 +96,8 @@ public final class SinkQueue implements AutoCloseable {
     }
 
     /**
-     * Queues an event for the sink. Never blocks; when the queue is full, the oldest waiting event is dropped.
+     * Queues an event for the sink. Never blocks; when the queue is full, the oldest waiting event is dropped. A
+     * motion event the cooldown suppresses is counted and not queued.
      *
      * @return false if the queue is closed (the event is not taken)
      */
@@ -83,6 +105,10 @@ public final class SinkQueue implements AutoCloseable {
         synchronized (queue) {
             if (closing) {
                 return false;
+            }
+            if (!cooldown.admits(event)) {
+                suppressed.incrementAndGet();
+                return true;
             }
             if (queue.size() >= capacity) {
                 queue.pollFirst();
@@ -112,6 +138,19 @@ public final class SinkQueue implements AutoCloseable {
     /** Events dropped unsent because the queue was full. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /**
+     * Messages (phases of motion events) not sent because the sink's cooldown suppressed their event; they are still
+     * in every sink without a cooldown.
+     */
+    public long suppressed() {
+        return suppressed.get();
+    }
+
+    /** The sink's cooldown, {@link Duration#ZERO} for none. */
+    public Duration cooldown() {
+        return cooldown.duration();
     }
 
     /** Events waiting now. */

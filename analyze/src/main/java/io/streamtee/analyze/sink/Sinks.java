@@ -9,7 +9,9 @@ import io.streamtee.analyze.sink.mqtt.MqttSink;
 import io.streamtee.analyze.sink.syslog.SyslogSink;
 import io.streamtee.analyze.sink.webhook.WebhookSink;
 import io.streamtee.config.ConfigException;
+import io.streamtee.config.Units;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -21,7 +23,51 @@ public final class Sinks {
     public static final String SCHEMES = "file:PATH (or PATH.jsonl), webhook:URL, http://, https://, syslog://,"
             + " syslog+udp://, syslog+tcp://, smtp://, mqtt://, jdbc:";
 
+    /**
+     * The cooldown of an email sink when its configuration names none: at most one mail (its START and its END) per
+     * camera every 5 minutes. Every other kind has none by default: a file, a database and syslog are the record, and
+     * a webhook's or MQTT's receiver is a program that can decide for itself (Home Assistant automations, a chat
+     * bridge); give those a {@code ?cooldown=} when a person reads them directly.
+     */
+    public static final Duration EMAIL_COOLDOWN = Duration.ofMinutes(5);
+
     private Sinks() {
+    }
+
+    /** As {@link #configure(String, Duration)} with the cooldown from the URL or the kind's default. */
+    public static ConfiguredSink configure(String url) {
+        return configure(url, null);
+    }
+
+    /**
+     * A sink and its cooldown from how users write it: the URL {@link #parse(String)} takes, optionally with
+     * {@code ?cooldown=DURATION} ({@code 0s}, {@code 90s}, {@code 5m}), an option of streamtee's that is taken out of
+     * the URL before the sink sees it (for every kind, so a webhook does not pass it on to its receiver).
+     *
+     * @param cooldown the cooldown configured beside the URL, or null for the URL's {@code ?cooldown=} or, without
+     *                 one, the kind's default ({@link #EMAIL_COOLDOWN} for email, else none)
+     * @throws ConfigException one line: what {@link #parse(String)} says, or what is wrong with the cooldown
+     */
+    public static ConfiguredSink configure(String url, Duration cooldown) {
+        SinkUrl.Taken taken;
+        try {
+            taken = SinkUrl.take(url == null ? "" : url.strip(), "cooldown");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        Duration chosen = cooldown;
+        if (taken.value() != null) {
+            if (cooldown != null) {
+                throw new ConfigException("the cooldown is given twice, as ?cooldown= in the URL and beside it; "
+                        + "keep one");
+            }
+            chosen = Units.duration("?cooldown=", taken.value());
+        }
+        EventSink sink = parse(taken.url());
+        if (chosen == null) {
+            chosen = sink instanceof SmtpSink ? EMAIL_COOLDOWN : Duration.ZERO;
+        }
+        return new ConfiguredSink(sink, chosen);
     }
 
     /**

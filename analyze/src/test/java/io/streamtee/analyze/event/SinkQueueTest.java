@@ -152,4 +152,42 @@ class SinkQueueTest {
         q.close();
         assertThat(closed).hasValue(1);
     }
+
+    @Test
+    @Timeout(20)
+    void aCooldownSuppressesMotionEventsButNeverHealthAndCountsWhatItSuppressed() throws Exception {
+        Recording recording = new Recording();
+        SinkQueue q = new SinkQueue(recording, 100, 1, FAST, Duration.ofSeconds(10), Duration.ofMinutes(5));
+        assertThat(q.cooldown()).isEqualTo(Duration.ofMinutes(5));
+        long t0 = CooldownTest.T0;
+        for (int n = 0; n < 10; n++) { // a tree in the wind: an event every 20 s, 3 messages each
+            String id = "tree-" + n;
+            for (Event.Phase phase : Event.Phase.values()) {
+                assertThat(q.offer(CooldownTest.motion(id, "porch", phase, t0 + n * 20_000L))).isTrue();
+            }
+            assertThat(q.offer(CooldownTest.health("health-" + n, Event.Phase.START, t0 + n * 20_000L))).isTrue();
+        }
+        assertThat(q.suppressed()).as("9 events of 3 messages").isEqualTo(27);
+        assertThat(q.waiting()).isEqualTo(3 + 10);
+        q.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> q.delivered() == 13);
+        q.close();
+        assertThat(recording.ids).filteredOn(id -> id.startsWith("tree")).containsExactly("tree-0", "tree-0",
+                "tree-0");
+        assertThat(recording.ids).filteredOn(id -> id.startsWith("health")).hasSize(10);
+        assertThat(q.dropped()).isZero();
+    }
+
+    @Test
+    void withoutACooldownNothingIsSuppressed() {
+        Recording recording = new Recording();
+        SinkQueue q = new SinkQueue(recording, 100, 1, FAST, Duration.ofSeconds(10));
+        for (int n = 0; n < 10; n++) {
+            q.offer(CooldownTest.motion("tree-" + n, "porch", Event.Phase.START, CooldownTest.T0 + n * 20_000L));
+        }
+        assertThat(q.suppressed()).isZero();
+        assertThat(q.waiting()).isEqualTo(10);
+        assertThat(q.cooldown()).isZero();
+        q.close();
+    }
 }

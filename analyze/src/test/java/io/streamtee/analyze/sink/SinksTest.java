@@ -12,6 +12,7 @@ import io.streamtee.analyze.sink.syslog.SyslogSink;
 import io.streamtee.analyze.sink.webhook.WebhookSink;
 import io.streamtee.config.ConfigException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,5 +76,64 @@ class SinksTest {
                             + Sinks.SCHEMES)
                     .hasMessageContaining("mqtt://").hasMessageNotContaining("\n");
         }
+    }
+
+    private static ConfiguredSink configured(String url) throws Exception {
+        ConfiguredSink c = Sinks.configure(url);
+        c.sink().close();
+        return c;
+    }
+
+    @Test
+    void everyKindTakesACooldownInItsUrlAndNeverSeesIt() throws Exception {
+        String[] urls = {"file:" + dir.resolve("e.jsonl"), dir.resolve("f.jsonl").toString(),
+            "webhook:https://127.0.0.1:9/x", "http://127.0.0.1:9/hook?token=abc",
+            "syslog+udp://127.0.0.1:514?facility=local0", "syslog+tcp://127.0.0.1:601",
+            "smtp://127.0.0.1:2525?to=me@example.org&from=cam@example.org",
+            "mqtt://127.0.0.1:1883", "jdbc:sqlite:" + dir.resolve("events.db"),
+            "jdbc:postgresql://127.0.0.1:5432/cams?user=streamtee"};
+        for (String url : urls) {
+            String with = url + (url.contains("?") ? "&" : "?") + "cooldown=90s";
+            ConfiguredSink c = configured(with);
+            assertThat(c.cooldown()).as(with).isEqualTo(Duration.ofSeconds(90));
+            assertThat(c.sink().name()).as(with).isEqualTo(configured(url).sink().name()).doesNotContain("cooldown");
+        }
+        // in the middle of the query, any case
+        WebhookSink hook = (WebhookSink) configured("https://127.0.0.1:9/h?a=1&Cooldown=5m&b=2").sink();
+        assertThat(hook.name()).isEqualTo("webhook:https://127.0.0.1:9/h");
+        assertThat(Sinks.configure("https://127.0.0.1:9/h?a=1&Cooldown=5m&b=2").cooldown())
+                .isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void emailHasAFiveMinuteCooldownByDefaultTheRecordAndMachinesNone() throws Exception {
+        assertThat(configured("smtp://127.0.0.1:2525?to=me@example.org&from=cam@example.org").cooldown())
+                .isEqualTo(Sinks.EMAIL_COOLDOWN).isEqualTo(Duration.ofMinutes(5));
+        assertThat(configured("smtp://127.0.0.1:2525?to=me@example.org&from=cam@example.org&cooldown=0").cooldown())
+                .isZero();
+        for (String url : new String[] {"file:" + dir.resolve("e.jsonl"), "jdbc:sqlite:" + dir.resolve("e.db"),
+            "syslog://127.0.0.1:514", "https://127.0.0.1:9/h", "mqtt://127.0.0.1:1883"}) {
+            assertThat(configured(url).cooldown()).as(url).isZero();
+        }
+        assertThat(Sinks.configure("mqtt://127.0.0.1:1883", Duration.ofSeconds(30)).cooldown())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(Sinks.configure("smtp://127.0.0.1:2525?to=me@example.org&from=cam@example.org", Duration.ZERO)
+                .cooldown()).isZero();
+        assertThat(Sinks.configure("mqtt://127.0.0.1:1883?cooldown=1m").toString())
+                .isEqualTo("mqtt://127.0.0.1:1883 (cooldown 1m)");
+    }
+
+    @Test
+    void aBadCooldownIsOneLine() {
+        assertThatThrownBy(() -> Sinks.configure("mqtt://127.0.0.1:1883?cooldown=soon"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("?cooldown=: 'soon' is not a duration (examples: 500ms, 10s, 5m, 2h, 7d)");
+        assertThatThrownBy(() -> Sinks.configure("mqtt://127.0.0.1:1883?cooldown=1m&cooldown=2m"))
+                .isInstanceOf(ConfigException.class).hasMessage("?cooldown= is given twice");
+        assertThatThrownBy(() -> Sinks.configure("mqtt://127.0.0.1:1883?cooldown=1m", Duration.ofMinutes(2)))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("given twice").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> Sinks.configure("smtp://127.0.0.1:2525?cooldown=1m"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("sink 'smtp://127.0.0.1:2525'")
+                .hasMessageNotContaining("cooldown");
     }
 }

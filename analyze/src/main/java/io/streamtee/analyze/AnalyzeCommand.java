@@ -1,6 +1,8 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
+import io.streamtee.analyze.http.AnalyzerServer;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
@@ -8,6 +10,7 @@ import io.streamtee.analyze.motion.Zone;
 import io.streamtee.analyze.sink.Sinks;
 import io.streamtee.cli.Cli;
 import io.streamtee.cli.Signals;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import java.nio.file.Path;
@@ -15,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,8 +48,10 @@ import picocli.CommandLine.Option;
             "  streamtee analyze --listen udp://127.0.0.1:8102",
             "  streamtee analyze --camera porch --threshold 10 --mask '[[0,0.85],[1,0.85],[1,1],[0,1]]'",
             "  streamtee analyze --zone 'door=[[0.6,0.2],[0.9,0.2],[0.9,0.9],[0.6,0.9]]' --sink syslog://127.0.0.1:514",
-            "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db"})
+            "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db",
+            "  streamtee analyze --camera porch --http 127.0.0.1:8082 --playback http://127.0.0.1:8081"})
 public final class AnalyzeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
 
     @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8102",
             description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
@@ -75,6 +82,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Motion threshold: the luma change (1..255) a pixel needs to count as moving; lower sees"
                     + " low-contrast movement (default: 30).")
     Integer threshold;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "off",
+            description = "Serve the events page, /api/events, snapshots and /metrics here, e.g. 127.0.0.1:8082;"
+                    + " off for none (default: ${DEFAULT-VALUE}). Off loopback, STREAMTEE_API_TOKEN is required.")
+    String http;
+
+    @Option(names = "--playback", paramLabel = "URL",
+            description = "The recorder's playback server, e.g. http://127.0.0.1:8081: each event links to its clip"
+                    + " there (5 s before to 5 s after).")
+    String playback;
+
+    /** The checked {@code --http} address and token, or null for off. */
+    ApiSettings httpSettings() {
+        if (http == null || http.isBlank() || http.strip().equalsIgnoreCase("off")) {
+            return null;
+        }
+        return AnalyzerServer.apiSettings(http.strip());
+    }
 
     /** Builds the configuration the options describe; a bad option throws a one-line {@link ConfigException}. */
     AnalyzerConfig config() {
@@ -117,6 +142,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             zoneList.add(Zone.of(name, Polygon.parse("--zone " + name, z.substring(eq + 1))));
         }
+        ApiSettings web = httpSettings();
+        ClipLinks clips = playback == null || playback.isBlank() ? null : ClipLinks.parse("--playback", playback);
+        EventStore store = new EventStore();
+        if (web != null && web.listen().getPort() != 0) { // else the server tells the store once it is bound
+            String host = web.listen().getAddress().getHostAddress();
+            store.baseUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.listen().getPort());
+        }
         List<EventSink> sinkList = new ArrayList<>();
         try {
             if (!events.equalsIgnoreCase("off")) {
@@ -124,7 +156,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             for (String s : sinks) {
                 try {
-                    sinkList.add(Sinks.parse(s));
+                    sinkList.add(Sinks.parse(s, store));
                 } catch (ConfigException e) {
                     throw new ConfigException("--sink: " + e.getMessage(), e);
                 }
@@ -134,7 +166,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw e;
         }
         return new AnalyzerConfig(input, camera, motion, io.streamtee.analyze.health.HealthSettings.DEFAULTS,
-                zoneList, maskPolygons, sinkList);
+                zoneList, maskPolygons, sinkList).withStore(store).withClips(clips);
     }
 
     private static void closeQuietly(EventSink sink) {
@@ -170,10 +202,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stop = Signals.stopLatch();
-        try (Analyzer analyzer = start()) {
+        ApiSettings web = httpSettings();
+        try (Analyzer analyzer = start(); AnalyzerServer server = web == null ? null : serve(analyzer, web)) {
             stop.await();
         }
         return 0;
+    }
+
+    /** Starts the web server for {@code analyzer} ({@code --http}); the caller closes it. */
+    static AnalyzerServer serve(Analyzer analyzer, ApiSettings web) {
+        AnalyzerServer server = new AnalyzerServer(analyzer, web).start();
+        LOG.info("events page at {} ({})", server.url(), web.tokenRequired() ? "token required" : "no token");
+        return server;
     }
 
     /** Runs the command standalone (the distribution runs it through {@code streamtee}), as {@link Cli} runs any. */

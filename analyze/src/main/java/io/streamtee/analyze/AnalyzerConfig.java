@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
@@ -20,9 +21,12 @@ import java.util.Objects;
  * @param masks  parts of the picture the detector ignores (may be empty)
  * @param sinks  where events go, each on its own {@link io.streamtee.analyze.event.SinkQueue}; the analyzer closes
  *               them
+ * @param store  the recent events and their snapshots (what the web server serves, where the webhook and mail sinks
+ *               find snapshots); every event goes here before the sinks
+ * @param clips  links to the recorder's playback server for each event, or null for none
  */
 public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
-        List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
+        List<Zone> zones, List<Polygon> masks, List<EventSink> sinks, EventStore store, ClipLinks clips) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(listen, "listen");
@@ -32,6 +36,13 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
         zones = List.copyOf(zones);
         masks = List.copyOf(masks);
         sinks = List.copyOf(sinks);
+        Objects.requireNonNull(store, "store");
+    }
+
+    /** A new {@link EventStore} with the default bounds, no clip links. */
+    public AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
+            List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
+        this(listen, camera, motion, health, zones, masks, sinks, new EventStore(), null);
     }
 
     /** Default motion and health settings, no zones, no masks. */
@@ -41,10 +52,19 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
     }
 
     public AnalyzerConfig withMotion(MotionSettings value) {
-        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks);
+        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks, store, clips);
     }
 
     public AnalyzerConfig withZones(List<Zone> value, List<Polygon> maskValue) {
-        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks);
+        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks, store, clips);
+    }
+
+    public AnalyzerConfig withStore(EventStore value) {
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, value, clips);
+    }
+
+    /** @param value links to the playback server, or null for none */
+    public AnalyzerConfig withClips(ClipLinks value) {
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, store, value);
     }
 }

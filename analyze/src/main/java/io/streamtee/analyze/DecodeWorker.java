@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.Event;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.motion.Detections;
 import io.streamtee.analyze.motion.GreyFrame;
 import io.streamtee.analyze.motion.MotionDetector;
@@ -8,6 +9,7 @@ import io.streamtee.analyze.motion.MotionEvent;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.MotionTracker;
 import io.streamtee.media.Frame;
+import io.streamtee.media.JpegEncoder;
 import io.streamtee.media.VideoDecoder;
 import io.streamtee.ts.AccessUnit;
 import io.streamtee.ts.Timestamps;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * The analyzer's picture side, on its own thread: access units from a small bounded queue are decoded
  * ({@link VideoDecoder}), shrunk to grey pictures {@link MotionSettings#frameHeight()} high, fed to the
  * {@link MotionDetector} and its detections to the {@link MotionTracker}, whose events go out as {@link Event}s.
+ * With an {@link EventStore}, a motion event's messages carry snapshots ({@link Snapshotter}: START the first motion
+ * frame, END the peak), each encoded and stored in the store <em>before</em> its message is handed on.
  *
  * <p><b>Overload.</b> {@link #offer} never blocks the receive thread: when the queue is full, the access unit is
  * dropped and so is every one after it up to the next keyframe (all counted in {@link #skipped()}), so the pictures
@@ -54,6 +58,9 @@ final class DecodeWorker implements AutoCloseable {
     private final Consumer<Event> out;
     private final Thread thread;
     private final VideoDecoder decoder = new VideoDecoder();
+    private final EventStore store;
+    private final Snapshotter snapshots;
+    private boolean snapshotFailed;
 
     // receive thread
     private boolean skipping;
@@ -73,27 +80,69 @@ final class DecodeWorker implements AutoCloseable {
 
     DecodeWorker(String camera, MotionSettings settings, MotionDetector detector,
             io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
+        this(camera, settings, detector, zones, events, out, null);
+    }
+
+    /**
+     * @param store where motion events' snapshots go before their messages go {@code out}, or null for no
+     *              snapshots
+     */
+    DecodeWorker(String camera, MotionSettings settings, MotionDetector detector,
+            io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out, EventStore store) {
         this.settings = settings;
+        this.store = store;
+        this.snapshots = store == null ? null : new Snapshotter(new JpegEncoder());
         this.detector = detector;
         this.events = events;
         this.out = out;
         this.tracker = new MotionTracker(zones, new MotionTracker.Listener() {
             @Override
             public void started(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.START, wall(e.startPts()), -1));
+                byte[] jpeg = snapshot(() -> snapshots.started(e));
+                send(events.motion(e, Event.Phase.START, wall(e.startPts()), -1, wall(e.lastMotionPts()),
+                        jpeg != null), jpeg);
             }
 
             @Override
             public void updated(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.UPDATE, wall(e.startPts()), -1));
+                byte[] jpeg = snapshot(() -> snapshots.updated(e));
+                send(events.motion(e, Event.Phase.UPDATE, wall(e.startPts()), -1, wall(e.lastMotionPts()),
+                        jpeg != null || snapshots != null && snapshots.hasSnapshot()), jpeg);
             }
 
             @Override
             public void ended(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts())));
+                boolean had = snapshots != null && snapshots.hasSnapshot();
+                byte[] jpeg = snapshot(() -> snapshots.ended(e));
+                send(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts()),
+                        wall(e.lastMotionPts()), jpeg != null || had), jpeg);
             }
         });
         this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
+    }
+
+    /** Makes a snapshot (null for none); a failure is logged once and the event goes on without one. */
+    private byte[] snapshot(java.util.function.Supplier<byte[]> make) {
+        if (snapshots == null) {
+            return null;
+        }
+        try {
+            return make.get();
+        } catch (RuntimeException e) {
+            if (!snapshotFailed) {
+                snapshotFailed = true;
+                LOG.warn("cannot make a snapshot, events go on without one: {}", e.toString());
+            }
+            return null;
+        }
+    }
+
+    /** Stores the snapshot, then hands the event on: the JPEG exists before any sink sees the message. */
+    private void send(Event e, byte[] jpeg) {
+        if (jpeg != null) {
+            store.putSnapshot(e.id(), jpeg);
+        }
+        out.accept(e);
     }
 
     DecodeWorker start() {
@@ -177,6 +226,9 @@ final class DecodeWorker implements AutoCloseable {
             decodeSkipped = decoder.skipped();
             decoder.close();
             detector.close();
+            if (snapshots != null) {
+                snapshots.close();
+            }
         }
     }
 
@@ -195,7 +247,17 @@ final class DecodeWorker implements AutoCloseable {
         }
         frame.grey(w, h, grey);
         Detections d = detector.detect(new GreyFrame(w, h, grey, pts));
-        tracker.accept(d, frameIndex++);
+        if (snapshots == null) {
+            tracker.accept(d, frameIndex++);
+            return;
+        }
+        snapshots.current(frame, d, frameIndex);
+        try {
+            tracker.accept(d, frameIndex++);
+            snapshots.seen(tracker.active());
+        } finally {
+            snapshots.done();
+        }
     }
 
     /** The wall clock of {@code pts}, by the anchor. */
@@ -225,6 +287,9 @@ final class DecodeWorker implements AutoCloseable {
         } else {
             decoder.close();
             detector.close();
+            if (snapshots != null) {
+                snapshots.close();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.streamtee.analyze.sink;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.sink.db.JdbcSink;
 import io.streamtee.analyze.sink.mail.SmtpSink;
@@ -32,6 +33,16 @@ public final class Sinks {
      * @throws ConfigException one line naming the sink and what is wrong, or listing the schemes when none fits
      */
     public static EventSink parse(String url) {
+        return parse(url, null);
+    }
+
+    /**
+     * As {@link #parse(String)}, with where the webhook and mail sinks find events' snapshots.
+     *
+     * @param snapshots the analyzer's event store, or null: webhooks then send the snapshot's path as it is and
+     *                  mails go without a picture
+     */
+    public static EventSink parse(String url, EventStore snapshots) {
         String text = url == null ? "" : url.strip();
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.startsWith("file:")) {
@@ -42,13 +53,13 @@ public final class Sinks {
             return new JsonLinesSink(Path.of(path));
         }
         if (lower.startsWith("webhook:") || lower.startsWith("http://") || lower.startsWith("https://")) {
-            return WebhookSink.parse(text);
+            return WebhookSink.parse(text, snapshots);
         }
         if (lower.startsWith("syslog://") || lower.startsWith("syslog+udp://") || lower.startsWith("syslog+tcp://")) {
             return SyslogSink.parse(text);
         }
         if (lower.startsWith("smtp://")) {
-            return SmtpSink.parse(text);
+            return snapshots == null ? SmtpSink.parse(text) : SmtpSink.parse(text, snapshots::jpeg);
         }
         if (lower.startsWith("mqtt://")) {
             return new MqttSink(MqttSettings.parse(text));

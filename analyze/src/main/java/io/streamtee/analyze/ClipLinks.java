@@ -39,13 +39,13 @@ public final class ClipLinks {
      */
     public static ClipLinks parse(String key, String url) {
         String text = url == null ? "" : url.strip();
-        URI uri;
+        URI uri = null;
         try {
             uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + ": not a URL: " + text, e);
+            // the message below
         }
-        if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+        if (uri == null || uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
                 || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null) {
             throw new ConfigException(key + ": expected the playback server's http:// URL, e.g."
                     + " http://127.0.0.1:8081, not '" + text + "'");

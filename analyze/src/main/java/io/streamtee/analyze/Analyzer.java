@@ -153,6 +153,18 @@ public final class Analyzer implements AutoCloseable {
         return config.store();
     }
 
+    /** Snapshot JPEGs encoded so far. */
+    public long snapshotsEncoded() {
+        DecodeWorker w = worker;
+        return w == null ? 0 : w.snapshotsEncoded();
+    }
+
+    /** Decoded frames copied for snapshots so far (a copy when a run of motion starts or the peak rises). */
+    public long snapshotCopies() {
+        DecodeWorker w = worker;
+        return w == null ? 0 : w.snapshotCopies();
+    }
+
     /** Access units waiting for the decoder now. */
     public int decodeQueue() {
         DecodeWorker w = worker;
@@ -216,10 +228,10 @@ public final class Analyzer implements AutoCloseable {
                 }
             }
             LOG.info("analyzer for '{}' stopped after {}: {} datagrams, {} access units, {} frames decoded, {} skipped"
-                    + " (overload), {} decode errors, {} events{}", config.camera(),
+                    + " (overload), {} decode errors, {} events, {} snapshots ({} frames copied){}", config.camera(),
                     io.streamtee.config.Units.formatDuration(Duration.ofNanos(System.nanoTime() - startNanos)),
                     s.datagrams(), s.accessUnits(), s.framesDecoded(), s.framesSkipped(), s.decodeErrors(),
-                    s.events(), sinks);
+                    s.events(), snapshotsEncoded(), snapshotCopies(), sinks);
         }
     }
 }

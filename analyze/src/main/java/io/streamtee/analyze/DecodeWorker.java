@@ -174,6 +174,16 @@ final class DecodeWorker implements AutoCloseable {
         }
     }
 
+    /** Snapshot JPEGs encoded. */
+    long snapshotsEncoded() {
+        return snapshots == null ? 0 : snapshots.encoded();
+    }
+
+    /** Frames copied for snapshots. */
+    long snapshotCopies() {
+        return snapshots == null ? 0 : snapshots.copies();
+    }
+
     /** Access units waiting for the decoder. */
     int waiting() {
         return queue.size();

@@ -44,6 +44,8 @@ final class Snapshotter implements AutoCloseable {
     private long encodedIndex = -1; // the frame of the event's last snapshot
     private long encodedPts;
     private boolean encodedAny;
+    private volatile long encodedCount;
+    private volatile long copies;
 
     // the frame being looked at, valid during one call of the decoder's callback
     private Frame frame;
@@ -94,6 +96,7 @@ final class Snapshotter implements AutoCloseable {
         follow(e);
         inRun = false;
         byte[] jpeg = encoder.encode(first, firstBoxes);
+        encodedCount++;
         encodedIndex = peak == first ? peakIndex : -2;
         encodedPts = first.pts();
         encodedAny = true;
@@ -133,6 +136,7 @@ final class Snapshotter implements AutoCloseable {
 
     private byte[] encodePeak() {
         byte[] jpeg = encoder.encode(peak, peak == first ? firstBoxes : peakBoxes);
+        encodedCount++;
         encodedIndex = peakIndex;
         encodedPts = peak.pts();
         encodedAny = true;
@@ -151,7 +155,18 @@ final class Snapshotter implements AutoCloseable {
         return false; // a frame not kept (it cannot happen with the tracker's peak rule); the last copy stands
     }
 
+    /** JPEGs encoded so far (any thread may read it). */
+    long encoded() {
+        return encodedCount;
+    }
+
+    /** Frames copied so far (any thread may read it). */
+    long copies() {
+        return copies;
+    }
+
     private void keepFirst() {
+        copies++;
         frame.copyTo(first);
         firstBoxes = boxes();
         inRun = true;
@@ -161,6 +176,7 @@ final class Snapshotter implements AutoCloseable {
     }
 
     private void keepPeak() {
+        copies++;
         frame.copyTo(peakCopy);
         peakBoxes = boxes();
         peak = peakCopy;

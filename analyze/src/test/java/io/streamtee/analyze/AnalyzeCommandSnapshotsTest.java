@@ -55,6 +55,46 @@ class AnalyzeCommandSnapshotsTest {
         return image;
     }
 
+    private static String err(String... args) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.streamtee.cli.Cli.run(new AnalyzeCommand(), new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(err), args);
+        assertThat(code).as("exit code for %s", List.of(args)).isEqualTo(2);
+        return err.toString();
+    }
+
+    @Test
+    void httpIsOffByDefaultAndBadHttpOrPlaybackIsOneLineNamingTheOption() throws Exception {
+        AnalyzeCommand defaults = new AnalyzeCommand();
+        new CommandLine(defaults).parseArgs("--events", "off");
+        assertThat(defaults.httpSettings()).isNull();
+        AnalyzerConfig config = defaults.config();
+        assertThat(config.clips()).isNull();
+        assertThat(config.store().baseUrl()).isNull();
+
+        AnalyzeCommand on = new AnalyzeCommand();
+        new CommandLine(on).parseArgs("--events", "off", "--http", "127.0.0.1:8082", "--playback",
+                "http://127.0.0.1:8081/");
+        assertThat(on.httpSettings().listen().getPort()).isEqualTo(8082);
+        AnalyzerConfig withHttp = on.config();
+        assertThat(withHttp.store().baseUrl()).as("a fixed port is known before binding")
+                .isEqualTo("http://127.0.0.1:8082");
+        assertThat(withHttp.clips().base()).isEqualTo("http://127.0.0.1:8081");
+        AnalyzeCommand off = new AnalyzeCommand();
+        new CommandLine(off).parseArgs("--http", "OFF");
+        assertThat(off.httpSettings()).isNull();
+
+        String events = dir.resolve("e.jsonl").toString();
+        assertThat(err("--events", events, "--http", "0.0.0.0:8082")).startsWith("streamtee analyze: --http: ")
+                .contains("STREAMTEE_API_TOKEN").hasLineCount(1);
+        assertThat(err("--events", events, "--http", "nowhere")).startsWith("streamtee analyze: --http")
+                .hasLineCount(1);
+        assertThat(err("--events", events, "--playback", "127.0.0.1:8081")).isEqualTo("streamtee analyze:"
+                + " --playback: expected the playback server's http:// URL, e.g. http://127.0.0.1:8081, not"
+                + " '127.0.0.1:8081'\n");
+        assertThat(Files.exists(dir.resolve("e.jsonl"))).isFalse();
+    }
+
     private static List<MimeMessage> motionMails(GreenMail smtp) throws Exception {
         List<MimeMessage> list = new ArrayList<>();
         for (MimeMessage m : smtp.getReceivedMessages()) {

@@ -98,6 +98,8 @@ class SnapshotTest {
         CameraStats sent;
         List<Visit> visits;
         PatternScript script;
+        long encoded;
+        long copies;
         try (Analyzer analyzer = new Analyzer(config(store, List.of(sink))).start()) {
             try (Camera cam = new Camera(camera(analyzer)).start()) {
                 assertThat(cam.awaitDone(Duration.ofSeconds(30))).isTrue();
@@ -107,6 +109,11 @@ class SnapshotTest {
                 script = cam.timeline().script().orElseThrow();
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+            analyzer.close(); // ends the open event
+            encoded = analyzer.snapshotsEncoded();
+            copies = analyzer.snapshotCopies();
+            assertThat(copies).as("frames copied, of %d decoded", analyzer.stats().framesDecoded())
+                    .isLessThan(analyzer.stats().framesDecoded() / 2);
         }
         assertThat(visits).hasSize(1);
         List<Seen> motion = sink.seen.stream().filter(s -> s.event().kind() == Event.Kind.MOTION).toList();
@@ -160,6 +167,11 @@ class SnapshotTest {
         int vx = visitor.x() + visitor.width() / 2;
         int vy = visitor.y() + visitor.height() / 2;
         assertThat(red(peak, vx, vy)).as("the visitor's middle is not covered").isFalse();
+
+        // cost: a JPEG for the START, the END, and at most one a second of stream time for UPDATEs in between
+        long seconds = (end.event().endMillis() - end.event().startMillis() + 999) / 1000;
+        assertThat(encoded).as("JPEGs encoded for %d motion messages", motion.size()).isBetween(2L, 2 + seconds);
+        assertThat(motion.stream().filter(s -> s.event().snapshot() == null)).isEmpty();
 
         assertThat(end.event().details().get("clip").toString())
                 .startsWith("http://127.0.0.1:8081/clip.mp4?camera=porch&from=");

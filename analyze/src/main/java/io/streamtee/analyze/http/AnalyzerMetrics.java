@@ -27,6 +27,7 @@ import java.util.function.ToDoubleFunction;
  * streamtee_analyze_sink_failed_total{sink}         streamtee_analyze_sink_dropped_total{sink}
  * streamtee_analyze_sink_queue{sink}                (gauge: events waiting)
  * streamtee_analyze_snapshots / _snapshot_bytes     (gauges: kept now)   streamtee_analyze_snapshots_evicted_total
+ * streamtee_analyze_snapshots_encoded_total         streamtee_analyze_snapshot_copies_total  (frames copied)
  * streamtee_analyze_stream_bits_per_second, _stream_fps, _stream_width, _stream_height  (gauges, health facts)
  * streamtee_http_unauthorized_total
  * </pre>
@@ -76,6 +77,10 @@ final class AnalyzerMetrics {
             Gauge.builder("streamtee.analyze.sink.queue", q, SinkQueue::waiting)
                     .description("Events waiting for the sink").tags(sink).register(registry);
         }
+        counter("streamtee.analyze.snapshots.encoded", "Snapshot JPEGs encoded", tags,
+                m -> m.analyzer.snapshotsEncoded());
+        counter("streamtee.analyze.snapshot.copies", "Decoded frames copied for snapshots", tags,
+                m -> m.analyzer.snapshotCopies());
         Gauge.builder("streamtee.analyze.snapshots", store, EventStore::snapshots)
                 .description("Snapshot JPEGs kept").tags(tags).register(registry);
         Gauge.builder("streamtee.analyze.snapshot.bytes", store, EventStore::snapshotBytes)

@@ -91,6 +91,28 @@ class SnapshotTest {
         return (rgb >> 16 & 0xFF) > 170 && (rgb >> 8 & 0xFF) < 100 && (rgb & 0xFF) < 100;
     }
 
+    /**
+     * The bounding box {x0, y0, x1, y1} of the red pixels (the drawn outlines) left of the pattern's own red bar (the
+     * sixth of seven, from 5/7 of the width), or null when there are none.
+     */
+    private static int[] redBounds(BufferedImage image) {
+        int x0 = Integer.MAX_VALUE;
+        int y0 = Integer.MAX_VALUE;
+        int x1 = -1;
+        int y1 = -1;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth() * 5 / 7 - 8; x++) {
+                if (red(image, x, y) && red(image, x + 1, y)) {
+                    x0 = Math.min(x0, x);
+                    y0 = Math.min(y0, y);
+                    x1 = Math.max(x1, x + 1);
+                    y1 = Math.max(y1, y + 1);
+                }
+            }
+        }
+        return x1 < 0 ? null : new int[] {x0, y0, x1, y1};
+    }
+
     @Test
     void startCarriesTheFirstMotionFramesSnapshotAndEndThePeakWithTheVisitorInsideTheBox() throws Exception {
         EventStore store = new EventStore();
@@ -127,7 +149,7 @@ class SnapshotTest {
         BufferedImage first = image(start.jpeg());
         assertThat(first.getWidth()).isEqualTo(WIDTH);
         assertThat(first.getHeight()).isEqualTo(HEIGHT);
-        Files.write(dir.resolve("start.jpg"), start.jpeg());
+        Files.write(Path.of("target/snapshot-start.jpg"), start.jpeg());
 
         Seen end = motion.getLast();
         assertThat(end.event().phase()).isEqualTo(Event.Phase.END);
@@ -172,6 +194,20 @@ class SnapshotTest {
         long seconds = (end.event().endMillis() - end.event().startMillis() + 999) / 1000;
         assertThat(encoded).as("JPEGs encoded for %d motion messages", motion.size()).isBetween(2L, 2 + seconds);
         assertThat(motion.stream().filter(s -> s.event().snapshot() == null)).isEmpty();
+
+        // the START shows the first frame with motion: its outline is around where the visitor came in (the left
+        // edge), not around where it was at the peak (further right)
+        int[] outline = redBounds(first);
+        long firstFrame = script.frameAt(start.event().startPts());
+        Box entering = script.visitorBox(firstFrame).orElseThrow(() -> new AssertionError(
+                "no visitor at the START's first frame " + firstFrame));
+        assertThat(outline).as("red outline in the START's snapshot").isNotNull();
+        assertThat(entering.x()).as("visitor at frame %d %s inside the outline %s", firstFrame, entering,
+                java.util.Arrays.toString(outline)).isGreaterThanOrEqualTo(outline[0] - slack);
+        assertThat(entering.x1()).as("visitor at frame %d %s inside the outline %s", firstFrame, entering,
+                java.util.Arrays.toString(outline)).isLessThanOrEqualTo(outline[2] + slack);
+        assertThat(outline[2]).as("the START's outline %s ends left of the peak's visitor %s",
+                java.util.Arrays.toString(outline), visitor).isLessThan(visitor.x());
 
         assertThat(end.event().details().get("clip").toString())
                 .startsWith("http://127.0.0.1:8081/clip.mp4?camera=porch&from=");

@@ -131,6 +131,39 @@ class AnalyzerServerTest {
     }
 
     @Test
+    void withATokenTheApiNeedsItAsAHeaderAndTheSnapshotsAlsoTakeItInTheQuery() throws Exception {
+        String token = "0123456789abcdef-token";
+        AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "porch",
+                List.of()).withStore(store);
+        try (AnalyzerServer guarded = new AnalyzerServer(new Analyzer(config),
+                io.streamtee.config.ApiSettings.fromFlag("--http", "127.0.0.1:0", token, "STREAMTEE_API_TOKEN"))
+                .start()) {
+            String base = "http://127.0.0.1:" + guarded.port();
+            java.util.function.BiFunction<String, String, Integer> status = (path, bearer) -> {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+                if (bearer != null) {
+                    b.header("Authorization", "Bearer " + bearer);
+                }
+                try {
+                    return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertThat(status.apply("/", null)).as("the page itself is open").isEqualTo(200);
+            assertThat(status.apply("/api/events", null)).isEqualTo(401);
+            assertThat(status.apply("/api/events", "wrong-token-wrong-token")).isEqualTo(401);
+            assertThat(status.apply("/api/events", token)).isEqualTo(200);
+            assertThat(status.apply("/api/events?token=" + token, null)).as("no query token for the API")
+                    .isEqualTo(401);
+            assertThat(status.apply("/metrics", null)).isEqualTo(401);
+            assertThat(status.apply("/api/events/m3/snapshot.jpg", null)).isEqualTo(401);
+            assertThat(status.apply("/api/events/m3/snapshot.jpg?token=" + token, null))
+                    .as("an <img> sends the token in the query").isEqualTo(200);
+        }
+    }
+
+    @Test
     void offLoopbackATokenIsNeeded() {
         assertThatThrownBy(() -> AnalyzerServer.apiSettings("0.0.0.0:8082")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("--http: 0.0.0.0:8082 is not a loopback address: set STREAMTEE_API_TOKEN")

@@ -11,6 +11,7 @@ import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.event.SinkQueue;
 import io.streamtee.analyze.health.HealthMonitor;
 import io.streamtee.analyze.health.StreamFacts;
+import io.streamtee.ts.Tr101290;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
@@ -29,6 +30,7 @@ import java.util.function.ToDoubleFunction;
  * streamtee_analyze_snapshots / _snapshot_bytes     (gauges: kept now)   streamtee_analyze_snapshots_evicted_total
  * streamtee_analyze_snapshots_encoded_total         streamtee_analyze_snapshot_copies_total  (frames copied)
  * streamtee_analyze_stream_bits_per_second, _stream_fps, _stream_width, _stream_height  (gauges, health facts)
+ * streamtee_analyze_tr101290_errors_total{kind,priority}  (TR 101 290 errors since the stream started or came back)
  * streamtee_http_unauthorized_total
  * </pre>
  *
@@ -38,6 +40,8 @@ final class AnalyzerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Analyzer analyzer;
     private final LongSupplier unauthorized;
+    /** The TR 101 290 counters, taken once per scrape (a copy of every PID's counters). */
+    private volatile Tr101290.Snapshot errors;
 
     AnalyzerMetrics(Analyzer analyzer, LongSupplier unauthorized) {
         this.analyzer = analyzer;
@@ -93,6 +97,13 @@ final class AnalyzerMetrics {
         gauge("streamtee.analyze.stream.width", "The video's width (0 until known)", tags, m -> m.facts().width());
         gauge("streamtee.analyze.stream.height", "The video's height (0 until known)", tags,
                 m -> m.facts().height());
+        for (Tr101290.Kind kind : Tr101290.Kind.values()) {
+            counter("streamtee.analyze.tr101290.errors",
+                    "TR 101 290 errors, by kind and priority, since the stream started or last came back",
+                    tags.and("kind", kind.name().toLowerCase(Locale.ROOT), "priority",
+                            String.valueOf(kind.priority())),
+                    m -> m.errors == null ? 0 : m.errors.count(kind));
+        }
         FunctionCounter.builder("streamtee.http.unauthorized", this, m -> m.unauthorized.getAsLong())
                 .description("HTTP requests refused for a missing or wrong token").register(registry);
     }
@@ -111,7 +122,9 @@ final class AnalyzerMetrics {
     }
 
     /** The Prometheus text exposition of every series. */
-    String scrape() {
+    synchronized String scrape() {
+        HealthMonitor h = analyzer.health();
+        errors = h == null ? null : h.errors();
         return registry.scrape();
     }
 }

@@ -120,6 +120,8 @@ class AnalyzerServerTest {
                 .contains("streamtee_analyze_frames_skipped_total").contains("streamtee_analyze_decode_errors_total")
                 .contains("streamtee_analyze_snapshots{camera=\"porch\"} 2.0")
                 .contains("streamtee_analyze_snapshots_evicted_total{camera=\"porch\"} 1.0")
+                .contains("streamtee_analyze_tr101290_errors_total{camera=\"porch\",kind=\"continuity_count_error\","
+                        + "priority=\"1\"} 0.0")
                 .contains("streamtee_http_unauthorized_total 0.0");
         JsonNode health = json("/healthz", 200);
         assertThat(health.path("status").asText()).isEqualTo("ok");

@@ -30,6 +30,13 @@ import org.junit.jupiter.api.Timeout;
 class EventsPageBrowserTest {
     private static final Path BROWSER_DIR = Path.of("src/test/browser");
 
+    /** The value of one series in a Prometheus text exposition. */
+    private static long value(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in:\n" + metrics));
+    }
+
     @Test
     void thePageShowsTheVisitorsEventWithItsSnapshot() throws Exception {
         Browser.assumeReady(BROWSER_DIR);
@@ -60,6 +67,19 @@ class EventsPageBrowserTest {
 
             assertThat(page.exit()).as("events-page.mjs said:%n%s", page.output()).isZero();
             assertThat(shot).isNotEmptyFile();
+
+            // the same run in /metrics
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(server.url() + "metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(value(metrics, "streamtee_analyze_frames_decoded_total{camera=\"porch\"}"))
+                    .isEqualTo(analyzer.stats().framesDecoded()).isGreaterThan(100);
+            assertThat(value(metrics, "streamtee_analyze_datagrams_total{camera=\"porch\"}")).isGreaterThan(100);
+            assertThat(value(metrics, "streamtee_analyze_events_total{camera=\"porch\",kind=\"motion\","
+                    + "phase=\"end\"}")).isEqualTo(1);
+            assertThat(value(metrics, "streamtee_analyze_snapshots_encoded_total{camera=\"porch\"}"))
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(value(metrics, "streamtee_analyze_stream_width{camera=\"porch\"}")).isEqualTo(640);
         }
     }
 }

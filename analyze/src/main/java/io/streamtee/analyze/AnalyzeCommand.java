@@ -146,8 +146,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         ClipLinks clips = playback == null || playback.isBlank() ? null : ClipLinks.parse("--playback", playback);
         EventStore store = new EventStore();
         if (web != null && web.listen().getPort() != 0) { // else the server tells the store once it is bound
-            String host = web.listen().getAddress().getHostAddress();
-            store.baseUrl("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.listen().getPort());
+            store.baseUrl(AnalyzerServer.baseUrl(web.listen().getAddress(), web.listen().getPort()));
         }
         List<EventSink> sinkList = new ArrayList<>();
         try {

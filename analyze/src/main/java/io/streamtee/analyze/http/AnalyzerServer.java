@@ -48,6 +48,7 @@ public final class AnalyzerServer implements AutoCloseable {
     private final Analyzer analyzer;
     private final EventStore store;
     private final WebServer web;
+    private final ApiSettings at;
     private AnalyzerMetrics metrics;
 
     /**
@@ -58,6 +59,7 @@ public final class AnalyzerServer implements AutoCloseable {
     public AnalyzerServer(Analyzer analyzer, ApiSettings at) {
         this.analyzer = analyzer;
         this.store = analyzer.store();
+        this.at = at;
         this.web = new WebServer("--http", at.listen().getAddress().getHostAddress(), at.listen().getPort(),
                 at.token()).queryToken(path -> path.endsWith("/snapshot.jpg")); // an <img> cannot send a header
     }
@@ -80,8 +82,8 @@ public final class AnalyzerServer implements AutoCloseable {
     }
 
     /**
-     * Binds and starts serving; tells the event store the server's address, so that sinks send absolute snapshot
-     * URLs.
+     * Binds and starts serving; tells the event store the server's address ({@link #baseUrl}), so that sinks send
+     * absolute snapshot URLs.
      *
      * @throws io.streamtee.cli.CommandException if the port cannot be bound
      */
@@ -98,8 +100,24 @@ public final class AnalyzerServer implements AutoCloseable {
             config.routes.get("/api/events/{id}", ctx -> Web.json(ctx, 200, json(find(ctx.pathParam("id")))));
             config.routes.get("/api/events/{id}/snapshot.jpg", this::snapshot);
         });
-        store.baseUrl("http://" + web.host() + ":" + web.port());
+        String base = baseUrl(at.listen().getAddress(), web.port());
+        if (base != null) {
+            store.baseUrl(base);
+        }
         return this;
+    }
+
+    /**
+     * {@code http://host:port} for links to this server from outside (a webhook's snapshot URL), or null when the
+     * server listens on every address ({@code 0.0.0.0}, {@code ::}): no one address would be right for every
+     * receiver, so links stay paths.
+     */
+    public static String baseUrl(java.net.InetAddress host, int port) {
+        if (host.isAnyLocalAddress()) {
+            return null;
+        }
+        String h = host.getHostAddress();
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port;
     }
 
     /** The bound port. */

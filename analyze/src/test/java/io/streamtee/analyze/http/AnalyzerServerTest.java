@@ -166,6 +166,15 @@ class AnalyzerServerTest {
     }
 
     @Test
+    void linksAreAbsoluteUnlessTheServerListensEverywhere() throws Exception {
+        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("127.0.0.1"), 8082))
+                .isEqualTo("http://127.0.0.1:8082");
+        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("::1"), 8082))
+                .isEqualTo("http://[0:0:0:0:0:0:0:1]:8082");
+        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("0.0.0.0"), 8082)).isNull();
+    }
+
+    @Test
     void offLoopbackATokenIsNeeded() {
         assertThatThrownBy(() -> AnalyzerServer.apiSettings("0.0.0.0:8082")).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("--http: 0.0.0.0:8082 is not a loopback address: set STREAMTEE_API_TOKEN")

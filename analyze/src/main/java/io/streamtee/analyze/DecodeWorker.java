@@ -18,6 +18,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +123,7 @@ final class DecodeWorker implements AutoCloseable {
     }
 
     /** Makes a snapshot (null for none); a failure is logged once and the event goes on without one. */
-    private byte[] snapshot(java.util.function.Supplier<byte[]> make) {
+    private byte[] snapshot(Supplier<byte[]> make) {
         if (snapshots == null) {
             return null;
         }

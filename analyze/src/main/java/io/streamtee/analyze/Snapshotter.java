@@ -5,6 +5,7 @@ import io.streamtee.analyze.motion.MotionEvent;
 import io.streamtee.media.Frame;
 import io.streamtee.media.JpegEncoder;
 import io.streamtee.media.Picture;
+import io.streamtee.ts.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,8 +109,8 @@ final class Snapshotter implements AutoCloseable {
         if (!follow(e) || peak == null) {
             return null;
         }
-        if (encodedAny && io.streamtee.ts.Timestamps.ptsDiff(encodedPts, peak.pts()) < UPDATE_EVERY_TICKS
-                && peak.pts() != io.streamtee.ts.Timestamps.NONE) {
+        if (encodedAny && Timestamps.ptsDiff(encodedPts, peak.pts()) < UPDATE_EVERY_TICKS
+                && peak.pts() != Timestamps.NONE) {
             return null;
         }
         return encodePeak();

@@ -12,12 +12,15 @@ import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.http.AnalyzerServer;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraStats;
+import io.streamtee.cli.Cli;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,9 +59,9 @@ class AnalyzeCommandSnapshotsTest {
     }
 
     private static String err(String... args) {
-        java.io.StringWriter err = new java.io.StringWriter();
-        int code = io.streamtee.cli.Cli.run(new AnalyzeCommand(), new java.io.PrintWriter(new java.io.StringWriter()),
-                new java.io.PrintWriter(err), args);
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new AnalyzeCommand(), new PrintWriter(new StringWriter()),
+                new PrintWriter(err), args);
         assertThat(code).as("exit code for %s", List.of(args)).isEqualTo(2);
         return err.toString();
     }

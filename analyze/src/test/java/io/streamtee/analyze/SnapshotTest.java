@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.event.EventStore;
+import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.camera.Box;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
@@ -15,30 +16,27 @@ import io.streamtee.camera.PatternScript;
 import io.streamtee.camera.Visit;
 import io.streamtee.config.Endpoint;
 import io.streamtee.media.JpegEncoder;
-import io.streamtee.analyze.motion.Polygon;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshots against a real camera in-process: the START message's snapshot is in the store when a sink gets the
  * message, it is a JPEG at the camera's full size, and the END's snapshot shows the visitor inside the drawn box
- * (the camera's script says where the visitor was at the peak frame).
+ * (the camera's script says where the visitor was at the peak frame). Leaves {@code target/snapshot-start.jpg} and
+ * {@code target/snapshot-end.jpg} to look at.
  */
 class SnapshotTest {
     static final String CLOCK_MASK = "[[0,0.85],[1,0.85],[1,1],[0,1]]";
     static final int WIDTH = 640;
     static final int HEIGHT = 360;
-
-    @TempDir
-    Path dir;
 
     /** What a sink saw: the message and the store's snapshot of its event at the moment it got it. */
     record Seen(Event event, byte[] jpeg) {
@@ -203,11 +201,11 @@ class SnapshotTest {
                 "no visitor at the START's first frame " + firstFrame));
         assertThat(outline).as("red outline in the START's snapshot").isNotNull();
         assertThat(entering.x()).as("visitor at frame %d %s inside the outline %s", firstFrame, entering,
-                java.util.Arrays.toString(outline)).isGreaterThanOrEqualTo(outline[0] - slack);
+                Arrays.toString(outline)).isGreaterThanOrEqualTo(outline[0] - slack);
         assertThat(entering.x1()).as("visitor at frame %d %s inside the outline %s", firstFrame, entering,
-                java.util.Arrays.toString(outline)).isLessThanOrEqualTo(outline[2] + slack);
+                Arrays.toString(outline)).isLessThanOrEqualTo(outline[2] + slack);
         assertThat(outline[2]).as("the START's outline %s ends left of the peak's visitor %s",
-                java.util.Arrays.toString(outline), visitor).isLessThan(visitor.x());
+                Arrays.toString(outline), visitor).isLessThan(visitor.x());
 
         assertThat(end.event().details().get("clip").toString())
                 .startsWith("http://127.0.0.1:8081/clip.mp4?camera=porch&from=");

@@ -19,6 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -176,13 +177,13 @@ public final class JpegEncoder implements AutoCloseable {
         byte[] y = work.y();
         int w = work.width();
         for (int row = y0; row < y1; row++) {
-            java.util.Arrays.fill(y, row * w + x0, row * w + x1, (byte) RED[0]);
+            Arrays.fill(y, row * w + x0, row * w + x1, (byte) RED[0]);
         }
         int cw = work.chromaWidth();
         int cx1 = (x1 + 1) / 2;
         for (int row = y0 / 2; row < (y1 + 1) / 2; row++) {
-            java.util.Arrays.fill(work.u(), row * cw + x0 / 2, row * cw + cx1, (byte) RED[1]);
-            java.util.Arrays.fill(work.v(), row * cw + x0 / 2, row * cw + cx1, (byte) RED[2]);
+            Arrays.fill(work.u(), row * cw + x0 / 2, row * cw + cx1, (byte) RED[1]);
+            Arrays.fill(work.v(), row * cw + x0 / 2, row * cw + cx1, (byte) RED[2]);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.streamtee.media;
 
+import io.streamtee.ts.Timestamps;
+import java.util.Arrays;
+
 /**
  * A picture kept after the decoder's callback returned: its planes copied out of a {@link Frame} as 8-bit YUV 4:2:0
  * ({@link Frame#copyTo}), e.g. the frame a snapshot is made of. The planes are Java arrays, tightly packed (no row
@@ -14,7 +17,7 @@ public final class Picture {
     private int width;
     private int height;
     private boolean fullRange;
-    private long pts = io.streamtee.ts.Timestamps.NONE;
+    private long pts = Timestamps.NONE;
 
     /** An empty picture (0x0) to copy frames into. */
     public Picture() {
@@ -24,9 +27,9 @@ public final class Picture {
     public static Picture blank(int width, int height, boolean fullRange) {
         Picture p = new Picture();
         p.resize(width, height);
-        java.util.Arrays.fill(p.y, 0, width * height, (byte) 128);
-        java.util.Arrays.fill(p.u, 0, p.chromaWidth() * p.chromaHeight(), (byte) 128);
-        java.util.Arrays.fill(p.v, 0, p.chromaWidth() * p.chromaHeight(), (byte) 128);
+        Arrays.fill(p.y, 0, width * height, (byte) 128);
+        Arrays.fill(p.u, 0, p.chromaWidth() * p.chromaHeight(), (byte) 128);
+        Arrays.fill(p.v, 0, p.chromaWidth() * p.chromaHeight(), (byte) 128);
         p.fullRange = fullRange;
         return p;
     }
@@ -109,7 +112,7 @@ public final class Picture {
         return fullRange;
     }
 
-    /** The frame's PTS (90 kHz) when copied from a frame, else {@link io.streamtee.ts.Timestamps#NONE}. */
+    /** The frame's PTS (90 kHz) when copied from a frame, else {@link Timestamps#NONE}. */
     public long pts() {
         return pts;
     }

@@ -9,6 +9,7 @@ import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -112,7 +113,7 @@ public final class AnalyzerServer implements AutoCloseable {
      * server listens on every address ({@code 0.0.0.0}, {@code ::}): no one address would be right for every
      * receiver, so links stay paths.
      */
-    public static String baseUrl(java.net.InetAddress host, int port) {
+    public static String baseUrl(InetAddress host, int port) {
         if (host.isAnyLocalAddress()) {
             return null;
         }

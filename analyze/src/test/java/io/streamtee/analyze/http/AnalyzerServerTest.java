@@ -9,14 +9,17 @@ import io.streamtee.analyze.Analyzer;
 import io.streamtee.analyze.AnalyzerConfig;
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventStore;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,10 +141,10 @@ class AnalyzerServerTest {
         AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "porch",
                 List.of()).withStore(store);
         try (AnalyzerServer guarded = new AnalyzerServer(new Analyzer(config),
-                io.streamtee.config.ApiSettings.fromFlag("--http", "127.0.0.1:0", token, "STREAMTEE_API_TOKEN"))
+                ApiSettings.fromFlag("--http", "127.0.0.1:0", token, "STREAMTEE_API_TOKEN"))
                 .start()) {
             String base = "http://127.0.0.1:" + guarded.port();
-            java.util.function.BiFunction<String, String, Integer> status = (path, bearer) -> {
+            BiFunction<String, String, Integer> status = (path, bearer) -> {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
                 if (bearer != null) {
                     b.header("Authorization", "Bearer " + bearer);
@@ -167,11 +170,11 @@ class AnalyzerServerTest {
 
     @Test
     void linksAreAbsoluteUnlessTheServerListensEverywhere() throws Exception {
-        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("127.0.0.1"), 8082))
+        assertThat(AnalyzerServer.baseUrl(InetAddress.getByName("127.0.0.1"), 8082))
                 .isEqualTo("http://127.0.0.1:8082");
-        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("::1"), 8082))
+        assertThat(AnalyzerServer.baseUrl(InetAddress.getByName("::1"), 8082))
                 .isEqualTo("http://[0:0:0:0:0:0:0:1]:8082");
-        assertThat(AnalyzerServer.baseUrl(java.net.InetAddress.getByName("0.0.0.0"), 8082)).isNull();
+        assertThat(AnalyzerServer.baseUrl(InetAddress.getByName("0.0.0.0"), 8082)).isNull();
     }
 
     @Test

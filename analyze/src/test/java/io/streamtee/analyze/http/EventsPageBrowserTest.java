@@ -15,6 +15,10 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.Endpoint;
 import io.streamtee.testing.Browser;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -69,9 +73,9 @@ class EventsPageBrowserTest {
             assertThat(shot).isNotEmptyFile();
 
             // the same run in /metrics
-            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create(server.url() + "metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(server.url() + "metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
             assertThat(value(metrics, "streamtee_analyze_frames_decoded_total{camera=\"porch\"}"))
                     .isEqualTo(analyzer.stats().framesDecoded()).isGreaterThan(100);
             assertThat(value(metrics, "streamtee_analyze_datagrams_total{camera=\"porch\"}")).isGreaterThan(100);

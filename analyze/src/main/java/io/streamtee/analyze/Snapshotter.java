@@ -109,9 +109,9 @@ final class Snapshotter implements AutoCloseable {
         if (!follow(e) || peak == null) {
             return null;
         }
-        if (encodedAny && Timestamps.ptsDiff(encodedPts, peak.pts()) < UPDATE_EVERY_TICKS
-                && peak.pts() != Timestamps.NONE) {
-            return null;
+        if (encodedAny && (peak.pts() == Timestamps.NONE || encodedPts == Timestamps.NONE
+                || Timestamps.ptsDiff(encodedPts, peak.pts()) < UPDATE_EVERY_TICKS)) {
+            return null; // without a stream clock, no UPDATE snapshots: the END has the peak
         }
         return encodePeak();
     }

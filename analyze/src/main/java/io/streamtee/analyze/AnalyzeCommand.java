@@ -1,6 +1,8 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
+import io.streamtee.analyze.http.AnalyzerServer;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
@@ -9,6 +11,7 @@ import io.streamtee.analyze.sink.ConfiguredSink;
 import io.streamtee.analyze.sink.Sinks;
 import io.streamtee.cli.Cli;
 import io.streamtee.cli.Signals;
+import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import java.nio.file.Path;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,8 +57,10 @@ import picocli.CommandLine.Option;
             "  streamtee analyze -c analyze.yml --camera porch",
             "  streamtee analyze --camera porch --threshold 10 --mask '[[0,0.85],[1,0.85],[1,1],[0,1]]'",
             "  streamtee analyze --zone 'door=[[0.6,0.2],[0.9,0.2],[0.9,0.9],[0.6,0.9]]' --sink syslog://127.0.0.1:514",
-            "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db"})
+            "  streamtee analyze --events off --sink https://hooks.example.org/cam --sink jdbc:sqlite:events.db",
+            "  streamtee analyze --camera porch --http 127.0.0.1:8082 --playback http://127.0.0.1:8081"})
 public final class AnalyzeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(AnalyzeCommand.class);
     static final String DEFAULT_LISTEN = "udp://127.0.0.1:8102";
     static final String DEFAULT_CAMERA = "camera";
     static final String DEFAULT_EVENTS = "events.jsonl";
@@ -94,13 +101,46 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " low-contrast movement (default: 30).")
     Integer threshold;
 
+    @Option(names = "--http", paramLabel = "HOST:PORT",
+            description = "Serve the events page, /api/events, snapshots and /metrics here, e.g. 127.0.0.1:8082;"
+                    + " off for none (default: off). Off loopback, STREAMTEE_API_TOKEN is required.")
+    String http;
+
+    @Option(names = "--playback", paramLabel = "URL",
+            description = "The recorder's playback server, e.g. http://127.0.0.1:8081: each event links to its clip"
+                    + " there (5 s before to 5 s after).")
+    String playback;
+
+    /** The config file ({@code -c}) once read, with its sinks finding snapshots in {@link #store}. */
+    private AnalyzeFile file;
+    /** The recent events and their snapshots: the web server's, and where webhook and mail sinks find snapshots. */
+    private final EventStore store = new EventStore();
+
+    private AnalyzeFile file() {
+        if (file == null) {
+            file = configFile == null ? AnalyzeFile.none() : AnalyzeFile.load(configFile, store);
+        }
+        return file;
+    }
+
+    /** The checked {@code --http} address and token (the flag, else the file's {@code http}), or null for off. */
+    ApiSettings httpSettings() {
+        if (http == null) {
+            return file().httpSettings();
+        }
+        if (http.isBlank() || http.strip().equalsIgnoreCase("off")) {
+            return null;
+        }
+        return AnalyzerServer.apiSettings(http.strip());
+    }
+
     /**
      * Builds the configuration the config file ({@code -c}) and the options describe: a flag overrides the file's
      * value, {@code --mask}, {@code --zone} and {@code --sink} add to the file's lists. A bad option or value throws a
      * one-line {@link ConfigException} naming the flag or the file and key.
      */
     AnalyzerConfig config() {
-        AnalyzeFile file = configFile == null ? AnalyzeFile.none() : AnalyzeFile.load(configFile);
+        AnalyzeFile file = file();
         List<EventSink> sinkList = new ArrayList<>();
         try {
             return config(file, sinkList);
@@ -160,6 +200,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             zoneList.add(Zone.of(name, Polygon.parse("--zone " + name, z.substring(eq + 1))));
         }
+        ApiSettings web = httpSettings();
+        String playbackUrl = playback != null ? playback : file.playback();
+        ClipLinks clips = playbackUrl == null || playbackUrl.isBlank() || playbackUrl.equalsIgnoreCase("off") ? null
+                : ClipLinks.parse(playback != null ? "--playback" : "analyze.playback", playbackUrl);
+        if (web != null && web.listen().getPort() != 0) { // else the server tells the store once it is bound
+            store.baseUrl(AnalyzerServer.baseUrl(web.listen().getAddress(), web.listen().getPort()));
+        }
         Map<EventSink, Duration> cooldowns = new IdentityHashMap<>();
         if (!eventsFile.equalsIgnoreCase("off")) {
             sinkList.add(new JsonLinesSink(Path.of(eventsFile)));
@@ -171,7 +218,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (String s : sinks) {
             ConfiguredSink c;
             try {
-                c = Sinks.configure(s);
+                c = Sinks.configure(s, null, store);
             } catch (ConfigException e) {
                 throw new ConfigException("--sink: " + e.getMessage(), e);
             }
@@ -179,7 +226,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             cooldowns.put(c.sink(), c.cooldown());
         }
         return new AnalyzerConfig(input, cameraName, motion, file.health(), zoneList, maskPolygons, sinkList,
-                file.tracker(), cooldowns);
+                file.tracker(), cooldowns, store, clips);
     }
 
     private static void closeQuietly(EventSink sink) {
@@ -215,10 +262,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stop = Signals.stopLatch();
-        try (Analyzer analyzer = start()) {
+        ApiSettings web = httpSettings();
+        try (Analyzer analyzer = start(); AnalyzerServer server = web == null ? null : serve(analyzer, web)) {
             stop.await();
         }
         return 0;
+    }
+
+    /** Starts the web server for {@code analyzer} ({@code --http}); the caller closes it. */
+    static AnalyzerServer serve(Analyzer analyzer, ApiSettings web) {
+        AnalyzerServer server = new AnalyzerServer(analyzer, web).start();
+        LOG.info("events page at {} ({})", server.url(), web.tokenRequired() ? "token required" : "no token");
+        return server;
     }
 
     /** Runs the command standalone (the distribution runs it through {@code streamtee}), as {@link Cli} runs any. */

@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
@@ -84,8 +85,17 @@ public final class AnalyzeFile {
                 HealthSettings.DEFAULTS, List.of(), List.of(), List.of());
     }
 
-    /** Reads and checks a config file. */
+    /** Reads and checks a config file; its webhook and mail sinks find no snapshots. */
     public static AnalyzeFile load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Reads and checks a config file.
+     *
+     * @param snapshots where the file's webhook and mail sinks find events' snapshots, or null for nowhere
+     */
+    public static AnalyzeFile load(Path file, EventStore snapshots) {
         String text;
         try {
             text = Files.readString(file);
@@ -94,7 +104,7 @@ public final class AnalyzeFile {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return parse(file.toString(), text, System::getenv);
+        return parse(file.toString(), text, System::getenv, snapshots);
     }
 
     /**
@@ -105,18 +115,23 @@ public final class AnalyzeFile {
      * @throws ConfigException one line: {@code source: key: what is wrong}
      */
     public static AnalyzeFile parse(String source, String yaml, UnaryOperator<String> env) {
+        return parse(source, yaml, env, null);
+    }
+
+    /** As {@link #parse(String, String, UnaryOperator)}, the sinks finding snapshots in {@code snapshots}. */
+    public static AnalyzeFile parse(String source, String yaml, UnaryOperator<String> env, EventStore snapshots) {
         AnalyzeYaml raw = yaml.isBlank() ? null : Yaml.read(source, yaml, AnalyzeYaml.class);
         if (raw == null || raw.analyze() == null) {
             throw new ConfigException(source + ": empty config (expected an 'analyze:' section)");
         }
         try {
-            return check(raw.analyze(), env);
+            return check(raw.analyze(), env, snapshots);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
     }
 
-    private static AnalyzeFile check(AnalyzeYaml.Section s, UnaryOperator<String> env) {
+    private static AnalyzeFile check(AnalyzeYaml.Section s, UnaryOperator<String> env, EventStore snapshots) {
         Endpoint listen = null;
         if (s.listen() != null) {
             try {
@@ -169,7 +184,7 @@ public final class AnalyzeFile {
         try {
             List<JsonNode> sinkNodes = s.sinks() == null ? List.of() : s.sinks();
             for (int i = 0; i < sinkNodes.size(); i++) {
-                sinks.add(sink(KEY + "sinks[" + i + "]", sinkNodes.get(i), env));
+                sinks.add(sink(KEY + "sinks[" + i + "]", sinkNodes.get(i), env, snapshots));
             }
         } catch (RuntimeException e) {
             closeQuietly(sinks);
@@ -357,9 +372,9 @@ public final class AnalyzeFile {
     }
 
     /** A sink: its URL, or {@code {url, cooldown}}. */
-    private static ConfiguredSink sink(String key, JsonNode node, UnaryOperator<String> env) {
+    private static ConfiguredSink sink(String key, JsonNode node, UnaryOperator<String> env, EventStore snapshots) {
         if (node != null && node.isTextual()) {
-            return configure(key, node.asText(), null, env);
+            return configure(key, node.asText(), null, env, snapshots);
         }
         if (node == null || !node.isObject()) {
             throw ConfigException.at(key, "expected a sink URL, or {url: URL, cooldown: 5m}");
@@ -374,12 +389,13 @@ public final class AnalyzeFile {
         if (cooldown != null && !cooldown.isNull()) {
             d = isOff(cooldown.asText()) ? Duration.ZERO : Units.duration(key + ".cooldown", cooldown.asText());
         }
-        return configure(key + ".url", url.asText(), d, env);
+        return configure(key + ".url", url.asText(), d, env, snapshots);
     }
 
-    private static ConfiguredSink configure(String key, String url, Duration cooldown, UnaryOperator<String> env) {
+    private static ConfiguredSink configure(String key, String url, Duration cooldown, UnaryOperator<String> env,
+            EventStore snapshots) {
         try {
-            return Sinks.configure(SinkUrl.expand(url, env), cooldown);
+            return Sinks.configure(SinkUrl.expand(url, env), cooldown, snapshots);
         } catch (ConfigException e) {
             throw ConfigException.at(key, e.getMessage());
         }

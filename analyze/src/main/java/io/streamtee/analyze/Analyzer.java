@@ -2,6 +2,7 @@ package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.event.SinkQueue;
 import io.streamtee.analyze.health.HealthEvent;
 import io.streamtee.analyze.health.HealthMonitor;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * whose demuxer hands its callbacks on to an {@link io.streamtee.ts.AccessUnitAssembler}; the access units go to a
  * {@link DecodeWorker} on its own thread (decoder, grey picture, {@link MotionDetector},
  * {@link io.streamtee.analyze.motion.MotionTracker}), which drops access units up to the next keyframe when it falls
- * behind. Every event goes to one {@link SinkQueue} per sink, so a slow or failing sink delays nothing else.
+ * behind. Every event goes to the {@link EventStore} (with its snapshot, which the decoding thread stored first),
+ * then to one {@link SinkQueue} per sink, so a slow or failing sink delays nothing else.
  *
  * <p>{@link #close()} stops receiving, lets the decoder finish what waits (an open motion event ends), gives the
  * sinks a few seconds to deliver, logs a summary and is idempotent.
@@ -63,7 +65,7 @@ public final class Analyzer implements AutoCloseable {
 
     public Analyzer(AnalyzerConfig config) {
         this.config = config;
-        this.maker = new EventMaker(config.camera());
+        this.maker = new EventMaker(config.camera(), config.clips());
     }
 
     /** A snapshot of the counters. */
@@ -96,7 +98,7 @@ public final class Analyzer implements AutoCloseable {
             }
             worker = new DecodeWorker(config.camera(), config.motion(), config.tracker(),
                     new MotionDetector(config.motion(), config.masks()), new Zones(config.zones()), maker,
-                    this::publish).start();
+                    this::publish, config.store()).start();
             assembler = new io.streamtee.ts.AccessUnitAssembler(au -> worker.offer(au, System.currentTimeMillis()));
             health = new HealthMonitor(config.health(), wallOffsetMillis, this::health, assembler);
             startNanos = System.nanoTime();
@@ -148,8 +150,37 @@ public final class Analyzer implements AutoCloseable {
         publish(maker.health(h));
     }
 
+    /** The recent events and their snapshots. */
+    public EventStore store() {
+        return config.store();
+    }
+
+    /** Snapshot JPEGs encoded so far. */
+    public long snapshotsEncoded() {
+        DecodeWorker w = worker;
+        return w == null ? 0 : w.snapshotsEncoded();
+    }
+
+    /** Decoded frames copied for snapshots so far (a copy when a run of motion starts or the peak rises). */
+    public long snapshotCopies() {
+        DecodeWorker w = worker;
+        return w == null ? 0 : w.snapshotCopies();
+    }
+
+    /** Access units waiting for the decoder now. */
+    public int decodeQueue() {
+        DecodeWorker w = worker;
+        return w == null ? 0 : w.waiting();
+    }
+
+    /** The stream's health monitor (its facts and error counters), or null before {@link #start()}. */
+    public HealthMonitor health() {
+        return health;
+    }
+
     private void publish(Event e) {
         events.incrementAndGet();
+        config.store().put(e); // before the sinks: a sink that asks the store finds the event
         LOG.debug("{} {} {}: {}", e.kind(), e.phase(), e.id(), e.title());
         for (SinkQueue q : queues) {
             q.offer(e);
@@ -203,10 +234,10 @@ public final class Analyzer implements AutoCloseable {
                 }
             }
             LOG.info("analyzer for '{}' stopped after {}: {} datagrams, {} access units, {} frames decoded, {} skipped"
-                    + " (overload), {} decode errors, {} events{}", config.camera(),
+                    + " (overload), {} decode errors, {} events, {} snapshots ({} frames copied){}", config.camera(),
                     io.streamtee.config.Units.formatDuration(Duration.ofNanos(System.nanoTime() - startNanos)),
                     s.datagrams(), s.accessUnits(), s.framesDecoded(), s.framesSkipped(), s.decodeErrors(),
-                    s.events(), sinks);
+                    s.events(), snapshotsEncoded(), snapshotCopies(), sinks);
         }
     }
 }

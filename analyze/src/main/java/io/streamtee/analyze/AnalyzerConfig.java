@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
@@ -28,10 +29,13 @@ import java.util.Objects;
  * @param tracker how motion becomes events: frames to start, the gap that ends, UPDATE thinning
  * @param cooldowns the notification cooldown of each sink that has one (see
  *               {@link io.streamtee.analyze.event.Cooldown}), by the sink object itself; a sink not in it has none
+ * @param store  the recent events and their snapshots (what the web server serves, where the webhook and mail sinks
+ *               find snapshots); every event goes here before the sinks
+ * @param clips  links to the recorder's playback server for each event, or null for none
  */
 public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
         List<Zone> zones, List<Polygon> masks, List<EventSink> sinks, TrackerSettings tracker,
-        Map<EventSink, Duration> cooldowns) {
+        Map<EventSink, Duration> cooldowns, EventStore store, ClipLinks clips) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(listen, "listen");
@@ -44,12 +48,14 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
         Objects.requireNonNull(tracker, "tracker");
         Map<EventSink, Duration> byIdentity = new IdentityHashMap<>(cooldowns);
         cooldowns = Collections.unmodifiableMap(byIdentity);
+        Objects.requireNonNull(store, "store");
     }
 
-    /** No cooldowns, the default tracker settings. */
+    /** No cooldowns, the default tracker settings, a new {@link EventStore} with the default bounds, no clip links. */
     public AnalyzerConfig(Endpoint listen, String camera, MotionSettings motion, HealthSettings health,
             List<Zone> zones, List<Polygon> masks, List<EventSink> sinks) {
-        this(listen, camera, motion, health, zones, masks, sinks, TrackerSettings.DEFAULTS, Map.of());
+        this(listen, camera, motion, health, zones, masks, sinks, TrackerSettings.DEFAULTS, Map.of(), new EventStore(),
+                null);
     }
 
     /** Default motion and health settings, no zones, no masks. */
@@ -64,14 +70,24 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
     }
 
     public AnalyzerConfig withMotion(MotionSettings value) {
-        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks, tracker, cooldowns);
+        return new AnalyzerConfig(listen, camera, value, health, zones, masks, sinks, tracker, cooldowns, store, clips);
     }
 
     public AnalyzerConfig withZones(List<Zone> value, List<Polygon> maskValue) {
-        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks, tracker, cooldowns);
+        return new AnalyzerConfig(listen, camera, motion, health, value, maskValue, sinks, tracker, cooldowns, store,
+                clips);
     }
 
     public AnalyzerConfig withTracker(TrackerSettings value) {
-        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, value, cooldowns);
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, value, cooldowns, store, clips);
+    }
+
+    public AnalyzerConfig withStore(EventStore value) {
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, tracker, cooldowns, value, clips);
+    }
+
+    /** @param value links to the playback server, or null for none */
+    public AnalyzerConfig withClips(ClipLinks value) {
+        return new AnalyzerConfig(listen, camera, motion, health, zones, masks, sinks, tracker, cooldowns, store, value);
     }
 }

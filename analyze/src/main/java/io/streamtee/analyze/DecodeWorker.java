@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.Event;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.motion.Detections;
 import io.streamtee.analyze.motion.GreyFrame;
 import io.streamtee.analyze.motion.MotionDetector;
@@ -10,6 +11,7 @@ import io.streamtee.analyze.motion.MotionTracker;
 import io.streamtee.analyze.motion.TrackerSettings;
 import io.streamtee.analyze.motion.UpdateThinning;
 import io.streamtee.media.Frame;
+import io.streamtee.media.JpegEncoder;
 import io.streamtee.media.VideoDecoder;
 import io.streamtee.ts.AccessUnit;
 import io.streamtee.ts.Timestamps;
@@ -18,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The analyzer's picture side, on its own thread: access units from a small bounded queue are decoded
  * ({@link VideoDecoder}), shrunk to grey pictures {@link MotionSettings#frameHeight()} high, fed to the
  * {@link MotionDetector} and its detections to the {@link MotionTracker}, whose events go out as {@link Event}s
- * (with fewer UPDATEs, {@link UpdateThinning}).
+ * (with fewer UPDATEs, {@link UpdateThinning}). With an {@link EventStore}, a motion event's messages carry snapshots
+ * ({@link Snapshotter}: START the first motion frame, END the peak), each encoded and stored in the store
+ * <em>before</em> its message is handed on.
  *
  * <p><b>Overload.</b> {@link #offer} never blocks the receive thread: when the queue is full, the access unit is
  * dropped and so is every one after it up to the next keyframe (all counted in {@link #skipped()}), so the pictures
@@ -57,6 +62,9 @@ final class DecodeWorker implements AutoCloseable {
     private final Consumer<Event> out;
     private final Thread thread;
     private final VideoDecoder decoder = new VideoDecoder();
+    private final EventStore store;
+    private final Snapshotter snapshots;
+    private boolean snapshotFailed;
 
     // receive thread
     private boolean skipping;
@@ -77,12 +85,19 @@ final class DecodeWorker implements AutoCloseable {
     /** With the default {@link TrackerSettings}. */
     DecodeWorker(String camera, MotionSettings settings, MotionDetector detector,
             io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
-        this(camera, settings, TrackerSettings.DEFAULTS, detector, zones, events, out);
+        this(camera, settings, TrackerSettings.DEFAULTS, detector, zones, events, out, null);
     }
 
+    /**
+     * @param tracking how motion becomes events (frames to start, the gap that ends, UPDATE thinning)
+     * @param store    where motion events' snapshots go before their messages go {@code out}, or null for no
+     *                 snapshots
+     */
     DecodeWorker(String camera, MotionSettings settings, TrackerSettings tracking, MotionDetector detector,
-            io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out) {
+            io.streamtee.analyze.motion.Zones zones, EventMaker events, Consumer<Event> out, EventStore store) {
         this.settings = settings;
+        this.store = store;
+        this.snapshots = store == null ? null : new Snapshotter(new JpegEncoder());
         this.detector = detector;
         this.events = events;
         this.out = out;
@@ -90,20 +105,51 @@ final class DecodeWorker implements AutoCloseable {
                 new UpdateThinning(tracking.updateEvery(), new MotionTracker.Listener() {
             @Override
             public void started(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.START, wall(e.startPts()), -1));
+                byte[] jpeg = snapshot(() -> snapshots.started(e));
+                send(events.motion(e, Event.Phase.START, wall(e.startPts()), -1, wall(e.lastMotionPts()),
+                        jpeg != null), jpeg);
             }
 
             @Override
             public void updated(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.UPDATE, wall(e.startPts()), -1));
+                byte[] jpeg = snapshot(() -> snapshots.updated(e));
+                send(events.motion(e, Event.Phase.UPDATE, wall(e.startPts()), -1, wall(e.lastMotionPts()),
+                        jpeg != null || snapshots != null && snapshots.hasSnapshot()), jpeg);
             }
 
             @Override
             public void ended(MotionEvent e) {
-                out.accept(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts())));
+                boolean had = snapshots != null && snapshots.hasSnapshot();
+                byte[] jpeg = snapshot(() -> snapshots.ended(e));
+                send(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts()),
+                        wall(e.lastMotionPts()), jpeg != null || had), jpeg);
             }
         }));
         this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
+    }
+
+    /** Makes a snapshot (null for none); a failure is logged once and the event goes on without one. */
+    private byte[] snapshot(Supplier<byte[]> make) {
+        if (snapshots == null) {
+            return null;
+        }
+        try {
+            return make.get();
+        } catch (RuntimeException e) {
+            if (!snapshotFailed) {
+                snapshotFailed = true;
+                LOG.warn("cannot make a snapshot, events go on without one: {}", e.toString());
+            }
+            return null;
+        }
+    }
+
+    /** Stores the snapshot, then hands the event on: the JPEG exists before any sink sees the message. */
+    private void send(Event e, byte[] jpeg) {
+        if (jpeg != null) {
+            store.putSnapshot(e.id(), jpeg);
+        }
+        out.accept(e);
     }
 
     DecodeWorker start() {
@@ -133,6 +179,16 @@ final class DecodeWorker implements AutoCloseable {
             skipping = true;
             skipped++;
         }
+    }
+
+    /** Snapshot JPEGs encoded. */
+    long snapshotsEncoded() {
+        return snapshots == null ? 0 : snapshots.encoded();
+    }
+
+    /** Frames copied for snapshots. */
+    long snapshotCopies() {
+        return snapshots == null ? 0 : snapshots.copies();
     }
 
     /** Access units waiting for the decoder. */
@@ -187,6 +243,9 @@ final class DecodeWorker implements AutoCloseable {
             decodeSkipped = decoder.skipped();
             decoder.close();
             detector.close();
+            if (snapshots != null) {
+                snapshots.close();
+            }
         }
     }
 
@@ -205,7 +264,17 @@ final class DecodeWorker implements AutoCloseable {
         }
         frame.grey(w, h, grey);
         Detections d = detector.detect(new GreyFrame(w, h, grey, pts));
-        tracker.accept(d, frameIndex++);
+        if (snapshots == null) {
+            tracker.accept(d, frameIndex++);
+            return;
+        }
+        snapshots.current(frame, d, frameIndex);
+        try {
+            tracker.accept(d, frameIndex++);
+            snapshots.seen(tracker.active());
+        } finally {
+            snapshots.done();
+        }
     }
 
     /** The wall clock of {@code pts}, by the anchor. */
@@ -235,6 +304,9 @@ final class DecodeWorker implements AutoCloseable {
         } else {
             decoder.close();
             detector.close();
+            if (snapshots != null) {
+                snapshots.close();
+            }
         }
     }
 }

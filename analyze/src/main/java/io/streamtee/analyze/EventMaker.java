@@ -1,6 +1,7 @@
 package io.streamtee.analyze;
 
 import io.streamtee.analyze.event.Event;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.health.HealthEvent;
 import io.streamtee.analyze.motion.Box;
 import io.streamtee.analyze.motion.MotionEvent;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Turns the motion tracker's and the health monitor's events into {@link Event}s for the sinks, with ids
  * {@code <camera>-<utc start>-<n>} ({@code frontdoor-20261130T120010Z-3}; {@code n} counts the analyzer's events from
- * 1) that stay the same through an event's phases. Thread safe: motion comes from the decoding thread, health from
+ * 1) that stay the same through an event's phases. With {@link ClipLinks}, every event's details carry {@code clip}: the
+ * link to its recording (see {@link ClipLinks} for the times). Thread safe: motion comes from the decoding thread, health from
  * the receive thread.
  */
 final class EventMaker {
@@ -26,12 +28,19 @@ final class EventMaker {
             .withZone(ZoneOffset.UTC);
 
     private final String camera;
+    private final ClipLinks clips;
     private final AtomicLong next = new AtomicLong(1);
     private final Map<Long, String> motionIds = new HashMap<>(); // tracker id -> event id (decoding thread)
     private final Map<String, String> healthIds = new HashMap<>(); // kind/pid/start -> event id (receive thread)
 
     EventMaker(String camera) {
+        this(camera, null);
+    }
+
+    /** @param clips the playback server's links, or null for none */
+    EventMaker(String camera, ClipLinks clips) {
         this.camera = camera;
+        this.clips = clips;
     }
 
     private String newId(long startMillis) {
@@ -46,6 +55,19 @@ final class EventMaker {
      * @param endMillis   wall clock of its end PTS, or -1 while open
      */
     Event motion(MotionEvent m, Event.Phase phase, long startMillis, long endMillis) {
+        return motion(m, phase, startMillis, endMillis, endMillis < 0 ? startMillis : endMillis, false);
+    }
+
+    /**
+     * As {@link #motion(MotionEvent, Event.Phase, long, long)}, with the snapshot and the clip.
+     *
+     * @param seenMillis wall clock of the last frame with motion so far: where an open event's clip ends (plus the
+     *                   post-roll)
+     * @param snapshot   whether the event has a snapshot: {@link Event#snapshot()} is then its path
+     *                   ({@link EventStore#snapshotPath})
+     */
+    Event motion(MotionEvent m, Event.Phase phase, long startMillis, long endMillis, long seenMillis,
+            boolean snapshot) {
         String id;
         synchronized (motionIds) {
             id = phase == Event.Phase.END ? motionIds.remove(m.id()) : motionIds.get(m.id());
@@ -68,10 +90,13 @@ final class EventMaker {
         details.put("motionFrames", m.motionFrames());
         details.put("width", m.width());
         details.put("height", m.height());
+        if (clips != null) {
+            details.put("clip", clips.clip(camera, startMillis, endMillis >= 0 ? endMillis : seenMillis));
+        }
         String title = m.zones().isEmpty() ? "motion" : "motion in " + String.join(", ", m.zones());
         return new Event(id, camera, Event.Kind.MOTION, phase, title, List.copyOf(m.zones()), startMillis,
                 endMillis, m.startPts(), m.endPts() == Timestamps.NONE ? -1 : m.endPts(), m.peakScore(), boxes,
-                null, details);
+                snapshot ? EventStore.snapshotPath(id) : null, details);
     }
 
     /**
@@ -97,6 +122,9 @@ final class EventMaker {
         details.put("count", h.count());
         if (h.hasPid()) {
             details.put("pid", h.pid());
+        }
+        if (clips != null) {
+            details.put("clip", clips.clip(camera, h.startMillis(), end >= 0 ? end : h.startMillis()));
         }
         long pts = h.pts() == Timestamps.NONE ? -1 : h.pts();
         return new Event(id, camera, Event.Kind.HEALTH, phase, h.text(), List.of(), h.startMillis(), end,

@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.PointerPointer;
 /**
  * One decoded picture, as {@link VideoDecoder} hands it to its consumer. The decoder reuses the instance and the
  * picture's memory: a frame is valid only during the call that hands it over; copy what you keep ({@link #luma()},
- * {@link #grey(int, int)}).
+ * {@link #grey(int, int)}, or the whole picture with {@link #copyTo(Picture)}).
  */
 public final class Frame {
     private final AVFrame av;
@@ -82,6 +82,20 @@ public final class Frame {
         }
         requireRoom(into, width, height);
         scaler.grey(av, data, linesize, width, height, into);
+        return into;
+    }
+
+    /**
+     * Copies the whole picture into {@code into} as 8-bit YUV 4:2:0 (its arrays reused when big enough): a plain
+     * copy of the planes for 8-bit 4:2:0 pictures (what H.264 and H.265 Main decode to), a conversion with swscale
+     * for the others (10-bit, 4:2:2, ...). Keeps the colour range (full or limited) and the PTS.
+     *
+     * @return {@code into}
+     */
+    public Picture copyTo(Picture into) {
+        into.resize(width(), height());
+        boolean full = scaler.yuv420(av, data, linesize, into);
+        into.set(full, pts);
         return into;
     }
 

@@ -1,11 +1,15 @@
 package io.streamtee.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_FLAG_RGB;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_pix_fmt_desc_get;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_AREA;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getColorspaceDetails;
@@ -22,8 +26,9 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * The luma of decoded pictures as 8-bit grey, at their size or scaled (area averaging) with swscale. One scaling
- * context and one output buffer, kept while the sizes and pixel format stay the same. Not thread-safe.
+ * The luma of decoded pictures as 8-bit grey, at their size or scaled (area averaging) with swscale, and whole
+ * pictures as 8-bit YUV 4:2:0 ({@link Picture}). One scaling context and one output buffer for each, kept while the
+ * sizes and pixel format stay the same. Not thread-safe.
  */
 final class Scaler implements AutoCloseable {
     private static final int ALIGN = 64;
@@ -39,6 +44,15 @@ final class Scaler implements AutoCloseable {
     private final PointerPointer<BytePointer> dst = new PointerPointer<>(4);
     private final IntPointer dstStride = new IntPointer(4);
     private int checkedFormat = -1;
+    // whole pictures in another pixel format than 8-bit 4:2:0
+    private SwsContext yuvSws;
+    private int yuvSrcWidth;
+    private int yuvSrcHeight;
+    private int yuvSrcFormat = -1;
+    private final BytePointer[] yuvPlanes = new BytePointer[3];
+    private long yuvCapacity;
+    private final PointerPointer<BytePointer> yuvDst = new PointerPointer<>(4);
+    private final IntPointer yuvStride = new IntPointer(4);
     private boolean lumaPlane;
 
     /**
@@ -72,6 +86,63 @@ final class Scaler implements AutoCloseable {
         dstStride.put(0, stride);
         sws_scale(sws, data, linesize, 0, frame.height(), dst, dstStride);
         copy(buffer, stride, width, height, into);
+    }
+
+    /**
+     * Copies the picture of {@code frame} into {@code into} (already sized to the frame) as 8-bit YUV 4:2:0.
+     *
+     * @return whether the picture is full range (JPEG) rather than limited
+     */
+    boolean yuv420(AVFrame frame, PointerPointer<?> data, IntPointer linesize, Picture into) {
+        int format = frame.format();
+        int w = frame.width();
+        int h = frame.height();
+        int cw = into.chromaWidth();
+        int ch = into.chromaHeight();
+        boolean full = format == AV_PIX_FMT_YUVJ420P || frame.color_range() == AVCOL_RANGE_JPEG;
+        if (format == AV_PIX_FMT_YUV420P || format == AV_PIX_FMT_YUVJ420P) {
+            copy(frame.data(0), frame.linesize(0), w, h, into.y());
+            copy(frame.data(1), frame.linesize(1), cw, ch, into.u());
+            copy(frame.data(2), frame.linesize(2), cw, ch, into.v());
+            return full;
+        }
+        if (yuvSws == null || w != yuvSrcWidth || h != yuvSrcHeight || format != yuvSrcFormat) {
+            if (yuvSws != null) {
+                sws_freeContext(yuvSws);
+                yuvSws = null;
+            }
+            int target = full ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUV420P;
+            SwsContext context = sws_getContext(w, h, format, w, h, target, SWS_BILINEAR, null, null,
+                    (DoublePointer) null);
+            if (context == null || context.isNull()) {
+                throw new IllegalStateException("swscale: cannot convert " + w + "x" + h + " pixel format " + format
+                        + " to YUV 4:2:0");
+            }
+            yuvSws = context;
+            yuvSrcWidth = w;
+            yuvSrcHeight = h;
+            yuvSrcFormat = format;
+        }
+        int stride = (w + ALIGN - 1) / ALIGN * ALIGN;
+        int cstride = (cw + ALIGN - 1) / ALIGN * ALIGN;
+        long need = (long) stride * h;
+        if (need > yuvCapacity) {
+            freeYuvPlanes();
+            long chroma = (long) cstride * ch + ALIGN;
+            yuvPlanes[0] = new BytePointer(av_malloc(need)).capacity(need);
+            yuvPlanes[1] = new BytePointer(av_malloc(chroma)).capacity(chroma);
+            yuvPlanes[2] = new BytePointer(av_malloc(chroma)).capacity(chroma);
+            yuvCapacity = need;
+        }
+        for (int i = 0; i < 3; i++) {
+            yuvDst.put(i, yuvPlanes[i]);
+        }
+        yuvStride.put(0, stride).put(1, cstride).put(2, cstride);
+        sws_scale(yuvSws, data, linesize, 0, h, yuvDst, yuvStride);
+        copy(yuvPlanes[0], stride, w, h, into.y());
+        copy(yuvPlanes[1], cstride, cw, ch, into.u());
+        copy(yuvPlanes[2], cstride, cw, ch, into.v());
+        return full;
     }
 
     /** A new scaling context for these sizes and input format (the previous one, if any, is freed). */
@@ -130,6 +201,16 @@ final class Scaler implements AutoCloseable {
         return lumaPlane;
     }
 
+    private void freeYuvPlanes() {
+        for (int i = 0; i < yuvPlanes.length; i++) {
+            if (yuvPlanes[i] != null) {
+                av_free(yuvPlanes[i]);
+                yuvPlanes[i] = null;
+            }
+        }
+        yuvCapacity = 0;
+    }
+
     private static void copy(BytePointer plane, int linesize, int width, int height, byte[] into) {
         if (linesize == width) {
             plane.position(0).get(into, 0, width * height);
@@ -152,7 +233,14 @@ final class Scaler implements AutoCloseable {
             buffer = null;
             capacity = 0;
         }
+        if (yuvSws != null) {
+            sws_freeContext(yuvSws);
+            yuvSws = null;
+        }
+        freeYuvPlanes();
         dst.close();
         dstStride.close();
+        yuvDst.close();
+        yuvStride.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.streamtee.analyze.sink;
 
 import io.streamtee.analyze.event.EventSink;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.sink.db.JdbcSink;
 import io.streamtee.analyze.sink.mail.SmtpSink;
@@ -49,6 +50,15 @@ public final class Sinks {
      * @throws ConfigException one line: what {@link #parse(String)} says, or what is wrong with the cooldown
      */
     public static ConfiguredSink configure(String url, Duration cooldown) {
+        return configure(url, cooldown, null);
+    }
+
+    /**
+     * As {@link #configure(String, Duration)}, with where the webhook and mail sinks find events' snapshots.
+     *
+     * @param snapshots the analyzer's event store, or null (see {@link #parse(String, EventStore)})
+     */
+    public static ConfiguredSink configure(String url, Duration cooldown, EventStore snapshots) {
         SinkUrl.Taken taken;
         try {
             taken = SinkUrl.take(url == null ? "" : url.strip(), "cooldown");
@@ -63,7 +73,7 @@ public final class Sinks {
             }
             chosen = Units.duration("?cooldown=", taken.value());
         }
-        EventSink sink = parse(taken.url());
+        EventSink sink = parse(taken.url(), snapshots);
         if (chosen == null) {
             chosen = sink instanceof SmtpSink ? EMAIL_COOLDOWN : Duration.ZERO;
         }
@@ -78,6 +88,16 @@ public final class Sinks {
      * @throws ConfigException one line naming the sink and what is wrong, or listing the schemes when none fits
      */
     public static EventSink parse(String url) {
+        return parse(url, null);
+    }
+
+    /**
+     * As {@link #parse(String)}, with where the webhook and mail sinks find events' snapshots.
+     *
+     * @param snapshots the analyzer's event store, or null: webhooks then send the snapshot's path as it is and
+     *                  mails go without a picture
+     */
+    public static EventSink parse(String url, EventStore snapshots) {
         String text = url == null ? "" : url.strip();
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.startsWith("file:")) {
@@ -88,13 +108,13 @@ public final class Sinks {
             return new JsonLinesSink(Path.of(path));
         }
         if (lower.startsWith("webhook:") || lower.startsWith("http://") || lower.startsWith("https://")) {
-            return WebhookSink.parse(text);
+            return WebhookSink.parse(text, snapshots);
         }
         if (lower.startsWith("syslog://") || lower.startsWith("syslog+udp://") || lower.startsWith("syslog+tcp://")) {
             return SyslogSink.parse(text);
         }
         if (lower.startsWith("smtp://")) {
-            return SmtpSink.parse(text);
+            return snapshots == null ? SmtpSink.parse(text) : SmtpSink.parse(text, snapshots::jpeg);
         }
         if (lower.startsWith("mqtt://")) {
             return new MqttSink(MqttSettings.parse(text));

@@ -29,6 +29,7 @@ final class Camera {
     private final long ptsStart;
     private final byte[] pat = TsWriter.patSection(1, 0, 1, PMT_PID);
     private final byte[] pmt = TsWriter.pmtSection(1, 0, VIDEO_PID, Pmt.STREAM_TYPE_H264, VIDEO_PID, 0x0F, AUDIO_PID);
+    private final byte[] audioOnlyPmt = TsWriter.pmtSection(1, 0, VIDEO_PID, 0x0F, AUDIO_PID);
     private int tick;
     private int frame;
 
@@ -41,6 +42,8 @@ final class Camera {
     long ptsJump;
     boolean sendPat = true;
     boolean sendAudio = true;
+    /** False: a PMT with audio only, and no video frames (the PCR stays on {@link #VIDEO_PID}). */
+    boolean video = true;
 
     /** A camera whose clocks start at {@code startSeconds} and whose random slices come from {@code seed}. */
     Camera(long seed, int startSeconds) {
@@ -61,10 +64,10 @@ final class Camera {
             if (sendPat) {
                 w.section(0, pat);
             }
-            w.section(PMT_PID, pmt);
+            w.section(PMT_PID, video ? pmt : audioOnlyPmt);
         }
         w.pcr(VIDEO_PID, pcrStart + t * (Timestamps.PCR_HZ / 50) + pcrJump);
-        if (t % 2 == 0) {
+        if (t % 2 == 0 && video) {
             boolean key = frame % 25 == 0;
             long dts = ptsStart + t * (Timestamps.PTS_HZ / 50) + ptsJump;
             byte[] au = AnnexB.accessUnit(key, frameBytes, random, sps(width, height, 25),

@@ -98,6 +98,12 @@ final class EventMaker {
         if (h.hasPid()) {
             details.put("pid", h.pid());
         }
+        if (h.after() != null && h.after().width() > 0) { // FORMAT and FORMAT_CHANGED: the format (now)
+            details.put("codec", h.after().codec());
+            details.put("width", h.after().width());
+            details.put("height", h.after().height());
+            details.put("fps", h.after().fps());
+        }
         long pts = h.pts() == Timestamps.NONE ? -1 : h.pts();
         return new Event(id, camera, Event.Kind.HEALTH, phase, h.text(), List.of(), h.startMillis(), end,
                 phase == Event.Phase.START ? pts : -1, phase == Event.Phase.END ? pts : -1, 0, List.of(), null,

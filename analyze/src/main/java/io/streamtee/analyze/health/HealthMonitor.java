@@ -68,6 +68,9 @@ import java.util.function.Consumer;
  */
 public final class HealthMonitor {
     private static final long SECOND = 1_000_000_000L;
+    private static final int STEPS = 25;
+    /** With no frame rate known this long after the first keyframe, the format is reported without one. */
+    private static final long FORMAT_WAIT_NANOS = 2 * SECOND;
     private final HealthSettings settings;
     private final long wallOffsetMillis;
     private final Consumer<HealthEvent> listener;
@@ -103,6 +106,11 @@ public final class HealthMonitor {
     private long formatHeld;
     private long formatHeldFrom;
     private boolean noVideoReported;
+    private long firstKeyframeNanos = -1;
+    /** The last DTS steps of the video PID, for a frame rate that lost frames do not skew. */
+    private final long[] steps = new long[STEPS];
+    private int stepCount;
+    private long lastVideoDts = Timestamps.NONE;
 
     // metrics, read from any thread
     private final AtomicLongArray begun = new AtomicLongArray(HealthEvent.Kind.values().length);
@@ -374,6 +382,8 @@ public final class HealthMonitor {
         demux = newDemux();
         videoPid = -1;
         Arrays.fill(lastTimestamp, Timestamps.NONE);
+        stepCount = 0;
+        lastVideoDts = Timestamps.NONE;
         bitrateFrom = now + windowNanos;
     }
 
@@ -511,19 +521,75 @@ public final class HealthMonitor {
 
     // ---- format
 
-    private void keyframe(int pid) {
+    /**
+     * Frames per second from the median of the last {@value #STEPS} DTS steps of the video PID (a lost frame makes
+     * one step twice as long, which moves a mean but not the median); 0 before three steps.
+     */
+    private double measuredFps() {
+        int n = Math.min(stepCount, STEPS);
+        if (n < 3) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(steps, n);
+        Arrays.sort(sorted);
+        return (double) Timestamps.PTS_HZ / sorted[n / 2];
+    }
+
+    private void videoDts(long dts) {
+        if (lastVideoDts != Timestamps.NONE) {
+            long d = Timestamps.ptsDiff(lastVideoDts, dts);
+            if (d > 0 && d < Timestamps.PTS_HZ) {
+                steps[stepCount++ % STEPS] = d;
+            }
+        }
+        lastVideoDts = dts;
+    }
+
+    /** What the demuxer knows of the video on {@code pid}, with the measured frame rate; null before its size. */
+    private StreamFacts candidate(int pid) {
         StreamInfo v = demux.video();
         if (v == null || v.pid() != pid || v.width() <= 0) {
+            return null;
+        }
+        double fps = measuredFps();
+        return new StreamFacts(pid, v.codec(), v.width(), v.height(), fps > 0 ? fps : v.fps(), 0);
+    }
+
+    /** Any access unit of the video: the first format is reported once its frame rate is known too (or 2 s on). */
+    private void accessUnit(int pid, boolean keyframe) {
+        if (keyframe) {
+            keyframe(pid);
             return;
         }
-        StreamFacts now = new StreamFacts(pid, v.codec(), v.width(), v.height(), v.fps(), 0);
+        if (format == StreamFacts.UNKNOWN && firstKeyframeNanos >= 0) {
+            StreamFacts now = candidate(pid);
+            if (now != null && (now.fps() > 0 || lastNanos - firstKeyframeNanos >= FORMAT_WAIT_NANOS)) {
+                firstFormat(now);
+            }
+        }
+    }
+
+    private void firstFormat(StreamFacts now) {
+        format = now;
+        formatReported = now;
+        publish();
+        StreamFacts after = now.withBitrate(rate.bitsPerSecond(lastNanos));
+        emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
+                "stream format: " + after.format(), null, after);
+    }
+
+    private void keyframe(int pid) {
+        StreamFacts now = candidate(pid);
+        if (now == null) {
+            return;
+        }
         if (format == StreamFacts.UNKNOWN) {
-            format = now;
-            formatReported = now;
-            publish();
-            StreamFacts after = now.withBitrate(rate.bitsPerSecond(lastNanos));
-            emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, pid, lastNanos, lastNanos, 1,
-                    "stream format: " + after.format(), null, after);
+            if (firstKeyframeNanos < 0) {
+                firstKeyframeNanos = lastNanos;
+            }
+            if (now.fps() > 0 || lastNanos - firstKeyframeNanos >= FORMAT_WAIT_NANOS) {
+                firstFormat(now);
+            }
             return;
         }
         if (format.formatDiffers(now)) {
@@ -657,8 +723,11 @@ public final class HealthMonitor {
 
         @Override
         public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
-            if (keyframe) {
-                keyframe(pid);
+            if (pid == videoPid) {
+                if (dts != Timestamps.NONE) {
+                    videoDts(dts);
+                }
+                accessUnit(pid, keyframe);
             }
             also.onAccessUnit(pid, position, pts, dts, keyframe);
         }

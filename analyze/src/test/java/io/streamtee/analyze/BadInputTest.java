@@ -14,10 +14,13 @@ import io.streamtee.ts.TsPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Input an analyzer must live through, each counted and none fatal: garbage, a new size, H.265, no video. */
 class BadInputTest {
@@ -105,6 +108,45 @@ class BadInputTest {
     }
 
     @Test
+    void aResolutionChangeMidStreamIsOneFormatChangeAndDecodingFollowsIt(@TempDir Path dir) throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        // two sizes of another shape, joined into one continuous stream (timestamps and counters run on)
+        for (String size : List.of("320x240", "640x360")) {
+            FfmpegJudge.Result r = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error", "-f",
+                    "lavfi", "-i", "testsrc2=size=" + size + ":rate=25", "-t", "2", "-c:v", "libx264", "-preset",
+                    "ultrafast", "-g", "25", "-f", "mpegts", dir.resolve(size + ".ts").toString()));
+            assertThat(r.exit()).as(r.err()).isZero();
+        }
+        Files.writeString(dir.resolve("list.txt"), "file '320x240.ts'\nfile '640x360.ts'\n");
+        FfmpegJudge.Result joined = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error", "-f",
+                "concat", "-safe", "0", "-i", dir.resolve("list.txt").toString(), "-c", "copy", "-f", "mpegts",
+                dir.resolve("both.ts").toString()));
+        assertThat(joined.exit()).as(joined.err()).isZero();
+
+        AnalyzerTest.Recording sink = new AnalyzerTest.Recording();
+        try (Analyzer analyzer = HealthEndToEndTest.analyzer(sink, HealthSettings.DEFAULTS)) {
+            Process ffmpeg = ffmpegToUdp(analyzer.localAddress(), "-hide_banner", "-loglevel", "error", "-re",
+                    "-i", dir.resolve("both.ts").toString(), "-c", "copy", "-f", "mpegts");
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> !ffmpeg.isAlive());
+            } finally {
+                ffmpeg.destroyForcibly();
+            }
+            assertThat(ffmpeg.exitValue()).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> analyzer.stats().framesDecoded() >= 98);
+            assertThat(analyzer.stats().decodeErrors()).isZero();
+            assertThat(analyzer.health().formatChanges()).isEqualTo(1);
+            assertThat(analyzer.health().facts().width()).isEqualTo(640);
+        }
+        // FFmpeg's muxer leaves out a frame's PCR now and then (80 ms apart): PCR errors, rightly; nothing else
+        String all = HealthEndToEndTest.describe(sink);
+        assertThat(HealthEndToEndTest.health(sink).stream().filter(e -> !"PCR".equals(e.details().get("problem"))))
+                .as(all).extracting(Event::title).containsExactly(
+                        "stream format: h264 320x240 25 fps",
+                        "format changed: h264 320x240 25 fps -> h264 640x360 25 fps");
+    }
+
+    @Test
     void anH265StreamIsReportedAndDecoded() throws Exception {
         FfmpegJudge.assumeEncoder("libx265");
         AnalyzerTest.Recording sink = new AnalyzerTest.Recording();
@@ -122,6 +164,8 @@ class BadInputTest {
             assertThat(analyzer.stats().decodeErrors()).isZero();
             assertThat(analyzer.health().facts().codec()).isEqualTo("h265");
         }
+        // testsrc2 moves all the time: the decoded H.265 pictures reach the motion detector
+        assertThat(sink.events).as(HealthEndToEndTest.describe(sink)).anyMatch(e -> e.kind() == Event.Kind.MOTION);
         List<Event> format = of(sink, HealthEvent.Kind.FORMAT);
         assertThat(format).as(HealthEndToEndTest.describe(sink)).extracting(Event::title)
                 .containsExactly("stream format: h265 640x360 25 fps");

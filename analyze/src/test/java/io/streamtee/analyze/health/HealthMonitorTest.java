@@ -513,4 +513,28 @@ class HealthMonitorTest {
         assertThat(link.monitor.bytes()).isGreaterThan(link.monitor.datagrams() * TsPacket.SIZE);
         assertThat(link.monitor.activeCount()).isEqualTo(1); // the continuity episode
     }
+
+    @Test
+    void garbageInTheStreamIsOneSyncEpisodeAndTheStreamGoesOn() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        Random random = new Random(11);
+        for (int i = 0; i < 20; i++) { // a second of datagrams of random bytes between the good ones
+            byte[] junk = new byte[1 + random.nextInt(1400)];
+            random.nextBytes(junk);
+            link.monitor.onDatagram(junk, 0, junk.length, link.nanos);
+            link.send(camera, 2);
+        }
+        link.send(camera, 15 * TICKS_PER_SECOND);
+
+        List<HealthEvent> sync = link.of(HealthEvent.Kind.SYNC);
+        assertThat(sync).as("%s", link.events).extracting(HealthEvent::phase).containsExactly(START, END);
+        assertThat(sync.get(0).text()).isEqualTo("sync errors");
+        assertThat(link.monitor.errorCount(Tr101290.Kind.TS_SYNC_LOSS)
+                + link.monitor.errorCount(Tr101290.Kind.SYNC_BYTE_ERROR)).isEqualTo(sync.get(1).count());
+        // whatever else the junk broke (a packet cut short by it), every problem ended and the stream is known
+        assertThat(link.events.stream().filter(e -> e.phase() == START)).hasSize(link.events.size() / 2);
+        assertThat(link.monitor.activeProblems()).isEmpty();
+        assertThat(link.monitor.facts().width()).isEqualTo(1920);
+        assertThat(link.formats).hasSize(1);
+    }
 }

@@ -238,7 +238,7 @@ public final class HealthMonitor {
                 lost = false;
                 outages = 0;
             } else if (backPending) {
-                checkBack(resumedNanos + backConfirmNanos);
+                back(now);
             }
             if (bitrateLow) {
                 bitrateLow = false;
@@ -388,9 +388,12 @@ public final class HealthMonitor {
     }
 
     private void checkBack(long now) {
-        if (!backPending || now - resumedNanos < backConfirmNanos) {
-            return;
+        if (backPending && now - resumedNanos >= backConfirmNanos) {
+            back(now);
         }
+    }
+
+    private void back(long now) {
         backPending = false;
         String text = "stream back after " + seconds(resumedNanos - lostStartNanos)
                 + (outages > 1 ? " (" + outages + " outages)" : "");

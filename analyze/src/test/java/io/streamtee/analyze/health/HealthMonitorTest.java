@@ -537,4 +537,19 @@ class HealthMonitorTest {
         assertThat(link.monitor.facts().width()).isEqualTo(1920);
         assertThat(link.formats).hasSize(1);
     }
+
+    @Test
+    void lostFramesDoNotChangeTheFrameRate() {
+        camera.timing = false; // the rate only from the timestamps
+        for (int s = 0; s < 20; s++) { // every second, one frame lost whole (all its packets)
+            link.send(camera, 20);
+            link.send(camera, 1, b -> TsPacket.pid(b, 0) == Camera.VIDEO_PID && TsPacket.hasPayload(b, 0));
+            link.send(camera, TICKS_PER_SECOND - 21);
+        }
+        link.send(camera, 15 * TICKS_PER_SECOND);
+        assertThat(link.of(FORMAT_CHANGED)).as("%s", link.events).isEmpty();
+        assertThat(link.monitor.facts().fps()).isEqualTo(25.0);
+        assertThat(link.formats).extracting(HealthEvent::text).containsExactly("stream format: h264 1920x1080 25 fps");
+        assertThat(link.of(CONTINUITY)).isNotEmpty(); // the loss itself is seen, as continuity errors
+    }
 }

@@ -54,7 +54,8 @@ import java.util.function.Consumer;
  * one within {@link HealthSettings#quietTime()} are counted, and once the format has stayed put for the quiet time one
  * more event sums them up ("format changed 37 more times in 52 s: ... -> h264 1280x720 25 fps"). The format itself
  * is reported once, when first known ({@link HealthEvent.Kind#FORMAT}, "stream format: h264 1280x720 30 fps"), or
- * that the program has no H.264 or H.265 video.
+ * that the program has no H.264 or H.265 video. The frame rate is the median of the video's last DTS steps (so lost
+ * frames do not move it; the SPS timing until there are three); a first or new format waits for it up to 2 s.
  *
  * <p><b>End.</b> {@link #finish(long)} (the analyzer stops) ends every open episode with an END that says so
  * ("continuity errors on PID 256 ended: analyzer stopped (17 in 4.2 s)"), so that no START is left without its END
@@ -106,7 +107,8 @@ public final class HealthMonitor {
     private long formatHeld;
     private long formatHeldFrom;
     private boolean noVideoReported;
-    private long firstKeyframeNanos = -1;
+    /** Since when a first or new format waits for its frame rate, or -1. */
+    private long formatWaitSince = -1;
     /** The last DTS steps of the video PID, for a frame rate that lost frames do not skew. */
     private final long[] steps = new long[STEPS];
     private int stepCount;
@@ -384,6 +386,7 @@ public final class HealthMonitor {
         Arrays.fill(lastTimestamp, Timestamps.NONE);
         stepCount = 0;
         lastVideoDts = Timestamps.NONE;
+        formatWaitSince = -1;
         bitrateFrom = now + windowNanos;
     }
 
@@ -558,63 +561,67 @@ public final class HealthMonitor {
         return new StreamFacts(pid, v.codec(), v.width(), v.height(), fps > 0 ? fps : v.fps(), 0);
     }
 
-    /** Any access unit of the video: the first format is reported once its frame rate is known too (or 2 s on). */
+    /**
+     * Any access unit of the video. The format is judged at keyframes; a first format, or a new one, whose frame rate
+     * is not known yet (an SPS without timing, a stream that just came back) is reported at the first access unit that
+     * knows it, or 2 s on without it.
+     */
     private void accessUnit(int pid, boolean keyframe) {
-        if (keyframe) {
-            keyframe(pid);
+        if (!keyframe && formatWaitSince < 0) {
             return;
         }
-        if (format == StreamFacts.UNKNOWN && firstKeyframeNanos >= 0) {
-            StreamFacts now = candidate(pid);
-            if (now != null && (now.fps() > 0 || lastNanos - firstKeyframeNanos >= FORMAT_WAIT_NANOS)) {
-                firstFormat(now);
-            }
-        }
-    }
-
-    private void firstFormat(StreamFacts now) {
-        format = now;
-        formatReported = now;
-        publish();
-        StreamFacts after = now.withBitrate(rate.bitsPerSecond(lastNanos));
-        emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
-                "stream format: " + after.format(), null, after);
-    }
-
-    private void keyframe(int pid) {
         StreamFacts now = candidate(pid);
         if (now == null) {
             return;
         }
-        if (format == StreamFacts.UNKNOWN) {
-            if (firstKeyframeNanos < 0) {
-                firstKeyframeNanos = lastNanos;
-            }
-            if (now.fps() > 0 || lastNanos - firstKeyframeNanos >= FORMAT_WAIT_NANOS) {
-                firstFormat(now);
-            }
-            return;
-        }
-        if (format.formatDiffers(now)) {
-            formatChanges++;
-            StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
-            StreamFacts after = now.withBitrate(before.bitrate());
-            format = now;
-            publish();
-            if (formatChangedNanos != 0 && lastNanos - formatChangedNanos < quietNanos) {
-                if (formatHeld++ == 0) {
-                    formatHeldFrom = lastNanos; // flapping: counted, summed up once it settles
+        if (keyframe && formatWaitSince < 0) {
+            if (format != StreamFacts.UNKNOWN && !format.formatDiffers(now)) {
+                if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
+                    format = now; // learnt more (the frame rate), or the same format moved PID
                 }
-                formatChangedNanos = lastNanos;
                 return;
             }
-            formatChangedNanos = lastNanos;
-            formatReported = after;
-            emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, pid, lastNanos, lastNanos, 1,
-                    "format changed: " + before.format() + " -> " + after.format(), before, after);
-        } else if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
-            format = now; // learnt more (the frame rate from DTS steps), or the same format moved PID
+            if (now.fps() == 0) {
+                formatWaitSince = lastNanos;
+            }
         }
+        if (now.fps() == 0 && lastNanos - formatWaitSince < FORMAT_WAIT_NANOS) {
+            return;
+        }
+        formatWaitSince = -1;
+        formatSeen(now);
+    }
+
+    private void formatSeen(StreamFacts now) {
+        if (format == StreamFacts.UNKNOWN) {
+            format = now;
+            formatReported = now;
+            publish();
+            StreamFacts after = now.withBitrate(rate.bitsPerSecond(lastNanos));
+            emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
+                    "stream format: " + after.format(), null, after);
+            return;
+        }
+        if (!format.formatDiffers(now)) {
+            format = now.fps() > 0 ? now : format; // a change that went back while its frame rate was awaited
+            return;
+        }
+        formatChanges++;
+        StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
+        StreamFacts after = now.withBitrate(before.bitrate());
+        format = now;
+        publish();
+        if (formatChangedNanos != 0 && lastNanos - formatChangedNanos < quietNanos) {
+            if (formatHeld++ == 0) {
+                formatHeldFrom = lastNanos; // flapping: counted, summed up once it settles
+            }
+            formatChangedNanos = lastNanos;
+            return;
+        }
+        formatChangedNanos = lastNanos;
+        formatReported = after;
+        emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
+                "format changed: " + before.format() + " -> " + after.format(), before, after);
     }
 
     /** Sums up the format changes held back once the format has stayed put for the quiet time. */

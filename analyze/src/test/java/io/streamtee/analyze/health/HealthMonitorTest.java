@@ -552,4 +552,20 @@ class HealthMonitorTest {
         assertThat(link.formats).extracting(HealthEvent::text).containsExactly("stream format: h264 1920x1080 25 fps");
         assertThat(link.of(CONTINUITY)).isNotEmpty(); // the loss itself is seen, as continuity errors
     }
+
+    @Test
+    void aChangeWhoseFrameRateIsNotKnownYetWaitsForIt() {
+        camera.timing = false; // as our camera: the rate only from the timestamps, learnt afresh after an outage
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        link.silence(5000);
+        Camera restarted = new Camera(2, 100);
+        restarted.timing = false;
+        restarted.width = 640;
+        restarted.height = 360;
+        link.send(restarted, 3 * TICKS_PER_SECOND);
+        assertThat(link.formats).extracting(HealthEvent::text).containsExactly("stream format: h264 1920x1080 25 fps");
+        assertThat(link.of(FORMAT_CHANGED)).extracting(HealthEvent::text)
+                .containsExactly("format changed: h264 1920x1080 25 fps -> h264 640x360 25 fps");
+        assertThat(link.of(FORMAT_CHANGED).get(0).after().fps()).isEqualTo(25.0);
+    }
 }

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * behind. Every event goes to the {@link EventStore} (with its snapshot, which the decoding thread stored first),
  * then to one {@link SinkQueue} per sink, so a slow or failing sink delays nothing else.
  *
- * <p>{@link #close()} stops receiving, lets the decoder finish what waits (an open motion event ends), gives the
- * sinks a few seconds to deliver, logs a summary and is idempotent.
+ * <p>{@link #close()} stops receiving, ends the open health episodes ({@link HealthMonitor#finish}: their END says
+ * "analyzer stopped"), lets the decoder finish what waits (an open motion event ends), gives the sinks a few seconds to
+ * deliver, logs a summary and is idempotent.
  */
 public final class Analyzer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
@@ -55,7 +56,7 @@ public final class Analyzer implements AutoCloseable {
     private final AtomicLong events = new AtomicLong();
     private final long wallOffsetMillis = System.currentTimeMillis() - System.nanoTime() / 1_000_000;
     private UdpReceiver receiver;
-    private HealthMonitor health;
+    private volatile HealthMonitor health;
     private io.streamtee.ts.AccessUnitAssembler assembler;
     private DecodeWorker worker;
     private long startNanos;
@@ -141,12 +142,24 @@ public final class Analyzer implements AutoCloseable {
         return receiver.stats();
     }
 
+    /**
+     * The stream's health: its counters and facts ({@link HealthMonitor#facts()}, {@link HealthMonitor#errorCount},
+     * {@link HealthMonitor#problemsStarted}, ...) may be read from any thread, for metrics; null before
+     * {@link #start()}.
+     */
+    public HealthMonitor health() {
+        return health;
+    }
+
     /** The sinks' queues (delivered, retried, failed, dropped, suppressed), in configuration order. */
     public List<SinkQueue> sinks() {
         return List.copyOf(queues);
     }
 
     private void health(HealthEvent h) {
+        if (h.kind() == HealthEvent.Kind.FORMAT || h.kind() == HealthEvent.Kind.FORMAT_CHANGED) {
+            LOG.info("camera '{}': {}", config.camera(), h.text());
+        }
         publish(maker.health(h));
     }
 
@@ -171,11 +184,6 @@ public final class Analyzer implements AutoCloseable {
     public int decodeQueue() {
         DecodeWorker w = worker;
         return w == null ? 0 : w.waiting();
-    }
-
-    /** The stream's health monitor (its facts and error counters), or null before {@link #start()}. */
-    public HealthMonitor health() {
-        return health;
     }
 
     private void publish(Event e) {
@@ -213,6 +221,9 @@ public final class Analyzer implements AutoCloseable {
         closed = true;
         if (receiver != null) {
             receiver.close();
+        }
+        if (health != null) {
+            health.finish(System.nanoTime()); // the receive thread has ended: no START is left without its END
         }
         if (worker != null) {
             worker.close();

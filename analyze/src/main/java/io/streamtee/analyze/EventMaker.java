@@ -123,8 +123,14 @@ final class EventMaker {
         if (h.hasPid()) {
             details.put("pid", h.pid());
         }
-        if (clips != null) {
+        if (clips != null && h.kind() != HealthEvent.Kind.FORMAT) { // the format on start is no moment to watch
             details.put("clip", clips.clip(camera, h.startMillis(), end >= 0 ? end : h.startMillis()));
+        }
+        if (h.after() != null && h.after().width() > 0) { // FORMAT and FORMAT_CHANGED: the format (now)
+            details.put("codec", h.after().codec());
+            details.put("width", h.after().width());
+            details.put("height", h.after().height());
+            details.put("fps", h.after().fps());
         }
         long pts = h.pts() == Timestamps.NONE ? -1 : h.pts();
         return new Event(id, camera, Event.Kind.HEALTH, phase, h.text(), List.of(), h.startMillis(), end,

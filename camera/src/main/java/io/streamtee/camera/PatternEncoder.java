@@ -53,7 +53,9 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Encodes {@link PatternPainter} pictures to H.264 with FFmpeg's libopenh264 (the LGPL build has no libx264) and
  * muxes them to MPEG-TS in memory with FFmpeg's mpegts muxer. The TS bytes of each frame are handed to a
- * {@link TsOutput} as soon as the frame is encoded.
+ * {@link TsOutput} once the next frame's PCR is known (at {@link #finish()} for the last frame), through a
+ * {@link PcrFiller} that keeps the PCRs at most {@link #MAX_PCR_INTERVAL} apart (the muxer puts one PCR on each frame:
+ * 50 ms apart at 20 fps, more than TR 101 290 allows).
  *
  * <p>Constant frame rate: frame {@code n} has PTS {@code n / fps}. openh264 is run single-threaded, with frame
  * skipping off, bitrate rate control and no B-frames, which is its cheapest real-time configuration. Not thread
@@ -68,10 +70,12 @@ final class PatternEncoder implements AutoCloseable {
     }
 
     static final String CODEC = "libopenh264";
+    /** The longest PCR interval written, 35 ms in 27 MHz ticks: under the 40 ms of TR 101 290 2.3. */
+    static final long MAX_PCR_INTERVAL = 35 * 27_000L;
     private static final int AVIO_BUFFER = 188 * 7 * 32;
 
     private final PatternPainter painter;
-    private final TsOutput output;
+    private final PcrFiller output;
     private AVCodecContext codec;
     private AVFormatContext format;
     private AVStream stream;
@@ -86,7 +90,7 @@ final class PatternEncoder implements AutoCloseable {
     private boolean closed;
 
     PatternEncoder(CameraConfig.Pattern pattern, TsOutput output) {
-        this.output = output;
+        this.output = new PcrFiller(output, MAX_PCR_INTERVAL);
         this.painter = new PatternPainter(new PatternScript(pattern), pattern.noise());
         Ffmpeg.quiet();
         codecTimeBase = new AVRational().num(1).den(pattern.fps());
@@ -204,6 +208,7 @@ final class PatternEncoder implements AutoCloseable {
         drain();
         check(av_write_trailer(format), "mpegts trailer");
         avio_flush(avio);
+        output.flush();
     }
 
     private void drain() {

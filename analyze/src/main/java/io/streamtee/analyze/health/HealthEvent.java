@@ -7,6 +7,7 @@ import io.streamtee.ts.Timestamps;
  *
  * @param kind        what the problem is
  * @param phase       {@link Phase#START}, {@link Phase#END}, or {@link Phase#ONCE} for {@link Kind#FORMAT_CHANGED}
+ *                    and {@link Kind#FORMAT}
  * @param pid         the PID the problem is on, or {@link #NO_PID}
  * @param startNanos  monotonic time (the caller's clock) when the problem began; for START and ONCE the same as
  *                    {@code nanos} except for {@link Kind#STREAM_LOST}, whose start is the last datagram before the
@@ -16,11 +17,13 @@ import io.streamtee.ts.Timestamps;
  * @param millis      wall-clock time of {@code nanos}, epoch millis
  * @param pts         the last 90 kHz PTS seen on the video PID (any PID before the video is known) when the event
  *                    was decided, or {@link Timestamps#NONE}
- * @param count       errors counted in the episode so far (outages for {@link Kind#STREAM_LOST}, 1 for the rest)
+ * @param count       errors counted in the episode so far (outages for {@link Kind#STREAM_LOST}, changes for
+ *                    {@link Kind#FORMAT_CHANGED}, 1 for the rest)
  * @param text        one line for a person: "continuity errors on PID 256 ended (17 in 4.2 s)", "stream back after
  *                    12 s"
  * @param before      for {@link Kind#FORMAT_CHANGED}: the format before the change, else null
- * @param after       for {@link Kind#FORMAT_CHANGED}: the format after the change, else null
+ * @param after       for {@link Kind#FORMAT_CHANGED}: the format after the change; for {@link Kind#FORMAT}: the format
+ *                    ({@link StreamFacts#UNKNOWN} when there is no video); else null
  */
 public record HealthEvent(Kind kind, Phase phase, int pid, long startNanos, long nanos, long startMillis,
                           long millis, long pts, long count, String text, StreamFacts before, StreamFacts after) {
@@ -56,8 +59,16 @@ public record HealthEvent(Kind kind, Phase phase, int pid, long startNanos, long
         TIMESTAMP_JUMP("timestamp jumps"),
         /** The bit rate over {@link HealthSettings#bitrateWindow()} stayed below the floor. */
         BITRATE_LOW("bitrate low"),
-        /** The video codec, picture size or frame rate changed. */
-        FORMAT_CHANGED("format changed");
+        /**
+         * The video codec, picture size or frame rate changed. A format that keeps changing is one event for the first
+         * change and one that sums up the rest once it has stayed put for {@link HealthSettings#quietTime()}.
+         */
+        FORMAT_CHANGED("format changed"),
+        /**
+         * Not a problem: the stream's format ("stream format: h264 1280x720 30 fps") when first known, at the first
+         * keyframe with a picture size; or that the program has no H.264 or H.265 video (then no motion is analyzed).
+         */
+        FORMAT("stream format");
 
         private final String words;
 
@@ -75,7 +86,7 @@ public record HealthEvent(Kind kind, Phase phase, int pid, long startNanos, long
     public enum Phase {
         START,
         END,
-        /** A change with no duration (a format change). */
+        /** A change with no duration: a format change, the format report. */
         ONCE
     }
 

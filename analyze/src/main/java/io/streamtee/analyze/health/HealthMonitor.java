@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
@@ -48,12 +49,29 @@ import java.util.function.Consumer;
  * {@link HealthSettings#bitrateLowFor()}, and ends when it has been back above for the quiet time; it is not
  * judged while the stream is lost nor for one window after it starts or comes back (a BITRATE_LOW already active
  * stays so through an outage). A change of the video's codec, size or frame rate, checked at each keyframe, is
- * one {@link HealthEvent.Phase#ONCE} event; a camera that comes back from an outage with another size is one.
+ * one {@link HealthEvent.Phase#ONCE} event; a camera that comes back from an outage with another size is one. A
+ * format that keeps changing (a flapping resolution) is not an event per change: the changes that follow a reported
+ * one within {@link HealthSettings#quietTime()} are counted, and once the format has stayed put for the quiet time one
+ * more event sums them up ("format changed 37 more times in 52 s: ... -> h264 1280x720 25 fps"). The format itself
+ * is reported once, when first known ({@link HealthEvent.Kind#FORMAT}, "stream format: h264 1280x720 30 fps"), or
+ * that the program has no H.264 or H.265 video. The frame rate is the median of the video's last DTS steps (so lost
+ * frames do not move it; the SPS timing until there are three); a first or new format waits for it up to 2 s.
+ *
+ * <p><b>End.</b> {@link #finish(long)} (the analyzer stops) ends every open episode with an END that says so
+ * ("continuity errors on PID 256 ended: analyzer stopped (17 in 4.2 s)"), so that no START is left without its END
+ * in a database or an MQTT state; after it the monitor ignores its input.
+ *
+ * <p><b>Metrics.</b> {@link #facts()}, {@link #lost()}, {@link #activeCount()}, {@link #problemsStarted},
+ * {@link #errorCount}, {@link #outagesTotal()}, {@link #formatChanges()}, {@link #datagrams()} and {@link #bytes()} may
+ * be read from any thread (a metrics scrape); they count from the monitor's start, across outages.
  *
  * <p>Events are delivered to the listener on the calling thread, in order. Not thread-safe: one thread feeds it.
  */
 public final class HealthMonitor {
     private static final long SECOND = 1_000_000_000L;
+    private static final int STEPS = 25;
+    /** With no frame rate known this long after the first keyframe, the format is reported without one. */
+    private static final long FORMAT_WAIT_NANOS = 2 * SECOND;
     private final HealthSettings settings;
     private final long wallOffsetMillis;
     private final Consumer<HealthEvent> listener;
@@ -81,8 +99,31 @@ public final class HealthMonitor {
     private volatile StreamFacts published = StreamFacts.UNKNOWN;
     private HealthEvent lostEvent;
     private HealthEvent bitrateEvent;
+    private boolean finished;
 
-    private boolean lost;
+    // format: the last reported, changes held back while it flaps
+    private StreamFacts formatReported;
+    private long formatChangedNanos;
+    private long formatHeld;
+    private long formatHeldFrom;
+    private boolean noVideoReported;
+    /** Since when a first or new format waits for its frame rate, or -1. */
+    private long formatWaitSince = -1;
+    /** The last DTS steps of the video PID, for a frame rate that lost frames do not skew. */
+    private final long[] steps = new long[STEPS];
+    private int stepCount;
+    private long lastVideoDts = Timestamps.NONE;
+
+    // metrics, read from any thread
+    private final AtomicLongArray begun = new AtomicLongArray(HealthEvent.Kind.values().length);
+    private final AtomicLongArray errorTotals = new AtomicLongArray(Tr101290.Kind.values().length);
+    private volatile int activeCount;
+    private volatile long outagesTotal;
+    private volatile long formatChanges;
+    private volatile long datagrams;
+    private volatile long bytes;
+
+    private volatile boolean lost;
     private boolean backPending;
     private long lostStartNanos;
     private long resumedNanos;
@@ -135,6 +176,11 @@ public final class HealthMonitor {
 
     /** One datagram (any number of whole or partial TS packets) that arrived at {@code nanos}. */
     public void onDatagram(byte[] buf, int off, int len, long nanos) {
+        if (finished) {
+            return;
+        }
+        datagrams++;
+        bytes += len;
         lastNanos = nanos;
         if (started) {
             checkSilence(nanos);
@@ -153,6 +199,7 @@ public final class HealthMonitor {
         afterGap = false;
         checkQuiet(nanos);
         checkBitrate(nanos);
+        checkFormat(nanos);
     }
 
     /**
@@ -161,15 +208,67 @@ public final class HealthMonitor {
      * PMT and PTS missing.
      */
     public void tick(long nanos) {
-        lastNanos = nanos;
-        if (!started) {
+        if (!started || finished) {
             return;
         }
+        lastNanos = nanos;
         checkSilence(nanos);
         checkBack(nanos);
         checkQuiet(nanos);
         checkBitrate(nanos);
+        checkFormat(nanos);
         publish();
+    }
+
+    /**
+     * The end of watching (the analyzer stops) at {@code nanos}: every open episode ENDs now with "analyzer stopped"
+     * in its text, a lost stream too ("stream still lost when the analyzer stopped, after 12 s"), a stream that came
+     * back but was not yet confirmed is reported back, and format changes held back are summed up. The monitor takes
+     * no input after it. Idempotent.
+     */
+    public void finish(long nanos) {
+        if (finished) {
+            return;
+        }
+        if (started) {
+            lastNanos = Math.max(lastNanos, nanos);
+            long now = lastNanos;
+            if (lost) {
+                emit(HealthEvent.Kind.STREAM_LOST, HealthEvent.Phase.END, HealthEvent.NO_PID, lostStartNanos, now,
+                        outages, "stream still lost when the analyzer stopped, after "
+                                + seconds(now - lostStartNanos), null, null);
+                lost = false;
+                outages = 0;
+            } else if (backPending) {
+                back(now);
+            }
+            if (bitrateLow) {
+                bitrateLow = false;
+                emit(HealthEvent.Kind.BITRATE_LOW, HealthEvent.Phase.END, HealthEvent.NO_PID, bitrateLowStart, now, 1,
+                        "bitrate low ended: analyzer stopped (lowest " + Units.formatBitrate(bitrateMin) + " over "
+                                + seconds(bitrateLastLow - bitrateLowStart) + ")", null, null);
+            }
+            for (Episode e : sortedEpisodes()) {
+                if (e.active) {
+                    e.active = false;
+                    activeEpisodes--;
+                    emit(e.kind, HealthEvent.Phase.END, e.pid, e.startNanos, now, e.count, e.subject()
+                            + " ended: analyzer stopped (" + e.count + " in " + seconds(e.lastNanos - e.startNanos)
+                            + ")", null, null);
+                }
+            }
+            if (formatHeld > 0) {
+                formatSummary(now);
+            }
+            publish();
+        }
+        finished = true;
+    }
+
+    private List<Episode> sortedEpisodes() {
+        List<Episode> list = new ArrayList<>(episodes.values());
+        list.sort(Comparator.comparingLong((Episode e) -> e.startNanos).thenComparingInt(e -> e.pid));
+        return list;
     }
 
     /**
@@ -182,6 +281,48 @@ public final class HealthMonitor {
 
     private void publish() {
         published = format.withBitrate(rate.bitsPerSecond(lastNanos));
+        activeCount = activeEpisodes + (lost || backPending ? 1 : 0) + (bitrateLow ? 1 : 0);
+    }
+
+    /** Problems open now (as of the last {@link #tick}): those {@link #activeProblems()} lists. Any thread. */
+    public int activeCount() {
+        return activeCount;
+    }
+
+    /**
+     * Events of {@code kind} so far that began something: STARTs, and ONCE events (format changes, the format
+     * report). Any thread.
+     */
+    public long problemsStarted(HealthEvent.Kind kind) {
+        return begun.get(kind.ordinal());
+    }
+
+    /**
+     * TR 101 290 errors of {@code kind} counted since the monitor started, across outages (unlike {@link #errors()},
+     * whose demuxer starts afresh after each); those a gap of the whole stream caused included. Any thread.
+     */
+    public long errorCount(Tr101290.Kind kind) {
+        return errorTotals.get(kind.ordinal());
+    }
+
+    /** Outages (silences longer than {@link HealthSettings#lostAfter()}) since the monitor started. Any thread. */
+    public long outagesTotal() {
+        return outagesTotal;
+    }
+
+    /** Changes of the video format (codec, size, frame rate), each one, reported or held back. Any thread. */
+    public long formatChanges() {
+        return formatChanges;
+    }
+
+    /** Datagrams fed. Any thread. */
+    public long datagrams() {
+        return datagrams;
+    }
+
+    /** Bytes fed. Any thread. */
+    public long bytes() {
+        return bytes;
     }
 
     /** The TR 101 290 counters since the stream started or last came back after an outage. */
@@ -224,6 +365,7 @@ public final class HealthMonitor {
         }
         lost = true;
         outages++;
+        outagesTotal++;
         belowSince = -1;
         if (backPending) {
             backPending = false; // lost again before "back" was confirmed: the same episode goes on
@@ -242,13 +384,19 @@ public final class HealthMonitor {
         demux = newDemux();
         videoPid = -1;
         Arrays.fill(lastTimestamp, Timestamps.NONE);
+        stepCount = 0;
+        lastVideoDts = Timestamps.NONE;
+        formatWaitSince = -1;
         bitrateFrom = now + windowNanos;
     }
 
     private void checkBack(long now) {
-        if (!backPending || now - resumedNanos < backConfirmNanos) {
-            return;
+        if (backPending && now - resumedNanos >= backConfirmNanos) {
+            back(now);
         }
+    }
+
+    private void back(long now) {
         backPending = false;
         String text = "stream back after " + seconds(resumedNanos - lostStartNanos)
                 + (outages > 1 ? " (" + outages + " outages)" : "");
@@ -260,6 +408,7 @@ public final class HealthMonitor {
     // ---- TR 101 290 episodes
 
     private void error(Tr101290.Kind tr, int pid) {
+        errorTotals.incrementAndGet(tr.ordinal());
         HealthEvent.Kind kind = kindOf(tr);
         if (afterGap && timeout(kind) != null) {
             return; // timed out during a gap of the whole stream, found before the datagram's first packet
@@ -378,27 +527,139 @@ public final class HealthMonitor {
 
     // ---- format
 
-    private void keyframe(int pid) {
+    /**
+     * Frames per second from the median of the last {@value #STEPS} DTS steps of the video PID (a lost frame makes
+     * one step twice as long, which moves a mean but not the median); 0 before three steps.
+     */
+    private double measuredFps() {
+        int n = Math.min(stepCount, STEPS);
+        if (n < 3) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(steps, n);
+        Arrays.sort(sorted);
+        return (double) Timestamps.PTS_HZ / sorted[n / 2];
+    }
+
+    private void videoDts(long dts) {
+        if (lastVideoDts != Timestamps.NONE) {
+            long d = Timestamps.ptsDiff(lastVideoDts, dts);
+            if (d > 0 && d < Timestamps.PTS_HZ) {
+                steps[stepCount++ % STEPS] = d;
+            }
+        }
+        lastVideoDts = dts;
+    }
+
+    /** What the demuxer knows of the video on {@code pid}, with the measured frame rate; null before its size. */
+    private StreamFacts candidate(int pid) {
         StreamInfo v = demux.video();
         if (v == null || v.pid() != pid || v.width() <= 0) {
+            return null;
+        }
+        double fps = measuredFps();
+        return new StreamFacts(pid, v.codec(), v.width(), v.height(), fps > 0 ? fps : v.fps(), 0);
+    }
+
+    /**
+     * Any access unit of the video. The format is judged at keyframes; a first format, or a new one, whose frame rate
+     * is not known yet (an SPS without timing, a stream that just came back) is reported at the first access unit that
+     * knows it, or 2 s on without it.
+     */
+    private void accessUnit(int pid, boolean keyframe) {
+        if (!keyframe && formatWaitSince < 0) {
             return;
         }
-        StreamFacts now = new StreamFacts(pid, v.codec(), v.width(), v.height(), v.fps(), 0);
+        StreamFacts now = candidate(pid);
+        if (now == null) {
+            return;
+        }
+        if (keyframe && formatWaitSince < 0) {
+            if (format != StreamFacts.UNKNOWN && !format.formatDiffers(now)) {
+                if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
+                    format = now; // learnt more (the frame rate), or the same format moved PID
+                }
+                return;
+            }
+            if (now.fps() == 0) {
+                formatWaitSince = lastNanos;
+            }
+        }
+        if (now.fps() == 0 && lastNanos - formatWaitSince < FORMAT_WAIT_NANOS) {
+            return;
+        }
+        formatWaitSince = -1;
+        formatSeen(now);
+    }
+
+    private void formatSeen(StreamFacts now) {
         if (format == StreamFacts.UNKNOWN) {
             format = now;
+            formatReported = now;
             publish();
+            StreamFacts after = now.withBitrate(rate.bitsPerSecond(lastNanos));
+            emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
+                    "stream format: " + after.format(), null, after);
             return;
         }
-        if (format.formatDiffers(now)) {
-            StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
-            StreamFacts after = now.withBitrate(before.bitrate());
-            format = now;
-            publish();
-            emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, pid, lastNanos, lastNanos, 1,
-                    "format changed: " + before.format() + " -> " + after.format(), before, after);
-        } else if (now.fps() > 0 && format.fps() == 0 || now.videoPid() != format.videoPid()) {
-            format = now; // learnt more (the frame rate from DTS steps), or the same format moved PID
+        if (!format.formatDiffers(now)) {
+            format = now.fps() > 0 ? now : format; // a change that went back while its frame rate was awaited
+            return;
         }
+        formatChanges++;
+        StreamFacts before = format.withBitrate(rate.bitsPerSecond(lastNanos));
+        StreamFacts after = now.withBitrate(before.bitrate());
+        format = now;
+        publish();
+        if (formatChangedNanos != 0 && lastNanos - formatChangedNanos < quietNanos) {
+            if (formatHeld++ == 0) {
+                formatHeldFrom = lastNanos; // flapping: counted, summed up once it settles
+            }
+            formatChangedNanos = lastNanos;
+            return;
+        }
+        formatChangedNanos = lastNanos;
+        formatReported = after;
+        emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, now.videoPid(), lastNanos, lastNanos, 1,
+                "format changed: " + before.format() + " -> " + after.format(), before, after);
+    }
+
+    /** Sums up the format changes held back once the format has stayed put for the quiet time. */
+    private void checkFormat(long now) {
+        if (formatHeld > 0 && now - formatChangedNanos >= quietNanos) {
+            formatSummary(now);
+        }
+    }
+
+    private void formatSummary(long now) {
+        StreamFacts before = formatReported;
+        StreamFacts after = format.withBitrate(rate.bitsPerSecond(now));
+        long n = formatHeld;
+        formatHeld = 0;
+        formatReported = after;
+        emit(HealthEvent.Kind.FORMAT_CHANGED, HealthEvent.Phase.ONCE, after.videoPid(), formatHeldFrom, now, n,
+                "format changed " + n + " more time" + (n == 1 ? "" : "s") + " in "
+                        + seconds(formatChangedNanos - formatHeldFrom) + ": " + before.format() + " -> "
+                        + after.format(), before, after);
+    }
+
+    /** A PMT without H.264 or H.265 video: said once (again only after a PMT with video). */
+    private void pmt(Pmt pmt) {
+        if (pmt.video() != null) {
+            noVideoReported = false;
+            return;
+        }
+        if (noVideoReported || format != StreamFacts.UNKNOWN) {
+            return;
+        }
+        noVideoReported = true;
+        StringBuilder streams = new StringBuilder();
+        for (Pmt.Stream s : pmt.streams()) {
+            streams.append(streams.isEmpty() ? "" : ", ").append(s.codec()).append(" on PID ").append(s.pid());
+        }
+        emit(HealthEvent.Kind.FORMAT, HealthEvent.Phase.ONCE, HealthEvent.NO_PID, lastNanos, lastNanos, 1,
+                "stream format: no H.264 or H.265 video, no motion analysis (" + (streams.isEmpty()
+                        ? "no streams" : streams) + ")", null, StreamFacts.UNKNOWN);
     }
 
     // ---- events
@@ -407,6 +668,9 @@ public final class HealthMonitor {
                              long count, String text, StreamFacts before, StreamFacts after) {
         HealthEvent event = new HealthEvent(kind, phase, pid, startNanos, nanos, millis(startNanos), millis(nanos),
                 lastPts, count, text, before, after);
+        if (phase != HealthEvent.Phase.END) {
+            begun.incrementAndGet(kind.ordinal());
+        }
         listener.accept(event);
         return event;
     }
@@ -440,6 +704,7 @@ public final class HealthMonitor {
             if (v != null) {
                 videoPid = v.pid();
             }
+            pmt(pmt);
             also.onPmt(pmt);
         }
 
@@ -468,8 +733,11 @@ public final class HealthMonitor {
 
         @Override
         public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
-            if (keyframe) {
-                keyframe(pid);
+            if (pid == videoPid) {
+                if (dts != Timestamps.NONE) {
+                    videoDts(dts);
+                }
+                accessUnit(pid, keyframe);
             }
             also.onAccessUnit(pid, position, pts, dts, keyframe);
         }

@@ -7,14 +7,16 @@ import java.time.Duration;
 
 /**
  * Thresholds of the health monitor. {@link #DEFAULTS}: quiet time 10 s, lost after 2 s of silence (as the
- * recorder), back confirmed at once, no bitrate floor (0 = off), bitrate low for 10 s before it counts, bitrate
+ * recorder), back confirmed after 5 s of data, no bitrate floor (0 = off), bitrate low for 10 s before it counts, bitrate
  * averaged over 5 s, the TR 101 290 timing limits of the standard.
  *
  * @param quietTime     a problem ends only after none of its errors were seen for this long, so a link that flaps
  *                      every second is one START and one END (key {@code quietTime})
  * @param lostAfter     silence that makes the stream lost (key {@code lostAfter})
- * @param backConfirm   data must flow this long, with no new outage, before "stream back" is reported; 0 reports
- *                      it on the first datagram (key {@code backConfirm})
+ * @param backConfirm   data must flow this long, with no new outage, before "stream back" is reported, so that a
+ *                      link that flaps (2 s off, 1 s on, ...) is one outage and not one per silence; the event still
+ *                      counts the outage up to the first datagram back. 0 reports it on the first datagram (key
+ *                      {@code backConfirm})
  * @param bitrateFloor  bits per second below which the bit rate is low; 0 turns the check off (key
  *                      {@code bitrateFloor})
  * @param bitrateLowFor how long the bit rate must stay below the floor before BITRATE_LOW starts (key
@@ -25,7 +27,7 @@ import java.time.Duration;
 public record HealthSettings(Duration quietTime, Duration lostAfter, Duration backConfirm, long bitrateFloor,
                              Duration bitrateLowFor, Duration bitrateWindow, Tr101290.Limits limits) {
     public static final HealthSettings DEFAULTS = new HealthSettings(Duration.ofSeconds(10), Duration.ofSeconds(2),
-            Duration.ZERO, 0, Duration.ofSeconds(10), Duration.ofSeconds(5), Tr101290.Limits.DEFAULTS);
+            Duration.ofSeconds(5), 0, Duration.ofSeconds(10), Duration.ofSeconds(5), Tr101290.Limits.DEFAULTS);
 
     public HealthSettings {
         notNegative("quietTime", quietTime);

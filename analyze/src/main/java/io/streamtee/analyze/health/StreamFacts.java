@@ -10,7 +10,8 @@ import java.util.Locale;
  * @param codec    {@code h264}, {@code h265}, or {@code unknown}
  * @param width    picture width from the SPS, 0 when unknown
  * @param height   picture height from the SPS, 0 when unknown
- * @param fps      frames per second (SPS timing, else mean DTS step), 0 when unknown
+ * @param fps      frames per second: from the median of the last DTS steps of the video PID (as the stream runs;
+ *                 lost frames do not move it), else from the SPS timing; 0 when unknown
  * @param bitrate  bits per second of the whole transport stream over {@link HealthSettings#bitrateWindow()}
  */
 public record StreamFacts(int videoPid, String codec, int width, int height, double fps, long bitrate) {

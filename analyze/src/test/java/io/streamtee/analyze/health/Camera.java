@@ -29,6 +29,7 @@ final class Camera {
     private final long ptsStart;
     private final byte[] pat = TsWriter.patSection(1, 0, 1, PMT_PID);
     private final byte[] pmt = TsWriter.pmtSection(1, 0, VIDEO_PID, Pmt.STREAM_TYPE_H264, VIDEO_PID, 0x0F, AUDIO_PID);
+    private final byte[] audioOnlyPmt = TsWriter.pmtSection(1, 0, VIDEO_PID, 0x0F, AUDIO_PID);
     private int tick;
     private int frame;
 
@@ -41,6 +42,10 @@ final class Camera {
     long ptsJump;
     boolean sendPat = true;
     boolean sendAudio = true;
+    /** False: a PMT with audio only, and no video frames (the PCR stays on {@link #VIDEO_PID}). */
+    boolean video = true;
+    /** False: an SPS without timing info, so the frame rate is known only from the timestamps. */
+    boolean timing = true;
 
     /** A camera whose clocks start at {@code startSeconds} and whose random slices come from {@code seed}. */
     Camera(long seed, int startSeconds) {
@@ -61,13 +66,13 @@ final class Camera {
             if (sendPat) {
                 w.section(0, pat);
             }
-            w.section(PMT_PID, pmt);
+            w.section(PMT_PID, video ? pmt : audioOnlyPmt);
         }
         w.pcr(VIDEO_PID, pcrStart + t * (Timestamps.PCR_HZ / 50) + pcrJump);
-        if (t % 2 == 0) {
+        if (t % 2 == 0 && video) {
             boolean key = frame % 25 == 0;
             long dts = ptsStart + t * (Timestamps.PTS_HZ / 50) + ptsJump;
-            byte[] au = AnnexB.accessUnit(key, frameBytes, random, sps(width, height, 25),
+            byte[] au = AnnexB.accessUnit(key, frameBytes, random, sps(width, height, timing ? 25 : 0),
                     new byte[] {0x68, (byte) 0xEE, 0x3C, (byte) 0x80});
             w.pes(VIDEO_PID, 0xE0, dts + 2 * (Timestamps.PTS_HZ / 50), dts, au, Timestamps.NONE, key);
             frame++;
@@ -89,7 +94,10 @@ final class Camera {
         return packets;
     }
 
-    /** A High-profile SPS for the size (cropped from whole macroblocks) with VUI timing for {@code fps}. */
+    /**
+     * A High-profile SPS for the size (cropped from whole macroblocks) with VUI timing for {@code fps}, or none for an
+     * {@code fps} of 0.
+     */
     static byte[] sps(int width, int height, int fps) {
         int mbsW = (width + 15) / 16;
         int mbsH = (height + 15) / 16;
@@ -105,9 +113,13 @@ final class Camera {
         if (crop) {
             b.ue(0).ue(cropRight).ue(0).ue(cropBottom);
         }
-        b.u(1, 1).u(1, 1).u(8, 1).u(1, 0).u(1, 0).u(1, 0)
-                .u(1, 1).u(32, 1).u(32, 2L * fps).u(1, 1)
-                .u(1, 0).u(1, 0).u(1, 0).u(1, 0);
+        b.u(1, 1).u(1, 1).u(8, 1).u(1, 0).u(1, 0).u(1, 0);
+        if (fps > 0) {
+            b.u(1, 1).u(32, 1).u(32, 2L * fps).u(1, 1);
+        } else {
+            b.u(1, 0);
+        }
+        b.u(1, 0).u(1, 0).u(1, 0).u(1, 0);
         return b.rbspWithTrailingBits();
     }
 }

@@ -176,8 +176,9 @@ class HealthMonitorTest {
         assertThat(lost.startNanos()).isEqualTo(lastData);
         assertThat(lost.text()).isEqualTo("stream lost (no data for 2.0 s)");
         assertThat(back.text()).isEqualTo("stream back after 12 s");
-        assertThat(back.nanos() - lastData).isEqualTo(12 * SECOND);
-        assertThat(back.durationMillis()).isEqualTo(12_000);
+        // reported once data has flowed for backConfirm (5 s by default); the text counts to the first datagram back
+        assertThat(back.nanos() - lastData).isEqualTo(17 * SECOND);
+        assertThat(back.durationMillis()).isEqualTo(17_000);
         assertThat(link.monitor.errors().total()).isZero();
         assertThat(link.monitor.lost()).isFalse();
         assertThat(link.monitor.activeProblems()).isEmpty();
@@ -245,6 +246,7 @@ class HealthMonitorTest {
 
     @Test
     void aCameraThatRestartsWithAnotherSizeIsLostBackAndChanged() {
+        Link link = new Link(HealthSettings.DEFAULTS.withBackConfirm(Duration.ZERO)); // "back" at the first datagram
         link.send(camera, 5 * TICKS_PER_SECOND);
         link.silence(5000);
         Camera restarted = new Camera(2, 100);
@@ -349,5 +351,221 @@ class HealthMonitorTest {
         camera.frameBytes = 10;
         link.send(camera, 30 * TICKS_PER_SECOND);
         assertThat(link.events).isEmpty();
+    }
+
+    // ---- hysteresis at the defaults, the format, the end, the metrics
+
+    @Test
+    void aFlappingLinkIsOneOutageAtTheDefaults() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        long lastData = link.nanos - Camera.TICK_NANOS;
+        for (int i = 0; i < 5; i++) { // 3 s off, 1 s on: a flapping link
+            link.silence(3000);
+            link.send(camera, TICKS_PER_SECOND);
+        }
+        long resumed = link.nanos - TICKS_PER_SECOND * Camera.TICK_NANOS;
+        link.send(camera, 10 * TICKS_PER_SECOND);
+        assertThat(link.events).as("%s", link.events).extracting(HealthEvent::kind, HealthEvent::phase)
+                .containsExactly(tuple(STREAM_LOST, START), tuple(STREAM_LOST, END));
+        HealthEvent back = link.events.get(1);
+        assertThat(back.count()).isEqualTo(5);
+        assertThat(back.text()).isEqualTo("stream back after " + HealthMonitor.seconds(resumed - lastData)
+                + " (5 outages)");
+        assertThat(link.monitor.outagesTotal()).isEqualTo(5);
+    }
+
+    @Test
+    void aFlappingResolutionIsTwoEventsNotSixty() {
+        link.send(camera, 2 * TICKS_PER_SECOND);
+        long firstChange = 0;
+        for (int s = 0; s < 60; s++) { // another size at every keyframe (each second), for a minute
+            camera.width = s % 2 == 0 ? 1280 : 1920;
+            camera.height = s % 2 == 0 ? 720 : 1080;
+            if (s == 0) {
+                firstChange = link.nanos;
+            }
+            link.send(camera, TICKS_PER_SECOND);
+        }
+        long lastChange = link.nanos - TICKS_PER_SECOND * Camera.TICK_NANOS;
+        link.send(camera, 15 * TICKS_PER_SECOND);
+
+        assertThat(link.events).as("%s", link.events).extracting(HealthEvent::kind, HealthEvent::phase)
+                .containsExactly(tuple(FORMAT_CHANGED, ONCE), tuple(FORMAT_CHANGED, ONCE));
+        HealthEvent first = link.events.get(0);
+        HealthEvent summary = link.events.get(1);
+        assertThat(first.text()).isEqualTo("format changed: h264 1920x1080 25 fps -> h264 1280x720 25 fps");
+        assertThat(seconds(first.nanos() - firstChange)).isLessThan(0.1);
+        assertThat(summary.count()).isEqualTo(59);
+        assertThat(summary.text()).isEqualTo("format changed 59 more times in 58 s: h264 1280x720 25 fps"
+                + " -> h264 1920x1080 25 fps");
+        assertThat(summary.before().width()).isEqualTo(1280);
+        assertThat(summary.after().width()).isEqualTo(1920);
+        // once the format has stayed put for the quiet time
+        assertThat(seconds(summary.nanos() - lastChange)).isCloseTo(10.0, within(0.05));
+        assertThat(link.monitor.formatChanges()).isEqualTo(60);
+        assertThat(link.monitor.problemsStarted(FORMAT_CHANGED)).isEqualTo(2);
+    }
+
+    @Test
+    void changesFurtherApartThanTheQuietTimeAreEachAnEvent() {
+        link.send(camera, 2 * TICKS_PER_SECOND);
+        for (int i = 0; i < 3; i++) {
+            camera.width = i % 2 == 0 ? 1280 : 1920;
+            camera.height = i % 2 == 0 ? 720 : 1080;
+            link.send(camera, 11 * TICKS_PER_SECOND);
+        }
+        assertThat(link.events).extracting(HealthEvent::text).containsExactly(
+                "format changed: h264 1920x1080 25 fps -> h264 1280x720 25 fps",
+                "format changed: h264 1280x720 25 fps -> h264 1920x1080 25 fps",
+                "format changed: h264 1920x1080 25 fps -> h264 1280x720 25 fps");
+    }
+
+    @Test
+    void theFormatIsReportedOnceWhenFirstKnown() {
+        link.send(camera, 10 * TICKS_PER_SECOND);
+        link.silence(5000);
+        link.send(new Camera(2, 100), 3 * TICKS_PER_SECOND); // back with the same format: not reported again
+        assertThat(link.formats).hasSize(1);
+        HealthEvent f = link.formats.get(0);
+        assertThat(f.kind()).isEqualTo(HealthEvent.Kind.FORMAT);
+        assertThat(f.phase()).isEqualTo(ONCE);
+        assertThat(f.pid()).isEqualTo(Camera.VIDEO_PID);
+        assertThat(f.text()).isEqualTo("stream format: h264 1920x1080 25 fps");
+        assertThat(f.after().codec()).isEqualTo("h264");
+        assertThat(f.after().width()).isEqualTo(1920);
+        assertThat(seconds(f.nanos())).isLessThan(0.1); // the first keyframe, handed over at the second frame
+        assertThat(link.monitor.problemsStarted(HealthEvent.Kind.FORMAT)).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamWithoutVideoSaysSoOnceAndIsOtherwiseHealthy() {
+        camera.video = false;
+        link.send(camera, 10 * TICKS_PER_SECOND);
+        assertThat(link.events).isEmpty();
+        assertThat(link.formats).extracting(HealthEvent::text).containsExactly(
+                "stream format: no H.264 or H.265 video, no motion analysis (aac on PID 257)");
+        assertThat(link.monitor.facts().codec()).isEqualTo("unknown");
+        assertThat(link.monitor.facts().bitrate()).isPositive();
+    }
+
+    @Test
+    void finishEndsEveryOpenEpisodeSayingTheAnalyzerStopped() {
+        link.send(camera, 5 * TICKS_PER_SECOND, videoLoss(new Random(7), 0.05));
+        camera.sendAudio = false; // PTS missing on the audio PID from now on
+        link.send(camera, 2 * TICKS_PER_SECOND);
+        assertThat(link.monitor.activeCount()).isEqualTo(2);
+        long stop = link.nanos;
+        link.monitor.finish(stop);
+
+        assertThat(link.events).extracting(HealthEvent::kind, HealthEvent::phase).containsExactly(
+                tuple(CONTINUITY, START), tuple(PTS, START), tuple(CONTINUITY, END), tuple(PTS, END));
+        HealthEvent end = link.events.get(2);
+        assertThat(end.nanos()).isEqualTo(stop);
+        assertThat(end.text()).matches("continuity errors on PID 256 ended: analyzer stopped \\(\\d+ in \\d\\.\\d s\\)");
+        assertThat(link.events.get(3).text()).startsWith("PTS missing on PID 257 ended: analyzer stopped (1 in ");
+        assertThat(link.monitor.activeProblems()).isEmpty();
+        assertThat(link.monitor.activeCount()).isZero();
+
+        // nothing after it, and a second finish says nothing
+        link.send(camera, 3 * TICKS_PER_SECOND, videoLoss(new Random(8), 0.5));
+        link.monitor.finish(link.nanos);
+        assertThat(link.events).hasSize(4);
+    }
+
+    @Test
+    void finishWhileLostEndsTheOutage() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        long lastData = link.nanos - Camera.TICK_NANOS;
+        link.silence(7000);
+        link.monitor.finish(link.nanos);
+        assertThat(link.events).extracting(HealthEvent::kind, HealthEvent::phase).containsExactly(
+                tuple(STREAM_LOST, START), tuple(STREAM_LOST, END));
+        assertThat(link.events.get(1).text()).isEqualTo("stream still lost when the analyzer stopped, after 7.0 s");
+        assertThat(link.events.get(1).nanos() - lastData).isEqualTo(7 * SECOND);
+    }
+
+    @Test
+    void finishSoonAfterTheStreamCameBackReportsItBack() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        link.silence(4000);
+        link.send(camera, TICKS_PER_SECOND); // back, not yet confirmed (5 s)
+        link.monitor.finish(link.nanos);
+        assertThat(link.events).extracting(HealthEvent::text).containsExactly(
+                "stream lost (no data for 2.0 s)", "stream back after 4.0 s");
+    }
+
+    @Test
+    void theMetricsCountAcrossOutages() {
+        link.send(camera, 20 * TICKS_PER_SECOND, videoLoss(new Random(7), 0.02));
+        long gaps = link.expectedVideoGaps();
+        link.silence(5000);
+        link.send(new Camera(2, 100), 10 * TICKS_PER_SECOND, videoLoss(new Random(9), 0.02));
+        long allGaps = link.expectedVideoGaps();
+        assertThat(allGaps).isGreaterThan(gaps);
+        // the demuxer's own counters start afresh after the outage; the monitor's go on
+        assertThat(link.monitor.errors().count(Tr101290.Kind.CONTINUITY_COUNT_ERROR)).isEqualTo(allGaps - gaps);
+        assertThat(link.monitor.errorCount(Tr101290.Kind.CONTINUITY_COUNT_ERROR)).isEqualTo(allGaps);
+        // one episode: the errors went on within the quiet time of the outage's start
+        assertThat(link.monitor.problemsStarted(CONTINUITY)).isEqualTo(1);
+        assertThat(link.monitor.problemsStarted(STREAM_LOST)).isEqualTo(1);
+        assertThat(link.monitor.outagesTotal()).isEqualTo(1);
+        assertThat(link.monitor.datagrams()).isPositive();
+        assertThat(link.monitor.bytes()).isGreaterThan(link.monitor.datagrams() * TsPacket.SIZE);
+        assertThat(link.monitor.activeCount()).isEqualTo(1); // the continuity episode
+    }
+
+    @Test
+    void garbageInTheStreamIsOneSyncEpisodeAndTheStreamGoesOn() {
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        Random random = new Random(11);
+        for (int i = 0; i < 20; i++) { // a second of datagrams of random bytes between the good ones
+            byte[] junk = new byte[1 + random.nextInt(1400)];
+            random.nextBytes(junk);
+            link.monitor.onDatagram(junk, 0, junk.length, link.nanos);
+            link.send(camera, 2);
+        }
+        link.send(camera, 15 * TICKS_PER_SECOND);
+
+        List<HealthEvent> sync = link.of(HealthEvent.Kind.SYNC);
+        assertThat(sync).as("%s", link.events).extracting(HealthEvent::phase).containsExactly(START, END);
+        assertThat(sync.get(0).text()).isEqualTo("sync errors");
+        assertThat(link.monitor.errorCount(Tr101290.Kind.TS_SYNC_LOSS)
+                + link.monitor.errorCount(Tr101290.Kind.SYNC_BYTE_ERROR)).isEqualTo(sync.get(1).count());
+        // whatever else the junk broke (a packet cut short by it), every problem ended and the stream is known
+        assertThat(link.events.stream().filter(e -> e.phase() == START)).hasSize(link.events.size() / 2);
+        assertThat(link.monitor.activeProblems()).isEmpty();
+        assertThat(link.monitor.facts().width()).isEqualTo(1920);
+        assertThat(link.formats).hasSize(1);
+    }
+
+    @Test
+    void lostFramesDoNotChangeTheFrameRate() {
+        camera.timing = false; // the rate only from the timestamps
+        for (int s = 0; s < 20; s++) { // every second, one frame lost whole (all its packets)
+            link.send(camera, 20);
+            link.send(camera, 1, b -> TsPacket.pid(b, 0) == Camera.VIDEO_PID && TsPacket.hasPayload(b, 0));
+            link.send(camera, TICKS_PER_SECOND - 21);
+        }
+        link.send(camera, 15 * TICKS_PER_SECOND);
+        assertThat(link.of(FORMAT_CHANGED)).as("%s", link.events).isEmpty();
+        assertThat(link.monitor.facts().fps()).isEqualTo(25.0);
+        assertThat(link.formats).extracting(HealthEvent::text).containsExactly("stream format: h264 1920x1080 25 fps");
+        assertThat(link.of(CONTINUITY)).isNotEmpty(); // the loss itself is seen, as continuity errors
+    }
+
+    @Test
+    void aChangeWhoseFrameRateIsNotKnownYetWaitsForIt() {
+        camera.timing = false; // as our camera: the rate only from the timestamps, learnt afresh after an outage
+        link.send(camera, 5 * TICKS_PER_SECOND);
+        link.silence(5000);
+        Camera restarted = new Camera(2, 100);
+        restarted.timing = false;
+        restarted.width = 640;
+        restarted.height = 360;
+        link.send(restarted, 3 * TICKS_PER_SECOND);
+        assertThat(link.formats).extracting(HealthEvent::text).containsExactly("stream format: h264 1920x1080 25 fps");
+        assertThat(link.of(FORMAT_CHANGED)).extracting(HealthEvent::text)
+                .containsExactly("format changed: h264 1920x1080 25 fps -> h264 640x360 25 fps");
+        assertThat(link.of(FORMAT_CHANGED).get(0).after().fps()).isEqualTo(25.0);
     }
 }

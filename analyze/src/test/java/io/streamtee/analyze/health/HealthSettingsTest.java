@@ -13,7 +13,7 @@ class HealthSettingsTest {
         HealthSettings d = HealthSettings.DEFAULTS;
         assertThat(d.quietTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.lostAfter()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(d.backConfirm()).isZero();
+        assertThat(d.backConfirm()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.bitrateFloor()).isZero();
         assertThat(d.bitrateLowFor()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.bitrateWindow()).isEqualTo(Duration.ofSeconds(5));

@@ -11,14 +11,17 @@ import java.util.function.Predicate;
  * {@link HealthMonitor#tick} every 100 ms.
  */
 final class Link {
+    /** The events, but for the reports of the format ({@link HealthEvent.Kind#FORMAT}), which are in {@link #formats}. */
     final List<HealthEvent> events = new ArrayList<>();
+    final List<HealthEvent> formats = new ArrayList<>();
     final HealthMonitor monitor;
     long nanos;
     /** Packets on {@link Camera#VIDEO_PID} in order, and whether each was dropped. */
     final List<Boolean> videoDropped = new ArrayList<>();
 
     Link(HealthSettings settings) {
-        monitor = new HealthMonitor(settings, 1_000_000L, events::add);
+        monitor = new HealthMonitor(settings, 1_000_000L,
+                e -> (e.kind() == HealthEvent.Kind.FORMAT ? formats : events).add(e));
     }
 
     /** Sends {@code ticks} ticks of {@code camera}, dropping the packets {@code drop} selects. */

@@ -101,8 +101,7 @@ final class DecodeWorker implements AutoCloseable {
         this.detector = detector;
         this.events = events;
         this.out = out;
-        this.tracker = new MotionTracker(tracking.startFrames(), tracking.endGap(), zones,
-                new UpdateThinning(tracking.updateEvery(), new MotionTracker.Listener() {
+        MotionTracker.Listener thinned = new UpdateThinning(tracking.updateEvery(), new MotionTracker.Listener() {
             @Override
             public void started(MotionEvent e) {
                 byte[] jpeg = snapshot(() -> snapshots.started(e));
@@ -124,7 +123,31 @@ final class DecodeWorker implements AutoCloseable {
                 send(events.motion(e, Event.Phase.END, wall(e.startPts()), wall(e.endPts()),
                         wall(e.lastMotionPts()), jpeg != null || had), jpeg);
             }
-        }));
+        });
+        // the snapshotter sees every update, also those the thinning holds back, so that it keeps the true peak
+        this.tracker = new MotionTracker(tracking.startFrames(), tracking.endGap(), zones,
+                new MotionTracker.Listener() {
+                    @Override
+                    public void started(MotionEvent e) {
+                        thinned.started(e);
+                    }
+
+                    @Override
+                    public void updated(MotionEvent e) {
+                        if (snapshots != null) {
+                            snapshot(() -> {
+                                snapshots.follow(e);
+                                return null;
+                            });
+                        }
+                        thinned.updated(e);
+                    }
+
+                    @Override
+                    public void ended(MotionEvent e) {
+                        thinned.ended(e);
+                    }
+                });
         this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
     }
 

@@ -106,7 +106,8 @@ final class Snapshotter implements AutoCloseable {
 
     /** The tracker updated an event: the JPEG of its best frame when that is new and time for one, else null. */
     byte[] updated(MotionEvent e) {
-        if (!follow(e) || peak == null) {
+        follow(e);
+        if (peak == null || peakIndex == encodedIndex) {
             return null;
         }
         if (encodedAny && (peak.pts() == Timestamps.NONE || encodedPts == Timestamps.NONE
@@ -144,8 +145,12 @@ final class Snapshotter implements AutoCloseable {
         return jpeg;
     }
 
-    /** Brings the peak copy in line with the tracker's peak; returns whether this frame is the new peak. */
-    private boolean follow(MotionEvent e) {
+    /**
+     * Brings the peak copy in line with the tracker's peak; returns whether this frame is the new peak. Called for
+     * every update of the tracker's, also those {@link io.streamtee.analyze.motion.UpdateThinning} holds back, so the
+     * peak is the event's true peak.
+     */
+    boolean follow(MotionEvent e) {
         if (e.peakFrame() == peakIndex) {
             return false;
         }

@@ -9,6 +9,7 @@ import io.streamtee.analyze.Analyzer;
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventStore;
 import io.streamtee.analyze.event.SinkQueue;
+import io.streamtee.analyze.health.HealthEvent;
 import io.streamtee.analyze.health.HealthMonitor;
 import io.streamtee.analyze.health.StreamFacts;
 import io.streamtee.ts.Tr101290;
@@ -30,7 +31,11 @@ import java.util.function.ToDoubleFunction;
  * streamtee_analyze_snapshots / _snapshot_bytes     (gauges: kept now)   streamtee_analyze_snapshots_evicted_total
  * streamtee_analyze_snapshots_encoded_total         streamtee_analyze_snapshot_copies_total  (frames copied)
  * streamtee_analyze_stream_bits_per_second, _stream_fps, _stream_width, _stream_height  (gauges, health facts)
- * streamtee_analyze_tr101290_errors_total{kind,priority}  (TR 101 290 errors since the stream started or came back)
+ * streamtee_analyze_tr101290_errors_total{kind,priority}  (TR 101 290 errors since the analyzer started)
+ * streamtee_analyze_health_problems_total{problem}  (health problems begun: STARTs and one-off reports, by kind)
+ * streamtee_analyze_health_active                   (gauge: problems open now)
+ * streamtee_analyze_stream_lost                     (gauge: 1 while no data comes)
+ * streamtee_analyze_outages_total
  * streamtee_http_unauthorized_total
  * </pre>
  *
@@ -41,7 +46,6 @@ final class AnalyzerMetrics {
     private final Analyzer analyzer;
     private final LongSupplier unauthorized;
     /** The TR 101 290 counters, taken once per scrape (a copy of every PID's counters). */
-    private volatile Tr101290.Snapshot errors;
 
     AnalyzerMetrics(Analyzer analyzer, LongSupplier unauthorized) {
         this.analyzer = analyzer;
@@ -99,13 +103,27 @@ final class AnalyzerMetrics {
                 m -> m.facts().height());
         for (Tr101290.Kind kind : Tr101290.Kind.values()) {
             counter("streamtee.analyze.tr101290.errors",
-                    "TR 101 290 errors, by kind and priority, since the stream started or last came back",
+                    "TR 101 290 errors, by kind and priority, since the analyzer started (across outages)",
                     tags.and("kind", kind.name().toLowerCase(Locale.ROOT), "priority",
                             String.valueOf(kind.priority())),
-                    m -> m.errors == null ? 0 : m.errors.count(kind));
+                    m -> m.health(h -> h.errorCount(kind)));
         }
+        for (HealthEvent.Kind kind : HealthEvent.Kind.values()) {
+            counter("streamtee.analyze.health.problems", "Health problems begun (STARTs and one-off reports), by kind",
+                    tags.and("problem", kind.name().toLowerCase(Locale.ROOT)),
+                    m -> m.health(h -> h.problemsStarted(kind)));
+        }
+        gauge("streamtee.analyze.health.active", "Health problems open now", tags, m -> m.health(h -> h.activeCount()));
+        gauge("streamtee.analyze.stream.lost", "1 while the stream is lost (no data)", tags,
+                m -> m.health(h -> h.lost() ? 1 : 0));
+        counter("streamtee.analyze.outages", "Times the stream was lost", tags, m -> m.health(h -> h.outagesTotal()));
         FunctionCounter.builder("streamtee.http.unauthorized", this, m -> m.unauthorized.getAsLong())
                 .description("HTTP requests refused for a missing or wrong token").register(registry);
+    }
+
+    private double health(java.util.function.ToDoubleFunction<HealthMonitor> f) {
+        HealthMonitor h = analyzer.health();
+        return h == null ? 0 : f.applyAsDouble(h);
     }
 
     private StreamFacts facts() {
@@ -123,8 +141,6 @@ final class AnalyzerMetrics {
 
     /** The Prometheus text exposition of every series. */
     synchronized String scrape() {
-        HealthMonitor h = analyzer.health();
-        errors = h == null ? null : h.errors();
         return registry.scrape();
     }
 }

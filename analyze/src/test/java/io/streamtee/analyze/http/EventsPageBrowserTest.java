@@ -84,6 +84,9 @@ class EventsPageBrowserTest {
             assertThat(value(metrics, "streamtee_analyze_snapshots_encoded_total{camera=\"porch\"}"))
                     .isGreaterThanOrEqualTo(2);
             assertThat(value(metrics, "streamtee_analyze_stream_width{camera=\"porch\"}")).isEqualTo(640);
+            assertThat(value(metrics, "streamtee_analyze_health_problems_total{camera=\"porch\",problem=\"format\"}"))
+                    .as("the format is reported once").isEqualTo(analyzer.health().problemsStarted(
+                            io.streamtee.analyze.health.HealthEvent.Kind.FORMAT)).isEqualTo(1);
         }
     }
 }

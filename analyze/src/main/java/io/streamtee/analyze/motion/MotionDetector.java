@@ -8,11 +8,13 @@ import java.util.Objects;
  * spirit of Frigate's "improved" motion detector, Motion and ZoneMinder (our own code). Per frame:
  *
  * <ol>
- *   <li><b>Contrast stretch.</b> The 4th and 96th percentile of the unmasked pixels are mapped to 40 and 215, so an
- *       even brightness change (exposure, lights dimming) cancels out; the spread is at least
- *       {@link MotionSettings#minContrast()} so a flat picture's noise is not blown up. Beyond the percentiles the
- *       slope is a quarter (a soft knee, not Frigate's clipping to 0 and 255), so a bright visitor in front of the
- *       brightest part of the scene still differs from it.</li>
+ *   <li><b>Contrast stretch.</b> A straight line maps the 4th and 96th percentile of the unmasked pixels to 40 and
+ *       215, so an even brightness or contrast change (exposure, lights dimming) cancels out; the spread is at least
+ *       {@link MotionSettings#minContrast()} so a flat picture's noise is not blown up. The line goes on beyond the
+ *       percentiles up to 0 and 255 (40 levels of headroom each side, where Frigate clips at the percentiles): a
+ *       visitor brighter than the brightest part of the scene, in front of it, keeps its full difference (a soft knee
+ *       with a quarter of the slope there made a bright visitor on the camera's white bar 15 levels, under the
+ *       threshold).</li>
  *   <li><b>Masks</b> are set to 0 (and their pixels never count as changed).</li>
  *   <li><b>Blur</b>: a 3x3 binomial kernel ([1 2 1] across, then down), which cuts sensor noise to about a third.</li>
  *   <li><b>Global change?</b> If the picture's contrast spread jumped by more than
@@ -38,11 +40,9 @@ import java.util.Objects;
  */
 public final class MotionDetector implements Detector {
     private static final double CONTRAST_AVERAGE_ALPHA = 0.01;
-    /** Where the stretch puts the 4th and the 96th percentile: headroom on both sides, no hard clipping. */
-    private static final int KNEE_LOW = 40;
-    private static final int KNEE_HIGH = 215;
-    /** The slope beyond the percentiles, relative to the slope between them. */
-    private static final double KNEE_SLOPE = 0.25;
+    /** Where the stretch puts the 4th and the 96th percentile: headroom on both sides before 0 and 255. */
+    private static final int STRETCH_LOW = 40;
+    private static final int STRETCH_HIGH = 215;
     private final MotionSettings settings;
     private final List<Polygon> masks;
     private final Detections detections;
@@ -186,15 +186,9 @@ public final class MotionDetector implements Detector {
         int hi = percentile(unmasked * 96 / 100);
         int spread = Math.max(hi - lo, settings.minContrast());
         int base = hi - lo >= settings.minContrast() ? lo : (lo + hi - spread) / 2;
-        double gain = (double) (KNEE_HIGH - KNEE_LOW) / spread;
+        double gain = (double) (STRETCH_HIGH - STRETCH_LOW) / spread;
         for (int v = 0; v < 256; v++) {
-            double s = KNEE_LOW + (v - base) * gain;
-            if (v < base) {
-                s = KNEE_LOW + (v - base) * gain * KNEE_SLOPE;
-            } else if (v > base + spread) {
-                s = KNEE_HIGH + (v - base - spread) * gain * KNEE_SLOPE;
-            }
-            lut[v] = (int) Math.max(0, Math.min(255, Math.round(s)));
+            lut[v] = (int) Math.max(0, Math.min(255, Math.round(STRETCH_LOW + (v - base) * gain)));
         }
         for (int i = 0; i < n; i++) {
             work[i] = masked[i] != 0 ? 0 : lut[luma[i] & 0xff];

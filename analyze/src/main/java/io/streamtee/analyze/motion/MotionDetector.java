@@ -43,6 +43,21 @@ public final class MotionDetector implements Detector {
     /** Where the stretch puts the 4th and the 96th percentile: headroom on both sides before 0 and 255. */
     private static final int STRETCH_LOW = 40;
     private static final int STRETCH_HIGH = 215;
+    /**
+     * The picture's level (the middle between its 4th and 96th percentile) moving this far from its recent average,
+     * as a share of the contrast spread, is a global change: lights switched on or off. The contrast stretch cancels
+     * an even step by itself; this catches the uneven part, where the step pushes bright parts into the sensor's
+     * ceiling (or dark ones into its floor), which no stretch can undo.
+     */
+    static final double LEVEL_CHANGE = 0.15;
+    /**
+     * A small region (under {@link #SMALL} times {@link MotionSettings#minArea()} changed pixels) counts only when at
+     * least this share of its changed pixels changed in the previous frame too (within a pixel: the previous frame's
+     * dilated change). Rain drops, snow flakes and noise specks flicker for one frame at one place; a thing that
+     * moves overlaps itself from frame to frame. A large region counts at once.
+     */
+    static final double PERSISTENCE = 0.5;
+    static final int SMALL = 4;
     private final MotionSettings settings;
     private final List<Polygon> masks;
     private final Detections detections;
@@ -58,9 +73,15 @@ public final class MotionDetector implements Detector {
     private byte[] changed;
     private byte[] across; // the dilation's horizontal pass
     private byte[] dilated;
+    private byte[] previous; // the previous frame's dilated change
+    private byte[] current; // this frame's, kept while the components consume dilated
     private int[] stack;
     private boolean started;
     private double contrastAverage;
+    private double level; // of the last stretched picture, in raw grey levels
+    private double levelAverage;
+    private float fitGain = 1; // picture ~ fitGain * background + fitOffset, over the unmasked pixels
+    private float fitOffset;
     private int calibrationLeft;
     private long recalibrations;
     private long frames;
@@ -112,13 +133,16 @@ public final class MotionDetector implements Detector {
         if (!started) {
             started = true;
             contrastAverage = contrast;
+            levelAverage = level;
             relearn(n);
             detections.reset(w, h, frame.pts(), 0, true);
             return detections;
         }
         double factor = settings.contrastChange();
-        if (contrast > contrastAverage * factor || contrastAverage > contrast * factor) {
+        if (contrast > contrastAverage * factor || contrastAverage > contrast * factor
+                || Math.abs(level - levelAverage) > LEVEL_CHANGE * contrast) {
             contrastAverage = contrast;
+            levelAverage = level;
             recalibrations++;
             double score = (double) difference(n) / unmasked;
             relearn(n);
@@ -126,12 +150,14 @@ public final class MotionDetector implements Detector {
             return detections;
         }
         contrastAverage += CONTRAST_AVERAGE_ALPHA * (contrast - contrastAverage);
+        levelAverage += CONTRAST_AVERAGE_ALPHA * (level - levelAverage);
         if (calibrationLeft > 0) {
             calibrationLeft--;
             follow(n, (float) settings.calibrationAlpha());
             detections.reset(w, h, frame.pts(), 0, true);
             return detections;
         }
+        fit(n);
         int count = difference(n);
         double score = (double) count / unmasked;
         if (score > settings.lightningThreshold()) {
@@ -144,7 +170,13 @@ public final class MotionDetector implements Detector {
         detections.reset(w, h, frame.pts(), score, false);
         if (count > 0) {
             dilate(w, h);
+            System.arraycopy(dilated, 0, current, 0, n);
             components(w, h);
+            byte[] t = previous;
+            previous = current;
+            current = t;
+        } else {
+            java.util.Arrays.fill(previous, (byte) 0);
         }
         return detections;
     }
@@ -170,6 +202,8 @@ public final class MotionDetector implements Detector {
         changed = new byte[n];
         across = new byte[n];
         dilated = new byte[n];
+        previous = new byte[n];
+        current = new byte[n];
         stack = new int[n];
         started = false;
     }
@@ -184,6 +218,7 @@ public final class MotionDetector implements Detector {
         }
         int lo = percentile(unmasked * 4 / 100);
         int hi = percentile(unmasked * 96 / 100);
+        level = (lo + hi) / 2.0;
         int spread = Math.max(hi - lo, settings.minContrast());
         int base = hi - lo >= settings.minContrast() ? lo : (lo + hi - spread) / 2;
         double gain = (double) (STRETCH_HIGH - STRETCH_LOW) / spread;
@@ -234,7 +269,37 @@ public final class MotionDetector implements Detector {
 
     private void relearn(int n) {
         System.arraycopy(picture, 0, background, 0, n);
+        java.util.Arrays.fill(previous, (byte) 0);
         calibrationLeft = settings.calibrationFrames();
+    }
+
+    /**
+     * Fits the picture to the background as {@code gain * background + offset} (least squares over the unmasked
+     * pixels, the gain kept within 1/2..2): what is left after it is the picture's local change, while an even change
+     * of the whole picture's brightness or contrast that the stretch did not cancel (a fade towards night mode's flat
+     * grey below {@link MotionSettings#minContrast()}) is not.
+     */
+    private void fit(int n) {
+        double sb = 0;
+        double sp = 0;
+        double sbb = 0;
+        double sbp = 0;
+        for (int i = 0; i < n; i++) {
+            if (masked[i] == 0) {
+                double b = background[i];
+                double p = picture[i];
+                sb += b;
+                sp += p;
+                sbb += b * b;
+                sbp += b * p;
+            }
+        }
+        double m = unmasked;
+        double var = m * sbb - sb * sb;
+        double gain = var > 0 ? (m * sbp - sb * sp) / var : 1;
+        gain = Math.max(0.5, Math.min(2, gain));
+        fitGain = (float) gain;
+        fitOffset = (float) ((sp - gain * sb) / m);
     }
 
     private void follow(int n, float alpha) {
@@ -255,7 +320,8 @@ public final class MotionDetector implements Detector {
         float threshold = settings.threshold();
         int count = 0;
         for (int i = 0; i < n; i++) {
-            byte c = masked[i] == 0 && Math.abs(picture[i] - background[i]) > threshold ? (byte) 1 : 0;
+            float expected = fitGain * background[i] + fitOffset;
+            byte c = masked[i] == 0 && Math.abs(picture[i] - expected) > threshold ? (byte) 1 : 0;
             changed[i] = c;
             count += c;
         }
@@ -297,6 +363,7 @@ public final class MotionDetector implements Detector {
             int top = 0;
             stack[top++] = start;
             int area = 0;
+            int persisted = 0;
             int x0 = w;
             int y0 = h;
             int x1 = -1;
@@ -306,6 +373,7 @@ public final class MotionDetector implements Detector {
                 int x = i % w;
                 int y = i / w;
                 area += changed[i];
+                persisted += changed[i] & previous[i];
                 x0 = Math.min(x0, x);
                 x1 = Math.max(x1, x);
                 y0 = Math.min(y0, y);
@@ -328,7 +396,7 @@ public final class MotionDetector implements Detector {
                     }
                 }
             }
-            if (area >= minArea) {
+            if (area >= minArea && (area >= SMALL * minArea || persisted >= PERSISTENCE * area)) {
                 detections.add(x0, y0, x1 + 1, y1 + 1, area);
             }
         }

@@ -27,8 +27,12 @@ final class Replay {
     static final long START_MILLIS = 1_795_000_000_000L;
     private static final int DATAGRAM = 7 * 188;
 
-    /** What one replay produced. */
-    record Result(List<Event> events, long frames, long skipped, long errors) {
+    /**
+     * What one replay produced: the events, the worker's counters, the smallest PTS of the stream (its first picture
+     * in display order) and how many access units are shown before one decoded earlier (pictures out of order:
+     * B-frames).
+     */
+    record Result(List<Event> events, long frames, long skipped, long errors, long firstPts, long reordered) {
         /** The motion events' phases, by event id, in order of their start. */
         Map<String, List<Event>> motion() {
             Map<String, List<Event>> byId = new LinkedHashMap<>();
@@ -52,12 +56,26 @@ final class Replay {
         DecodeWorker worker = new DecodeWorker("replay", settings, new MotionDetector(settings, masks),
                 new Zones(zones), new EventMaker("replay"), events::add).start();
         long[] firstDts = {Timestamps.NONE};
+        long[] firstPts = {Timestamps.NONE};
+        long[] reordered = {0};
+        long[] maxPts = {Timestamps.NONE};
         InterruptedException[] interrupted = {null};
         try (worker) {
             AccessUnitAssembler assembler = new AccessUnitAssembler(au -> {
                 long dts = au.dts() != Timestamps.NONE ? au.dts() : au.pts();
                 if (firstDts[0] == Timestamps.NONE) {
                     firstDts[0] = dts;
+                }
+                if (au.pts() != Timestamps.NONE && (firstPts[0] == Timestamps.NONE
+                        || Timestamps.ptsDiff(firstPts[0], au.pts()) < 0)) {
+                    firstPts[0] = au.pts();
+                }
+                if (au.pts() != Timestamps.NONE) {
+                    if (maxPts[0] != Timestamps.NONE && Timestamps.ptsDiff(maxPts[0], au.pts()) < 0) {
+                        reordered[0]++;
+                    } else {
+                        maxPts[0] = au.pts();
+                    }
                 }
                 long millis = START_MILLIS + Timestamps.ptsDiff(firstDts[0], dts) * 1000 / Timestamps.PTS_HZ;
                 try {
@@ -78,6 +96,7 @@ final class Replay {
         if (interrupted[0] != null) {
             throw interrupted[0];
         }
-        return new Result(List.copyOf(events), worker.frames(), worker.skipped(), worker.errors());
+        return new Result(List.copyOf(events), worker.frames(), worker.skipped(), worker.errors(), firstPts[0],
+                reordered[0]);
     }
 }

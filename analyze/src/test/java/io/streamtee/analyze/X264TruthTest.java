@@ -115,8 +115,9 @@ class X264TruthTest {
         Path file = dir.resolve("x264.ts");
         double seconds = 30;
         Analyzer.Stats stats;
-        try (Analyzer a = new Analyzer(AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0",
-                Endpoint.Role.INPUT), "x264", List.of(sink))).start()) {
+        Analyzer analyzer = new Analyzer(AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT),
+                "x264", List.of(sink)));
+        try (Analyzer a = analyzer.start()) {
             int port = a.localAddress().getPort();
             List<String> command = new ArrayList<>(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error", "-re",
                     "-f", "lavfi", "-i", graph()));

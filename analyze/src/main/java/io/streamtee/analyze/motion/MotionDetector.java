@@ -44,7 +44,7 @@ public final class MotionDetector implements Detector {
     private static final int STRETCH_LOW = 40;
     private static final int STRETCH_HIGH = 215;
     /**
-     * The picture's level (the middle between its 4th and 96th percentile) moving this far from its recent average,
+     * The picture's level (its median) moving this far from its recent average,
      * as a share of the contrast spread, is a global change: lights switched on or off. The contrast stretch cancels
      * an even step by itself; this catches the uneven part, where the step pushes bright parts into the sensor's
      * ceiling (or dark ones into its floor), which no stretch can undo.
@@ -218,7 +218,7 @@ public final class MotionDetector implements Detector {
         }
         int lo = percentile(unmasked * 4 / 100);
         int hi = percentile(unmasked * 96 / 100);
-        level = (lo + hi) / 2.0;
+        level = percentile(unmasked / 2);
         int spread = Math.max(hi - lo, settings.minContrast());
         int base = hi - lo >= settings.minContrast() ? lo : (lo + hi - spread) / 2;
         double gain = (double) (STRETCH_HIGH - STRETCH_LOW) / spread;

@@ -120,6 +120,25 @@ class MotionDetectorTest {
         assertThat(last1 - entry1).isLessThanOrEqualTo((Scene.W + 16) / SPEED + 3);
     }
 
+    /**
+     * A visitor close to the camera fills much of the picture (radius 30: a sixth of it), brighter or darker than
+     * all of it: still motion, not a lighting change. (At radius 40, over a quarter of the picture, the picture's
+     * median moves enough to read as lights switched on.)
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {20, 30})
+    void aBigVisitorCloseToTheCameraIsOneEvent(int radius) {
+        for (int level : new int[] {235, 20}) {
+            Run run = new Run(14);
+            run.scene.discLevel = level;
+            run.frames(CALIBRATION + 30);
+            run.cross(50, radius, -1, new ArrayList<>());
+            run.frames(60);
+            assertThat(run.events.ended).as("radius %d, level %d", radius, level).hasSize(1);
+            assertThat(run.detector.recalibrations()).as("radius %d, level %d", radius, level).isZero();
+        }
+    }
+
     @Test
     void aVisitorStandingStillShowsForSecondsThenBecomesBackground() {
         Run run = new Run(12);

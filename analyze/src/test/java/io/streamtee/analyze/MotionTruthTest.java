@@ -56,6 +56,25 @@ class MotionTruthTest {
     }
 
     /**
+     * Lighting changes between visits do not blind the detector: with night mode from 25 s to 37 s and the lights
+     * stepping down 40 at 17 s (and up again at 34 s), the visits at 10 s (day), 20 s (dimmer), 30 s (at night,
+     * dimmer) and 40 s (day again) are one event each, and the changes themselves none. (Not lights up: the camera
+     * clips its picture at 235, where the bright visitor and the white bar then both end up.)
+     */
+    @Test
+    void visitsBetweenLightingChangesAndAtNightAreOneEventEach() throws Exception {
+        CameraConfig.Pattern pattern = CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(15)
+                .withBitrate(300_000).withVisitor(Duration.ofSeconds(10), Duration.ofSeconds(4))
+                .withLights(new CameraConfig.Lights(Duration.ofSeconds(17), -40, Duration.ofSeconds(25),
+                        Duration.ofSeconds(12)));
+        byte[] ts = PatternClip.render(pattern, Duration.ofSeconds(47), START);
+        Replay.Result result = Replay.run(ts, MotionSettings.defaults(), List.of(), List.of(CLOCK_MASK));
+        Truth truth = Truth.of(new PatternScript(pattern), 47L * 15);
+        assertThat(truth.visits()).hasSize(4);
+        truth.check("lights", result.motion(), MotionTracker.DEFAULT_GAP);
+    }
+
+    /**
      * The same live, end to end: the camera sends in real time over loopback UDP to a running {@link Analyzer} at
      * the defaults. Three visits (34.5 s) rather than the minute above: the minute costs a minute of test time, and
      * the replay already holds every visit of it; what this one adds is the socket, the health monitor's demuxer and

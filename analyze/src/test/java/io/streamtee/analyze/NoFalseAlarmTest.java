@@ -33,16 +33,14 @@ class NoFalseAlarmTest {
             List<Polygon> masks) throws InterruptedException {
         byte[] ts = PatternClip.render(pattern, duration, MotionTruthTest.START);
         Replay.Result result = Replay.run(ts, MotionSettings.defaults(), zones, masks);
-        assertThat(result.frames()).isEqualTo(PatternScriptFrames.of(pattern, duration));
+        assertThat(result.frames()).isEqualTo(frames(pattern, duration));
         assertThat(result.skipped()).isZero();
         return result;
     }
 
     /** Frames a pattern camera makes in {@code duration}. */
-    private static final class PatternScriptFrames {
-        static long of(CameraConfig.Pattern pattern, Duration duration) {
-            return Math.round(duration.toNanos() * (double) pattern.fps() / 1e9);
-        }
+    private static long frames(CameraConfig.Pattern pattern, Duration duration) {
+        return Math.round(duration.toNanos() * (double) pattern.fps() / 1e9);
     }
 
     @ParameterizedTest(name = "sensor noise {0}, {1} bit/s")
@@ -103,7 +101,7 @@ class NoFalseAlarmTest {
                 Zone.parse("path-right", "[[0.7,0.3],[1,0.3],[1,0.7],[0.7,0.7]]", 0));
         CameraConfig.Pattern pattern = SMALL.withVisitor(Duration.ofSeconds(10), Duration.ofSeconds(4));
         Replay.Result result = replay(pattern, Duration.ofSeconds(25), zones, CLOCK);
-        Truth truth = Truth.of(new PatternScript(pattern), PatternScriptFrames.of(pattern, Duration.ofSeconds(25)));
+        Truth truth = Truth.of(new PatternScript(pattern), frames(pattern, Duration.ofSeconds(25)));
         truth.check("zones", result.motion(), MotionTracker.DEFAULT_GAP);
         for (Event end : result.motionEnds()) {
             // the lawn holds the bottom quarter of the visitor's box: touched, but not half of it

@@ -1,7 +1,7 @@
 package io.streamtee.analyze;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.within;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.camera.PatternScript;
@@ -97,7 +97,7 @@ final class Truth {
             // the wall clock follows the PTS (anchored at the first picture), live or replayed faster than real time
             long ptsMillis = Timestamps.ptsDiff(end.startPts(), end.endPts()) * 1000 / Timestamps.PTS_HZ;
             assertThat(end.endMillis() - end.startMillis()).as("%s: visit %d: wall duration", label, visit.number())
-                    .isCloseTo(ptsMillis, offset(2L));
+                    .isCloseTo(ptsMillis, within(2L));
             int motionFrames = ((Number) end.details().get("motionFrames")).intValue();
             Match m = new Match(visit.number(), startOffset * 1000 / Timestamps.PTS_HZ,
                     (endOffset - gapTicks) * 1000 / Timestamps.PTS_HZ, motionFrames, visit.frames());

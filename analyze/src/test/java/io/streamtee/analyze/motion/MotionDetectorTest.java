@@ -302,12 +302,13 @@ class MotionDetectorTest {
     }
 
     /**
-     * Heavy rain: 40 and 80 streaks a frame (1x6 px, 35 levels brighter; 80 change 2.7% of the picture every frame)
+     * Heavy rain: 40 to 160 streaks a frame (1x6 px, 35 levels brighter; 80 change 2.7% of the picture every frame)
      * touch each other often enough to make regions over the minimum area; they flicker at random places, so they do
-     * not persist from frame to frame. (At 160 a frame, chance overlaps still start an event now and then.)
+     * not persist from frame to frame, and what chance overlaps let through comes and goes at random places, not in
+     * one place for three frames (the tracker's rule). 160 a frame change 5% of the picture every frame.
      */
     @ParameterizedTest
-    @ValueSource(ints = {40, 80})
+    @ValueSource(ints = {40, 80, 160})
     void heavyRainIsNoMotionAndADiscInItStillIs(int streaks) {
         Run run = new Run(13);
         run.frames(CALIBRATION + 30);

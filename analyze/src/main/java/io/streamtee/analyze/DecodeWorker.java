@@ -214,6 +214,15 @@ final class DecodeWorker implements AutoCloseable {
         return snapshots == null ? 0 : snapshots.copies();
     }
 
+    /**
+     * Queues an access unit (copied), waiting while the queue is full instead of skipping: for feeding a recorded
+     * stream faster than real time (tests), where every frame must be analysed. Not for a live input.
+     */
+    void put(AccessUnit au, long millis) throws InterruptedException {
+        byte[] copy = java.util.Arrays.copyOf(au.data(), au.length());
+        queue.put(new Unit(AccessUnit.of(au.streamType(), copy, au.pts(), au.dts(), au.keyframe()), millis));
+    }
+
     /** Access units waiting for the decoder. */
     int waiting() {
         return queue.size();

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventSink;
-import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.MotionTracker;
-import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.camera.Box;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
@@ -31,8 +29,6 @@ class AnalyzerTest {
     private static final long GAP = MotionTracker.DEFAULT_GAP.toNanos() * Timestamps.PTS_HZ / 1_000_000_000L;
     /** A box edge in the detector's 100 px high picture may be off by a pixel or so of it. */
     private static final double SLACK = 0.02;
-    /** The motion threshold this camera's visitor needs (see the test). */
-    private static final int THRESHOLD = 10;
 
     /** Keeps every event it is given. */
     static final class Recording implements EventSink {
@@ -61,12 +57,9 @@ class AnalyzerTest {
         List<Visit> visits;
         PatternScript script;
         Analyzer.Stats stats;
-        // The visitor (luma 150) crosses bars of luma 180, 162 and 131 before it reaches the darker ones: the default
-        // threshold (30) sees it only from the green bar on, 0.8 s into the visit. A lower threshold sees it all along,
-        // and the camera's burned-in clock too, so the clock's strip at the bottom is masked, as a user would.
+        // The default motion settings; the camera's burned-in clock is masked, as a user masks a camera's timestamp.
         AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "porch",
-                List.of(sink)).withMotion(MotionSettings.defaults().withThreshold(THRESHOLD))
-                .withZones(List.of(), List.of(Polygon.parse("mask", "[[0,0.85],[1,0.85],[1,1],[0,1]]")));
+                List.of(sink)).withZones(List.of(), List.of(MotionTruthTest.CLOCK_MASK));
         try (Analyzer analyzer = new Analyzer(config).start()) {
             CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)

@@ -26,8 +26,13 @@ final class PatternPainter {
         {180, 128, 128}, {162, 44, 142}, {131, 156, 44}, {112, 72, 58},
         {84, 184, 198}, {65, 100, 212}, {35, 212, 114},
     };
-    /** The visitor's colour: a saturated orange, far from every bar. */
-    private static final int VISITOR_Y = 150;
+    /**
+     * The visitor's colour: a bright amber (orange chroma, far from every bar's), and in luma at least 50 levels from
+     * every bar (the brightest, white, is 180). A motion detector works on luma, as a person in front of a door
+     * differs from it in brightness; the earlier luma 150 sat between the bars (12 levels from yellow, 19 from cyan),
+     * a visitor only a colour detector could see all along.
+     */
+    static final int VISITOR_Y = 230;
     private static final int VISITOR_U = 44;
     private static final int VISITOR_V = 200;
 

@@ -68,10 +68,10 @@ class CameraTruthTest {
                 boolean visiting = frame >= visit.startFrame() && frame < visit.endFrame();
                 assertThat(script.visitorBox(frame).isPresent()).isEqualTo(visiting);
                 if (visiting) {
-                    // the middle of the box's visible part is the visitor's orange, whose luma is 150
+                    // the middle of the box's visible part is the visitor's bright amber
                     Box box = script.visitorBox(frame).orElseThrow();
                     int centre = (box.y() + box.height() / 2) * W + box.x() + box.width() / 2;
-                    assertThat(luma[centre] & 0xFF).as("frame %d at %s", frame, box).isCloseTo(150, within(12));
+                    assertThat(luma[centre] & 0xFF).as("frame %d at %s", frame, box).isCloseTo(PatternPainter.VISITOR_Y, within(12));
                 }
             }
         }

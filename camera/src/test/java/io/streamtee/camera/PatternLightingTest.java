@@ -118,10 +118,10 @@ class PatternLightingTest {
         int cx = new PatternScript(W, H, 10, 20, 10, 0, 40, 40, 20).visitorCenterX(25);
         int atCentre = (H / 2) * W + cx;
         int chromaCentre = (H / 4) * p.chromaWidth + cx / 2;
-        assertThat(p.y[atCentre] & 0xFF).isEqualTo(150);
+        assertThat(p.y[atCentre] & 0xFF).isEqualTo(PatternPainter.VISITOR_Y);
         assertThat(p.u[chromaCentre] & 0xFF).isEqualTo(44);
         p.paint(45, NOW);
-        assertThat(p.y[atCentre] & 0xFF).isEqualTo(new Lighting(0, true).luma(150));
+        assertThat(p.y[atCentre] & 0xFF).isEqualTo(new Lighting(0, true).luma(PatternPainter.VISITOR_Y));
         assertThat(p.u[chromaCentre] & 0xFF).isEqualTo(128);
         assertThat(p.v[chromaCentre] & 0xFF).isEqualTo(128);
     }

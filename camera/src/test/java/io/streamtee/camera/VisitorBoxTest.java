@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The script's box is where the painter puts the orange disc, at every frame of a visit, edges included. */
+/** The script's box is where the painter puts the amber disc, at every frame of a visit, edges included. */
 class VisitorBoxTest {
 
     private static final Instant NOW = Instant.parse("2026-11-24T04:12:32.123Z");
@@ -52,14 +52,14 @@ class VisitorBoxTest {
 
     @Test
     void theBoxIsWhereTheDiscIsPaintedAtEveryFrame() {
-        // 10 fps, a visit every 3 s for 2 s: frames 30..49; the disc's luma 150 is no bar's
+        // 10 fps, a visit every 3 s for 2 s: frames 30..49; the disc's luma is no bar's
         PatternScript script = new PatternScript(320, 240, 10, 30, 20, 0, 40, 0, 0);
         PatternPainter p = new PatternPainter(script, 0);
         int rows = 240 * 2 / 3;
         for (long frame = 25; frame < 55; frame++) {
             p.paint(frame, NOW);
             Optional<Box> truth = script.visitorBox(frame);
-            assertThat(lumaBox(p, 150, rows)).as("frame %d", frame).isEqualTo(truth);
+            assertThat(lumaBox(p, PatternPainter.VISITOR_Y, rows)).as("frame %d", frame).isEqualTo(truth);
             assertThat(truth.isPresent()).isEqualTo(frame >= 30 && frame < 50);
             if (truth.isPresent()) {
                 Box box = truth.get();
@@ -81,12 +81,12 @@ class VisitorBoxTest {
 
     @Test
     void theBoxFollowsTheDiscWhenTheLightsChange() {
-        // lights up 40 from frame 10: the disc's luma becomes 190, which no lit bar has either
+        // lights up 40 from frame 10: the disc's luma becomes 235 (clamped), which no lit bar has either (white: 220)
         PatternScript script = new PatternScript(320, 240, 10, 10, 10, 10, 40, 0, 0);
         PatternPainter p = new PatternPainter(script, 0);
         for (long frame = 10; frame < 20; frame++) {
             p.paint(frame, NOW);
-            assertThat(lumaBox(p, 190, 160)).as("frame %d", frame).isEqualTo(script.visitorBox(frame));
+            assertThat(lumaBox(p, new Lighting(40, false).luma(PatternPainter.VISITOR_Y), 160)).as("frame %d", frame).isEqualTo(script.visitorBox(frame));
         }
     }
 }

@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * Turns per-frame {@link Detections} into motion events, so that one visitor crossing the picture is one event: an
- * event starts after {@code startFrames} consecutive frames with motion (a one-frame flicker is not an event) and ends
+ * event starts after {@code startFrames} consecutive frames with motion in the same place (each frame's motion within
+ * {@link #NEAR} pixels of the frame before's: a one-frame flicker is not an event, nor are specks that come and go at
+ * random places, such as heavy rain) and ends
  * once no motion was seen for {@code gap} of stream time (by PTS, so a slow or bursty stream does not change it).
  * While it lasts it keeps the peak score and the frame index with the most motion (for the snapshot), the union of the
  * boxes and the zones they touched.
@@ -15,6 +17,8 @@ import java.util.Objects;
  * Logic only: one thread calls {@link #accept} and {@link #finish}; the listener is called on that thread.
  */
 public final class MotionTracker {
+    /** How close (pixels of the detector's picture) a box must be to one of the previous frame's to continue a run. */
+    public static final int NEAR = 4;
     /** Consecutive frames with motion before an event starts, by default. */
     public static final int DEFAULT_START_FRAMES = 3;
     /** The quiet gap that ends an event, by default. */
@@ -38,6 +42,8 @@ public final class MotionTracker {
     private long nextId = 1;
     private boolean active;
     private int run; // consecutive frames with motion, while no event is open
+    private int[] previous = new int[4 * 32]; // the previous frame's boxes, x0 y0 x1 y1 each
+    private int previousCount;
     private long lastPts = Timestamps.NONE;
     // the candidate or open event
     private long startPts;
@@ -92,8 +98,13 @@ public final class MotionTracker {
         }
         if (!d.motion()) {
             run = 0;
+            previousCount = 0;
             return;
         }
+        if (!active && run > 0 && !nearPrevious(d)) {
+            run = 0; // motion somewhere else: a new run starts here
+        }
+        keep(d);
         if (!active && run == 0) {
             begin(pts, d);
         }
@@ -113,12 +124,40 @@ public final class MotionTracker {
         }
     }
 
+    /** Whether a box of {@code d} is within {@link #NEAR} pixels of a box of the previous frame. */
+    private boolean nearPrevious(Detections d) {
+        for (int i = 0; i < d.count(); i++) {
+            for (int j = 0; j < previousCount; j++) {
+                int k = 4 * j;
+                if (d.x0(i) <= previous[k + 2] + NEAR && previous[k] <= d.x1(i) + NEAR
+                        && d.y0(i) <= previous[k + 3] + NEAR && previous[k + 1] <= d.y1(i) + NEAR) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void keep(Detections d) {
+        if (previous.length < 4 * d.count()) {
+            previous = new int[4 * d.count()];
+        }
+        for (int i = 0; i < d.count(); i++) {
+            previous[4 * i] = d.x0(i);
+            previous[4 * i + 1] = d.y0(i);
+            previous[4 * i + 2] = d.x1(i);
+            previous[4 * i + 3] = d.y1(i);
+        }
+        previousCount = d.count();
+    }
+
     /** The stream ended: ends the open event, if any, at its last motion + the gap. */
     public void finish() {
         if (active) {
             end();
         }
         run = 0;
+        previousCount = 0;
     }
 
     private void begin(long pts, Detections d) {

@@ -93,6 +93,26 @@ class MotionTrackerTest {
     }
 
     @Test
+    void motionJumpingAboutIsNoEventMotionInOnePlaceIs() {
+        tracker = new MotionTracker(Zones.none(), events);
+        long pts = 0;
+        // three frames in a row with motion, each far from the one before (rain, snow): no run of three
+        motion(pts, 0.01, 0, 10);
+        motion(pts += FRAME, 0.01, 40, 50);
+        long third = pts += FRAME;
+        motion(third, 0.01, 80, 90);
+        assertThat(events.started).isEmpty();
+        // then staying within NEAR pixels of the frame before: a run from the third frame on
+        motion(pts += FRAME, 0.01, 90 + MotionTracker.NEAR, 95);
+        assertThat(events.started).isEmpty();
+        motion(pts += FRAME, 0.01, 95 + MotionTracker.NEAR, 100);
+        assertThat(events.started).hasSize(1);
+        assertThat(events.started.get(0).startPts()).isEqualTo(third);
+        int narrow = 10 * (5 - MotionTracker.NEAR); // the two later boxes' areas
+        assertThat(events.started.get(0).union()).isEqualTo(new Box(80, 10, 100, 20, 100 + 2 * narrow));
+    }
+
+    @Test
     void zonesEnteredAreUpdates() {
         Zones zones = new Zones(List.of(Zone.parse("left", "[[0,0],[0.5,0],[0.5,1],[0,1]]", 0),
                 Zone.parse("right", "[[0.5,0],[1,0],[1,1],[0.5,1]]", 0)));

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * are never more than one group of pictures behind live, and the decoder always restarts at a keyframe. An access
  * unit damaged in transport starts such a skip too.
  *
- * <p><b>Clocks.</b> An event's wall clock comes from its PTS, anchored at the arrival time of the first frame decoded
- * (and anchored again when the PTS leaves the anchor by more than a minute: a camera that restarted).
+ * <p><b>Clocks.</b> An event's wall clock comes from its PTS, by a {@link StreamClock}: the earliest arrival the PTS
+ * allow, so that late pictures (the first ones, a stall) do not shift it.
  *
  * <p>{@link #close()} lets the thread decode what waits, flushes the decoder, ends an open motion event and returns
  * once the thread has ended; idempotent.
@@ -47,7 +47,6 @@ final class DecodeWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeWorker.class);
     /** Access units that may wait for the decoder (well under a GOP at any usual frame rate). */
     static final int QUEUE = 12;
-    private static final long REANCHOR_TICKS = 60 * Timestamps.PTS_HZ;
 
     private record Unit(AccessUnit au, long millis) {
     }
@@ -72,8 +71,7 @@ final class DecodeWorker implements AutoCloseable {
 
     // decoding thread
     private long currentMillis;
-    private long anchorPts = Timestamps.NONE;
-    private long anchorMillis;
+    private final StreamClock clock = new StreamClock();
     private long frameIndex;
     private byte[] grey = new byte[0];
 
@@ -284,11 +282,7 @@ final class DecodeWorker implements AutoCloseable {
     private void picture(Frame frame) {
         frames++;
         long pts = frame.pts();
-        if (pts != Timestamps.NONE && (anchorPts == Timestamps.NONE
-                || Math.abs(Timestamps.ptsDiff(anchorPts, pts)) > REANCHOR_TICKS)) {
-            anchorPts = pts;
-            anchorMillis = currentMillis;
-        }
+        clock.picture(pts, currentMillis);
         int h = settings.frameHeight();
         int w = settings.width(frame.width(), frame.height());
         if (grey.length < w * h) {
@@ -309,12 +303,9 @@ final class DecodeWorker implements AutoCloseable {
         }
     }
 
-    /** The wall clock of {@code pts}, by the anchor. */
+    /** The wall clock of {@code pts}. */
     private long wall(long pts) {
-        if (pts == Timestamps.NONE || anchorPts == Timestamps.NONE) {
-            return currentMillis;
-        }
-        return anchorMillis + Timestamps.ptsDiff(anchorPts, pts) * 1000 / Timestamps.PTS_HZ;
+        return clock.wall(pts);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.streamtee.media;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -62,7 +61,6 @@ public final class VideoDecoder implements AutoCloseable {
     private static final byte[] PADDING = new byte[AV_INPUT_BUFFER_PADDING_SIZE];
 
     private final int threads;
-    private final boolean skipLoopFilter;
     private final AVPacket packet;
     private final AVFrame picture;
     private final Scaler scaler = new Scaler();
@@ -90,23 +88,11 @@ public final class VideoDecoder implements AutoCloseable {
      *                frames more (FFmpeg's frame threading)
      */
     public VideoDecoder(int threads) {
-        this(threads, false);
-    }
-
-    /**
-     * @param threads        decoding threads, as {@link #VideoDecoder(int)}
-     * @param skipLoopFilter skip the in-loop deblocking filter (FFmpeg's {@code skip_loop_filter=all}): about a sixth
-     *                       less CPU for H.264, at the price of faint block edges in the pictures, which a motion
-     *                       detector working on a picture 100 pixels high does not see; for pictures people look at,
-     *                       keep it (false)
-     */
-    public VideoDecoder(int threads, boolean skipLoopFilter) {
         if (threads < 1) {
             throw new IllegalArgumentException("decoder threads must be at least 1, not " + threads);
         }
         Ffmpeg.quiet();
         this.threads = threads;
-        this.skipLoopFilter = skipLoopFilter;
         this.packet = av_packet_alloc();
         this.picture = av_frame_alloc();
         this.frame = new Frame(picture, scaler);
@@ -239,9 +225,6 @@ public final class VideoDecoder implements AutoCloseable {
         AVCodecContext ctx = avcodec_alloc_context3(decoder);
         ctx.thread_count(threads);
         ctx.pkt_timebase(timeBase);
-        if (skipLoopFilter) {
-            ctx.skip_loop_filter(AVDISCARD_ALL);
-        }
         try {
             Ffmpeg.check(avcodec_open2(ctx, decoder, (AVDictionary) null), "open " + c.ffmpegName() + " decoder");
         } catch (FfmpegException e) {

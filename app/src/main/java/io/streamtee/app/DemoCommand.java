@@ -3,7 +3,9 @@ package io.streamtee.app;
 import io.streamtee.analyze.AnalyzeException;
 import io.streamtee.analyze.Analyzer;
 import io.streamtee.analyze.AnalyzerConfig;
+import io.streamtee.analyze.ClipLinks;
 import io.streamtee.analyze.event.JsonLinesSink;
+import io.streamtee.analyze.http.AnalyzerServer;
 import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
@@ -89,7 +91,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", paramLabel = "FILE", defaultValue = "events.jsonl",
             description = "Analyze the relay's second output and append its events to FILE (default: ${DEFAULT-VALUE};"
                     + " 'off' for no analyzer).")
-    String events;
+    String eventsFile;
+
+    @Option(names = "--events-http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8082",
+            description = "The analyzer's events page, /api/events, snapshots and /metrics (default: ${DEFAULT-VALUE};"
+                    + " 'off' for none).")
+    String eventsHttp;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "0",
             description = "Stop after this many seconds; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
@@ -114,6 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
             playbackAt = ApiSettings.fromFlag("--playback", playback, System.getenv("STREAMTEE_API_TOKEN"),
                     "STREAMTEE_API_TOKEN");
         }
+        ApiSettings eventsAt = eventsHttp.equalsIgnoreCase("off") ? null : AnalyzerServer.apiSettings(eventsHttp);
         ApiSettings api = http.equalsIgnoreCase("off") ? null : ApiSettings.fromFlag("--http", http,
                 System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
@@ -122,6 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
         // only then do the recorder and the playback server close, with the whole stream on disk.
         Recorder recorder = null;
         Analyzer analyzer = null;
+        AnalyzerServer events = null;
         PlaybackServer player = null;
         Relay relay = null;
         StatsReporter stats = null;
@@ -134,12 +143,15 @@ public final class DemoCommand implements Callable<Integer> {
                 recorder = new Recorder(RecorderConfig.of(Endpoint.parse(first.url(), Endpoint.Role.INPUT),
                         Path.of(record))).start();
             }
-            if (!events.equalsIgnoreCase("off")) {
-                analyzer = startAnalyzer(settings.routes().get(0).outputs());
-            }
             if (playbackAt != null) {
                 player = new PlaybackServer(Path.of(record), playbackAt.listen().getAddress().getHostAddress(),
                         playbackAt.listen().getPort(), playbackAt.token()).start();
+            }
+            if (!eventsFile.equalsIgnoreCase("off")) {
+                analyzer = startAnalyzer(settings.routes().get(0).outputs(), player);
+                if (analyzer != null && eventsAt != null) {
+                    events = new AnalyzerServer(analyzer, eventsAt).start();
+                }
             }
             relay = new Relay(settings).start();
             stats = new StatsReporter(relay::routes, settings.statsInterval());
@@ -156,8 +168,9 @@ public final class DemoCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CommandException(e.getMessage(), e);
             }
-            log.info("demo running (Ctrl-C stops it): watch with ffplay -fflags nobuffer {}{}", to.get(to.size() - 1),
-                    control == null ? "" : "; status page http://" + control.host() + ":" + control.port() + "/");
+            log.info("demo running (Ctrl-C stops it): watch with ffplay -fflags nobuffer {}{}{}", to.get(to.size() - 1),
+                    control == null ? "" : "; status page http://" + control.host() + ":" + control.port() + "/",
+                    events == null ? "" : "; events " + events.url());
             // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
             while (stopped.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
                 stopped.await(200, TimeUnit.MILLISECONDS);
@@ -184,6 +197,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (analyzer != null) {
                 analyzer.close(); // after the relay, like the recorder: an open motion event ends, the file is whole
             }
+            if (events != null) {
+                events.close();
+            }
             if (player != null) {
                 player.close();
             }
@@ -192,20 +208,23 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The analyzer on the relay's second output (the camera's port 8102 by default), writing {@link #events}, or null
+     * The analyzer on the relay's second output (port 8102 by default), writing {@link #eventsFile}, or null
      * when the relay has only one output. The simulated camera burns a clock into the bottom of its picture; the
      * analyzer masks it, as a user masks a real camera's clock.
      */
-    private Analyzer startAnalyzer(List<Endpoint> outputs) {
+    private Analyzer startAnalyzer(List<Endpoint> outputs, PlaybackServer player) {
         if (outputs.size() < 2) {
             log.info("no analyzer: the relay has one output (--to), which the recorder takes");
             return null;
         }
         AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse(outputs.get(1).url(), Endpoint.Role.INPUT), "camera",
-                List.of(new JsonLinesSink(Path.of(events)))).withZones(List.of(), List.of(CLOCK_MASK));
+                List.of(new JsonLinesSink(Path.of(eventsFile)))).withZones(List.of(), List.of(CLOCK_MASK));
+        if (player != null) {
+            config = config.withClips(ClipLinks.parse("--playback", player.url()));
+        }
         try {
             Analyzer started = new Analyzer(config).start();
-            log.info("analyzer: {} -> {}", outputs.get(1).url(), events);
+            log.info("analyzer: {} -> {}", outputs.get(1).url(), eventsFile);
             return started;
         } catch (AnalyzeException e) {
             throw new CommandException("--to: the analyzer's port: " + e.getMessage(), e);

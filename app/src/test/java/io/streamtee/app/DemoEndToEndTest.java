@@ -126,10 +126,21 @@ class DemoEndToEndTest {
                     "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0",
                     "--to", recorderPort.url() + ",udp://127.0.0.1:" + port, "--size", "320x240", "--fps", "25",
                     "--bitrate", "500000", "--visitor-every", "4s", "--visitor-for", "2s", "--seconds", "7",
-                    "--http", "off", "--record", "off", "--events", events.toString()));
+                    "--http", "off", "--record", "off", "--events", events.toString(), "--events-http", "127.0.0.1:0"));
             Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile()).start();
             try {
+                // the analyzer's events page answers while the demo runs
+                java.util.regex.Pattern url = java.util.regex.Pattern.compile("events (http://127\\.0\\.0\\.1:\\d+/)");
+                String[] base = new String[1];
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    java.util.regex.Matcher m = url.matcher(Files.readString(err));
+                    return m.find() && (base[0] = m.group(1)) != null;
+                });
+                java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base[0] + "api/events")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).isEqualTo(200);
                 assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits after --seconds").isTrue();
             } finally {
                 demo.destroyForcibly();

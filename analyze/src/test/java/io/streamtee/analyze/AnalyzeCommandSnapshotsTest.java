@@ -125,7 +125,7 @@ class AnalyzeCommandSnapshotsTest {
         Path events = dir.resolve("events.jsonl");
         AnalyzeCommand command = new AnalyzeCommand();
         new CommandLine(command).parseArgs("--listen", "udp://127.0.0.1:0", "--camera", "porch", "--events",
-                events.toString(), "--threshold", "10", "--mask", SnapshotTest.CLOCK_MASK, "--http", "127.0.0.1:0",
+                events.toString(), "--mask", SnapshotTest.CLOCK_MASK, "--http", "127.0.0.1:0",
                 "--playback", "http://127.0.0.1:8081", "--sink", "http://127.0.0.1:" + hook.getAddress().getPort()
                         + "/hook?snapshot=inline", "--sink", "smtp://127.0.0.1:" + smtp.getSmtp().getPort()
                         + "?to=me@example.org&from=cam@example.org");

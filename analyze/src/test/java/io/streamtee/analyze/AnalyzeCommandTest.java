@@ -137,7 +137,7 @@ class AnalyzeCommandTest {
         CameraStats sent;
         List<Visit> visits;
         AnalyzeCommand command = parsed("--listen", "udp://127.0.0.1:0", "--camera", "porch", "--events",
-                events.toString(), "--threshold", "10", "--mask", CLOCK_MASK);
+                events.toString(), "--mask", CLOCK_MASK);
         try (Analyzer analyzer = command.start()) {
             // one visit, from 3 s to 4.5 s; the next would start at 6 s, when the camera stops
             CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))

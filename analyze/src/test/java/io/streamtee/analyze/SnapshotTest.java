@@ -62,10 +62,9 @@ class SnapshotTest {
         }
     }
 
-    /** One visitor crossing (3 s to 4.5 s) of a 640x360 camera at 20 fps, analyzed with threshold 10. */
+    /** One visitor crossing (3 s to 4.5 s) of a 640x360 camera at 20 fps, analyzed at the default settings. */
     static AnalyzerConfig config(EventStore store, List<EventSink> sinks) {
         return AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "porch", sinks)
-                .withMotion(io.streamtee.analyze.motion.MotionSettings.defaults().withThreshold(10))
                 .withZones(List.of(), List.of(Polygon.parse("--mask", CLOCK_MASK))).withStore(store)
                 .withClips(ClipLinks.parse("--playback", "http://127.0.0.1:8081"));
     }

@@ -8,7 +8,6 @@ import io.streamtee.analyze.AnalyzerConfig;
 import io.streamtee.analyze.ClipLinks;
 import io.streamtee.analyze.event.Event;
 import io.streamtee.analyze.event.EventStore;
-import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
@@ -47,7 +46,6 @@ class EventsPageBrowserTest {
         EventStore store = new EventStore();
         AnalyzerConfig config = AnalyzerConfig.of(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), "porch",
                         List.of())
-                .withMotion(MotionSettings.defaults().withThreshold(10))
                 .withZones(List.of(), List.of(Polygon.parse("--mask", "[[0,0.85],[1,0.85],[1,1],[0,1]]")))
                 .withStore(store).withClips(ClipLinks.parse("--playback", "http://127.0.0.1:8081"));
         try (Analyzer analyzer = new Analyzer(config).start();

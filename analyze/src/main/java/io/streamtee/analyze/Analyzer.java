@@ -71,7 +71,7 @@ public final class Analyzer implements AutoCloseable {
 
     /** A snapshot of the counters. */
     public record Stats(long datagrams, long accessUnits, long framesDecoded, long framesSkipped, long decodeErrors,
-            long events) {
+            long events, long framesSkippedDamaged) {
     }
 
     /**
@@ -134,7 +134,8 @@ public final class Analyzer implements AutoCloseable {
         io.streamtee.ts.AccessUnitAssembler a = assembler;
         DecodeWorker w = worker;
         return new Stats(datagrams, a == null ? 0 : a.accessUnits(), w == null ? 0 : w.frames(),
-                w == null ? 0 : w.skipped(), w == null ? 0 : w.errors(), events.get());
+                w == null ? 0 : w.skipped(), w == null ? 0 : w.errors(), events.get(),
+                w == null ? 0 : w.skippedDamaged());
     }
 
     /** The input's counters: every datagram received, what was taken, what was dropped and why. */
@@ -245,10 +246,11 @@ public final class Analyzer implements AutoCloseable {
                 }
             }
             LOG.info("analyzer for '{}' stopped after {}: {} datagrams, {} access units, {} frames decoded, {} skipped"
-                    + " (overload), {} decode errors, {} events, {} snapshots ({} frames copied){}", config.camera(),
+                    + " (overload), {} skipped (damaged in transport), {} decode errors, {} events, {} snapshots ({}"
+                    + " frames copied){}", config.camera(),
                     io.streamtee.config.Units.formatDuration(Duration.ofNanos(System.nanoTime() - startNanos)),
-                    s.datagrams(), s.accessUnits(), s.framesDecoded(), s.framesSkipped(), s.decodeErrors(),
-                    s.events(), snapshotsEncoded(), snapshotCopies(), sinks);
+                    s.datagrams(), s.accessUnits(), s.framesDecoded(), s.framesSkipped(), s.framesSkippedDamaged(),
+                    s.decodeErrors(), s.events(), snapshotsEncoded(), snapshotCopies(), sinks);
         }
     }
 }

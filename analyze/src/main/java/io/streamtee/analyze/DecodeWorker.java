@@ -67,6 +67,7 @@ final class DecodeWorker implements AutoCloseable {
 
     // receive thread
     private boolean skipping;
+    private boolean skippingForDamage; // the skip began at an access unit damaged in transport, not at a full queue
     private volatile boolean closed;
 
     // decoding thread
@@ -76,6 +77,7 @@ final class DecodeWorker implements AutoCloseable {
     private byte[] grey = new byte[0];
 
     private volatile long skipped;
+    private volatile long skippedDamaged;
     private volatile long frames;
     private volatile long errors;
     private volatile long decodeSkipped;
@@ -188,16 +190,23 @@ final class DecodeWorker implements AutoCloseable {
         }
         if (au.damaged()) {
             skipping = true;
+            skippingForDamage = true;
         }
         if (skipping && !au.keyframe()) {
-            skipped++;
+            if (skippingForDamage) {
+                skippedDamaged++;
+            } else {
+                skipped++;
+            }
             return;
         }
         byte[] copy = java.util.Arrays.copyOf(au.data(), au.length());
         if (queue.offer(new Unit(AccessUnit.of(au.streamType(), copy, au.pts(), au.dts(), au.keyframe()), millis))) {
             skipping = false;
+            skippingForDamage = false;
         } else {
             skipping = true;
+            skippingForDamage = false;
             skipped++;
         }
     }
@@ -231,9 +240,14 @@ final class DecodeWorker implements AutoCloseable {
         return frames;
     }
 
-    /** Access units not decoded for overload or transport damage (dropped until the next keyframe). */
+    /** Access units not decoded for overload: the queue was full (dropped until the next keyframe). */
     long skipped() {
         return skipped;
+    }
+
+    /** Access units not decoded for transport damage: one was damaged (dropped until the next keyframe). */
+    long skippedDamaged() {
+        return skippedDamaged;
     }
 
     /** Access units or pictures the decoder rejected. */

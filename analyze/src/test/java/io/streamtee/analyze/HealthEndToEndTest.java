@@ -67,6 +67,8 @@ class HealthEndToEndTest {
                 dropped = cam.stats().datagramsDropped();
             }
             assertThat(dropped).isGreaterThan(3);
+            // the lost datagrams damaged access units: the decoder skipped to the next keyframe, counted as damage
+            await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().framesSkippedDamaged() > 0);
             // 2. stopped: the continuity episode ends by its quiet time, the stream is lost after 2 s
             await().atMost(Duration.ofSeconds(10)).until(() -> of(sink, HealthEvent.Kind.STREAM_LOST).size() == 1
                     && videoContinuity(sink).size() == 2);

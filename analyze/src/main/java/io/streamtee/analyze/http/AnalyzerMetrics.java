@@ -22,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * streamtee_analyze_datagrams_total                 streamtee_analyze_access_units_total
- * streamtee_analyze_frames_decoded_total            streamtee_analyze_frames_skipped_total   (overload, damage)
+ * streamtee_analyze_frames_decoded_total            streamtee_analyze_frames_skipped_total{reason}  (overload, damage)
  * streamtee_analyze_decode_errors_total             streamtee_analyze_decode_queue           (gauge)
  * streamtee_analyze_events_total{kind,phase}        (kind motion|health, phase start|update|end)
  * streamtee_analyze_sink_delivered_total{sink}      streamtee_analyze_sink_retried_total{sink}
@@ -57,8 +57,13 @@ final class AnalyzerMetrics {
                 m -> m.analyzer.stats().accessUnits());
         counter("streamtee.analyze.frames.decoded", "Frames decoded", tags, m -> m.analyzer.stats().framesDecoded());
         counter("streamtee.analyze.frames.skipped",
-                "Access units not decoded: the decoder fell behind (or transport damage), skipped to the next keyframe",
-                tags, m -> m.analyzer.stats().framesSkipped());
+                "Access units not decoded, up to the next keyframe: the decoder fell behind (overload), or one was"
+                        + " damaged in transport (damage)",
+                tags.and("reason", "overload"), m -> m.analyzer.stats().framesSkipped());
+        counter("streamtee.analyze.frames.skipped",
+                "Access units not decoded, up to the next keyframe: the decoder fell behind (overload), or one was"
+                        + " damaged in transport (damage)",
+                tags.and("reason", "damage"), m -> m.analyzer.stats().framesSkippedDamaged());
         counter("streamtee.analyze.decode.errors", "Access units or pictures the decoder rejected", tags,
                 m -> m.analyzer.stats().decodeErrors());
         gauge("streamtee.analyze.decode.queue", "Access units waiting for the decoder", tags,

@@ -121,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
             playbackAt = ApiSettings.fromFlag("--playback", playback, System.getenv("STREAMTEE_API_TOKEN"),
                     "STREAMTEE_API_TOKEN");
         }
-        ApiSettings eventsAt = eventsHttp.equalsIgnoreCase("off") ? null : AnalyzerServer.apiSettings(eventsHttp);
+        ApiSettings eventsAt = eventsHttp.equalsIgnoreCase("off") ? null : ApiSettings.fromHttpFlag("--events-http", eventsHttp);
         ApiSettings api = http.equalsIgnoreCase("off") ? null : ApiSettings.fromFlag("--http", http,
                 System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();

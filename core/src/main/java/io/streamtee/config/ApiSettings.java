@@ -28,6 +28,23 @@ public record ApiSettings(InetSocketAddress listen, String token) {
         }
     }
 
+    /**
+     * Checks a web server's address given as a flag ({@code --http 127.0.0.1:8082}), its token from the environment
+     * variable {@code STREAMTEE_API_TOKEN}: one line naming {@code flag} when the address is bad, or is not loopback
+     * and there is no token.
+     */
+    public static ApiSettings fromHttpFlag(String flag, String listen) {
+        try {
+            return fromFlag(flag, listen, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
+        } catch (ConfigException e) {
+            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
+                throw new ConfigException(flag + ": " + listen + " is not a loopback address: set STREAMTEE_API_TOKEN"
+                        + " (16 characters or more) to require it, or listen on 127.0.0.1", e);
+            }
+            throw e;
+        }
+    }
+
     /** Checks an {@code api} section; {@code key} names it in errors ({@code api} or {@code --api}). */
     public static ApiSettings check(String key, ApiConfig raw) {
         if (raw == null || raw.listen() == null) {

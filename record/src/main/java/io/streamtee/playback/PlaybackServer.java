@@ -108,15 +108,7 @@ public final class PlaybackServer implements AutoCloseable {
      *                         and there is no token
      */
     public static ApiSettings apiSettings(String http) {
-        try {
-            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
-        } catch (ConfigException e) {
-            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
-                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
-                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
-            }
-            throw e;
-        }
+        return ApiSettings.fromHttpFlag("--http", http);
     }
 
     /**

@@ -71,15 +71,7 @@ public final class AnalyzerServer implements AutoCloseable {
      * @throws ConfigException naming {@code --http} when the address is bad, or not loopback without a token
      */
     public static ApiSettings apiSettings(String http) {
-        try {
-            return ApiSettings.fromFlag("--http", http, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
-        } catch (ConfigException e) {
-            if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
-                throw new ConfigException("--http: " + http + " is not a loopback address: set STREAMTEE_API_TOKEN "
-                        + "(16 characters or more) to require it, or listen on 127.0.0.1", e);
-            }
-            throw e;
-        }
+        return ApiSettings.fromHttpFlag("--http", http);
     }
 
     /**

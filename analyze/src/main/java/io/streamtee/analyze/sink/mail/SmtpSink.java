@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * a delivery fails, and the next try connects again) and closes it after. Connecting and every read and write are
  * bounded by {@link SmtpSettings#timeout()}: a server that hangs fails the delivery, which {@code SinkQueue} retries.
  * A failure is thrown as an {@link IOException} with one line naming the server and the cause
- * ({@code smtp 127.0.0.1:3025: authentication failed for user 'bob'}), never the password.
+ * ({@code smtp 127.0.0.1:3025: authentication failed for user 'bob'}), never the password; a server certificate the
+ * JVM does not trust says so and names {@code ?trust=all}.
  */
 public final class SmtpSink implements EventSink {
     /** The name of the attached snapshot. */

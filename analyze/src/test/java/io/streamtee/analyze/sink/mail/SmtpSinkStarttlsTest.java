@@ -12,16 +12,23 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +39,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.MessageContext;
@@ -259,5 +267,73 @@ class SmtpSinkStarttlsTest {
                         .startsWith("smtp 127.0.0.1:" + port + ": authentication failed for user 'bob'")
                         .doesNotContain("wrong-pw").doesNotContain("\n"));
         assertThat(server.received).hasSize(1);
+    }
+
+    /**
+     * Offers STARTTLS, says "go ahead" to it and then never starts the handshake: one connection, served on its own
+     * thread until the test closes it.
+     */
+    private static final class StallingServer implements AutoCloseable {
+        final ServerSocket socket;
+        final List<String> commands = new CopyOnWriteArrayList<>();
+        final Thread thread;
+        volatile Socket client;
+
+        StallingServer() throws IOException {
+            socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            thread = Thread.ofPlatform().daemon().name("stalling smtp").start(this::serve);
+        }
+
+        private void serve() {
+            try (Socket c = socket.accept()) {
+                client = c;
+                OutputStream out = c.getOutputStream();
+                BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                out.write("220 127.0.0.1 ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    commands.add(line);
+                    String verb = line.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+                    if (verb.equals("EHLO")) {
+                        out.write("250-127.0.0.1\r\n250 STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+                    } else if (verb.equals("STARTTLS")) {
+                        out.write("220 go ahead\r\n".getBytes(StandardCharsets.US_ASCII));
+                        c.getInputStream().readAllBytes(); // and never answer the ClientHello
+                        return;
+                    } else {
+                        out.write("502 not here\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            Socket c = client;
+            if (c != null) {
+                c.close();
+            }
+            thread.join(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks the build
+    void aServerThatStallsAfterStarttlsFailsTheDeliveryAfterTheTimeout() throws Exception {
+        StallingServer stalling = closing(new StallingServer());
+        SmtpSink sink = closing(SmtpSink.parse("smtp://127.0.0.1:" + stalling.port() + "?" + OPTIONS
+                + "&starttls=required&trust=all&timeout=500ms"));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> sink.deliver(event(9)))
+                .hasMessage("smtp 127.0.0.1:" + stalling.port() + ": no answer within 0.5s (?timeout=)");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+        assertThat(stalling.commands).as("it did get as far as STARTTLS").anyMatch(c -> c.equals("STARTTLS"));
     }
 }

@@ -29,6 +29,8 @@ import java.util.function.UnaryOperator;
  * <ul>
  * <li>{@code to} (required): one or more addresses, comma-separated. {@code from} (required): the sender.</li>
  * <li>{@code starttls=true} upgrades to TLS when the server offers it; {@code required} refuses to send otherwise.
+ * Once offered, the upgrade must succeed: a certificate that is not trusted fails the delivery with either, it never
+ * falls back to plain text.
  * {@code ssl=true} is TLS from the first byte (SMTPS). The port defaults to 587 with STARTTLS, 465 with SSL, 25
  * otherwise.</li>
  * <li>The password may be left out of the URL and given in the environment as {@code STREAMTEE_SMTP_PASSWORD}, so it

@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.Locale;
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * a delivery fails, and the next try connects again) and closes it after. Connecting and every read and write are
  * bounded by {@link SmtpSettings#timeout()}: a server that hangs fails the delivery, which {@code SinkQueue} retries.
  * A failure is thrown as an {@link IOException} with one line naming the server and the cause
- * ({@code smtp 127.0.0.1:3025: authentication failed for user 'bob'}), never the password.
+ * ({@code smtp 127.0.0.1:3025: authentication failed for user 'bob'}), never the password; a server certificate the
+ * JVM does not trust says so and names {@code ?trust=all}.
  */
 public final class SmtpSink implements EventSink {
     /** The name of the attached snapshot. */
@@ -174,7 +178,7 @@ public final class SmtpSink implements EventSink {
             } else if (t instanceof UnknownHostException) {
                 what = "unknown host";
             } else if (t instanceof SSLException s) {
-                what = "TLS failed: " + oneLine(s.getMessage());
+                what = "TLS failed: " + tlsReason(s);
             } else if (t instanceof SendFailedException s && s.getInvalidAddresses() != null
                     && s.getInvalidAddresses().length > 0) {
                 what = "recipients refused: " + Arrays.stream(s.getInvalidAddresses()).map(Address::toString)
@@ -190,6 +194,27 @@ public final class SmtpSink implements EventSink {
         String line = "smtp " + settings.server() + ": " + what;
         String password = settings.password();
         return password == null || password.isEmpty() ? line : line.replace(password, "***");
+    }
+
+    /**
+     * Why the TLS handshake failed: a certificate the JVM does not trust (self-signed, expired, unknown CA) says so,
+     * with the innermost reason, and names {@code ?trust=all}; anything else is the exception's first line.
+     */
+    private static String tlsReason(SSLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof CertPathBuilderException
+                    || t instanceof CertPathValidatorException) {
+                Throwable root = t;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                String reason = oneLine(root.getMessage());
+                return "the server's certificate is not trusted (" + (reason.isEmpty()
+                        ? root.getClass().getSimpleName() : reason)
+                        + "); ?trust=all accepts any certificate (for a self-signed test server only)";
+            }
+        }
+        return oneLine(e.getMessage());
     }
 
     /**

@@ -324,6 +324,44 @@ class SmtpSinkTest {
     }
 
     @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anUntrustedSslCertificateIsCountedAsAFailedDeliveryAndTheQueueGoesOn() throws Exception {
+        GreenMail server = greenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS),
+                GreenMailConfiguration.aConfig());
+        SmtpSink sink = SmtpSink.parse("smtp://127.0.0.1:" + server.getSmtps().getPort() + "?" + OPTIONS
+                + "&ssl=true&timeout=5s", e -> JPEG);
+        assertThatThrownBy(() -> sink.deliver(event(11, Event.Phase.START)))
+                .isInstanceOf(IOException.class)
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("smtp 127.0.0.1:" + server.getSmtps().getPort()
+                                + ": TLS failed: the server's certificate is not trusted (")
+                        .endsWith("); ?trust=all accepts any certificate (for a self-signed test server only)")
+                        .doesNotContain("\n"));
+
+        SinkQueue queue = closing(new SinkQueue(sink, 10, 2, FAST, Duration.ofSeconds(10)).start());
+        assertThat(queue.offer(event(12, Event.Phase.START))).isTrue();
+        // GreenMail's connection thread throws when the client hangs up in the handshake: not the sink's failure
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(() -> queue.failed() == 1);
+        assertThat(queue.retried()).as("tried twice").isEqualTo(1);
+
+        assertThat(queue.offer(event(13, Event.Phase.START))).as("the queue still takes events").isTrue();
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(10)).until(() -> queue.failed() == 2);
+        assertThat(queue.delivered()).isZero();
+        assertThat(server.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang fails, not blocks the build
+    void anSslServerThatNeverAnswersTheHandshakeFailsAfterTheTimeout() throws Exception {
+        SilentServer silent = closing(new SilentServer());
+        SmtpSink sink = SmtpSink.parse("smtp://127.0.0.1:" + silent.port() + "?" + OPTIONS
+                + "&ssl=true&trust=all&timeout=500ms");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> sink.deliver(event(14, Event.Phase.START)))
+                .hasMessage("smtp 127.0.0.1:" + silent.port() + ": no answer within 0.5s (?timeout=)");
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+    }
+
+    @Test
     void starttlsRequiredRefusesToSendInPlainTextWhileStarttlsTrueFallsBack() throws Exception {
         // GreenMail's SMTP does not offer STARTTLS: "required" must not send, "true" sends in plain text
         GreenMail server = smtpServer(0, GreenMailConfiguration.aConfig());

@@ -296,6 +296,11 @@ final class DecodeWorker implements AutoCloseable {
     private void picture(Frame frame) {
         frames++;
         long pts = frame.pts();
+        if (clock.jumps(pts)) {
+            // a camera that restarted (or a PTS that leapt): the open event ends by the old clock and PTS, else it
+            // would wait for the new PTS to pass its last motion, and its END be timed by the new clock
+            tracker.finish();
+        }
         clock.picture(pts, currentMillis);
         int h = settings.frameHeight();
         int w = settings.width(frame.width(), frame.height());
@@ -311,7 +316,7 @@ final class DecodeWorker implements AutoCloseable {
         snapshots.current(frame, d, frameIndex);
         try {
             tracker.accept(d, frameIndex++);
-            snapshots.seen(tracker.active());
+            snapshots.seen(tracker.active(), tracker.runStartFrame());
         } finally {
             snapshots.done();
         }

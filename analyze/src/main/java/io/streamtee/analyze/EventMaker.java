@@ -31,6 +31,7 @@ final class EventMaker {
     private final ClipLinks clips;
     private final AtomicLong next = new AtomicLong(1);
     private final Map<Long, String> motionIds = new HashMap<>(); // tracker id -> event id (decoding thread)
+    private final Map<Long, Long> motionStarts = new HashMap<>(); // tracker id -> the START's startMillis
     private final Map<String, String> healthIds = new HashMap<>(); // kind/pid/start -> event id (receive thread)
 
     EventMaker(String camera) {
@@ -71,10 +72,15 @@ final class EventMaker {
         String id;
         synchronized (motionIds) {
             id = phase == Event.Phase.END ? motionIds.remove(m.id()) : motionIds.get(m.id());
+            Long started = phase == Event.Phase.END ? motionStarts.remove(m.id()) : motionStarts.get(m.id());
+            if (started != null) {
+                startMillis = started; // every phase says the start its START said (the clock may have firmed up)
+            }
             if (id == null) {
                 id = newId(startMillis);
                 if (phase != Event.Phase.END) {
                     motionIds.put(m.id(), id);
+                    motionStarts.put(m.id(), startMillis);
                 }
             }
         }

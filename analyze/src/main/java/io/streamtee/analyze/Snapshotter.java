@@ -41,6 +41,7 @@ final class Snapshotter implements AutoCloseable {
     private Picture peak; // first or peakCopy, null when no run is under way
     private long peakIndex = -1;
     private double runPeak;
+    private long firstIndex = -1; // the frame `first` holds
     private boolean inRun; // a run of motion frames has begun and its first frame is in `first`
     private long encodedIndex = -1; // the frame of the event's last snapshot
     private long encodedPts;
@@ -74,7 +75,7 @@ final class Snapshotter implements AutoCloseable {
      * After the tracker took the current frame: follows the run of motion frames that may become an event (its first
      * frame and its best are copied) while no event is open.
      */
-    void seen(boolean active) {
+    void seen(boolean active, long runStartFrame) {
         if (active) {
             return;
         }
@@ -82,7 +83,7 @@ final class Snapshotter implements AutoCloseable {
             inRun = false;
             return;
         }
-        if (!inRun) {
+        if (!inRun || firstIndex != runStartFrame) { // a new run, or the tracker began it again elsewhere
             keepFirst();
         } else if (detections.score() > runPeak) {
             keepPeak();
@@ -173,6 +174,7 @@ final class Snapshotter implements AutoCloseable {
 
     private void keepFirst() {
         copies++;
+        firstIndex = index;
         frame.copyTo(first);
         firstBoxes = boxes();
         inRun = true;

@@ -25,6 +25,15 @@ final class StreamClock {
     private long lastMicros; // the wall clock of lastPts, in microseconds since the epoch
     private long fallbackMillis;
 
+    /**
+     * Whether a picture with {@code pts} would start the clock afresh: its PTS is more than {@value #JUMP_SECONDS} s
+     * from the last one's (a camera that restarted). The caller ends what it timed by the old clock first.
+     */
+    boolean jumps(long pts) {
+        return pts != Timestamps.NONE && lastPts != Timestamps.NONE
+                && Math.abs(Timestamps.ptsDiff(lastPts, pts)) > JUMP_TICKS;
+    }
+
     /** A picture with {@code pts} (or {@link Timestamps#NONE}) arrived at {@code arrivalMillis}. */
     void picture(long pts, long arrivalMillis) {
         fallbackMillis = arrivalMillis;

@@ -51,6 +51,7 @@ final class Scaler implements AutoCloseable {
     private int yuvSrcFormat = -1;
     private final BytePointer[] yuvPlanes = new BytePointer[3];
     private long yuvCapacity;
+    private long yuvChromaCapacity;
     private final PointerPointer<BytePointer> yuvDst = new PointerPointer<>(4);
     private final IntPointer yuvStride = new IntPointer(4);
     private boolean lumaPlane;
@@ -126,13 +127,15 @@ final class Scaler implements AutoCloseable {
         int stride = (w + ALIGN - 1) / ALIGN * ALIGN;
         int cstride = (cw + ALIGN - 1) / ALIGN * ALIGN;
         long need = (long) stride * h;
-        if (need > yuvCapacity) {
+        long chroma = (long) cstride * ch + ALIGN;
+        // each plane checked on its own: a narrower, taller picture needs less luma yet more chroma
+        if (need > yuvCapacity || chroma > yuvChromaCapacity) {
             freeYuvPlanes();
-            long chroma = (long) cstride * ch + ALIGN;
             yuvPlanes[0] = new BytePointer(av_malloc(need)).capacity(need);
             yuvPlanes[1] = new BytePointer(av_malloc(chroma)).capacity(chroma);
             yuvPlanes[2] = new BytePointer(av_malloc(chroma)).capacity(chroma);
             yuvCapacity = need;
+            yuvChromaCapacity = chroma;
         }
         for (int i = 0; i < 3; i++) {
             yuvDst.put(i, yuvPlanes[i]);
@@ -209,6 +212,7 @@ final class Scaler implements AutoCloseable {
             }
         }
         yuvCapacity = 0;
+        yuvChromaCapacity = 0;
     }
 
     private static void copy(BytePointer plane, int linesize, int width, int height, byte[] into) {

@@ -50,6 +50,7 @@ public final class MotionTracker {
     private long lastMotionPts;
     private double peakScore;
     private long peakFrame;
+    private long runStartFrame = -1;
     private long peakPts;
     private Box peakBox;
     private int ux0;
@@ -86,6 +87,14 @@ public final class MotionTracker {
         return active;
     }
 
+    /**
+     * The index of the frame where the current run of motion began (the frame a START's snapshot shows), or -1 before
+     * any; a run that moved elsewhere began again.
+     */
+    public long runStartFrame() {
+        return runStartFrame;
+    }
+
     /** Takes the detections of the frame with index {@code frameIndex} (any increasing count, for the snapshot). */
     public void accept(Detections d, long frameIndex) {
         long pts = d.pts() == Timestamps.NONE ? lastPts : d.pts();
@@ -107,6 +116,7 @@ public final class MotionTracker {
         keep(d);
         if (!active && run == 0) {
             begin(pts, d);
+            runStartFrame = frameIndex;
         }
         long before = zoneBits;
         boolean higher = add(d, pts, frameIndex);

@@ -162,10 +162,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
             } catch (ConfigException e) {
                 throw new ConfigException("--listen: " + e.getMessage(), e);
             }
+            AnalyzerConfig.checkListen("--listen", input);
         }
         String cameraName = camera != null ? camera : file.camera() != null ? file.camera() : DEFAULT_CAMERA;
         if (cameraName.isBlank()) {
             throw new ConfigException("--camera: a name is needed");
+        }
+        if (camera != null) {
+            AnalyzerConfig.checkCamera("--camera", cameraName);
         }
         String eventsFile = events != null ? events : file.events() != null ? file.events() : DEFAULT_EVENTS;
         if (eventsFile.isBlank()) {
@@ -251,6 +255,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             // the analyzer closes only the sinks it started; these never were (close is idempotent)
             config.sinks().forEach(AnalyzeCommand::closeQuietly);
             throw new AnalyzeException("--listen: " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            config.sinks().forEach(AnalyzeCommand::closeQuietly);
+            throw e;
         }
     }
 
@@ -263,15 +270,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         CountDownLatch stop = Signals.stopLatch();
         ApiSettings web = httpSettings();
-        try (Analyzer analyzer = start(); AnalyzerServer server = web == null ? null : serve(analyzer, web)) {
+        try (Analyzer analyzer = start(); AnalyzerServer server = web == null ? null : serve(analyzer, web, http != null ? "--http" : "analyze.http")) {
             stop.await();
         }
         return 0;
     }
 
     /** Starts the web server for {@code analyzer} ({@code --http}); the caller closes it. */
-    static AnalyzerServer serve(Analyzer analyzer, ApiSettings web) {
-        AnalyzerServer server = new AnalyzerServer(analyzer, web).start();
+    static AnalyzerServer serve(Analyzer analyzer, ApiSettings web, String key) {
+        AnalyzerServer server = new AnalyzerServer(analyzer, web, key).start();
         LOG.info("events page at {} ({})", server.url(), web.tokenRequired() ? "token required" : "no token");
         return server;
     }

@@ -54,6 +54,7 @@ public final class AnalyzeFile {
     private final String events;
     private final String http;
     private final ApiSettings httpSettings;
+    private final String httpProblem; // what is wrong with analyze.http, said when it is used (a flag may override it)
     private final String playback;
     private final MotionSettings motion;
     private final TrackerSettings tracker;
@@ -64,12 +65,13 @@ public final class AnalyzeFile {
 
     private AnalyzeFile(Endpoint listen, String camera, String events, String http, ApiSettings httpSettings,
             String playback, MotionSettings motion, TrackerSettings tracker, HealthSettings health,
-            List<Polygon> masks, List<Zone> zones, List<ConfiguredSink> sinks) {
+            List<Polygon> masks, List<Zone> zones, List<ConfiguredSink> sinks, String httpProblem) {
         this.listen = listen;
         this.camera = camera;
         this.events = events;
         this.http = http;
         this.httpSettings = httpSettings;
+        this.httpProblem = httpProblem;
         this.playback = playback;
         this.motion = motion;
         this.tracker = tracker;
@@ -82,7 +84,7 @@ public final class AnalyzeFile {
     /** What no file says: every value absent, the settings at their defaults, no masks, zones or sinks. */
     public static AnalyzeFile none() {
         return new AnalyzeFile(null, null, null, null, null, null, MotionSettings.defaults(), TrackerSettings.DEFAULTS,
-                HealthSettings.DEFAULTS, List.of(), List.of(), List.of());
+                HealthSettings.DEFAULTS, List.of(), List.of(), List.of(), null);
     }
 
     /** Reads and checks a config file; its webhook and mail sinks find no snapshots. */
@@ -125,13 +127,14 @@ public final class AnalyzeFile {
             throw new ConfigException(source + ": empty config (expected an 'analyze:' section)");
         }
         try {
-            return check(raw.analyze(), env, snapshots);
+            return check(source, raw.analyze(), env, snapshots);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
     }
 
-    private static AnalyzeFile check(AnalyzeYaml.Section s, UnaryOperator<String> env, EventStore snapshots) {
+    private static AnalyzeFile check(String source, AnalyzeYaml.Section s, UnaryOperator<String> env,
+            EventStore snapshots) {
         Endpoint listen = null;
         if (s.listen() != null) {
             try {
@@ -139,11 +142,12 @@ public final class AnalyzeFile {
             } catch (ConfigException e) {
                 throw ConfigException.at(KEY + "listen", e.getMessage());
             }
+            AnalyzerConfig.checkListen(KEY + "listen", listen);
         }
         if (s.camera() != null && s.camera().isBlank()) {
             throw ConfigException.at(KEY + "camera", "a name is needed");
         }
-        String camera = s.camera() == null ? null : s.camera().strip();
+        String camera = s.camera() == null ? null : AnalyzerConfig.checkCamera(KEY + "camera", s.camera().strip());
         String events = null;
         if (s.events() != null) {
             if (s.events().isBlank()) {
@@ -153,24 +157,24 @@ public final class AnalyzeFile {
         }
         String http = null;
         ApiSettings httpSettings = null;
+        String httpProblem = null;
         if (s.http() != null) {
             if (isOff(s.http())) {
                 http = "off";
             } else {
                 http = s.http().strip();
                 try {
-                    httpSettings = ApiSettings.fromFlag(KEY + "http", http, env.apply("STREAMTEE_API_TOKEN"),
-                            "STREAMTEE_API_TOKEN");
+                    httpSettings = ApiSettings.fromHttpFlag(KEY + "http", http, env);
                 } catch (ConfigException e) {
-                    if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
-                        throw ConfigException.at(KEY + "http", http + " is not a loopback address: set "
-                                + "STREAMTEE_API_TOKEN (16 characters or more) to require it, or listen on 127.0.0.1");
-                    }
-                    throw e;
+                    // said when the address is used: --http on the command line overrides it
+                    httpProblem = source + ": " + e.getMessage();
                 }
             }
         }
         String playback = s.playback() == null ? null : isOff(s.playback()) ? "off" : playback(s.playback());
+        if (playback != null && !playback.equals("off")) {
+            ClipLinks.parse(KEY + "playback", playback); // what --playback takes; the file name is added above
+        }
         MotionSettings motion = motion(s.motion());
         TrackerSettings tracker = tracker(s.motion());
         HealthSettings health = health(s.health());
@@ -191,7 +195,7 @@ public final class AnalyzeFile {
             throw e;
         }
         return new AnalyzeFile(listen, camera, events, http, httpSettings, playback, motion, tracker, health, masks,
-                zones, sinks);
+                zones, sinks, httpProblem);
     }
 
     /** {@code off}, and what YAML 1.1 reads {@code off} and {@code no} as: {@code false}. */
@@ -449,6 +453,9 @@ public final class AnalyzeFile {
      * {@code STREAMTEE_API_TOKEN}); null when it is off or not given.
      */
     public ApiSettings httpSettings() {
+        if (httpProblem != null) {
+            throw new ConfigException(httpProblem);
+        }
         return httpSettings;
     }
 

@@ -115,7 +115,7 @@ public final class Analyzer implements AutoCloseable {
                             queues.stream().map(q -> q.name() + (q.cooldown().isZero() ? "" : " (cooldown "
                                     + io.streamtee.config.Units.formatDuration(q.cooldown()) + ")")).toList()) + ")");
             return this;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Error too: FFmpeg's native libraries that do not load
             close();
             throw e;
         }

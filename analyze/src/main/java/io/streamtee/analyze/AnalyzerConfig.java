@@ -58,6 +58,35 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
                 null);
     }
 
+    private static final java.util.regex.Pattern CAMERA_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * Checks an input for the analyzer: UDP only (the receiver it uses).
+     *
+     * @throws io.streamtee.config.ConfigException one line naming {@code key}
+     */
+    static Endpoint checkListen(String key, Endpoint listen) {
+        if (!listen.isUdp()) {
+            throw io.streamtee.config.ConfigException.at(key, "the analyzer takes udp:// input (unicast or multicast),"
+                    + " not " + listen.url());
+        }
+        return listen;
+    }
+
+    /**
+     * Checks a camera name: the recorder's rule, so that an event's clip link finds the camera's recordings.
+     *
+     * @throws io.streamtee.config.ConfigException one line naming {@code key}
+     */
+    static String checkCamera(String key, String camera) {
+        if (!CAMERA_NAME.matcher(camera).matches()) {
+            throw io.streamtee.config.ConfigException.at(key, "letters, digits, '.', '_' and '-' (up to 64, as the"
+                    + " recorder names its cameras), not '" + camera + "'");
+        }
+        return camera;
+    }
+
     /** Default motion and health settings, no zones, no masks. */
     public static AnalyzerConfig of(Endpoint listen, String camera, List<EventSink> sinks) {
         return new AnalyzerConfig(listen, camera, MotionSettings.defaults(), HealthSettings.DEFAULTS, List.of(),

@@ -338,7 +338,9 @@ final class DecodeWorker implements AutoCloseable {
                 if (!queue.offer(END, 5, TimeUnit.SECONDS)) {
                     thread.interrupt();
                 }
-                thread.join(Duration.ofSeconds(10));
+                if (!thread.join(Duration.ofSeconds(10))) {
+                    LOG.warn("the decoding thread did not end within 10 s; an open motion event may get no END");
+                }
             } catch (InterruptedException e) {
                 thread.interrupt();
                 Thread.currentThread().interrupt();

@@ -133,7 +133,7 @@ class AnalyzeCommandSnapshotsTest {
         byte[] served;
         try {
             try (Analyzer analyzer = command.start();
-                    AnalyzerServer server = AnalyzeCommand.serve(analyzer, command.httpSettings())) {
+                    AnalyzerServer server = AnalyzeCommand.serve(analyzer, command.httpSettings(), "--http")) {
                 CameraStats sent;
                 try (Camera cam = new Camera(SnapshotTest.camera(analyzer)).start()) {
                     assertThat(cam.awaitDone(Duration.ofSeconds(30))).isTrue();

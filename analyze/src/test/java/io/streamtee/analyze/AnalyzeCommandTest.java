@@ -114,7 +114,26 @@ class AnalyzeCommandTest {
                 .isEqualTo(new Run(2, "streamtee analyze: --threshold: must be between 1 and 255, not 0\n"));
         assertThat(run("--events", events, "--listen", "nowhere").err()).startsWith("streamtee analyze: --listen:")
                 .hasLineCount(1);
+        assertThat(run("--events", events, "--listen", "tcp://127.0.0.1:9000")).isEqualTo(new Run(2,
+                "streamtee analyze: --listen: the analyzer takes udp:// input (unicast or multicast), not"
+                        + " tcp://127.0.0.1:9000\n"));
+        assertThat(run("--events", events, "--camera", "front door")).isEqualTo(new Run(2,
+                "streamtee analyze: --camera: letters, digits, '.', '_' and '-' (up to 64, as the recorder names its"
+                        + " cameras), not 'front door'\n"));
         assertThat(Files.exists(dir.resolve("e.jsonl"))).isFalse();
+    }
+
+    @Test
+    void httpOffOnTheCommandLineOverridesTheFilesAddressEvenABadOne() throws Exception {
+        Path file = configFile("""
+                analyze:
+                  events: off
+                  http: 10.0.0.1:8082
+                """);
+        assertThat(parsed("-c", file.toString(), "--http", "off").httpSettings()).isNull();
+        assertThat(run("-c", file.toString(), "--listen", "udp://127.0.0.1:0").err())
+                .startsWith("streamtee analyze: " + file + ": analyze.http: 10.0.0.1:8082 is not a loopback address")
+                .hasLineCount(1);
     }
 
     @Test

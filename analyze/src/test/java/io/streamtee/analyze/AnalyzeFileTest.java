@@ -205,8 +205,6 @@ class AnalyzeFileTest {
             analyze: { listen: 'nowhere' }                  | a.yml: analyze.listen:
             analyze: { camera: ' ' }                        | a.yml: analyze.camera: a name is needed
             analyze: { events: '' }                         | a.yml: analyze.events: a file is needed, or off for none
-            analyze: { http: '10.0.0.1:8082' }              | a.yml: analyze.http: 10.0.0.1:8082 is not a loopback address: set STREAMTEE_API_TOKEN
-            analyze: { http: 'nowhere' }                    | a.yml: analyze.http: 
             analyze: { playback: 'ftp://x' }                | a.yml: analyze.playback: expected the recorder's playback server as http://HOST:PORT (e.g. http://127.0.0.1:8081), or off; not 'ftp://x'
             analyze: { motion: { threshold: 0 } }           | a.yml: analyze.motion.threshold: must be between 1 and 255, not 0
             analyze: { motion: { threshold: ten } }         | a.yml: analyze.motion.threshold: expected a whole number
@@ -264,6 +262,18 @@ class AnalyzeFileTest {
             """)
     void aBadValueIsOneLineNamingItsKey(String yaml, String message) {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessageStartingWith(message)
+                .hasMessageNotContaining("\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            analyze: { http: '10.0.0.1:8082' }              | a.yml: analyze.http: 10.0.0.1:8082 is not a loopback address: set STREAMTEE_API_TOKEN
+            analyze: { http: 'nowhere' }                    | a.yml: analyze.http: 
+            """)
+    void aBadHttpAddressIsOneLineNamingItsKeyWhenItIsUsed(String yaml, String message) {
+        // said when the address is used, not when the file is read: --http on the command line overrides it
+        AnalyzeFile file = parse(yaml);
+        assertThatThrownBy(file::httpSettings).isInstanceOf(ConfigException.class).hasMessageStartingWith(message)
                 .hasMessageNotContaining("\n");
     }
 

@@ -150,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (!eventsFile.equalsIgnoreCase("off")) {
                 analyzer = startAnalyzer(settings.routes().get(0).outputs(), player);
                 if (analyzer != null && eventsAt != null) {
-                    events = new AnalyzerServer(analyzer, eventsAt).start();
+                    events = new AnalyzerServer(analyzer, eventsAt, "--events-http").start();
                 }
             }
             relay = new Relay(settings).start();

@@ -34,8 +34,13 @@ public record ApiSettings(InetSocketAddress listen, String token) {
      * and there is no token.
      */
     public static ApiSettings fromHttpFlag(String flag, String listen) {
+        return fromHttpFlag(flag, listen, System::getenv);
+    }
+
+    /** As {@link #fromHttpFlag(String, String)}, the environment read through {@code env}. */
+    public static ApiSettings fromHttpFlag(String flag, String listen, java.util.function.UnaryOperator<String> env) {
         try {
-            return fromFlag(flag, listen, System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
+            return fromFlag(flag, listen, env.apply("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         } catch (ConfigException e) {
             if (e.getMessage().startsWith("STREAMTEE_API_TOKEN: required")) {
                 throw new ConfigException(flag + ": " + listen + " is not a loopback address: set STREAMTEE_API_TOKEN"

@@ -58,10 +58,18 @@ public final class AnalyzerServer implements AutoCloseable {
      * @throws ConfigException naming {@code --http} if the address is not loopback and there is no token
      */
     public AnalyzerServer(Analyzer analyzer, ApiSettings at) {
+        this(analyzer, at, "--http");
+    }
+
+    /**
+     * @param key what errors call the address: the flag or key it came from ({@code --http}, {@code analyze.http},
+     *            {@code --events-http})
+     */
+    public AnalyzerServer(Analyzer analyzer, ApiSettings at, String key) {
         this.analyzer = analyzer;
         this.store = analyzer.store();
         this.at = at;
-        this.web = new WebServer("--http", at.listen().getAddress().getHostAddress(), at.listen().getPort(),
+        this.web = new WebServer(key, at.listen().getAddress().getHostAddress(), at.listen().getPort(),
                 at.token()).queryToken(path -> path.endsWith("/snapshot.jpg")); // an <img> cannot send a header
     }
 

@@ -74,7 +74,18 @@ final class EventMaker {
             id = phase == Event.Phase.END ? motionIds.remove(m.id()) : motionIds.get(m.id());
             Long started = phase == Event.Phase.END ? motionStarts.remove(m.id()) : motionStarts.get(m.id());
             if (started != null) {
-                startMillis = started; // every phase says the start its START said (the clock may have firmed up)
+                // every phase says the start its START said (the clock may have firmed up since), and its other times
+                // are that start plus stream time, so that an event's wall-clock length is its PTS length
+                startMillis = started;
+                if (m.startPts() != Timestamps.NONE) {
+                    if (endMillis >= 0 && m.endPts() != Timestamps.NONE) {
+                        endMillis = started + Timestamps.ptsDiff(m.startPts(), m.endPts()) * 1000 / Timestamps.PTS_HZ;
+                    }
+                    if (m.lastMotionPts() != Timestamps.NONE) {
+                        seenMillis = started
+                                + Timestamps.ptsDiff(m.startPts(), m.lastMotionPts()) * 1000 / Timestamps.PTS_HZ;
+                    }
+                }
             }
             if (id == null) {
                 id = newId(startMillis);

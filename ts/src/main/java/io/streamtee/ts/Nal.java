@@ -1,5 +1,7 @@
 package io.streamtee.ts;
 
+import java.util.Arrays;
+
 /** Helpers shared by {@link H264} and {@link H265}. */
 public final class Nal {
     private Nal() {
@@ -35,6 +37,29 @@ public final class Nal {
             dst[n++] = b;
         }
         return n;
+    }
+
+    /**
+     * A NAL unit's bytes with emulation prevention applied: an 03 inserted after every 00 00 that is followed by a
+     * byte 00 to 03, and after a final 00 00 (ITU-T H.264 7.4.1). The input is the unit as RBSP, header byte included.
+     */
+    public static byte[] escape(byte[] rbsp, int off, int len) {
+        byte[] out = new byte[len + len / 2 + 1];
+        int n = 0;
+        int zeros = 0;
+        for (int i = off, end = off + len; i < end; i++) {
+            byte b = rbsp[i];
+            if (zeros >= 2 && (b & 0xFF) <= 3) {
+                out[n++] = 3;
+                zeros = 0;
+            }
+            out[n++] = b;
+            zeros = b == 0 ? zeros + 1 : 0;
+        }
+        if (zeros >= 2) {
+            out[n++] = 3;
+        }
+        return Arrays.copyOf(out, n);
     }
 
     /** Width, height and frame rate from a sequence parameter set; fps is 0 when the SPS has no timing info. */

@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_from_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.av_grow_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
@@ -36,7 +37,12 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 
 import io.streamtee.media.Ffmpeg;
+import io.streamtee.ts.CaptureTime;
+import io.streamtee.ts.H264;
+import io.streamtee.ts.Nal;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -56,6 +62,10 @@ import org.bytedeco.javacpp.Pointer;
  * {@link TsOutput} once the next frame's PCR is known (at {@link #finish()} for the last frame), through a
  * {@link PcrFiller} that keeps the PCRs at most {@link #MAX_PCR_INTERVAL} apart (the muxer puts one PCR on each frame:
  * 50 ms apart at 20 fps, more than TR 101 290 allows).
+ *
+ * <p>Every access unit carries its frame's capture instant (the {@code Instant} given to {@link #encode}, the one
+ * painted into the picture) as a {@link CaptureTime} SEI NAL unit, inserted before its first slice between the
+ * encoder and the muxer, so a viewer can measure glass-to-glass latency.
  *
  * <p>Constant frame rate: frame {@code n} has PTS {@code n / fps}. openh264 is run single-threaded, with frame
  * skipping off, bitrate rate control and no B-frames, which is its cheapest real-time configuration. Not thread
@@ -85,6 +95,9 @@ final class PatternEncoder implements AutoCloseable {
     private Write_packet_Pointer_BytePointer_int writeCallback;
     private final AVRational codecTimeBase;
     private byte[] copyBuffer = new byte[AVIO_BUFFER];
+    private byte[] packetBuffer = new byte[64 * 1024];
+    /** Capture time (microseconds since the epoch) of each frame sent to the encoder and not yet out of it, by PTS. */
+    private final Map<Long, Long> captureMicros = new HashMap<>();
     private long frames;
     private boolean finished;
     private boolean closed;
@@ -192,6 +205,7 @@ final class PatternEncoder implements AutoCloseable {
         copyPlane(painter.u, painter.chromaWidth, painter.chromaHeight, frame.data(1), frame.linesize(1));
         copyPlane(painter.v, painter.chromaWidth, painter.chromaHeight, frame.data(2), frame.linesize(2));
         frame.pts(frames);
+        captureMicros.put(frames, CaptureTime.micros(now));
         frame.pict_type(AV_PICTURE_TYPE_NONE);
         check(avcodec_send_frame(codec, frame), "encode");
         frames++;
@@ -218,6 +232,10 @@ final class PatternEncoder implements AutoCloseable {
                 break;
             }
             check(ret, "encode");
+            Long micros = captureMicros.remove(packet.pts());
+            if (micros != null) {
+                insertCaptureTime(micros);
+            }
             packet.stream_index(stream.index());
             av_packet_rescale_ts(packet, codecTimeBase, stream.time_base());
             int written = av_write_frame(format, packet);
@@ -225,6 +243,34 @@ final class PatternEncoder implements AutoCloseable {
             check(written, "mux");
         }
         avio_flush(avio);
+    }
+
+    /** Puts the capture-time SEI NAL unit before the packet's first slice (Annex B, as openh264 writes it). */
+    private void insertCaptureTime(long micros) {
+        int size = packet.size();
+        if (packetBuffer.length < size) {
+            packetBuffer = new byte[Math.max(size, 2 * packetBuffer.length)];
+        }
+        packet.data().position(0).get(packetBuffer, 0, size);
+        int at = -1;
+        for (int s = Nal.nextStartCode(packetBuffer, 0, size); s >= 0 && s < size;
+                s = Nal.nextStartCode(packetBuffer, s, size)) {
+            if (H264.isVcl(H264.nalType(packetBuffer[s]))) {
+                at = s >= 4 && packetBuffer[s - 4] == 0 ? s - 4 : s - 3;
+                break;
+            }
+        }
+        if (at < 0) {
+            return; // no picture in it: nothing to stamp
+        }
+        byte[] sei = CaptureTime.seiNal(micros);
+        int grow = 4 + sei.length;
+        check(av_grow_packet(packet, grow), "capture-time SEI");
+        BytePointer data = packet.data();
+        data.position(at).put(new byte[] {0, 0, 0, 1}, 0, 4);
+        data.position(at + 4).put(sei, 0, sei.length);
+        data.position(at + grow).put(packetBuffer, at, size - at);
+        data.position(0);
     }
 
     private static void copyPlane(byte[] src, int width, int rows, BytePointer dst, int stride) {

@@ -123,11 +123,17 @@ public final class FfmpegJudge {
         return Integer.parseInt(out.lines().filter(l -> !l.isBlank()).findFirst().orElse(out).strip());
     }
 
-    /** The first video frame's key_frame flag and picture type, e.g. {@code 1,I}. */
+    /**
+     * The first video frame's key_frame flag and picture type, e.g. {@code 1,I}. Only those two fields: ffprobe's
+     * csv adds one (empty) for a frame with side data, such as SEI user data (x264's version, the camera's capture
+     * time).
+     */
     public static String firstFrame(Path file) throws IOException, InterruptedException {
-        return run(ffprobe("-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1", "-show_entries",
-                "frame=key_frame,pict_type", "-of", "csv=p=0", file.toString())).output().strip()
+        String line = run(ffprobe("-v", "error", "-select_streams", "v:0", "-read_intervals", "%+#1",
+                "-show_entries", "frame=key_frame,pict_type", "-of", "csv=p=0", file.toString())).output().strip()
                 .lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        String[] fields = line.split(",", -1);
+        return fields.length > 2 ? fields[0] + "," + fields[1] : line;
     }
 
     /** ffprobe's {@code -show_entries entries} (e.g. {@code format=format_name}) as plain values, one a line. */

@@ -8,6 +8,8 @@
  *       read {@link io.streamtee.ts.Tr101290.Snapshot error counts} and {@link io.streamtee.ts.StreamInfo stream info}.</li>
  *   <li>{@link io.streamtee.ts.TsReader}: only the framing (sync, resync, 188-byte packets from arbitrary chunks).</li>
  *   <li>{@link io.streamtee.ts.TsPacket}: static accessors and a few setters over one packet in a {@code byte[]}.</li>
+ *   <li>{@link io.streamtee.ts.CaptureTime}: the capture wall clock a camera puts in each H.264 access unit (an SEI
+ *       user_data_unregistered message with our UUID), written and found, for glass-to-glass latency.</li>
  *   <li>{@link io.streamtee.ts.TsWriter}: builds packets from sections and PES payloads (tests, simulators, PSI re-emission).</li>
  * </ul>
  *

@@ -1,9 +1,11 @@
 package io.streamtee.view;
 
 import io.streamtee.cli.Cli;
+import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.ReceiveException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -99,7 +101,7 @@ public final class ViewCommand implements Callable<Integer> {
      * Checks the options and starts the input and the web server; the caller closes them.
      *
      * @throws ConfigException a bad option (exit 2)
-     * @throws io.streamtee.cli.CommandException a socket or port that cannot be bound (exit 1)
+     * @throws CommandException a socket or port that cannot be bound (exit 1)
      */
     Running start() {
         Endpoint in = input();
@@ -110,6 +112,9 @@ public final class ViewCommand implements Callable<Integer> {
         LiveInput input = new LiveInput(in, hub);
         try {
             input.start();
+        } catch (ReceiveException e) {
+            input.close();
+            throw new CommandException("--listen: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             input.close();
             throw e;

@@ -6,10 +6,13 @@ import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.slf4j.Logger;
@@ -75,7 +78,7 @@ public final class ViewServer implements AutoCloseable {
     }
 
     private void connect(WsContext ctx) {
-        ctx.session.setIdleTimeout(java.time.Duration.ofSeconds(60));
+        ctx.session.setIdleTimeout(Duration.ofSeconds(60));
         Subscriber s = hub.join();
         viewers.put(ctx.sessionId(), s);
         Thread.ofVirtual().name("view-send-" + ctx.sessionId()).start(() -> send(ctx, s));
@@ -94,12 +97,12 @@ public final class ViewServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             cutOff.incrementAndGet();
             LOG.info("viewer {}: a frame took more than {} s to send; cut off", ctx.sessionId(),
                     SEND_TIMEOUT_SECONDS);
             ctx.closeSession(1008, "too slow");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             LOG.debug("viewer {}: {}", ctx.sessionId(), e.getCause().toString());
         } finally {
             leave(ctx.sessionId());

@@ -2,16 +2,16 @@
 // count rises, no decoder error, and the canvas is not blank (its pixels vary); saves a screenshot. Exits 0 when it
 // plays, 1 (with the reason on stderr) when not.
 //
-//   node view-page.mjs URL [SCREENSHOT.png]
+//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
 import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
-const [url, shot = "view-page.png"] = process.argv.slice(2);
+const [url, shot = "view-page.png", codecPrefix = "avc1."] = process.argv.slice(2);
 if (!url) {
-  console.error("usage: node view-page.mjs URL [SCREENSHOT.png]");
+  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]");
   process.exit(2);
 }
 const problems = [];
@@ -32,6 +32,8 @@ await checkAndExit(browser, problems, async () => {
   await failIfError();
   const mode = await text("mode");
   if (mode !== "WebCodecs") problems.push("mode is " + mode);
+  const codec = await text("codec");
+  if (!codec.startsWith(codecPrefix)) problems.push("codec is " + codec + ", not " + codecPrefix + "...");
   const before = Number(await text("decoded"));
   await page.waitForTimeout(2000);
   await failIfError();

@@ -108,7 +108,7 @@ public final class ViewCommand implements Callable<Integer> {
         InetSocketAddress at = httpAddress();
         String name = cameraName();
         Hub hub = Hub.withDefaults(QUEUE);
-        ViewServer server = new ViewServer(hub, "--http", at); // checks loopback before anything is bound
+        ViewServer server = new ViewServer(hub, name, "--http", at); // checks loopback before anything is bound
         LiveInput input = new LiveInput(in, hub);
         try {
             input.start();
@@ -125,7 +125,9 @@ public final class ViewCommand implements Callable<Integer> {
             input.close();
             throw e;
         }
-        LOG.info("viewing camera '{}' from {} at {}", name, in.url(), server.url());
+        InetSocketAddress bound = input.localAddress();
+        LOG.info("viewing camera '{}' from {} (listening on {}:{}) at {}", name, in.url(),
+                bound.getAddress().getHostAddress(), bound.getPort(), server.url());
         return new Running(hub, input, server);
     }
 

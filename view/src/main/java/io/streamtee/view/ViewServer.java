@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET /         the page: WebCodecs decoding to a canvas (view.html)
- * GET /healthz  {"status":"ok","viewers","frames","cachedFrames","skips"}
+ * GET /healthz  {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff"}
  * WS  /ws       binary messages, one {@link Frame} per access unit: the cached GOP at once, then each live one
  * </pre>
  *
@@ -37,6 +37,7 @@ public final class ViewServer implements AutoCloseable {
     static final int SEND_TIMEOUT_SECONDS = 10;
 
     private final Hub hub;
+    private final String camera;
     private final WebServer web;
     private final Map<String, Subscriber> viewers = new ConcurrentHashMap<>();
     private final AtomicLong cutOff = new AtomicLong();
@@ -47,11 +48,17 @@ public final class ViewServer implements AutoCloseable {
      * @throws ConfigException naming {@code key} when the address is not loopback
      */
     public ViewServer(Hub hub, String key, InetSocketAddress listen) {
+        this(hub, "camera", key, listen);
+    }
+
+    /** @param camera the camera's name, in {@code /healthz} */
+    public ViewServer(Hub hub, String camera, String key, InetSocketAddress listen) {
         if (!listen.getAddress().isLoopbackAddress()) {
             throw ConfigException.at(key, "the viewer serves on loopback only for now (its WebSocket checks no token"
                     + " yet), not " + listen.getAddress().getHostAddress());
         }
         this.hub = hub;
+        this.camera = camera;
         this.web = new WebServer(key, listen.getAddress().getHostAddress(), listen.getPort(), null);
     }
 
@@ -119,6 +126,7 @@ public final class ViewServer implements AutoCloseable {
     private Map<String, Object> health() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
+        body.put("camera", camera);
         body.put("viewers", hub.viewers());
         body.put("frames", hub.frames());
         body.put("cachedFrames", hub.cachedFrames());

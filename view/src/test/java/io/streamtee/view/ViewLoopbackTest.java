@@ -115,7 +115,8 @@ class ViewLoopbackTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> hub.viewers() == 0);
                 String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(server.url() + "healthz")).build(), HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(health).startsWith("{\"status\":\"ok\",\"camera\":\"camera\",\"viewers\":0,").contains("\"skips\":0");
+                assertThat(health).startsWith("{\"status\":\"ok\",\"camera\":\"camera\",\"viewers\":0,")
+                        .contains("\"skips\":0");
             }
         }
     }

@@ -1,0 +1,107 @@
+package io.streamtee.view;
+
+import io.streamtee.config.Endpoint;
+import io.streamtee.net.UdpReceiver;
+import io.streamtee.ts.AccessUnitAssembler;
+import io.streamtee.ts.PatCheck;
+import io.streamtee.ts.TsDemux;
+import java.net.InetSocketAddress;
+import java.util.function.LongSupplier;
+
+/**
+ * The viewer's input: a {@link UdpReceiver} taking well-formed TS from one source (the first whose PAT checks,
+ * {@link PatCheck}), demuxed ({@link TsDemux}) into H.264/H.265 access units ({@link AccessUnitAssembler}), each
+ * published to the {@link Hub} as a {@link Frame} stamped with the wall clock when it was complete. After a silence
+ * ({@link UdpReceiver.Listener#onBack}: the camera restarted, perhaps at another size) the demuxer starts afresh and
+ * the cached GOP is dropped. An access unit is complete when the next one begins, so it reaches the hub one frame
+ * interval after its last packet (the assembler's rule).
+ */
+public final class LiveInput implements AutoCloseable {
+    private final Hub hub;
+    private final UdpReceiver receiver;
+    private final LongSupplier wallClock;
+    private TsDemux demux; // on the receive thread only
+    private AccessUnitAssembler assembler;
+    private volatile long accessUnits;
+    private boolean closed;
+
+    /** @param listen a udp:// address (port 0 for any free one) */
+    public LiveInput(Endpoint listen, Hub hub) {
+        this(listen, hub, System::currentTimeMillis);
+    }
+
+    LiveInput(Endpoint listen, Hub hub, LongSupplier wallClock) {
+        this.hub = hub;
+        this.wallClock = wallClock;
+        this.receiver = new UdpReceiver(listen, UdpReceiver.Options.of("viewer")
+                .withStartsStream(PatCheck::startsStream), new Input());
+        fresh();
+    }
+
+    private void fresh() {
+        assembler = new AccessUnitAssembler(au -> {
+            accessUnits++;
+            hub.publish(Frame.of(au, wallClock.getAsLong()));
+        });
+        demux = new TsDemux(assembler);
+    }
+
+    /**
+     * Binds and starts receiving.
+     *
+     * @throws io.streamtee.net.ReceiveException one line naming the address when it cannot be bound
+     */
+    public synchronized LiveInput start() {
+        receiver.bind();
+        receiver.start();
+        return this;
+    }
+
+    /** The bound address (the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return receiver.localAddress();
+    }
+
+    /** The receiver's counters. */
+    public UdpReceiver.Stats stats() {
+        return receiver.stats();
+    }
+
+    /** Access units published. */
+    public long accessUnits() {
+        return accessUnits;
+    }
+
+    private final class Input implements UdpReceiver.Listener {
+        @Override
+        public void onData(byte[] buf, int off, int len, long nanos) {
+            demux.feed(buf, off, len, nanos);
+        }
+
+        @Override
+        public void onBack(long silentNanos) {
+            fresh();
+            hub.reset();
+        }
+
+        @Override
+        public void onTick(long nanos) {
+            demux.tick(nanos);
+        }
+
+        @Override
+        public void onEnd() {
+            assembler.flush();
+        }
+    }
+
+    /** Stops receiving. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        receiver.close();
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamtee.view;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One viewer's bounded queue of frames. The {@link Hub} {@linkplain #offer offers} each frame and never waits: when
+ * the queue is full (the viewer fell behind: a slow link, a busy browser) the queue is emptied, the skip counted,
+ * and the viewer takes nothing more until the next keyframe, from which it decodes again. Its sender
+ * {@linkplain #take takes} frames on its own thread. Thread-safe.
+ */
+public final class Subscriber {
+    private final BlockingQueue<Frame> queue;
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong skips = new AtomicLong();
+    private final AtomicLong framesDropped = new AtomicLong();
+    private boolean waitingForKeyframe = true; // under the hub's lock (offer is called by one thread at a time)
+
+    /** @param capacity the most frames waiting; a GOP bigger than this makes a joining viewer wait for a keyframe */
+    public Subscriber(int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /** Queues {@code f}, or drops it (see the class). Called by the hub, one call at a time. */
+    synchronized void offer(Frame f) {
+        offered.incrementAndGet();
+        if (waitingForKeyframe) {
+            if (!f.keyframe()) {
+                framesDropped.incrementAndGet();
+                return;
+            }
+            waitingForKeyframe = false;
+        }
+        if (!queue.offer(f)) {
+            int cleared = queue.size();
+            queue.clear();
+            skips.incrementAndGet();
+            framesDropped.addAndGet(cleared + 1L);
+            waitingForKeyframe = true;
+            if (f.keyframe()) { // the frame that found the queue full can itself start again
+                waitingForKeyframe = false;
+                framesDropped.decrementAndGet();
+                queue.offer(f);
+            }
+        }
+    }
+
+    /** The next frame, waiting at most {@code timeoutMillis}; null if none came. */
+    public Frame take(long timeoutMillis) throws InterruptedException {
+        return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next frame if one waits, else null. */
+    public Frame poll() {
+        return queue.poll();
+    }
+
+    /** Frames waiting. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** Times the viewer fell behind and was moved to the next keyframe. */
+    public long skips() {
+        return skips.get();
+    }
+
+    /** Frames it did not get: dropped from its full queue, or passed over while waiting for a keyframe. */
+    public long framesDropped() {
+        return framesDropped.get();
+    }
+
+    /** Frames offered to it (the cached GOP at join included). */
+    public long offered() {
+        return offered.get();
+    }
+}

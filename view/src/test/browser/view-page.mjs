@@ -1,0 +1,56 @@
+// Loads the live viewer's page in headless Chromium and checks that it plays: mode WebCodecs, the decoded-frame
+// count rises, no decoder error, and the canvas is not blank (its pixels vary); saves a screenshot. Exits 0 when it
+// plays, 1 (with the reason on stderr) when not.
+//
+//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]
+//
+// Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
+// downloads no browser).
+import { chromium } from "playwright-core";
+import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
+
+const [url, shot = "view-page.png", codecPrefix = "avc1."] = process.argv.slice(2);
+if (!url) {
+  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]");
+  process.exit(2);
+}
+const problems = [];
+const browser = await launch(chromium);
+await checkAndExit(browser, problems, async () => {
+  const started = Date.now();
+  const page = await openPage(browser, url, { width: 800, height: 500 }, problems);
+  const text = id => page.evaluate(i => document.getElementById(i).textContent, id);
+  const failIfError = async () => {
+    if (await page.evaluate(() => document.getElementById("status").className) === "error") {
+      throw new Error("status line: " + await text("status"));
+    }
+  };
+  await page.waitForFunction(() => Number(document.getElementById("decoded").textContent) > 0, null,
+    { timeout: 10000, polling: 50 }).catch(async e => { throw new Error(e.message.split("\n")[0] + "; status: "
+      + await text("status") + "; mode: " + await text("mode")); });
+  const firstMs = Date.now() - started;
+  await failIfError();
+  const mode = await text("mode");
+  if (mode !== "WebCodecs") problems.push("mode is " + mode);
+  const codec = await text("codec");
+  if (!codec.startsWith(codecPrefix)) problems.push("codec is " + codec + ", not " + codecPrefix + "...");
+  const before = Number(await text("decoded"));
+  await page.waitForTimeout(2000);
+  await failIfError();
+  const after = Number(await text("decoded"));
+  if (after <= before) problems.push("decoded frames did not rise: " + before + " then " + after);
+  // The canvas is not blank: the test pattern has many distinct colours.
+  const canvas = await page.evaluate(() => {
+    const c = document.getElementById("video");
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) colours.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+    return { width: c.width, height: c.height, colours: colours.size };
+  });
+  if (canvas.colours < 8) problems.push("the canvas looks blank: " + JSON.stringify(canvas));
+  await page.screenshot({ path: shot });
+  console.log("view page ok: first frame decoded " + firstMs + " ms after loading began; decoded " + before
+    + " then " + after + " 2 s later; fps " + await text("fps") + "; server to screen " + await text("latency")
+    + "; canvas " + canvas.width + "x" + canvas.height + " with " + canvas.colours + " colours; codec "
+    + await text("codec") + "; screenshot " + shot);
+});

@@ -58,9 +58,6 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
                 null);
     }
 
-    private static final java.util.regex.Pattern CAMERA_NAME =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     /**
      * Checks an input for the analyzer: UDP only (the receiver it uses).
      *
@@ -80,7 +77,7 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
      * @throws io.streamtee.config.ConfigException one line naming {@code key}
      */
     static String checkCamera(String key, String camera) {
-        if (!CAMERA_NAME.matcher(camera).matches()) {
+        if (!io.streamtee.config.CameraName.isValid(camera)) {
             throw io.streamtee.config.ConfigException.at(key, "letters, digits, '.', '_' and '-' (up to 64, as the"
                     + " recorder names its cameras), not '" + camera + "'");
         }

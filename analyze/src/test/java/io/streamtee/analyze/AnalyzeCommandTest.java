@@ -153,39 +153,42 @@ class AnalyzeCommandTest {
     void aVisitorBecomesOneMotionStartAndEndInTheEventsFile() throws Exception {
         Path events = dir.resolve("events.jsonl");
         int fps = 20;
-        CameraStats sent;
         List<Visit> visits;
         AnalyzeCommand command = parsed("--listen", "udp://127.0.0.1:0", "--camera", "porch", "--events",
                 events.toString(), "--mask", CLOCK_MASK);
         try (Analyzer analyzer = command.start()) {
             // one visit, from 3 s to 4.5 s; the next would start at 6 s, when the camera stops
-            CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
-                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)
-                            .withBitrate(400_000).withVisitor(Duration.ofSeconds(3), Duration.ofMillis(1500)))
-                    .withDuration(Duration.ofMillis(5_900));
-            try (Camera cam = new Camera(camera).start()) {
-                assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
-                assertThat(cam.failure()).isNull();
-                sent = cam.stats();
-                visits = cam.timeline().visits();
-            }
-            await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+            visits = visitsSent(analyzer, fps, 5_900);
         }
         assertThat(visits).hasSize(1);
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> motion = new ArrayList<>();
-        for (String line : Files.readAllLines(events)) {
-            JsonNode e = json.readTree(line);
-            if (e.path("kind").asText().equals("MOTION")) {
-                motion.add(e);
-            }
-        }
+        List<JsonNode> motion = motion(events);
         assertThat(motion).as("motion events in %s", events).hasSizeGreaterThanOrEqualTo(2);
         assertThat(motion).extracting(e -> e.path("id").asText()).as("one event for the one visit").containsOnly(
                 motion.getFirst().path("id").asText());
         assertThat(motion.getFirst().path("id").asText()).startsWith("porch-");
         assertThat(motion.getFirst().path("phase").asText()).isEqualTo("START");
         assertThat(motion.getLast().path("phase").asText()).isEqualTo("END");
+    }
+
+    /**
+     * Runs a 320x180 camera at {@code fps} into {@code analyzer} for {@code millis}, a visitor from 3 s for 1.5 s
+     * every 3 s, waits until the analyzer has every datagram, and returns the camera's visits.
+     */
+    private static List<Visit> visitsSent(Analyzer analyzer, int fps, long millis) throws Exception {
+        CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
+                .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)
+                        .withBitrate(400_000).withVisitor(Duration.ofSeconds(3), Duration.ofMillis(1500)))
+                .withDuration(Duration.ofMillis(millis));
+        CameraStats sent;
+        List<Visit> visits;
+        try (Camera cam = new Camera(camera).start()) {
+            assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
+            assertThat(cam.failure()).isNull();
+            sent = cam.stats();
+            visits = cam.timeline().visits();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+        return visits;
     }
 
     private Path configFile(String yaml) throws Exception {
@@ -296,22 +299,11 @@ class AnalyzeCommandTest {
                   sinks:
                     - { url: "file:%s", cooldown: 1h }
                 """.formatted(events, CLOCK_MASK, cooled));
-        CameraStats sent;
         List<Visit> visits;
         long suppressed;
         try (Analyzer analyzer = parsed("-c", file.toString()).start()) {
             // visits from 3 s to 4.5 s and from 6 s to 7.5 s: 1.5 s apart, more than the 1 s gap
-            CameraConfig camera = CameraConfig.pattern(Destination.of(analyzer.localAddress()))
-                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(2 * fps)
-                            .withBitrate(400_000).withVisitor(Duration.ofSeconds(3), Duration.ofMillis(1500)))
-                    .withDuration(Duration.ofMillis(8_900));
-            try (Camera cam = new Camera(camera).start()) {
-                assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
-                assertThat(cam.failure()).isNull();
-                sent = cam.stats();
-                visits = cam.timeline().visits();
-            }
-            await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().datagrams() == sent.datagramsSent());
+            visits = visitsSent(analyzer, fps, 8_900);
             assertThat(analyzer.sinks()).extracting(q -> q.cooldown()).containsExactly(Duration.ZERO,
                     Duration.ofHours(1));
             analyzer.close();

@@ -1,5 +1,6 @@
 package io.streamtee.playback;
 
+import io.streamtee.config.CameraName;
 import io.streamtee.ts.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.sqlite.SQLiteConfig;
 
@@ -27,7 +27,6 @@ import org.sqlite.SQLiteConfig;
  * refused if it leaves it.
  */
 public final class Catalog {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String COLUMNS = "id, path, start_ms, end_ms, pts_start, pts_end, duration_ms, bytes, "
             + "frames, keyframes, keyframe_pts, repaired";
     /** The same for an index from before keyframe PTS were kept (its segments play whole). */
@@ -77,7 +76,7 @@ public final class Catalog {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+            return list.filter(p -> CameraName.isValid(p.getFileName().toString()))
                     .filter(p -> Files.isRegularFile(p.resolve("index.db")))
                     .map(p -> p.getFileName().toString())
                     .sorted()
@@ -89,7 +88,7 @@ public final class Catalog {
 
     /** Whether {@code camera} is a camera of this directory (a valid name with an index). */
     public boolean has(String camera) {
-        return camera != null && NAME.matcher(camera).matches()
+        return CameraName.isValid(camera)
                 && Files.isRegularFile(dir.resolve(camera).resolve("index.db"));
     }
 

@@ -1,11 +1,11 @@
 package io.streamtee.record;
 
+import io.streamtee.config.CameraName;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Everything a {@link Recorder} needs, as data.
@@ -23,7 +23,6 @@ public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration 
 
     public static final String DEFAULT_CAMERA = "camera";
     public static final Duration DEFAULT_SEGMENT = Duration.ofSeconds(10);
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     public RecorderConfig {
         Objects.requireNonNull(listen, "listen");
@@ -34,7 +33,7 @@ public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration 
         if (!listen.isUdp()) {
             throw new ConfigException("--listen: the recorder takes udp:// input, got '" + listen.url() + "'");
         }
-        if (!NAME.matcher(camera).matches()) {
+        if (!CameraName.isValid(camera)) {
             throw new ConfigException("--camera: '" + camera + "' is not a usable name (letters, digits, . _ -; "
                     + "at most 64)");
         }

@@ -56,14 +56,12 @@ final class AnalyzerMetrics {
         counter("streamtee.analyze.access.units", "Video access units assembled", tags,
                 m -> m.analyzer.stats().accessUnits());
         counter("streamtee.analyze.frames.decoded", "Frames decoded", tags, m -> m.analyzer.stats().framesDecoded());
-        counter("streamtee.analyze.frames.skipped",
-                "Access units not decoded, up to the next keyframe: the decoder fell behind (overload), or one was"
-                        + " damaged in transport (damage)",
-                tags.and("reason", "overload"), m -> m.analyzer.stats().framesSkipped());
-        counter("streamtee.analyze.frames.skipped",
-                "Access units not decoded, up to the next keyframe: the decoder fell behind (overload), or one was"
-                        + " damaged in transport (damage)",
-                tags.and("reason", "damage"), m -> m.analyzer.stats().framesSkippedDamaged());
+        String skipped = "Access units not decoded, up to the next keyframe: the decoder fell behind (overload), or one"
+                + " was damaged in transport (damage)";
+        counter("streamtee.analyze.frames.skipped", skipped, tags.and("reason", "overload"),
+                m -> m.analyzer.stats().framesSkipped());
+        counter("streamtee.analyze.frames.skipped", skipped, tags.and("reason", "damage"),
+                m -> m.analyzer.stats().framesSkippedDamaged());
         counter("streamtee.analyze.decode.errors", "Access units or pictures the decoder rejected", tags,
                 m -> m.analyzer.stats().decodeErrors());
         gauge("streamtee.analyze.decode.queue", "Access units waiting for the decoder", tags,

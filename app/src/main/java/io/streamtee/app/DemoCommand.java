@@ -88,8 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
     String viewHttp;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8084",
-            description = "The relay's status page, control API, /metrics and /streams/camera (default: ${DEFAULT-VALUE};"
-                    + " 'off' for none).")
+            description = "The relay's status page, control API, /metrics and /streams/camera (default:"
+                    + " ${DEFAULT-VALUE}; 'off' for none).")
     String http;
 
     @Option(names = "--record", paramLabel = "DIR", defaultValue = "recordings",
@@ -138,7 +138,8 @@ public final class DemoCommand implements Callable<Integer> {
                     "STREAMTEE_API_TOKEN");
         }
         ApiSettings eventsAt = eventsHttp.equalsIgnoreCase("off") ? null : ApiSettings.fromHttpFlag("--events-http", eventsHttp);
-        ApiSettings viewAt = viewHttp.equalsIgnoreCase("off") ? null : ApiSettings.fromHttpFlag("--view-http", viewHttp);
+        ApiSettings viewAt = viewHttp.equalsIgnoreCase("off") ? null
+                : ApiSettings.fromHttpFlag("--view-http", viewHttp);
         ApiSettings api = http.equalsIgnoreCase("off") ? null : ApiSettings.fromFlag("--http", http,
                 System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
@@ -175,7 +176,8 @@ public final class DemoCommand implements Callable<Integer> {
             if (viewAt != null) {
                 List<Endpoint> outputs = settings.routes().get(0).outputs();
                 if (outputs.size() < 3) {
-                    log.info("no viewer: the relay has {} output(s) (--to), the viewer takes the third", outputs.size());
+                    log.info("no viewer: the relay has {} output(s) (--to), the viewer takes the third",
+                            outputs.size());
                 } else {
                     Hub hub = Hub.withDefaults(VIEW_QUEUE);
                     viewer = new ViewServer(hub, "camera", "--view-http", viewAt.listen()); // loopback only for now

@@ -120,8 +120,8 @@ class DemoEndToEndTest {
         }
         try (UdpReceiver first = UdpReceiver.open("127.0.0.1"); UdpReceiver second = UdpReceiver.open("127.0.0.1")) {
             Path err = tmp.resolve("stderr-view.txt");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java,
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(javaBin,
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0",
                     "--to", first.url() + "," + second.url() + ",udp://127.0.0.1:" + port, "--size", "320x240",

@@ -16,6 +16,7 @@ import io.streamtee.cli.CommandException;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Endpoint;
+import io.streamtee.net.ReceiveException;
 import io.streamtee.playback.PlaybackServer;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
@@ -26,6 +27,9 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RelaySettings;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.http.ControlServer;
+import io.streamtee.view.Hub;
+import io.streamtee.view.LiveInput;
+import io.streamtee.view.ViewServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -44,24 +48,30 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code streamtee demo}: the whole cloud camera on this machine. A simulated camera streams H.264 in MPEG-TS to the
- * relay, which copies it to three loopback ports, one per consumer. Every arrow is a real UDP socket.
+ * relay, which copies it to three loopback ports, one per consumer: the recorder, the analyzer and the live viewer
+ * (its page on {@code --view-http}, http://127.0.0.1:8080 by default). Every arrow is a real UDP socket.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
-            "Run a simulated camera, the relay, the recorder, playback and the analyzer in one process.",
+            "Run a simulated camera, the relay, the recorder, playback, the analyzer and the live viewer in one"
+                    + " process.",
             "The camera sends to udp://127.0.0.1:8100; the relay copies every datagram to 127.0.0.1:8101 (the"
                     + " recorder, writing the recordings directory), 8102 (the analyzer, writing events.jsonl) and"
-                    + " 8103 (the viewer's).",
+                    + " 8103 (the live viewer, whose page is on --view-http).",
             ""},
         footer = {
             "",
             "Watch:",
-            "  ffplay -fflags nobuffer udp://127.0.0.1:8103",
-            "  status page: http://127.0.0.1:8080/   recordings: http://127.0.0.1:8081/"})
+            "  the camera live: http://127.0.0.1:8080/",
+            "  recordings: http://127.0.0.1:8081/   events: http://127.0.0.1:8082/   relay status page:"
+                    + " http://127.0.0.1:8084/",
+            "  ffplay -fflags nobuffer udp://127.0.0.1:8103 (with --view-http off)"})
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
     /** The bottom of the simulated camera's picture, where its clock caption changes every second. */
     private static final Polygon CLOCK_MASK = Polygon.parse("demo mask", "[[0,0.85],[1,0.85],[1,1],[0,1]]");
+    /** Frames a viewer may be behind before it is moved to the next keyframe, as in {@code streamtee view}: 4 s. */
+    private static final int VIEW_QUEUE = 120;
 
     @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8100",
             description = "Where the relay receives the camera (default: ${DEFAULT-VALUE}).")
@@ -72,8 +82,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The relay's outputs (default: ${DEFAULT-VALUE}).")
     List<String> to = new ArrayList<>();
 
-    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-            description = "Status page, control API, /metrics and /streams/camera (default: ${DEFAULT-VALUE}; 'off' for none).")
+    @Option(names = "--view-http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "The live viewer's page and WebSocket, on the relay's third output; loopback only for now"
+                    + " (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String viewHttp;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8084",
+            description = "The relay's status page, control API, /metrics and /streams/camera (default:"
+                    + " ${DEFAULT-VALUE}; 'off' for none).")
     String http;
 
     @Option(names = "--record", paramLabel = "DIR", defaultValue = "recordings",
@@ -122,6 +138,8 @@ public final class DemoCommand implements Callable<Integer> {
                     "STREAMTEE_API_TOKEN");
         }
         ApiSettings eventsAt = eventsHttp.equalsIgnoreCase("off") ? null : ApiSettings.fromHttpFlag("--events-http", eventsHttp);
+        ApiSettings viewAt = viewHttp.equalsIgnoreCase("off") ? null
+                : ApiSettings.fromHttpFlag("--view-http", viewHttp);
         ApiSettings api = http.equalsIgnoreCase("off") ? null : ApiSettings.fromFlag("--http", http,
                 System.getenv("STREAMTEE_API_TOKEN"), "STREAMTEE_API_TOKEN");
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
@@ -131,6 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
         Recorder recorder = null;
         Analyzer analyzer = null;
         AnalyzerServer events = null;
+        LiveInput viewInput = null;
+        ViewServer viewer = null;
         PlaybackServer player = null;
         Relay relay = null;
         StatsReporter stats = null;
@@ -153,6 +173,19 @@ public final class DemoCommand implements Callable<Integer> {
                     events = new AnalyzerServer(analyzer, eventsAt, "--events-http").start();
                 }
             }
+            if (viewAt != null) {
+                List<Endpoint> outputs = settings.routes().get(0).outputs();
+                if (outputs.size() < 3) {
+                    log.info("no viewer: the relay has {} output(s) (--to), the viewer takes the third",
+                            outputs.size());
+                } else {
+                    Hub hub = Hub.withDefaults(VIEW_QUEUE);
+                    viewer = new ViewServer(hub, "camera", "--view-http", viewAt.listen()); // loopback only for now
+                    viewInput = startViewer(outputs.get(2), hub);
+                    viewer.start();
+                    log.info("viewer: {} -> {}", outputs.get(2).url(), viewer.url());
+                }
+            }
             relay = new Relay(settings).start();
             stats = new StatsReporter(relay::routes, settings.statsInterval());
             if (api != null) {
@@ -168,9 +201,12 @@ public final class DemoCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new CommandException(e.getMessage(), e);
             }
-            log.info("demo running (Ctrl-C stops it): watch with ffplay -fflags nobuffer {}{}{}", to.get(to.size() - 1),
-                    control == null ? "" : "; status page http://" + control.host() + ":" + control.port() + "/",
-                    events == null ? "" : "; events " + events.url());
+            log.info("demo running (Ctrl-C stops it): {}{}{}{}",
+                    viewer != null ? "open " + viewer.url() + " for the camera live"
+                            : "watch with ffplay -fflags nobuffer " + to.get(to.size() - 1),
+                    player == null ? "" : "; recordings " + player.url(),
+                    events == null ? "" : "; events " + events.url(),
+                    control == null ? "" : "; status page http://" + control.host() + ":" + control.port() + "/");
             // With --seconds the camera ends by itself, after a whole frame; else run until a stop signal.
             while (stopped.getCount() > 0 && !camera.awaitDone(Duration.ofMillis(200))) {
                 stopped.await(200, TimeUnit.MILLISECONDS);
@@ -200,11 +236,28 @@ public final class DemoCommand implements Callable<Integer> {
             if (events != null) {
                 events.close();
             }
+            if (viewInput != null) {
+                viewInput.close();
+            }
+            if (viewer != null) {
+                viewer.close();
+            }
             if (player != null) {
                 player.close();
             }
         }
         return 0;
+    }
+
+    /** The viewer's input on the relay's third output (port 8103 by default), publishing to {@code hub}. */
+    private static LiveInput startViewer(Endpoint output, Hub hub) {
+        LiveInput input = new LiveInput(Endpoint.parse(output.url(), Endpoint.Role.INPUT), hub);
+        try {
+            return input.start();
+        } catch (ReceiveException e) {
+            input.close();
+            throw new CommandException("--to: the viewer's port: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -112,6 +112,59 @@ class DemoEndToEndTest {
     }
 
     @Test
+    void theViewerShowsTheThirdOutputLiveOnItsPage() throws Exception {
+        int port;
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        try (UdpReceiver first = UdpReceiver.open("127.0.0.1"); UdpReceiver second = UdpReceiver.open("127.0.0.1")) {
+            Path err = tmp.resolve("stderr-view.txt");
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(javaBin,
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "io.streamtee.app.Main", "demo", "--listen", "udp://127.0.0.1:0",
+                    "--to", first.url() + "," + second.url() + ",udp://127.0.0.1:" + port, "--size", "320x240",
+                    "--fps", "25", "--bitrate", "500000", "--seconds", "8", "--http", "127.0.0.1:0",
+                    "--record", "off", "--events", "off", "--view-http", "127.0.0.1:0"));
+            Process demo = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(err.toFile()).start();
+            try {
+                // the banner names the viewer's page first, the thing to open
+                java.util.regex.Pattern banner = java.util.regex.Pattern.compile(
+                        "demo running \\(Ctrl-C stops it\\): open (http://127\\.0\\.0\\.1:\\d+/) for the camera live;"
+                                + " status page http://127\\.0\\.0\\.1:\\d+/");
+                String[] base = new String[1];
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    java.util.regex.Matcher m = banner.matcher(Files.readString(err));
+                    return m.find() && (base[0] = m.group(1)) != null;
+                });
+                assertThat(Files.readString(err)).contains("viewer: udp://127.0.0.1:" + port + " -> " + base[0]);
+                java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+                String[] health = new String[1];
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    health[0] = client.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(base[0] + "healthz")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                            "\"frames\":(\\d+),\"cachedFrames\":(\\d+)").matcher(health[0]);
+                    return m.find() && Long.parseLong(m.group(1)) >= 25 && Long.parseLong(m.group(2)) >= 1;
+                });
+                assertThat(health[0]).startsWith("{\"status\":\"ok\",\"camera\":\"camera\",");
+                java.net.http.HttpResponse<String> page = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base[0])).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(page.statusCode()).isEqualTo(200);
+                assertThat(page.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t)
+                        .startsWith("text/html"));
+                assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits after --seconds").isTrue();
+            } finally {
+                demo.destroyForcibly();
+            }
+            assertThat(demo.exitValue()).as(Files.readString(err)).isZero();
+        }
+    }
+
+    @Test
     void theAnalyzerWritesTheVisitorsMotionEventsFromTheSecondOutput() throws Exception {
         int port;
         try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {

@@ -34,7 +34,8 @@ class MainTest {
                         + " as UDP datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
                 "record Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe, with an SQLite"
                         + " index, crash repair and retention by age and size.",
-                "demo Run a simulated camera, the relay, the recorder, playback and the analyzer in one process.",
+                "demo Run a simulated camera, the relay, the recorder, playback, the analyzer and the live viewer in"
+                        + " one process.",
                 "help ");
     }
 
@@ -77,6 +78,21 @@ class MainTest {
         Result record = run("help", "record");
         assertThat(record.exit()).isZero();
         assertThat(record.out()).contains("Usage: streamtee record", "--listen", "--dir");
+    }
+
+    @Test
+    void theDemoServesTheLiveViewerOn8080AndTheRelayStatusPageOn8084() {
+        Result r = run("demo", "--help");
+        assertThat(r.exit()).isZero();
+        String help = oneLine(r.out());
+        assertThat(help).contains("--view-http=HOST:PORT The live viewer's page and WebSocket",
+                "(default: 127.0.0.1:8080; 'off' for none)",
+                "--http=HOST:PORT The relay's status page, control API, /metrics and /streams/camera (default:"
+                        + " 127.0.0.1:8084; 'off' for none)");
+        assertThat(help.substring(help.indexOf("Watch:"))).startsWith("Watch: the camera live: http://127.0.0.1:8080/")
+                .contains("relay status page: http://127.0.0.1:8084/");
+        assertError(run("demo", "--view-http", "nope"),
+                "streamtee demo: --view-http: bad address 'nope': no port (expected host:port)");
     }
 
     @Test

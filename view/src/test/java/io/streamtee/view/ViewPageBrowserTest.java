@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The viewer's page in headless Chromium ({@code src/test/browser/view-page.mjs}, playwright-core) on a real
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
- * not blank; the same for a libx264 High profile clip with B-frames. Leaves {@code target/view-page.png} and
- * {@code target/view-page-x264.png}. Skipped without node, npm or /usr/bin/chromium.
+ * not blank; the same for a libx264 High profile clip with B-frames. The same two with the MSE fallback
+ * ({@code src/test/browser/view-mse.mjs}, {@code ?mode=mse}). Leaves {@code target/view-page.png},
+ * {@code target/view-page-x264.png}, {@code target/view-mse.png} and {@code target/view-mse-x264.png}. Skipped
+ * without node, npm or /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {
@@ -79,5 +81,71 @@ class ViewPageBrowserTest {
         assertThat(page.exit()).as("view-page.mjs said:%n%s", page.output()).isZero();
         assertThat(shot).isNotEmptyFile();
         System.out.println(page.output().strip());
+    }
+
+    /**
+     * The MSE fallback ({@code ?mode=mse}, view-mse.mjs) on the camera with a 10 s keyframe interval, joining just
+     * after a keyframe: it plays (presented frames rise, no error, the picture is not blank), and its first picture
+     * comes long before the next keyframe could have: it started from the cached GOP.
+     */
+    @Test
+    void theMseFallbackPlaysTheLiveCameraFromTheCachedGop() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        int gop = 10 * fps;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(640, 360).withFps(fps).withGop(gop)
+                            .withBitrate(800_000))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> hub.cachedFrames() >= 10 && hub.cachedFrames() <= 40);
+                long joined = System.currentTimeMillis();
+                long nextKeyframe = joined + (gop - hub.cachedFrames()) * 1000L / fps;
+                String out = playMse(server, "target/view-mse.png", "avc1.42", 3);
+                long firstPicture = Long.parseLong(out.replaceAll("(?s).*firstFrameEpochMs (\\d+).*", "$1"));
+                assertThat(firstPicture).as("the first picture, from the cached GOP").isLessThan(nextKeyframe);
+                assertThat(server.mse().hub().skips()).isZero();
+                assertThat(server.mse().errors()).isZero();
+            }
+        }
+    }
+
+    /** The MSE fallback on the libx264 High profile clip with B-frames. */
+    @Test
+    void theMseFallbackPlaysX264HighProfileWithBFrames(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("libx264");
+        Path clip = dir.resolve("x264.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "4", "-c:v", "libx264", "-preset",
+                "veryfast", "-profile:v", "high", "-bf", "2", "-g", "50", "-pix_fmt", "yuv420p", "-f", "mpegts",
+                clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 10);
+                playMse(server, "target/view-mse-x264.png", "avc1.64", 3); // High
+                assertThat(server.mse().errors()).isZero();
+            }
+        }
+    }
+
+    private static String playMse(ViewServer server, String screenshot, String codecPrefix, int seconds)
+            throws Exception {
+        Path shot = Path.of(screenshot).toAbsolutePath();
+        Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(),
+                server.url(), shot.toString(), codecPrefix, String.valueOf(seconds)), Path.of("."), 60);
+        assertThat(page.exit()).as("view-mse.mjs said:%n%s", page.output()).isZero();
+        assertThat(shot).isNotEmptyFile();
+        System.out.println(page.output().strip());
+        return page.output();
     }
 }

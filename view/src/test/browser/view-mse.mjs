@@ -4,22 +4,34 @@
 // presented frames are (server receive time to presentation, from streamteeStats.samples). Exits 0 when it plays, 1
 // (with the reason on stderr) when not.
 //
-//   node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS]
+//   node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]
+//
+// forced (the default) loads the page with ?mode=mse; fallback loads it without, as plain HTTP off localhost (the host
+// name streamtee-viewer.test, which Chromium maps to the URL's loopback address): not a secure context, so there is
+// no WebCodecs and the page must pick MSE itself.
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
-const [url, shot = "view-mse.png", codecPrefix = "avc1.", seconds = "3"] = process.argv.slice(2);
-if (!url) {
-  console.error("usage: node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS]");
+const [url, shot = "view-mse.png", codecPrefix = "avc1.", seconds = "3", how = "forced"] = process.argv.slice(2);
+if (!url || !["forced", "fallback"].includes(how)) {
+  console.error("usage: node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]");
   process.exit(2);
 }
 const problems = [];
-const browser = await launch(chromium, ["--autoplay-policy=no-user-gesture-required"]);
+const fallback = how === "fallback";
+const insecure = new URL(url);
+const loopback = insecure.hostname;
+insecure.hostname = "streamtee-viewer.test";
+const browser = await launch(chromium, ["--autoplay-policy=no-user-gesture-required",
+  ...(fallback ? ["--host-resolver-rules=MAP streamtee-viewer.test " + loopback] : [])]);
 await checkAndExit(browser, problems, async () => {
-  const page = await openPage(browser, url + (url.includes("?") ? "&" : "?") + "mode=mse", { width: 800, height: 500 },
-    problems);
+  const page = await openPage(browser, fallback ? insecure.href : url + (url.includes("?") ? "&" : "?") + "mode=mse",
+    { width: 800, height: 500 }, problems);
+  if (fallback && await page.evaluate(() => typeof VideoDecoder !== "undefined")) {
+    throw new Error("this Chromium still has WebCodecs: the fallback cannot be tested");
+  }
   const stats = () => page.evaluate(() => JSON.parse(JSON.stringify(window.streamteeStats || {})));
   const failIfError = async () => {
     const s = await stats();
@@ -59,15 +71,18 @@ await checkAndExit(browser, problems, async () => {
   if (picture.paused) problems.push("the video is paused");
   await page.screenshot({ path: shot });
   const fresh = after.samples.slice(-(after.sampleCount - samplesBefore));
-  const behind = fresh.map(s => s.drawn - s.server).sort((a, b) => a - b);
-  const pct = p => behind.length ? Math.round(behind[Math.min(behind.length - 1, Math.floor(p * behind.length))])
-    : "-";
+  const sorted = xs => xs.sort((a, b) => a - b);
+  const behind = sorted(fresh.map(s => s.drawn - s.server));
+  const g2g = sorted(fresh.filter(s => s.capture !== null).map(s => s.drawn - s.capture / 1000));
+  const at = (xs, p) => xs.length ? Math.round(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]) : "-";
+  const pct = p => at(behind, p);
   const origin = await page.evaluate(() => performance.timeOrigin);
-  console.log("view page (MSE) ok: firstFrameMs " + Math.round(first.firstFrameMs) + " (firstFrameEpochMs "
+  console.log("view page (MSE, " + how + ") ok: firstFrameMs " + Math.round(first.firstFrameMs) + " (firstFrameEpochMs "
     + Math.round(origin + first.firstFrameMs) + "); presented " + before
     + " then " + after.drawn + " " + seconds + " s later; decoded " + after.decoded + "; dropped " + after.dropped
     + "; server to presented p50 " + pct(0.5) + " ms, p90 " + pct(0.9) + " ms, max " + pct(1) + " ms over "
-    + behind.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
+    + behind.length + " frames; glass to glass (SEI) p50 " + at(g2g, 0.5) + " ms, p90 " + at(g2g, 0.9) + " ms over "
+    + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
       : Math.round(after.behindS * 1000) + " ms") + "; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
 });

@@ -83,6 +83,6 @@ await checkAndExit(browser, problems, async () => {
     + "; server to presented p50 " + pct(0.5) + " ms, p90 " + pct(0.9) + " ms, max " + pct(1) + " ms over "
     + behind.length + " frames; glass to glass (SEI) p50 " + at(g2g, 0.5) + " ms, p90 " + at(g2g, 0.9) + " ms over "
     + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
-      : Math.round(after.behindS * 1000) + " ms") + "; picture " + picture.width + "x" + picture.height + " with "
+      : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
 });

@@ -121,4 +121,56 @@ class MseLoopbackTest {
             }
         }
     }
+
+    /**
+     * The camera restarts at another picture size: a viewer that stays connected gets a new init segment (generation
+     * 2) before the first fragment of the new stream, and the new stream's fragments play at the new size.
+     */
+    @Test
+    void aCameraRestartingAtAnotherSizeGivesConnectedViewersANewInitSegment() throws Exception {
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            Client client = new Client();
+            WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create(server.url().replace("http://", "ws://") + "mse"), client)
+                    .get(5, TimeUnit.SECONDS);
+            List<byte[]> got = new ArrayList<>();
+            for (int[] size : new int[][] {{320, 180}, {480, 270}}) {
+                CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                        .withSource(CameraConfig.Pattern.DEFAULT.withSize(size[0], size[1]).withFps(FPS)
+                                .withGop(FPS).withBitrate(300_000))
+                        .withDuration(Duration.ofSeconds(3));
+                int generation = size[0] == 320 ? 1 : 2;
+                try (Camera camera = new Camera(config).start()) {
+                    await().atMost(Duration.ofSeconds(15)).until(() -> {
+                        client.messages.drainTo(got);
+                        return got.stream().anyMatch(m -> ByteBuffer.wrap(m).getInt(20) == generation
+                                && m[3] == MseFeed.KIND_FRAGMENT);
+                    });
+                }
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+            int second = -1;
+            for (int i = 0; i < got.size(); i++) {
+                if (ByteBuffer.wrap(got.get(i)).getInt(20) == 2) {
+                    second = i;
+                    break;
+                }
+            }
+            assertThat(got.get(0)[3]).as("an init segment first").isEqualTo((byte) MseFeed.KIND_INIT);
+            assertThat(second).as("the new generation").isPositive();
+            assertThat(got.get(second)[3]).as("an init segment before the new stream").isEqualTo(
+                    (byte) MseFeed.KIND_INIT);
+            assertThat(got.subList(1, second)).allMatch(m -> m[3] == MseFeed.KIND_FRAGMENT);
+            assertThat(got.get(second + 1)[1] & Frame.FLAG_KEYFRAME).isNotZero();
+            ByteArrayOutputStream mp4 = new ByteArrayOutputStream();
+            for (byte[] m : got.subList(second, got.size())) {
+                mp4.write(m, MseFeed.HEADER, m.length - MseFeed.HEADER);
+            }
+            Path file = Files.write(dir.resolve("second.mp4"), mp4.toByteArray());
+            assertThat(FfmpegJudge.stream(file).width()).isEqualTo(480);
+            assertThat(FfmpegJudge.decodeErrors(file)).isEmpty();
+        }
+    }
 }

@@ -4,19 +4,23 @@
 // presented frames are (server receive time to presentation, from streamteeStats.samples). Exits 0 when it plays, 1
 // (with the reason on stderr) when not.
 //
-//   node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]
+//   node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback] [WIDTH_AFTER]
 //
 // forced (the default) loads the page with ?mode=mse; fallback loads it without, as plain HTTP off localhost (the host
 // name streamtee-viewer.test, which Chromium maps to the URL's loopback address): not a secure context, so there is
-// no WebCodecs and the page must pick MSE itself.
+// no WebCodecs and the page must pick MSE itself. With WIDTH_AFTER it then waits (up to 30 s) for the camera to
+// restart at that picture width: the <video> plays at the new width, its presented frames rise again, no error; a
+// second screenshot goes next to the first (-after.png).
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
-const [url, shot = "view-mse.png", codecPrefix = "avc1.", seconds = "3", how = "forced"] = process.argv.slice(2);
+const [url, shot = "view-mse.png", codecPrefix = "avc1.", seconds = "3", how = "forced", widthAfter = ""] =
+  process.argv.slice(2);
 if (!url || !["forced", "fallback"].includes(how)) {
-  console.error("usage: node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]");
+  console.error("usage: node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]"
+    + " [WIDTH_AFTER]");
   process.exit(2);
 }
 const problems = [];
@@ -85,4 +89,22 @@ await checkAndExit(browser, problems, async () => {
     + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
       : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
+  if (widthAfter) {
+    const width = Number(widthAfter);
+    await page.waitForFunction(w => document.getElementById("mse-video").videoWidth === w, width,
+      { timeout: 30000, polling: 100 }).catch(async e => {
+      throw new Error("the video did not change to width " + width + " (it is "
+        + await page.evaluate(() => document.getElementById("mse-video").videoWidth) + "): "
+        + e.message.split("\n")[0]);
+    });
+    const drawn = (await stats()).drawn;
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 10, drawn, { timeout: 10000, polling: 100 })
+      .catch(e => { throw new Error("presented frames did not rise after the restart: " + e.message.split("\n")[0]); });
+    await failIfError();
+    const shotAfter = shot.replace(/\.png$/, "") + "-after.png";
+    await page.screenshot({ path: shotAfter });
+    const end = await stats();
+    console.log("after the restart: width " + width + "; presented " + end.drawn + "; codec " + end.codec
+      + "; screenshot " + shotAfter);
+  }
 });

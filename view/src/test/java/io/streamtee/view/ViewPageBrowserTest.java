@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The viewer's page in headless Chromium ({@code src/test/browser/view-page.mjs}, playwright-core) on a real
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
  * not blank; the same for a libx264 High profile clip with B-frames. The same two with the MSE fallback
- * ({@code src/test/browser/view-mse.mjs}, {@code ?mode=mse}). Leaves {@code target/view-page.png},
- * {@code target/view-page-x264.png}, {@code target/view-mse.png} and {@code target/view-mse-x264.png}. Skipped
- * without node, npm or /usr/bin/chromium.
+ * ({@code src/test/browser/view-mse.mjs}), and the MSE page through a camera restart at another size. Leaves
+ * {@code target/view-page.png}, {@code target/view-page-x264.png}, {@code target/view-mse.png},
+ * {@code target/view-mse-x264.png} and {@code target/view-mse-restart(-after).png}. Skipped without node, npm or
+ * /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {
@@ -141,11 +144,59 @@ class ViewPageBrowserTest {
         }
     }
 
+    /**
+     * The camera restarts at another picture size while the MSE page plays: the page takes the new init segment
+     * (a fresh MediaSource) and plays the new size, with no error.
+     */
+    @Test
+    void theMseFallbackFollowsACameraRestartAtAnotherSize() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig small = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(fps)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            CompletableFuture<Browser.Run> page;
+            try (Camera camera = new Camera(small).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                page = CompletableFuture.supplyAsync(() -> runMse(server, "target/view-mse-restart.png", "avc1.42",
+                        3, "forced", "480"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().viewers() == 1);
+                long joined = server.mse().hub().frames();
+                // the page's first part (3 s of play after its first picture) is over
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().hub().frames() > joined + 6 * fps);
+            }
+            CameraConfig big = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(480, 270).withFps(fps).withGop(fps)
+                            .withBitrate(400_000))
+                    .withDuration(Duration.ofSeconds(60));
+            try (Camera camera = new Camera(big).start()) {
+                Browser.Run run = page.get(90, TimeUnit.SECONDS);
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().errors()).isZero();
+        }
+    }
+
+    private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
+            String how, String widthAfter) {
+        try {
+            return Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(), server.url(),
+                    Path.of(screenshot).toAbsolutePath().toString(), codecPrefix, String.valueOf(seconds), how,
+                    widthAfter), Path.of("."), 90);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String playMse(ViewServer server, String screenshot, String codecPrefix, int seconds, String how)
             throws Exception {
         Path shot = Path.of(screenshot).toAbsolutePath();
-        Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(),
-                server.url(), shot.toString(), codecPrefix, String.valueOf(seconds), how), Path.of("."), 60);
+        Browser.Run page = runMse(server, screenshot, codecPrefix, seconds, how, "");
         assertThat(page.exit()).as("view-mse.mjs said:%n%s", page.output()).isZero();
         assertThat(shot).isNotEmptyFile();
         System.out.println(page.output().strip());

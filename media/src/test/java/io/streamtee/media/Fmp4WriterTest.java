@@ -7,6 +7,7 @@ import io.streamtee.ts.AccessUnit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ class Fmp4WriterTest {
         ByteBuffer b = ByteBuffer.wrap(mp4);
         while (b.remaining() >= 8) {
             int size = b.getInt(b.position());
-            types.add(new String(mp4, b.position() + 4, 4, java.nio.charset.StandardCharsets.US_ASCII));
+            types.add(new String(mp4, b.position() + 4, 4, StandardCharsets.US_ASCII));
             b.position(b.position() + size);
         }
         assertThat(b.remaining()).as("bytes after the last box").isZero();

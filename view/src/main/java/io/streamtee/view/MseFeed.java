@@ -72,7 +72,7 @@ public final class MseFeed implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong passedOver = new AtomicLong();
     private Thread muxer; // under this
-    private Subscriber input; // under this
+    private int generations; // under this
     private volatile boolean closed;
 
     /**
@@ -93,12 +93,15 @@ public final class MseFeed implements AutoCloseable {
         ws.onBinaryMessage(ctx -> { });
     }
 
-    /** Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it. */
+    /**
+     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it, and the next one
+     * after the thread stopped on an unexpected failure.
+     */
     public synchronized void start() {
-        if (muxer != null || closed) {
+        if ((muxer != null && muxer.isAlive()) || closed) {
             return;
         }
-        input = source.join();
+        Subscriber input = source.join();
         muxer = Thread.ofPlatform().daemon().name("view-mse-mux").start(() -> mux(input));
     }
 
@@ -121,7 +124,7 @@ public final class MseFeed implements AutoCloseable {
     private void mux(Subscriber in) {
         Fmp4Writer writer = new Fmp4Writer();
         int writerGeneration = 0;
-        int published = 0;
+        int published = -1;
         boolean waitForKeyframe = false;
         try {
             while (!closed) {
@@ -162,7 +165,7 @@ public final class MseFeed implements AutoCloseable {
                 }
                 if (fragment.generation() != writerGeneration) { // numbered apart: a new writer starts again at 1
                     writerGeneration = fragment.generation();
-                    published = nextGeneration(published, fragment, writer.init(), f.receivedMs());
+                    published = nextGeneration(fragment, writer.init(), f.receivedMs());
                 }
                 fragments.publish(message(KIND_FRAGMENT, fragment.keyframe(), fragment.pts(), f.receivedMs(),
                         published, fragment.bytes()));
@@ -178,10 +181,12 @@ public final class MseFeed implements AutoCloseable {
         }
     }
 
-    /** Keeps the new init segment (under a generation number that never repeats, even after a new writer). */
-    private synchronized int nextGeneration(int published, Fmp4Writer.Fragment fragment, byte[] init,
-            long receivedMs) {
-        int generation = published + 1;
+    /**
+     * Keeps the new init segment under a generation number that never repeats in this feed (a new writer, or a new
+     * muxing thread, starts its own count again at 1).
+     */
+    private synchronized int nextGeneration(Fmp4Writer.Fragment fragment, byte[] init, long receivedMs) {
+        int generation = ++generations;
         inits.put(generation, message(KIND_INIT, true, fragment.pts(), receivedMs, generation, init));
         while (inits.size() > INITS_KEPT) {
             inits.remove(inits.keySet().iterator().next());
@@ -283,11 +288,6 @@ public final class MseFeed implements AutoCloseable {
     /** Access units not sent over MSE: before the first keyframe, damaged, or not H.264. */
     public long passedOver() {
         return passedOver.get();
-    }
-
-    /** The feed's frames queue on the camera hub, for its skips; null before the first MSE viewer. */
-    synchronized Subscriber input() {
-        return input;
     }
 
     /** Stops the muxing thread (the viewers' WebSockets close with the web server). Idempotent. */

@@ -16,14 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code streamtee view}: shows a UDP MPEG-TS camera live in the browser (early: WebCodecs only). Bad options give
- * exit code 2 and one line naming the option; a socket or port that cannot be bound gives 1. SIGTERM or Ctrl-C
+ * {@code streamtee view}: shows a UDP MPEG-TS camera live in the browser (WebCodecs, or MSE where that is missing).
+ * Bad options give exit code 2 and one line naming the option; a socket or port that cannot be bound gives 1. SIGTERM or Ctrl-C
  * closes both and exits 0.
  */
 @Command(name = "view", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, sortOptions = false,
         description = {
             "Show a UDP MPEG-TS camera live in a browser: the H.264 access units go unchanged over a WebSocket to a"
-                    + " page that decodes them with WebCodecs (early: no MSE fallback yet).",
+                    + " page that decodes them with WebCodecs (or plays them as fragmented MP4 with MSE where WebCodecs"
+                    + " is missing).",
             ""},
         footer = {
             "",

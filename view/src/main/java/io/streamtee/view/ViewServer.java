@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * GET /         the page: WebCodecs decoding to a canvas (view.html)
  * GET /healthz  {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff"}
  * WS  /ws       binary messages, one {@link Frame} per access unit: the cached GOP at once, then each live one
+ * WS  /mse      the MSE fallback: fragmented MP4, an init segment then one fragment per access unit ({@link MseFeed})
  * </pre>
  *
  * Each WebSocket viewer has a {@link Subscriber} queue and a sender on its own virtual thread that waits for each
@@ -41,6 +42,7 @@ public final class ViewServer implements AutoCloseable {
     private final WebServer web;
     private final Map<String, Subscriber> viewers = new ConcurrentHashMap<>();
     private final AtomicLong cutOff = new AtomicLong();
+    private final MseFeed mse;
 
     /**
      * @param key    the flag or key that gave the address, for errors ({@code --http})
@@ -60,6 +62,7 @@ public final class ViewServer implements AutoCloseable {
         this.hub = hub;
         this.camera = camera;
         this.web = new WebServer(key, listen.getAddress().getHostAddress(), listen.getPort(), null);
+        this.mse = new MseFeed(hub, ViewCommand.QUEUE);
     }
 
     /**
@@ -73,6 +76,7 @@ public final class ViewServer implements AutoCloseable {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
             config.routes.get("/healthz", ctx -> Web.json(ctx, 200, health()));
+            config.routes.ws("/mse", mse::configure);
             config.routes.ws("/ws", ws -> {
                 ws.onConnect(this::connect);
                 ws.onClose(ctx -> leave(ctx.sessionId()));
@@ -145,6 +149,11 @@ public final class ViewServer implements AutoCloseable {
         return web.url();
     }
 
+    /** The MSE fallback's feed. */
+    MseFeed mse() {
+        return mse;
+    }
+
     /** Viewers cut off because one send took too long. */
     public long cutOff() {
         return cutOff.get();
@@ -154,5 +163,6 @@ public final class ViewServer implements AutoCloseable {
     @Override
     public void close() {
         web.close();
+        mse.close();
     }
 }

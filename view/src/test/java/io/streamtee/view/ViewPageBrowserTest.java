@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The viewer's page in headless Chromium ({@code src/test/browser/view-page.mjs}, playwright-core) on a real
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
- * not blank; the same for a libx264 High profile clip with B-frames. Leaves {@code target/view-page.png} and
- * {@code target/view-page-x264.png}. Skipped without node, npm or /usr/bin/chromium.
+ * not blank; the same for a libx264 High profile clip with B-frames. The same two with the MSE fallback
+ * ({@code src/test/browser/view-mse.mjs}), and the MSE page through a camera restart at another size. Leaves
+ * {@code target/view-page.png}, {@code target/view-page-x264.png}, {@code target/view-mse.png},
+ * {@code target/view-mse-x264.png} and {@code target/view-mse-restart(-after).png}. Skipped without node, npm or
+ * /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {
@@ -79,5 +84,122 @@ class ViewPageBrowserTest {
         assertThat(page.exit()).as("view-page.mjs said:%n%s", page.output()).isZero();
         assertThat(shot).isNotEmptyFile();
         System.out.println(page.output().strip());
+    }
+
+    /**
+     * The MSE fallback ({@code ?mode=mse}, view-mse.mjs) on the camera with a 10 s keyframe interval, joining just
+     * after a keyframe: it plays (presented frames rise, no error, the picture is not blank), and its first picture
+     * comes long before the next keyframe could have: it started from the cached GOP.
+     */
+    @Test
+    void theMseFallbackPlaysTheLiveCameraFromTheCachedGop() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        int gop = 10 * fps;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(640, 360).withFps(fps).withGop(gop)
+                            .withBitrate(800_000))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> hub.cachedFrames() >= 10 && hub.cachedFrames() <= 40);
+                long joined = System.currentTimeMillis();
+                long nextKeyframe = joined + (gop - hub.cachedFrames()) * 1000L / fps;
+                String out = playMse(server, "target/view-mse.png", "avc1.42", 3, "forced");
+                long firstPicture = Long.parseLong(out.replaceAll("(?s).*firstFrameEpochMs (\\d+).*", "$1"));
+                assertThat(firstPicture).as("the first picture, from the cached GOP").isLessThan(nextKeyframe);
+                assertThat(server.mse().hub().skips()).isZero();
+                assertThat(server.mse().errors()).isZero();
+            }
+        }
+    }
+
+    /**
+     * The MSE fallback on the libx264 High profile clip with B-frames, in a Chromium without WebCodecs and without
+     * {@code ?mode}: the page picks MSE itself.
+     */
+    @Test
+    void theMseFallbackPlaysX264HighProfileWithBFrames(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("libx264");
+        Path clip = dir.resolve("x264.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "4", "-c:v", "libx264", "-preset",
+                "veryfast", "-profile:v", "high", "-bf", "2", "-g", "50", "-pix_fmt", "yuv420p", "-f", "mpegts",
+                clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 10);
+                playMse(server, "target/view-mse-x264.png", "avc1.64", 3, "fallback"); // High
+                assertThat(server.mse().errors()).isZero();
+            }
+        }
+    }
+
+    /**
+     * The camera restarts at another picture size while the MSE page plays: the page takes the new init segment
+     * (a fresh MediaSource) and plays the new size, with no error.
+     */
+    @Test
+    void theMseFallbackFollowsACameraRestartAtAnotherSize() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig small = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(fps)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            CompletableFuture<Browser.Run> page;
+            try (Camera camera = new Camera(small).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                page = CompletableFuture.supplyAsync(() -> runMse(server, "target/view-mse-restart.png", "avc1.42",
+                        3, "forced", "480"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().viewers() == 1);
+                long joined = server.mse().hub().frames();
+                // the page's first part (3 s of play after its first picture) is over
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().hub().frames() > joined + 6 * fps);
+            }
+            CameraConfig big = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(480, 270).withFps(fps).withGop(fps)
+                            .withBitrate(400_000))
+                    .withDuration(Duration.ofSeconds(60));
+            try (Camera camera = new Camera(big).start()) {
+                Browser.Run run = page.get(90, TimeUnit.SECONDS);
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().errors()).isZero();
+        }
+    }
+
+    private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
+            String how, String widthAfter) {
+        try {
+            return Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(), server.url(),
+                    Path.of(screenshot).toAbsolutePath().toString(), codecPrefix, String.valueOf(seconds), how,
+                    widthAfter), Path.of("."), 90);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String playMse(ViewServer server, String screenshot, String codecPrefix, int seconds, String how)
+            throws Exception {
+        Path shot = Path.of(screenshot).toAbsolutePath();
+        Browser.Run page = runMse(server, screenshot, codecPrefix, seconds, how, "");
+        assertThat(page.exit()).as("view-mse.mjs said:%n%s", page.output()).isZero();
+        assertThat(shot).isNotEmptyFile();
+        System.out.println(page.output().strip());
+        return page.output();
     }
 }

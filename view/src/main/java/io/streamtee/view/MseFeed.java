@@ -1,0 +1,312 @@
+package io.streamtee.view;
+
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import io.streamtee.media.FfmpegException;
+import io.streamtee.media.Fmp4Writer;
+import io.streamtee.ts.Timestamps;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The MSE fallback's WebSocket ({@code /mse}): the camera's H.264 as fragmented MP4 for a page that plays it with
+ * Media Source Extensions where WebCodecs is missing. Each binary message is one MSE message, built once and shared
+ * by every viewer; big-endian, the first 20 bytes laid out as {@link Frame}'s:
+ *
+ * <pre>
+ * offset size
+ *  0     1    version, {@value #VERSION}
+ *  1     1    flags: bit 0 keyframe (a fragment a viewer can start from; always set on an init segment)
+ *  2     1    codec: 1 H.264
+ *  3     1    kind: {@value #KIND_INIT} init segment (ftyp + moov), {@value #KIND_FRAGMENT} fragment (moof + mdat,
+ *             one access unit)
+ *  4     8    PTS in 90 kHz ticks: the fragment's presentation time (the media time the page plays is PTS / 90000 s);
+ *             for an init segment, that of the keyframe it was made from
+ * 12     8    the viewer server's receive time of that access unit: Unix epoch milliseconds
+ * 20     4    generation: which init segment the fragment follows (1, 2, ...; a new one after a new SPS or a
+ *             timestamp jump)
+ * 24     ...  the fMP4 bytes, to append to a SourceBuffer as they are
+ * </pre>
+ *
+ * A viewer gets the init segment first, then the fragments: the cached GOP at once (from its keyframe, so it need
+ * not wait for the next one), then each live one; and a new init segment before the first fragment of each new
+ * generation. Fragments carry absolute timestamps (see {@link Fmp4Writer}), so the page appends them in "segments"
+ * mode whatever it joined at.
+ *
+ * <p><b>Where the muxing runs.</b> Once per access unit for all viewers, on the feed's own thread, which takes the
+ * frames from the camera's {@link Hub} like a viewer ({@link Subscriber}) and publishes each fragment to a second
+ * hub of MSE messages; MSE viewers join that hub, so they have the same bounded queue and skip-to-the-next-keyframe
+ * rule as the WebCodecs viewers ({@link Subscriber}, {@link GopCache}). Not on the input thread: libavformat's cost
+ * (small: no decoding) and any failure stay off the path every other viewer depends on. Started by the first MSE
+ * viewer, so a viewer with only WebCodecs pages pays nothing; it then runs until {@link #close()}, starting from the
+ * camera hub's cached GOP, so the first MSE viewer starts at once too. H.265 is not offered over MSE (not counted as
+ * an error: its access units are passed over); damaged access units are passed over up to the next keyframe.
+ *
+ * <p>Each viewer has a sender on its own virtual thread that waits for each send to complete (at most
+ * {@value ViewServer#SEND_TIMEOUT_SECONDS} s, else the viewer is cut off). Messages from the browser are ignored.
+ */
+public final class MseFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MseFeed.class);
+    public static final int VERSION = 1;
+    public static final int HEADER = 24;
+    public static final int KIND_INIT = 1;
+    public static final int KIND_FRAGMENT = 2;
+    /** Init segments kept for viewers still sending fragments of an older generation. */
+    private static final int INITS_KEPT = 4;
+
+    private final Hub source;
+    private final Hub fragments;
+    private final Map<Integer, Frame> inits = new LinkedHashMap<>(); // under this
+    private final Map<String, Subscriber> viewers = new ConcurrentHashMap<>();
+    private final AtomicLong cutOff = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong passedOver = new AtomicLong();
+    private Thread muxer; // under this
+    private int generations; // under this
+    private volatile boolean closed;
+
+    /**
+     * @param source        the camera's hub
+     * @param queueCapacity each MSE viewer's queue, in frames (the feed's own on {@code source} is that hub's)
+     */
+    public MseFeed(Hub source, int queueCapacity) {
+        this.source = source;
+        this.fragments = Hub.withDefaults(queueCapacity);
+    }
+
+    /** The WebSocket's handlers: {@code config.routes.ws("/mse", feed::configure)}. */
+    public void configure(WsConfig ws) {
+        ws.onConnect(this::connect);
+        ws.onClose(ctx -> leave(ctx.sessionId()));
+        ws.onError(ctx -> leave(ctx.sessionId()));
+        ws.onMessage(ctx -> { }); // the page sends nothing; anything it does send is ignored
+        ws.onBinaryMessage(ctx -> { });
+    }
+
+    /**
+     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it, and the next one
+     * after the thread stopped on an unexpected failure.
+     */
+    public synchronized void start() {
+        if ((muxer != null && muxer.isAlive()) || closed) {
+            return;
+        }
+        Subscriber input = source.join();
+        muxer = Thread.ofPlatform().daemon().name("view-mse-mux").start(() -> mux(input));
+    }
+
+    /** A new MSE viewer: starts the muxing if needed, then joins the hub of MSE messages. */
+    public Subscriber join() {
+        start();
+        return fragments.join();
+    }
+
+    /** The viewer leaves (idempotent). */
+    public void leave(Subscriber s) {
+        fragments.leave(s);
+    }
+
+    /** The init segment message of {@code generation}, or null when it is unknown (too old). */
+    public synchronized Frame init(int generation) {
+        return inits.get(generation);
+    }
+
+    private void mux(Subscriber in) {
+        Fmp4Writer writer = new Fmp4Writer();
+        int writerGeneration = 0;
+        int published = -1;
+        boolean waitForKeyframe = false;
+        try {
+            while (!closed) {
+                Frame f = in.take(200);
+                if (f == null) {
+                    continue;
+                }
+                byte[] m = f.message();
+                boolean damaged = (m[1] & Frame.FLAG_DAMAGED) != 0;
+                if (m[2] != Frame.CODEC_H264 || damaged) {
+                    passedOver.incrementAndGet();
+                    waitForKeyframe |= damaged;
+                    continue;
+                }
+                if (waitForKeyframe && !f.keyframe()) {
+                    passedOver.incrementAndGet();
+                    continue;
+                }
+                waitForKeyframe = false;
+                long pts = f.pts();
+                Fmp4Writer.Fragment fragment;
+                try {
+                    fragment = writer.write(m, Frame.HEADER, m.length - Frame.HEADER,
+                            pts < 0 ? Timestamps.NONE : pts, f.keyframe());
+                } catch (FfmpegException e) {
+                    if (errors.incrementAndGet() == 1) {
+                        LOG.warn("MSE: {}; starting again at the next keyframe", e.getMessage());
+                    }
+                    writer.close();
+                    writer = new Fmp4Writer();
+                    writerGeneration = 0;
+                    waitForKeyframe = true;
+                    continue;
+                }
+                if (fragment == null) {
+                    passedOver.incrementAndGet();
+                    continue;
+                }
+                if (fragment.generation() != writerGeneration) { // numbered apart: a new writer starts again at 1
+                    writerGeneration = fragment.generation();
+                    published = nextGeneration(fragment, writer.init(), f.receivedMs());
+                }
+                fragments.publish(message(KIND_FRAGMENT, fragment.keyframe(), fragment.pts(), f.receivedMs(),
+                        published, fragment.bytes()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            errors.incrementAndGet();
+            LOG.warn("MSE: the fMP4 muxer stopped: {}", e.toString());
+        } finally {
+            writer.close();
+            source.leave(in);
+        }
+    }
+
+    /**
+     * Keeps the new init segment under a generation number that never repeats in this feed (a new writer, or a new
+     * muxing thread, starts its own count again at 1).
+     */
+    private synchronized int nextGeneration(Fmp4Writer.Fragment fragment, byte[] init, long receivedMs) {
+        int generation = ++generations;
+        inits.put(generation, message(KIND_INIT, true, fragment.pts(), receivedMs, generation, init));
+        while (inits.size() > INITS_KEPT) {
+            inits.remove(inits.keySet().iterator().next());
+        }
+        return generation;
+    }
+
+    static Frame message(int kind, boolean keyframe, long pts, long receivedMs, int generation, byte[] mp4) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + mp4.length);
+        b.put((byte) VERSION).put((byte) (keyframe ? Frame.FLAG_KEYFRAME : 0)).put((byte) Frame.CODEC_H264)
+                .put((byte) kind).putLong(pts).putLong(receivedMs).putInt(generation).put(mp4);
+        return new Frame(b.array(), keyframe, receivedMs);
+    }
+
+    /** The kind of an MSE message. */
+    static int kind(Frame f) {
+        return f.message()[3];
+    }
+
+    /** The generation of an MSE message. */
+    static int generation(Frame f) {
+        return ByteBuffer.wrap(f.message()).getInt(20);
+    }
+
+    private void connect(WsContext ctx) {
+        ctx.session.setIdleTimeout(Duration.ofSeconds(60));
+        Subscriber s = join();
+        viewers.put(ctx.sessionId(), s);
+        Thread.ofVirtual().name("view-mse-send-" + ctx.sessionId()).start(() -> send(ctx, s));
+    }
+
+    private void send(WsContext ctx, Subscriber s) {
+        int sentGeneration = 0;
+        try {
+            while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
+                Frame f = s.take(500);
+                if (f == null) {
+                    continue;
+                }
+                int generation = generation(f);
+                if (generation != sentGeneration) {
+                    Frame init = f.keyframe() ? init(generation) : null;
+                    if (init == null) { // cannot happen in order; a fragment without its init is useless
+                        continue;
+                    }
+                    send(ctx, init);
+                    sentGeneration = generation;
+                }
+                send(ctx, f);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            cutOff.incrementAndGet();
+            LOG.info("MSE viewer {}: a message took more than {} s to send; cut off", ctx.sessionId(),
+                    ViewServer.SEND_TIMEOUT_SECONDS);
+            ctx.closeSession(1008, "too slow");
+        } catch (ExecutionException e) {
+            LOG.debug("MSE viewer {}: {}", ctx.sessionId(), e.getCause().toString());
+        } finally {
+            leave(ctx.sessionId());
+        }
+    }
+
+    private static void send(WsContext ctx, Frame f)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Callback.Completable done = new Callback.Completable();
+        ctx.session.sendBinary(ByteBuffer.wrap(f.message()), done);
+        done.get(ViewServer.SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void leave(String session) {
+        Subscriber s = viewers.remove(session);
+        if (s != null) {
+            leave(s);
+        }
+    }
+
+    /** The hub of MSE messages (fragments; init segments are sent apart): its viewers, cached GOP, skips. */
+    public Hub hub() {
+        return fragments;
+    }
+
+    /** MSE viewers now. */
+    public int viewers() {
+        return fragments.viewers();
+    }
+
+    /** MSE viewers cut off because one send took too long. */
+    public long cutOff() {
+        return cutOff.get();
+    }
+
+    /** Times libavformat refused the stream (the feed then starts again at the next keyframe). */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Access units not sent over MSE: before the first keyframe, damaged, or not H.264. */
+    public long passedOver() {
+        return passedOver.get();
+    }
+
+    /** Stops the muxing thread (the viewers' WebSockets close with the web server). Idempotent. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = muxer;
+        }
+        if (t != null) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+// Loads the live viewer's page with ?mode=mse in headless Chromium and checks that the MSE fallback plays: mode MSE,
+// the frames the <video> presents rise, no error (page, console or window.streamteeStats.errors), and the picture is
+// not blank (its pixels vary); saves a screenshot. Prints the first picture's time and how far behind the server the
+// presented frames are (server receive time to presentation, from streamteeStats.samples). Exits 0 when it plays, 1
+// (with the reason on stderr) when not.
+//
+//   node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback] [WIDTH_AFTER]
+//
+// forced (the default) loads the page with ?mode=mse; fallback loads it without, as plain HTTP off localhost (the host
+// name streamtee-viewer.test, which Chromium maps to the URL's loopback address): not a secure context, so there is
+// no WebCodecs and the page must pick MSE itself. With WIDTH_AFTER it then waits (up to 30 s) for the camera to
+// restart at that picture width: the <video> plays at the new width, its presented frames rise again, no error; a
+// second screenshot goes next to the first (-after.png).
+//
+// Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
+import { chromium } from "playwright-core";
+import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
+
+const [url, shot = "view-mse.png", codecPrefix = "avc1.", seconds = "3", how = "forced", widthAfter = ""] =
+  process.argv.slice(2);
+if (!url || !["forced", "fallback"].includes(how)) {
+  console.error("usage: node view-mse.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [SECONDS] [forced|fallback]"
+    + " [WIDTH_AFTER]");
+  process.exit(2);
+}
+const problems = [];
+const fallback = how === "fallback";
+const insecure = new URL(url);
+const loopback = insecure.hostname;
+insecure.hostname = "streamtee-viewer.test";
+const browser = await launch(chromium, ["--autoplay-policy=no-user-gesture-required",
+  ...(fallback ? ["--host-resolver-rules=MAP streamtee-viewer.test " + loopback] : [])]);
+await checkAndExit(browser, problems, async () => {
+  const page = await openPage(browser, fallback ? insecure.href : url + (url.includes("?") ? "&" : "?") + "mode=mse",
+    { width: 800, height: 500 }, problems);
+  if (fallback && await page.evaluate(() => typeof VideoDecoder !== "undefined")) {
+    throw new Error("this Chromium still has WebCodecs: the fallback cannot be tested");
+  }
+  const stats = () => page.evaluate(() => JSON.parse(JSON.stringify(window.streamteeStats || {})));
+  const failIfError = async () => {
+    const s = await stats();
+    if (s.errors && s.errors.length) throw new Error("page errors: " + s.errors.join("; "));
+  };
+  await page.waitForFunction(() => window.streamteeStats && window.streamteeStats.drawn > 0, null,
+    { timeout: 10000, polling: 50 }).catch(async e => {
+    throw new Error(e.message.split("\n")[0] + "; status: "
+      + await page.evaluate(() => document.getElementById("status").textContent) + "; stats: "
+      + JSON.stringify(await stats()).slice(0, 400));
+  });
+  await failIfError();
+  const first = await stats();
+  if (first.mode !== "mse") problems.push("mode is " + first.mode);
+  const bar = await page.evaluate(() => document.getElementById("mode").textContent);
+  if (bar !== "MSE") problems.push("the status bar says mode " + bar);
+  if (!first.codec || !first.codec.startsWith(codecPrefix)) problems.push("codec is " + first.codec + ", not "
+    + codecPrefix + "...");
+  const before = first.drawn, samplesBefore = first.sampleCount;
+  await page.waitForTimeout(Number(seconds) * 1000);
+  await failIfError();
+  const after = await stats();
+  if (after.drawn <= before) problems.push("presented frames did not rise: " + before + " then " + after.drawn);
+  // The picture is not blank: the test pattern has many distinct colours.
+  const picture = await page.evaluate(() => {
+    const v = document.getElementById("mse-video");
+    const c = document.createElement("canvas");
+    c.width = v.videoWidth; c.height = v.videoHeight;
+    const g = c.getContext("2d");
+    g.drawImage(v, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4 * 97) colours.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+    return { width: c.width, height: c.height, colours: colours.size, paused: v.paused };
+  });
+  if (picture.colours < 8) problems.push("the picture looks blank: " + JSON.stringify(picture));
+  if (picture.paused) problems.push("the video is paused");
+  await page.screenshot({ path: shot });
+  const fresh = after.samples.slice(-(after.sampleCount - samplesBefore));
+  const sorted = xs => xs.sort((a, b) => a - b);
+  const behind = sorted(fresh.map(s => s.drawn - s.server));
+  const g2g = sorted(fresh.filter(s => s.capture !== null).map(s => s.drawn - s.capture / 1000));
+  const at = (xs, p) => xs.length ? Math.round(xs[Math.min(xs.length - 1, Math.floor(p * xs.length))]) : "-";
+  const pct = p => at(behind, p);
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  console.log("view page (MSE, " + how + ") ok: firstFrameMs " + Math.round(first.firstFrameMs) + " (firstFrameEpochMs "
+    + Math.round(origin + first.firstFrameMs) + "); presented " + before
+    + " then " + after.drawn + " " + seconds + " s later; decoded " + after.decoded + "; dropped " + after.dropped
+    + "; server to presented p50 " + pct(0.5) + " ms, p90 " + pct(0.9) + " ms, max " + pct(1) + " ms over "
+    + behind.length + " frames; glass to glass (SEI) p50 " + at(g2g, 0.5) + " ms, p90 " + at(g2g, 0.9) + " ms over "
+    + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
+      : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
+    + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
+  if (widthAfter) {
+    const width = Number(widthAfter);
+    await page.waitForFunction(w => document.getElementById("mse-video").videoWidth === w, width,
+      { timeout: 30000, polling: 100 }).catch(async e => {
+      throw new Error("the video did not change to width " + width + " (it is "
+        + await page.evaluate(() => document.getElementById("mse-video").videoWidth) + "): "
+        + e.message.split("\n")[0]);
+    });
+    const drawn = (await stats()).drawn;
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 10, drawn, { timeout: 10000, polling: 100 })
+      .catch(e => { throw new Error("presented frames did not rise after the restart: " + e.message.split("\n")[0]); });
+    await failIfError();
+    const shotAfter = shot.replace(/\.png$/, "") + "-after.png";
+    await page.screenshot({ path: shotAfter });
+    const end = await stats();
+    console.log("after the restart: width " + width + "; presented " + end.drawn + "; codec " + end.codec
+      + "; screenshot " + shotAfter);
+  }
+});

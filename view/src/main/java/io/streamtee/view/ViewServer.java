@@ -124,13 +124,14 @@ public final class ViewServer implements AutoCloseable {
 
     /**
      * One camera's routes under {@code prefix} ({@code /cameras/NAME}, or {@code ""} for the only camera). Every
-     * per-camera route goes here, once, so that it exists at both places.
+     * per-camera route goes here, one line each, so that it exists at both places. A route that streams to a viewer
+     * takes its place with {@link ServedCamera#admit()} (the viewer limit) and gives it back with
+     * {@link ServedCamera#release()}, as {@link FrameSocket} does.
      */
     private void cameraRoutes(JavalinConfig config, String prefix, ServedCamera c, String page) {
-        FrameSocket frames = c.frameSocket();
         config.routes.get(prefix + "/", ctx -> page(ctx, page));
         config.routes.get(prefix + "/snapshot.jpg", ctx -> snapshot(ctx, c));
-        config.routes.ws(prefix + "/ws", frames::configure);
+        config.routes.ws(prefix + "/ws", c.frameSocket()::configure);
     }
 
     /** The page, at a path ending in '/' so that its relative URLs ("ws", "snapshot.jpg") land under it. */

@@ -376,6 +376,26 @@ class ViewServerTest {
     }
 
     @Test
+    void aStreamOfAnotherVideoCodecCrashesNothing() throws Exception {
+        CameraFeed feed = feed("camera");
+        ViewServer server = server(List.of(feed), null, 10);
+        WsViewer viewer = keep(WsViewer.connect(ws(server, "ws")));
+        int port = feed.input().localAddress().getPort();
+        Process ffmpeg = new ProcessBuilder("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi",
+                "-i", "testsrc2=size=320x180:rate=25", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "2",
+                "-c:v", "mpeg2video", "-c:a", "mp2", "-f", "mpegts", "udp://127.0.0.1:" + port + "?pkt_size=1316")
+                .redirectErrorStream(true).start();
+        keep(ffmpeg::destroyForcibly);
+        assertThat(ffmpeg.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffmpeg.exitValue()).as(new String(ffmpeg.getInputStream().readAllBytes())).isZero();
+        assertThat(feed.receiver().accepted()).as("the MPEG-2 video TS came in").isGreaterThan(20);
+        assertThat(feed.hub().frames()).as("no H.264/H.265 access units").isZero();
+        assertThat(get(server.url() + "snapshot.jpg").statusCode()).isEqualTo(503);
+        assertThat(get(server.url() + "healthz").statusCode()).isEqualTo(200);
+        assertThat(viewer.closed).isNotDone();
+    }
+
+    @Test
     void theServerNeedsAtLeastOneCameraAndUniqueNames() {
         Hub hub = Hub.withDefaults(4);
         InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);

@@ -287,6 +287,24 @@ class ViewServerTest {
     }
 
     @Test
+    void theBoundOnViewerMessagesDoesNotBoundWhatIsSentToThem() throws Exception {
+        Hub hub = Hub.withDefaults(8);
+        ViewServer server = server(List.of(new CameraFeed("camera", hub, null)), null, 10);
+        WsViewer viewer = keep(WsViewer.connect(ws(server, "ws")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.viewers() == 1);
+        byte[] au = new byte[1 << 20]; // a 1 MiB keyframe, 16 times the bound on what a viewer may send
+        new Random(3).nextBytes(au);
+        au[0] = 0;
+        au[1] = 0;
+        au[2] = 1;
+        au[3] = 0x65;
+        hub.publish(Frame.of(Frame.CODEC_H264, true, false, 0, System.currentTimeMillis(), au, au.length));
+        await().atMost(Duration.ofSeconds(10)).until(() -> viewer.count() == 1);
+        assertThat(viewer.got().getFirst()).hasSize(Frame.HEADER + au.length);
+        assertThat(viewer.closed).isNotDone();
+    }
+
+    @Test
     void theCameraRestartingAtAnotherSizeGivesViewersTheNewStreamFromAKeyframeWithTheNewSps() throws Exception {
         CameraFeed feed = feed("camera");
         ViewServer server = server(List.of(feed), null, 10);

@@ -146,6 +146,7 @@ public final class ViewServer implements AutoCloseable {
 
     private static void html(Context ctx, String html) {
         ctx.header("Cache-Control", "no-cache");
+        ctx.header("Referrer-Policy", "no-referrer"); // the URL may carry ?token=
         ctx.contentType("text/html; charset=utf-8").result(html);
     }
 

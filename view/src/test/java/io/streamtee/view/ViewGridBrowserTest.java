@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The grid page of a viewer serving two cameras, with a token, in headless Chromium
  * ({@code src/test/browser/view-grid.mjs}): every tile plays its own camera, the token in the grid's URL reaching
- * each tile's page and WebSocket, and a click opens the camera's page. Leaves {@code target/view-grid.png}. Skipped
- * without node, npm or /usr/bin/chromium.
+ * each tile's page and WebSocket, and a click opens the camera's page. Leaves {@code target/view-grid.png}. And a
+ * page over the viewer limit shows the server's refusal ({@code view-limit.mjs}). Skipped without node, npm or
+ * /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewGridBrowserTest {
@@ -64,6 +65,22 @@ class ViewGridBrowserTest {
             for (int i = open.size() - 1; i >= 0; i--) {
                 open.get(i).close();
             }
+        }
+    }
+
+    @Test
+    void aPageOverTheViewerLimitShowsTheRefusal() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (ViewServer server = new ViewServer(List.of(new CameraFeed("camera", hub, null)), "--http",
+                new InetSocketAddress("127.0.0.1", 0), null, 1).start();
+                WsViewer first = WsViewer.connect(server.url().replace("http://", "ws://") + "ws")) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> hub.viewers() == 1);
+            Browser.Run run = Browser.run(List.of("node", BROWSER_DIR.resolve("view-limit.mjs").toString(),
+                    server.url() + "cameras/camera/", "try again later: the viewer limit of 1 is reached"),
+                    Path.of("."), 60);
+            assertThat(run.exit()).as("view-limit.mjs said:%n%s", run.output()).isZero();
+            System.out.println(run.output().strip());
         }
     }
 }

@@ -58,7 +58,11 @@ final class FrameSocket {
         ctx.session.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         ctx.session.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
         if (!camera.admit()) {
-            LOG.info("camera {}: viewer {} refused: {}", camera.name(), ctx.sessionId(), camera.limitMessage());
+            if (camera.refused.get() == 1) { // the first; the others are counted in /metrics
+                LOG.info("camera {}: a viewer refused: {}", camera.name(), camera.limitMessage());
+            } else {
+                LOG.debug("camera {}: viewer {} refused: {}", camera.name(), ctx.sessionId(), camera.limitMessage());
+            }
             ctx.closeSession(CLOSE_TRY_AGAIN_LATER, camera.limitMessage());
             return;
         }

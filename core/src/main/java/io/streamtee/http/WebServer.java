@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>binding: {@code host:port}, port 0 for any free one, {@link #port()} tells which;</li>
  *   <li>the token rule: off loopback a token is required (refused at construction, naming the key); with a token,
  *       every request but the {@linkplain #openPaths open paths} carries it as {@code Authorization: Bearer}, or as
- *       {@code ?token=} on the paths that take it (media URLs a player fetches by itself); refusals are counted;</li>
+ *       {@code ?token=} on the paths that take it (media URLs a player fetches by itself, WebSockets); a WebSocket
+ *       upgrade is checked as well (it is refused with 401 before it is upgraded); refusals are counted;</li>
  *   <li>errors as one-line JSON: {@link Web.NotFound} 404, {@link Web.BadRequest} and {@link ConfigException} 400,
  *       anything else 500 (logged);</li>
  *   <li>a bind failure as one sentence ({@code playback: cannot listen on 127.0.0.1:8081: address already in use
@@ -102,6 +103,7 @@ public final class WebServer implements AutoCloseable {
             config.jetty.host = host;
             config.jetty.port = requestedPort;
             config.routes.before(this::authorize);
+            config.routes.wsBeforeUpgrade(this::authorize); // HTTP before handlers do not see a WebSocket upgrade
             config.routes.exception(Web.NotFound.class, (e, ctx) -> answer(ctx, 404, e));
             config.routes.exception(Web.BadRequest.class, (e, ctx) -> answer(ctx, 400, e));
             config.routes.exception(ConfigException.class, (e, ctx) -> answer(ctx, 400, e));

@@ -343,6 +343,12 @@ public final class UdpReceiver implements AutoCloseable {
             case NO_STREAM_YET -> drops.incrementAndGet(Drop.NO_STREAM_YET.ordinal());
             case OTHER_SOURCE -> drops.incrementAndGet(Drop.OTHER_SOURCE.ordinal());
             case ACCEPT -> {
+                if (!stopped && lastAcceptedNanos != 0 && now - lastAcceptedNanos > options.stoppedAfter().toNanos()) {
+                    // silent that long, though no check has run since to say so (another source taking over after
+                    // the same silence comes in the very batch that would have said it)
+                    stopped = true;
+                    listener.onStopped(now - lastAcceptedNanos);
+                }
                 if (stopped) {
                     stopped = false;
                     listener.onBack(now - lastAcceptedNanos);

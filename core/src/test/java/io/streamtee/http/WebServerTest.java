@@ -9,7 +9,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +38,7 @@ class WebServerTest {
             config.routes.get("/", ctx -> ctx.result("page"));
             config.routes.get("/api/ok", ctx -> Web.json(ctx, 200, java.util.Map.of("ok", true)));
             config.routes.get("/media/x", ctx -> ctx.result("bytes"));
+            config.routes.ws("/media/ws", ws -> ws.onConnect(ctx -> ctx.send("hello")));
             config.routes.get("/api/missing", ctx -> {
                 throw new Web.NotFound("no such thing");
             });
@@ -92,6 +99,34 @@ class WebServerTest {
         assertThat(get("/media/x?token=" + TOKEN, null).statusCode()).isEqualTo(200);
         assertThat(get("/media/x?token=wrong", null).statusCode()).isEqualTo(401);
         assertThat(web.unauthorized()).isEqualTo(4);
+    }
+
+    @Test
+    void aWebSocketUpgradeIsRefusedWithoutTheToken() throws Exception {
+        serve(TOKEN);
+        String ws = web.url().replace("http://", "ws://") + "media/ws";
+        for (String uri : List.of(ws, ws + "?token=wrong")) {
+            assertThatThrownBy(() -> http.newWebSocketBuilder().buildAsync(URI.create(uri),
+                    new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS)).as(uri)
+                    .cause().isInstanceOf(WebSocketHandshakeException.class)
+                    .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                            .isEqualTo(401));
+        }
+        CompletableFuture<String> got = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                got.complete(data.toString());
+                return null;
+            }
+        };
+        WebSocket query = http.newWebSocketBuilder().buildAsync(URI.create(ws + "?token=" + TOKEN), listener)
+                .get(5, TimeUnit.SECONDS);
+        assertThat(got.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
+        query.abort();
+        http.newWebSocketBuilder().header("Authorization", "Bearer " + TOKEN)
+                .buildAsync(URI.create(ws), new WebSocket.Listener() { }).get(5, TimeUnit.SECONDS).abort();
+        assertThat(web.unauthorized()).isEqualTo(2);
     }
 
     @Test

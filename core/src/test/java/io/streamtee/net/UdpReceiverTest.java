@@ -121,6 +121,29 @@ class UdpReceiverTest {
     }
 
     @Test
+    void anotherSourceTakingOverAfterTheSilenceIsAStopAndABackThoughNoCheckRanBetween() throws Exception {
+        Heard heard = new Heard();
+        UdpReceiver.Options options = UdpReceiver.Options.of("test").withStoppedAfter(Duration.ofMillis(200))
+                .withSwitchAfter(Duration.ofMillis(200));
+        try (UdpReceiver in = new UdpReceiver(input("udp://127.0.0.1:0"), options, heard).start();
+                DatagramChannel camera = sender("127.0.0.1");
+                DatagramChannel restarted = sender("127.0.0.1")) {
+            camera.send(ByteBuffer.wrap(ts(1)), in.localAddress());
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.bytes.get() == 188);
+            // the restarted camera sends all the time, so the receiver wakes for each datagram: the one that takes
+            // over (200 ms after the first camera's last) comes before any check could see the silence
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            for (int i = 0; i < 600 && heard.bytes.get() == 188 && System.nanoTime() < end; i++) {
+                restarted.send(ByteBuffer.wrap(ts(1)), in.localAddress());
+                Thread.sleep(2); // pacing the sender, not waiting for a result
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> heard.bytes.get() > 188);
+            assertThat(in.stats().source()).isEqualTo(restarted.getLocalAddress());
+            assertThat(heard.events).containsExactly("stopped", "back");
+        }
+    }
+
+    @Test
     void aPortInUseIsOneLineNamingTheAddressAndStartAndCloseAreIdempotent() throws Exception {
         try (UdpReceiver first = new UdpReceiver(input("udp://127.0.0.1:0"), UdpReceiver.Options.of("recorder"),
                 new Heard())) {

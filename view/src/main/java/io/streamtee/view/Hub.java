@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * has its own bounded {@link Subscriber} queue, and one that falls behind is moved to the next keyframe without
  * slowing the others. Thread-safe.
  */
-public final class Hub {
+public final class Hub implements Feed {
     private final GopCache cache;
     private final int queueCapacity;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong skipsOfGone = new AtomicLong();
+    private final AtomicLong droppedOfGone = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private volatile long lastPublishedMs;
 
     /**
      * @param cache         the GOP cache
@@ -35,6 +38,8 @@ public final class Hub {
     /** Hands {@code f} to every viewer and keeps it in the GOP cache. Called by the input's one thread. */
     public synchronized void publish(Frame f) {
         frames.incrementAndGet();
+        bytes.addAndGet(f.message().length - Frame.HEADER);
+        lastPublishedMs = f.receivedMs();
         cache.add(f);
         for (Subscriber s : subscribers) {
             s.offer(f);
@@ -42,6 +47,7 @@ public final class Hub {
     }
 
     /** A new viewer, given the cached GOP at once. */
+    @Override
     public synchronized Subscriber join() {
         Subscriber s = new Subscriber(queueCapacity);
         List<Frame> gop = cache.frames();
@@ -55,15 +61,23 @@ public final class Hub {
     }
 
     /** The viewer leaves (idempotent). */
+    @Override
     public void leave(Subscriber s) {
         if (subscribers.remove(s)) {
             skipsOfGone.addAndGet(s.skips());
+            droppedOfGone.addAndGet(s.framesDropped());
         }
     }
 
-    /** A new stream began (the camera restarted): the cached GOP is dropped. */
+    /**
+     * A new stream began (the camera restarted, perhaps at another size): the cached GOP is dropped and every viewer
+     * takes the new stream from its first keyframe (which carries the new parameter sets).
+     */
     public synchronized void reset() {
         cache.clear();
+        for (Subscriber s : subscribers) {
+            s.awaitKeyframe();
+        }
     }
 
     /** Viewers now. */
@@ -74,6 +88,21 @@ public final class Hub {
     /** Frames published. */
     public long frames() {
         return frames.get();
+    }
+
+    /** Bytes of the access units published (headers not counted). */
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** The receive time of the newest frame published (epoch ms), 0 before the first. */
+    public long lastPublishedMs() {
+        return lastPublishedMs;
+    }
+
+    /** Bytes of the frames in the cached GOP now (messages, headers included). */
+    public synchronized long cachedBytes() {
+        return cache.bytes();
     }
 
     /** Frames in the cached GOP now. */
@@ -90,7 +119,16 @@ public final class Hub {
         return n;
     }
 
-    /** The cached GOP now (for tests and the page's start). */
+    /** Frames viewers (present or gone) did not get: dropped from full queues or passed over for a keyframe. */
+    public long framesDropped() {
+        long n = droppedOfGone.get();
+        for (Subscriber s : subscribers) {
+            n += s.framesDropped();
+        }
+        return n;
+    }
+
+    /** The cached GOP now (for tests, the page's start and snapshots). */
     public synchronized List<Frame> cached() {
         return cache.frames();
     }

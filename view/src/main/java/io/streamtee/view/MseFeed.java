@@ -1,25 +1,20 @@
 package io.streamtee.view;
 
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsContext;
 import io.streamtee.media.FfmpegException;
 import io.streamtee.media.Fmp4Writer;
 import io.streamtee.ts.Timestamps;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.websocket.api.Callback;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MSE fallback's WebSocket ({@code /mse}): the camera's H.264 as fragmented MP4 for a page that plays it with
+ * The MSE fallback's feed ({@code /cameras/NAME/mse}, and {@code /mse} with one camera): the camera's H.264 as fragmented MP4 for a page that plays it with
  * Media Source Extensions where WebCodecs is missing. Each binary message is one MSE message, built once and shared
  * by every viewer; big-endian, the first 20 bytes laid out as {@link Frame}'s:
  *
@@ -52,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * camera hub's cached GOP, so the first MSE viewer starts at once too. H.265 is not offered over MSE (not counted as
  * an error: its access units are passed over); damaged access units are passed over up to the next keyframe.
  *
- * <p>Each viewer has a sender on its own virtual thread that waits for each send to complete (at most
- * {@value ViewServer#SEND_TIMEOUT_SECONDS} s, else the viewer is cut off). Messages from the browser are ignored.
+ * <p>The camera's {@link FrameSocket} serves it ({@code /cameras/NAME/mse}): the same viewer limit, send timeout and
+ * handling of what viewers send as the WebCodecs socket; {@link #framer()} puts the init segments in.
  */
-public final class MseFeed implements AutoCloseable {
+public final class MseFeed implements Feed, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MseFeed.class);
     public static final int VERSION = 1;
     public static final int HEADER = 24;
@@ -67,8 +62,6 @@ public final class MseFeed implements AutoCloseable {
     private final Hub source;
     private final Hub fragments;
     private final Map<Integer, Frame> inits = new LinkedHashMap<>(); // under this
-    private final Map<String, Subscriber> viewers = new ConcurrentHashMap<>();
-    private final AtomicLong cutOff = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong passedOver = new AtomicLong();
     private Thread muxer; // under this
@@ -84,15 +77,6 @@ public final class MseFeed implements AutoCloseable {
         this.fragments = Hub.withDefaults(queueCapacity);
     }
 
-    /** The WebSocket's handlers: {@code config.routes.ws("/mse", feed::configure)}. */
-    public void configure(WsConfig ws) {
-        ws.onConnect(this::connect);
-        ws.onClose(ctx -> leave(ctx.sessionId()));
-        ws.onError(ctx -> leave(ctx.sessionId()));
-        ws.onMessage(ctx -> { }); // the page sends nothing; anything it does send is ignored
-        ws.onBinaryMessage(ctx -> { });
-    }
-
     /**
      * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it, and the next one
      * after the thread stopped on an unexpected failure.
@@ -106,12 +90,14 @@ public final class MseFeed implements AutoCloseable {
     }
 
     /** A new MSE viewer: starts the muxing if needed, then joins the hub of MSE messages. */
+    @Override
     public Subscriber join() {
         start();
         return fragments.join();
     }
 
     /** The viewer leaves (idempotent). */
+    @Override
     public void leave(Subscriber s) {
         fragments.leave(s);
     }
@@ -211,58 +197,25 @@ public final class MseFeed implements AutoCloseable {
         return ByteBuffer.wrap(f.message()).getInt(20);
     }
 
-    private void connect(WsContext ctx) {
-        ctx.session.setIdleTimeout(Duration.ofSeconds(60));
-        Subscriber s = join();
-        viewers.put(ctx.sessionId(), s);
-        Thread.ofVirtual().name("view-mse-send-" + ctx.sessionId()).start(() -> send(ctx, s));
-    }
-
-    private void send(WsContext ctx, Subscriber s) {
-        int sentGeneration = 0;
-        try {
-            while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
-                Frame f = s.take(500);
-                if (f == null) {
-                    continue;
-                }
-                int generation = generation(f);
-                if (generation != sentGeneration) {
-                    Frame init = f.keyframe() ? init(generation) : null;
-                    if (init == null) { // cannot happen in order; a fragment without its init is useless
-                        continue;
-                    }
-                    send(ctx, init);
-                    sentGeneration = generation;
-                }
-                send(ctx, f);
+    /**
+     * For one viewer: each fragment, with the init segment of its generation before the first fragment of each new
+     * generation (a fragment whose init segment is no longer kept is not sent: it could not be played).
+     */
+    @Override
+    public Function<Frame, List<Frame>> framer() {
+        int[] sent = {0};
+        return f -> {
+            int generation = generation(f);
+            if (generation == sent[0]) {
+                return List.of(f);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException e) {
-            cutOff.incrementAndGet();
-            LOG.info("MSE viewer {}: a message took more than {} s to send; cut off", ctx.sessionId(),
-                    ViewServer.SEND_TIMEOUT_SECONDS);
-            ctx.closeSession(1008, "too slow");
-        } catch (ExecutionException e) {
-            LOG.debug("MSE viewer {}: {}", ctx.sessionId(), e.getCause().toString());
-        } finally {
-            leave(ctx.sessionId());
-        }
-    }
-
-    private static void send(WsContext ctx, Frame f)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Callback.Completable done = new Callback.Completable();
-        ctx.session.sendBinary(ByteBuffer.wrap(f.message()), done);
-        done.get(ViewServer.SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private void leave(String session) {
-        Subscriber s = viewers.remove(session);
-        if (s != null) {
-            leave(s);
-        }
+            Frame init = f.keyframe() ? init(generation) : null;
+            if (init == null) {
+                return List.of();
+            }
+            sent[0] = generation;
+            return List.of(init, f);
+        };
     }
 
     /** The hub of MSE messages (fragments; init segments are sent apart): its viewers, cached GOP, skips. */
@@ -273,11 +226,6 @@ public final class MseFeed implements AutoCloseable {
     /** MSE viewers now. */
     public int viewers() {
         return fragments.viewers();
-    }
-
-    /** MSE viewers cut off because one send took too long. */
-    public long cutOff() {
-        return cutOff.get();
     }
 
     /** Times libavformat refused the stream (the feed then starts again at the next keyframe). */

@@ -47,6 +47,15 @@ public final class Subscriber {
         }
     }
 
+    /**
+     * A new stream began (the camera restarted): frames of it before its first keyframe do not decode with what the
+     * viewer has, so it takes nothing more until that keyframe. What it has queued of the old stream stays. Called by
+     * the hub.
+     */
+    synchronized void awaitKeyframe() {
+        waitingForKeyframe = true;
+    }
+
     /** The next frame, waiting at most {@code timeoutMillis}; null if none came. */
     public Frame take(long timeoutMillis) throws InterruptedException {
         return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);

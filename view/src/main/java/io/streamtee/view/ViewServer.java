@@ -1,50 +1,60 @@
 package io.streamtee.view;
 
-import io.javalin.websocket.WsContext;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
 import io.streamtee.config.ConfigException;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
 
 /**
- * The viewer's web server ({@code streamtee view --http 127.0.0.1:8083}), on the shared {@link WebServer}:
+ * The viewer's web server ({@code streamtee view --http 127.0.0.1:8083}), on the shared {@link WebServer}, for one
+ * or several cameras:
  *
  * <pre>
- * GET /         the page: WebCodecs decoding to a canvas (view.html)
- * GET /healthz  {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff"}
- * WS  /ws       binary messages, one {@link Frame} per access unit: the cached GOP at once, then each live one
- * WS  /mse      the MSE fallback: fragmented MP4, an init segment then one fragment per access unit ({@link MseFeed})
+ * GET /cameras/NAME/              the camera's page: WebCodecs decoding to a canvas (view.html; URLs relative to it)
+ * WS  /cameras/NAME/ws            binary messages, one {@link Frame} per access unit ({@link FrameSocket})
+ * WS  /cameras/NAME/mse           the MSE fallback: fMP4, an init segment then one fragment per access unit
+ *                                 ({@link MseFeed})
+ * GET /cameras/NAME/snapshot.jpg  the newest frame as JPEG ({@link Snapshots}); 503 before the first picture
+ * GET /cameras/NAME/healthz       {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff","live",
+ *                                 "refused","maxViewers"}; live: a frame came in the last 5 s
+ * GET /                           with one camera: its page, and /ws, /mse, /snapshot.jpg as above;
+ *                                 with several: a grid of every camera's page (grid.html)
+ * GET /healthz                    with one camera: its health; with several: {"status":"ok","cameras":[...]}
+ * GET /metrics                    Prometheus text ({@link ViewMetrics})
  * </pre>
  *
- * Each WebSocket viewer has a {@link Subscriber} queue and a sender on its own virtual thread that waits for each
- * send to complete (at most {@value #SEND_TIMEOUT_SECONDS} s, else the viewer is cut off), so a slow viewer fills
- * only its own queue. Messages from the browser are ignored. Loopback only for now: the WebSocket does not yet check
- * the shared token, so any other address is refused.
+ * <p><b>Token.</b> The shared token rule ({@link WebServer}): off loopback a token is required, and then every path
+ * but {@code /favicon.ico} takes it as {@code Authorization: Bearer} or {@code ?token=} (a browser cannot set a
+ * header on a WebSocket or an {@code <img>}); the WebSocket upgrade is checked too. The page carries its own
+ * {@code ?token=} into its WebSocket's URL, the grid into each tile's.
+ *
+ * <p><b>Viewers.</b> Each camera admits at most {@code maxViewers} at once ({@link ServedCamera#admit()}); the
+ * {@link FrameSocket} refuses one more with close code 1013 and a reason the page can show.
  */
 public final class ViewServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ViewServer.class);
-    static final int SEND_TIMEOUT_SECONDS = 10;
+    /** Viewers per camera unless {@code --max-viewers} says otherwise. */
+    public static final int DEFAULT_MAX_VIEWERS = 100;
+    static final int SEND_TIMEOUT_SECONDS = FrameSocket.SEND_TIMEOUT_SECONDS;
+    /** A camera is live while its newest frame is younger than this. */
+    static final long LIVE_WITHIN_MS = 5000;
 
-    private final Hub hub;
-    private final String camera;
+    private final List<ServedCamera> cameras = new ArrayList<>();
     private final WebServer web;
-    private final Map<String, Subscriber> viewers = new ConcurrentHashMap<>();
-    private final AtomicLong cutOff = new AtomicLong();
-    private final MseFeed mse;
+    private ViewMetrics metrics;
 
     /**
+     * One camera named {@code camera}, no token: loopback only.
+     *
      * @param key    the flag or key that gave the address, for errors ({@code --http})
      * @param listen where to serve; port 0 for any free one
      * @throws ConfigException naming {@code key} when the address is not loopback
@@ -53,16 +63,37 @@ public final class ViewServer implements AutoCloseable {
         this(hub, "camera", key, listen);
     }
 
-    /** @param camera the camera's name, in {@code /healthz} */
+    /** @param camera the camera's name, in {@code /healthz} and {@code /cameras/NAME/} */
     public ViewServer(Hub hub, String camera, String key, InetSocketAddress listen) {
-        if (!listen.getAddress().isLoopbackAddress()) {
-            throw ConfigException.at(key, "the viewer serves on loopback only for now (its WebSocket checks no token"
-                    + " yet), not " + listen.getAddress().getHostAddress());
+        this(List.of(new CameraFeed(camera, hub, null)), key, listen, null, DEFAULT_MAX_VIEWERS);
+    }
+
+    /**
+     * @param cameras    the cameras, at least one, names unique
+     * @param key        the flag or key that gave the address, for errors ({@code --http})
+     * @param listen     where to serve; port 0 for any free one
+     * @param token      the token requests must carry, or null for none (loopback only)
+     * @param maxViewers the most viewers of each camera at once, at least 1
+     * @throws ConfigException naming {@code key} when the address is not loopback and there is no token
+     */
+    public ViewServer(List<CameraFeed> cameras, String key, InetSocketAddress listen, String token, int maxViewers) {
+        if (cameras.isEmpty()) {
+            throw new IllegalArgumentException("no camera to serve");
         }
-        this.hub = hub;
-        this.camera = camera;
-        this.web = new WebServer(key, listen.getAddress().getHostAddress(), listen.getPort(), null);
-        this.mse = new MseFeed(hub, ViewCommand.QUEUE);
+        if (maxViewers < 1) {
+            throw new IllegalArgumentException("maxViewers must be at least 1, not " + maxViewers);
+        }
+        Set<String> names = new HashSet<>();
+        for (CameraFeed f : cameras) {
+            if (!names.add(f.name())) {
+                throw new IllegalArgumentException("camera " + f.name() + " given twice");
+            }
+        }
+        this.web = new WebServer(key, listen.getAddress().getHostAddress(), listen.getPort(), token)
+                .openPaths(Set.of("/favicon.ico")); // the page takes ?token= and hands it to its WebSocket
+        for (CameraFeed f : cameras) {
+            this.cameras.add(new ServedCamera(f, maxViewers));
+        }
     }
 
     /**
@@ -72,70 +103,98 @@ public final class ViewServer implements AutoCloseable {
      */
     public synchronized ViewServer start() {
         String page = Web.resource(ViewServer.class, "view.html");
+        String grid = Web.resource(ViewServer.class, "grid.html").replace("/*CAMERAS*/[]", cameras.stream()
+                .map(c -> "\"" + c.name() + "\"").collect(Collectors.joining(",", "[", "]"))); // names need no escape
+        metrics = new ViewMetrics(cameras, web::unauthorized);
         web.start("another viewer", config -> {
-            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
             config.routes.get("/healthz", ctx -> Web.json(ctx, 200, health()));
-            config.routes.ws("/mse", mse::configure);
-            config.routes.ws("/ws", ws -> {
-                ws.onConnect(this::connect);
-                ws.onClose(ctx -> leave(ctx.sessionId()));
-                ws.onError(ctx -> leave(ctx.sessionId()));
-                ws.onMessage(ctx -> { }); // the page sends nothing; anything it does send is ignored
-                ws.onBinaryMessage(ctx -> { });
-            });
+            if (cameras.size() == 1) {
+                cameraRoutes(config, "", cameras.getFirst(), page);
+            } else {
+                config.routes.get("/", ctx -> html(ctx, grid));
+            }
+            for (ServedCamera c : cameras) {
+                cameraRoutes(config, "/cameras/" + c.name(), c, page);
+                config.routes.get("/cameras/" + c.name() + "/healthz", ctx -> Web.json(ctx, 200, health(c)));
+            }
         });
         return this;
     }
 
-    private void connect(WsContext ctx) {
-        ctx.session.setIdleTimeout(Duration.ofSeconds(60));
-        Subscriber s = hub.join();
-        viewers.put(ctx.sessionId(), s);
-        Thread.ofVirtual().name("view-send-" + ctx.sessionId()).start(() -> send(ctx, s));
+    /**
+     * One camera's routes under {@code prefix} ({@code /cameras/NAME}, or {@code ""} for the only camera). Every
+     * per-camera route goes here, one line each, so that it exists at both places. A route that streams to a viewer
+     * takes its place with {@link ServedCamera#admit()} (the viewer limit) and gives it back with
+     * {@link ServedCamera#release()}, as {@link FrameSocket} does.
+     */
+    private void cameraRoutes(JavalinConfig config, String prefix, ServedCamera c, String page) {
+        config.routes.get(prefix + "/", ctx -> page(ctx, page));
+        config.routes.get(prefix + "/snapshot.jpg", ctx -> snapshot(ctx, c));
+        config.routes.ws(prefix + "/ws", c.frameSocket()::configure);
+        config.routes.ws(prefix + "/mse", c.mseSocket()::configure);
     }
 
-    private void send(WsContext ctx, Subscriber s) {
+    /** The page, at a path ending in '/' so that its relative URLs ("ws", "snapshot.jpg") land under it. */
+    private static void page(Context ctx, String page) {
+        if (!ctx.path().endsWith("/")) {
+            String query = ctx.queryString();
+            ctx.redirect(ctx.path() + "/" + (query == null ? "" : "?" + query));
+            return;
+        }
+        html(ctx, page);
+    }
+
+    private static void html(Context ctx, String html) {
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("Referrer-Policy", "no-referrer"); // the URL may carry ?token=
+        ctx.contentType("text/html; charset=utf-8").result(html);
+    }
+
+    private void snapshot(Context ctx, ServedCamera c) throws InterruptedException {
+        c.snapshotRequests.incrementAndGet();
+        byte[] jpeg;
         try {
-            while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
-                Frame f = s.take(500);
-                if (f == null) {
-                    continue;
-                }
-                Callback.Completable done = new Callback.Completable();
-                ctx.session.sendBinary(ByteBuffer.wrap(f.message()), done);
-                done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            jpeg = c.snapshots().latest();
         } catch (TimeoutException e) {
-            cutOff.incrementAndGet();
-            LOG.info("viewer {}: a frame took more than {} s to send; cut off", ctx.sessionId(),
-                    SEND_TIMEOUT_SECONDS);
-            ctx.closeSession(1008, "too slow");
-        } catch (ExecutionException e) {
-            LOG.debug("viewer {}: {}", ctx.sessionId(), e.getCause().toString());
-        } finally {
-            leave(ctx.sessionId());
+            Web.json(ctx, 503, Web.error("camera " + c.name() + ": the snapshot took more than "
+                    + Snapshots.TIMEOUT_SECONDS + " s; try again"));
+            return;
         }
+        if (jpeg == null) {
+            ctx.header("Retry-After", "1");
+            Web.json(ctx, 503, Web.error("camera " + c.name() + ": no picture yet (waiting for a keyframe)"));
+            return;
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("image/jpeg").result(jpeg);
     }
 
-    private void leave(String session) {
-        Subscriber s = viewers.remove(session);
-        if (s != null) {
-            hub.leave(s);
+    private Object health() {
+        if (cameras.size() == 1) {
+            return health(cameras.getFirst());
         }
-    }
-
-    private Map<String, Object> health() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
-        body.put("camera", camera);
-        body.put("viewers", hub.viewers());
+        body.put("cameras", cameras.stream().map(this::health).toList());
+        return body;
+    }
+
+    private Map<String, Object> health(ServedCamera c) {
+        Hub hub = c.hub();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("camera", c.name());
+        body.put("viewers", c.admitted());
         body.put("frames", hub.frames());
         body.put("cachedFrames", hub.cachedFrames());
         body.put("skips", hub.skips());
-        body.put("cutOff", cutOff.get());
+        body.put("cutOff", c.cutOff.get());
+        body.put("live", hub.lastPublishedMs() > System.currentTimeMillis() - LIVE_WITHIN_MS);
+        body.put("refused", c.refused.get());
+        body.put("maxViewers", c.maxViewers());
         return body;
     }
 
@@ -149,20 +208,27 @@ public final class ViewServer implements AutoCloseable {
         return web.url();
     }
 
-    /** The MSE fallback's feed. */
+    /** The MSE fallback's feed of the first camera (tests). */
     MseFeed mse() {
-        return mse;
+        return cameras.getFirst().mse();
     }
 
-    /** Viewers cut off because one send took too long. */
+    /** Viewers cut off because one send took too long, every camera. */
     public long cutOff() {
-        return cutOff.get();
+        return cameras.stream().mapToLong(c -> c.cutOff.get()).sum();
     }
 
-    /** Stops serving. Idempotent. */
+    /** Requests refused for a missing or wrong token. */
+    public long unauthorized() {
+        return web.unauthorized();
+    }
+
+    /** Stops serving and the snapshot workers. Idempotent. */
     @Override
     public void close() {
         web.close();
-        mse.close();
+        for (ServedCamera c : cameras) {
+            c.close();
+        }
     }
 }

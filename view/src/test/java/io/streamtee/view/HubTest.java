@@ -162,4 +162,26 @@ class HubTest {
         assertThat(hub.viewers()).isZero();
         assertThat(hub.skips()).isEqualTo(1);
     }
+
+    @Test
+    void afterTheCameraRestartsAViewerGetsTheNewStreamFromItsFirstKeyframeAndTheCacheOnlyTheNewStream() {
+        Hub hub = Hub.withDefaults(64);
+        Subscriber s = hub.join();
+        for (int n = 0; n < 15; n++) {
+            hub.publish(frame(n));
+        }
+        assertThat(drain(s)).containsExactlyElementsOf(range(0, 15));
+        hub.reset(); // the new stream's first frames come before its first keyframe (joined mid-GOP)
+        for (int n = 101; n < 110; n++) {
+            hub.publish(frame(n));
+        }
+        assertThat(hub.cachedFrames()).isZero();
+        assertThat(drain(s)).as("no frame of the new stream before its keyframe").isEmpty();
+        for (int n = 200; n < 203; n++) {
+            hub.publish(frame(n));
+        }
+        assertThat(drain(s)).containsExactly(200, 201, 202);
+        assertThat(hub.cached()).extracting(HubTest::number).containsExactly(200, 201, 202);
+        assertThat(s.skips()).isZero();
+    }
 }

@@ -12,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -86,6 +88,11 @@ class MseLoopbackTest {
                         got.add(m);
                     }
                 }
+                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()
+                        + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).as("the MSE viewer counts as one of the camera's viewers, on MSE")
+                        .contains("streamtee_view_mse_viewers{camera=\"camera\"} 1.0")
+                        .contains("streamtee_view_viewers{camera=\"camera\"} 1.0");
                 ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
                 assertThat(got).hasSize(1 + 2 * GOP);
 

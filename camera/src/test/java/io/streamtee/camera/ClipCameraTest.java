@@ -38,10 +38,12 @@ class ClipCameraTest {
             assertThat(check.videoPts).hasSize(60);
 
             // Received rate: the least-squares slope of bytes over arrival time, robust to a late datagram or two.
+            // Within 5%: on the shared 2-core CI machine the test's own receive thread, stamping arrival times, was
+            // seen 2.3% off over these 2.4 s; a clip sent unpaced, or paced by the wrong clock, is off by far more.
             double arrivalRate = TsAssertions.slopeBytesPerSecond(datagrams, 0);
             double streamRate = TsAssertions.pcrBytesPerSecond(Files.readAllBytes(ts));
             assertThat(arrivalRate / streamRate).as("arrival %.0f B/s vs stream %.0f B/s", arrivalRate, streamRate)
-                    .isBetween(0.98, 1.02);
+                    .isBetween(0.95, 1.05);
 
             FfmpegJudge.assumeInstalled();
             assertThat(FfmpegJudge.decodeErrors(ts)).isEmpty();

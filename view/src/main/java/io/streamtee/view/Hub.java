@@ -17,6 +17,7 @@ public final class Hub {
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong skipsOfGone = new AtomicLong();
+    private volatile String noVideo;
 
     /**
      * @param cache         the GOP cache
@@ -49,6 +50,7 @@ public final class Hub {
             for (Frame f : gop) {
                 s.offer(f);
             }
+            s.joinedWith(gop.size());
         }
         subscribers.add(s);
         return s;
@@ -64,6 +66,19 @@ public final class Hub {
     /** A new stream began (the camera restarted): the cached GOP is dropped. */
     public synchronized void reset() {
         cache.clear();
+    }
+
+    /**
+     * The input's program carries no H.264/H.265 video (no video at all, or another codec): {@code message} says
+     * what it carries, for the page; null when it carries video again.
+     */
+    public void noVideo(String message) {
+        noVideo = message;
+    }
+
+    /** Why there is no video (see {@link #noVideo(String)}), or null while there is (or nothing is known yet). */
+    public String noVideoMessage() {
+        return noVideo;
     }
 
     /** Viewers now. */

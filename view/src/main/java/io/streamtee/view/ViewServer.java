@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET /         the page: WebCodecs decoding to a canvas (view.html)
  * GET /healthz  {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff"}
- * WS  /ws       binary messages, one {@link Frame} per access unit: the cached GOP at once, then each live one
+ * WS  /ws       binary messages, one {@link Frame} per access unit: the cached GOP at once, then each live one;
+ *               text messages ({@link PageMessages}): how many frames are the cached GOP, and "no video"
  * </pre>
  *
  * Each WebSocket viewer has a {@link Subscriber} queue and a sender on its own virtual thread that waits for each
@@ -93,7 +95,14 @@ public final class ViewServer implements AutoCloseable {
 
     private void send(WsContext ctx, Subscriber s) {
         try {
+            sendText(ctx, PageMessages.catchUp(s.cachedAtJoin()));
+            String said = null; // the no-video message the page has, null for none
             while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
+                String noVideo = hub.noVideoMessage();
+                if (!Objects.equals(noVideo, said)) {
+                    sendText(ctx, noVideo == null ? PageMessages.video() : PageMessages.noVideo(noVideo));
+                    said = noVideo;
+                }
                 Frame f = s.take(500);
                 if (f == null) {
                     continue;
@@ -114,6 +123,13 @@ public final class ViewServer implements AutoCloseable {
         } finally {
             leave(ctx.sessionId());
         }
+    }
+
+    private static void sendText(WsContext ctx, String json)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Callback.Completable done = new Callback.Completable();
+        ctx.session.sendText(json, done);
+        done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     private void leave(String session) {

@@ -1,7 +1,8 @@
 // The browser side of bench/view-latency.sh: loads the live viewer's page in headless Debian Chromium (software
 // decoding, the flags of the page tests) with playwright-core from view/src/test/browser (`npm ci` there first).
 //
-//   node bench/view_latency.mjs first URL COUNT        first picture: COUNT fresh page loads, one JSON line each
+//   node bench/view_latency.mjs first URL COUNT        first picture: COUNT fresh pages (each in a new browser
+//                                                      context, one browser), one JSON line each
 //   node bench/view_latency.mjs run URL SECONDS OUT     one page for SECONDS: its per-frame samples to OUT (JSON
 //                                                      lines), then one JSON summary line on stdout
 //
@@ -10,7 +11,7 @@
 // first message, when VideoDecoder.decode was first called and when the canvas was first drawn, so the first-picture
 // breakdown is measured the same way for any version of the page.
 import { createRequire } from "node:module";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -65,22 +66,29 @@ function instrument() {
   };
 }
 
-const browser = await launch(chromium);
+const browser = await launch(chromium, process.env.VIEW_PAGE ? ["--disable-features=LocalNetworkAccessChecks"] : []);
 try {
   if (what === "first") {
     for (let i = 0; i < Number(arg); i++) {
       const page = await browser.newPage({ viewport: { width: 1400, height: 820 }, deviceScaleFactor: 1 });
       await page.addInitScript(instrument);
+      if (process.env.VIEW_PAGE) { // another version of the page, served from a file (to compare versions)
+        const html = readFileSync(process.env.VIEW_PAGE, "utf8");
+        await page.route(u => u.href === url || u.href.startsWith(url + "?"), r => r.fulfill({ body: html,
+          contentType: "text/html; charset=utf-8" }));
+      }
       await page.goto(url);
       await page.waitForFunction(() => window.__bench.firstDraw !== null, null, { timeout: 15000, polling: 20 });
       const r = await page.evaluate(() => {
         const nav = performance.getEntriesByType("navigation")[0];
         const s = window.streamteeStats || {};
         return { ...window.__bench, htmlLoaded: nav.responseEnd, domContentLoaded: nav.domContentLoadedEventEnd,
-          pageFirstFrameMs: s.firstFrameMs ?? null, mode: s.mode ?? null };
+          pageFirstFrameMs: s.firstFrameMs ?? null, mode: s.mode ?? null,
+          firstOutput: s.samples && s.samples.length ? s.samples[0].output - performance.timeOrigin : null };
       });
       console.log(JSON.stringify(r));
       await page.close();
+      await new Promise(done => setTimeout(done, 300 + Math.random() * 1500)); // the next joins elsewhere in the GOP
     }
   } else {
     const page = await browser.newPage({ viewport: { width: 1400, height: 820 }, deviceScaleFactor: 1 });

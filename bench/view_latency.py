@@ -171,6 +171,8 @@ def report(d):
     print(row("viewer server + WebSocket: server receive -> page arrival", [s["arrival"] - s["server"] for s in live]))
     print(row("browser decode: arrival -> decoder output", [s["output"] - s["arrival"] for s in live]))
     print(row("draw: decoder output -> drawn", [s["drawn"] - s["output"] for s in live]))
+    print(row("(not in the total) drawn -> the page's next rendering frame begins",
+              [s["frame"] - s["drawn"] for s in live if s.get("frame") is not None]))
     print(row("server to screen: server receive -> drawn", [s["drawn"] - s["server"] for s in live]))
     if with_tap:
         print(row("everything after the camera: its last datagram sent -> drawn",

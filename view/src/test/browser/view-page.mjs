@@ -1,17 +1,19 @@
 // Loads the live viewer's page in headless Chromium and checks that it plays: mode WebCodecs, the decoded-frame
-// count rises, no decoder error, and the canvas is not blank (its pixels vary); saves a screenshot. Exits 0 when it
-// plays, 1 (with the reason on stderr) when not.
+// count rises, no decoder error, and the canvas is not blank (its pixels vary); that the first picture's time is
+// recorded (streamteeStats.firstFrameMs); and that the glass-to-glass figure is shown when G2G is "g2g" (a stream with
+// the capture-time SEI) and absent when it is "no-g2g" (one without); saves a screenshot. Exits 0 when it plays, 1
+// (with the reason on stderr) when not.
 //
-//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]
+//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g]
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
 import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
-const [url, shot = "view-page.png", codecPrefix = "avc1."] = process.argv.slice(2);
-if (!url) {
-  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX]");
+const [url, shot = "view-page.png", codecPrefix = "avc1.", g2g = ""] = process.argv.slice(2);
+if (!url || !["", "g2g", "no-g2g"].includes(g2g)) {
+  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g]");
   process.exit(2);
 }
 const problems = [];
@@ -48,9 +50,30 @@ await checkAndExit(browser, problems, async () => {
     return { width: c.width, height: c.height, colours: colours.size };
   });
   if (canvas.colours < 8) problems.push("the canvas looks blank: " + JSON.stringify(canvas));
+  // The figures the page keeps: the first picture's time, glass to glass only with the SEI, server to screen always.
+  const figures = await page.evaluate(() => {
+    const s = window.streamteeStats;
+    return { firstFrameMs: s.firstFrameMs, g2g: s.glassToGlassMs, serverToScreen: s.serverToScreenMs,
+      g2gShown: !document.getElementById("g2g-item").hidden, g2gText: document.getElementById("g2g").textContent,
+      drawn: s.drawn, samples: s.samples.length, captured: s.samples.filter(x => x.capture !== null).length };
+  });
+  if (typeof figures.firstFrameMs !== "number" || !(figures.firstFrameMs > 0)) {
+    problems.push("streamteeStats.firstFrameMs is not recorded: " + figures.firstFrameMs);
+  }
+  if (typeof figures.serverToScreen !== "number") problems.push("no server-to-screen figure");
+  if (g2g === "g2g" && (typeof figures.g2g !== "number" || !figures.g2gShown || !/^-?\d+ ms$/.test(figures.g2gText)
+      || figures.captured === 0)) {
+    problems.push("no glass-to-glass figure for a stream with the capture-time SEI: " + JSON.stringify(figures));
+  }
+  if (g2g === "no-g2g" && (figures.g2g !== null || figures.g2gShown || figures.captured !== 0)) {
+    problems.push("a glass-to-glass figure for a stream without the capture-time SEI: " + JSON.stringify(figures));
+  }
   await page.screenshot({ path: shot });
   console.log("view page ok: first frame decoded " + firstMs + " ms after loading began; decoded " + before
     + " then " + after + " 2 s later; fps " + await text("fps") + "; server to screen " + await text("latency")
+    + "; glass to glass " + (figures.g2gShown ? await text("g2g") : "not shown") + "; first picture "
+    + Math.round(figures.firstFrameMs) + " ms after navigation start; bit rate " + await text("bitrate")
+    + "; dropped " + await text("dropped")
     + "; canvas " + canvas.width + "x" + canvas.height + " with " + canvas.colours + " colours; codec "
     + await text("codec") + "; screenshot " + shot);
 });

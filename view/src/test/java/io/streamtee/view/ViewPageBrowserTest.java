@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The viewer's page in headless Chromium ({@code src/test/browser/view-page.mjs}, playwright-core) on a real
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
- * not blank; the same for a libx264 High profile clip with B-frames. Leaves {@code target/view-page.png} and
- * {@code target/view-page-x264.png}. Skipped without node, npm or /usr/bin/chromium.
+ * not blank, the first picture's time is recorded; the glass-to-glass figure is shown for the camera (its
+ * capture-time SEI) and not for a libx264 High profile clip with B-frames (no SEI), which plays too. Leaves
+ * {@code target/view-page.png} and {@code target/view-page-x264.png}. Skipped without node, npm or /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {
@@ -39,7 +40,7 @@ class ViewPageBrowserTest {
                     .withDuration(Duration.ofSeconds(25));
             try (Camera camera = new Camera(config).start()) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 10);
-                play(server, "target/view-page.png", "avc1.42"); // the camera: Constrained Baseline
+                play(server, "target/view-page.png", "avc1.42", "g2g"); // the camera: Constrained Baseline, SEI
             }
         }
     }
@@ -67,15 +68,16 @@ class ViewPageBrowserTest {
                         assertThat(ViewLoopbackTest.nalTypes(f.message(), Frame.HEADER)).contains(7, 8, 5);
                     }
                 }
-                play(server, "target/view-page-x264.png", "avc1.64"); // High
+                play(server, "target/view-page-x264.png", "avc1.64", "no-g2g"); // High, no capture-time SEI
             }
         }
     }
 
-    private static void play(ViewServer server, String screenshot, String codecPrefix) throws Exception {
+    /** @param g2g "g2g" when the page must show glass-to-glass latency (the stream has the SEI), else "no-g2g" */
+    private static void play(ViewServer server, String screenshot, String codecPrefix, String g2g) throws Exception {
         Path shot = Path.of(screenshot).toAbsolutePath();
         Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("view-page.mjs").toString(),
-                server.url(), shot.toString(), codecPrefix), Path.of("."), 60);
+                server.url(), shot.toString(), codecPrefix, g2g), Path.of("."), 60);
         assertThat(page.exit()).as("view-page.mjs said:%n%s", page.output()).isZero();
         assertThat(shot).isNotEmptyFile();
         System.out.println(page.output().strip());

@@ -2,9 +2,10 @@
 // count rises, no decoder error, and the canvas is not blank (its pixels vary); that the first picture's time is
 // recorded (streamteeStats.firstFrameMs); and that the glass-to-glass figure is shown when G2G is "g2g" (a stream with
 // the capture-time SEI) and absent when it is "no-g2g" (one without); saves a screenshot. Exits 0 when it plays, 1
-// (with the reason on stderr) when not.
+// (with the reason on stderr) when not. With "h265": an H.265 stream either decodes or the page says that this
+// browser cannot decode H.265, with the hvc1 codec string it asked for.
 //
-//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g]
+//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265]
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
@@ -12,8 +13,8 @@ import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
 const [url, shot = "view-page.png", codecPrefix = "avc1.", g2g = ""] = process.argv.slice(2);
-if (!url || !["", "g2g", "no-g2g"].includes(g2g)) {
-  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g]");
+if (!url || !["", "g2g", "no-g2g", "h265"].includes(g2g)) {
+  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265]");
   process.exit(2);
 }
 const problems = [];
@@ -27,6 +28,18 @@ await checkAndExit(browser, problems, async () => {
       throw new Error("status line: " + await text("status"));
     }
   };
+  if (g2g === "h265") { // this browser may not decode H.265 (Chromium: only in hardware); then it must say so
+    await page.waitForFunction(() => Number(document.getElementById("decoded").textContent) > 0
+      || document.getElementById("status").textContent.includes("cannot decode H.265"), null,
+    { timeout: 10000, polling: 50 }).catch(async e => { throw new Error(e.message.split("\n")[0] + "; status: "
+      + await text("status")); });
+    const said = await text("status"), codec = await text("codec");
+    if (!/^(hvc1|hev1)\.\d/.test(codec)) problems.push("codec is " + codec + ", not hvc1.../hev1...");
+    await page.screenshot({ path: shot });
+    console.log("view page ok (H.265): " + (said.includes("cannot decode H.265") ? "the page says: " + said
+      : "decoded " + await text("decoded")) + "; codec " + codec + "; screenshot " + shot);
+    return;
+  }
   await page.waitForFunction(() => Number(document.getElementById("decoded").textContent) > 0, null,
     { timeout: 10000, polling: 50 }).catch(async e => { throw new Error(e.message.split("\n")[0] + "; status: "
       + await text("status") + "; mode: " + await text("mode")); });

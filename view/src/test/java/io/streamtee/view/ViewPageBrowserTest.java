@@ -73,7 +73,32 @@ class ViewPageBrowserTest {
         }
     }
 
-    /** @param g2g "g2g" when the page must show glass-to-glass latency (the stream has the SEI), else "no-g2g" */
+    /**
+     * An H.265 clip (libx265): the page builds the hvc1 codec string from the SPS and asks the browser; Debian's
+     * Chromium decodes H.265 only in hardware, so headless it must say that it cannot (or decode, where it can).
+     */
+    @Test
+    void thePageSaysWhenTheBrowserCannotDecodeH265(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("libx265");
+        Path clip = dir.resolve("x265.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-t", "4", "-c:v", "libx265", "-x265-params",
+                "log-level=error", "-g", "50", "-pix_fmt", "yuv420p", "-f", "mpegts", clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 10);
+                play(server, "target/view-page-h265.png", "", "h265");
+            }
+        }
+    }
+
+    /** @param g2g "g2g" when the page must show glass-to-glass latency (the SEI), "no-g2g", or "h265" (see above) */
     private static void play(ViewServer server, String screenshot, String codecPrefix, String g2g) throws Exception {
         Path shot = Path.of(screenshot).toAbsolutePath();
         Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("view-page.mjs").toString(),

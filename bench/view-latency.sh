@@ -18,12 +18,12 @@
 #    decode (-> the decoder's output callback) and the draw (-> drawImage returned); p50/p90/p99/max.
 # All on this machine's one clock (the camera's capture instant, the tap's, the server's and the page's epoch
 # clocks). Everything stays on 127.0.0.1, every run is bounded, every process the script starts is stopped on exit.
-# Options (or environment): --seconds N (SECONDS_RUN, 60), --mode webcodecs|mse (MODE, webcodecs), --first N
+# Options (or environment): --seconds N (SECONDS_RUN, 60; 0: the first picture only), --mode webcodecs|mse (MODE, webcodecs), --first N
 # (FIRST, 5), --gop N (GOP, 120), --no-tap (TAP=0: the camera and the network are then one stage), WORK (output
-# dir, default a new temp dir).
+# dir, default a new temp dir), ST (the streamtee launcher, default bin/streamtee: another checkout's, to compare).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ST="$ROOT/bin/streamtee"
+ST="${ST:-$ROOT/bin/streamtee}"
 HELPER="$ROOT/bench/view_latency.py"
 DRIVER="$ROOT/bench/view_latency.mjs"
 SECONDS_RUN="${SECONDS_RUN:-60}"
@@ -127,8 +127,10 @@ log "first picture: $FIRST fresh page loads of $URL"
 : >"$WORK/first.jsonl"
 timeout $((FIRST * 20 + 30)) node "$DRIVER" first "$URL" "$FIRST" >"$WORK/first.jsonl"
 
-log "per-frame latency: $SECONDS_RUN s"
-timeout $((SECONDS_RUN + 60)) node "$DRIVER" run "$URL" "$SECONDS_RUN" "$WORK/samples.jsonl" >"$WORK/summary.json"
+if [ "$SECONDS_RUN" -gt 0 ]; then
+  log "per-frame latency: $SECONDS_RUN s"
+  timeout $((SECONDS_RUN + 60)) node "$DRIVER" run "$URL" "$SECONDS_RUN" "$WORK/samples.jsonl" >"$WORK/summary.json"
+fi
 fact load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
 cleanup
 trap - EXIT

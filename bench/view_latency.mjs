@@ -8,8 +8,9 @@
 //
 // Times on the page are performance.now() (0 = the page started loading: navigation start). Every page gets an
 // init script that notes, independently of the page's own figures, when the WebSocket was made, opened and got its
-// first message, when VideoDecoder.decode was first called and when the canvas was first drawn, so the first-picture
-// breakdown is measured the same way for any version of the page.
+// first message, when VideoDecoder.decode was first called, when the canvas was first drawn and when it was first
+// drawn with the frame that was live when the viewer connected (or a newer one), so the first picture and its
+// breakdown are measured the same way for any version of the page.
 import { createRequire } from "node:module";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -29,7 +30,8 @@ if (!["first", "run"].includes(what) || !url || !arg) {
 /** Runs in the page before its own script: notes the first-picture milestones in window.__bench. */
 function instrument() {
   const b = window.__bench = { ws: null, open: null, firstMessage: null, messagesAtDraw: null, bytesAtDraw: null,
-    firstDecode: null, decodesAtDraw: null, firstDraw: null, messages: 0, bytes: 0, decodes: 0 };
+    firstDecode: null, decodesAtDraw: null, firstDraw: null, messages: 0, bytes: 0, decodes: 0, liveUs: null,
+    firstLive: null, decodesAtLive: null };
   const now = () => performance.now();
   const Ws = window.WebSocket;
   window.WebSocket = function (...args) {
@@ -40,6 +42,13 @@ function instrument() {
       if (b.firstMessage === null) b.firstMessage = now();
       b.messages++;
       b.bytes += e.data.byteLength || e.data.length || 0;
+      // The live frame when the viewer connected: the newest one the server had received by then (io.streamtee.view
+      // Frame header: PTS at 4, server receive time at 12), by the header's server clock (this machine's).
+      if (e.data instanceof ArrayBuffer && e.data.byteLength >= 20 && b.open !== null) {
+        const v = new DataView(e.data);
+        const pts = Number(v.getBigInt64(4)), server = Number(v.getBigInt64(12));
+        if (server <= performance.timeOrigin + b.open) b.liveUs = Math.max(b.liveUs ?? -1, Math.round(pts * 100 / 9));
+      }
     });
     return ws;
   };
@@ -56,6 +65,13 @@ function instrument() {
   const draw = CanvasRenderingContext2D.prototype.drawImage;
   CanvasRenderingContext2D.prototype.drawImage = function (...args) {
     const r = draw.apply(this, args);
+    // The first live picture, the same definition for any version of the page: the first frame drawn that is not
+    // older than the live frame at connection (a page that shows the stale frames of the cached GOP is not live yet)
+    if (b.firstLive === null && b.liveUs !== null && typeof VideoFrame !== "undefined"
+        && args[0] instanceof VideoFrame && args[0].timestamp >= b.liveUs) {
+      b.firstLive = now();
+      b.decodesAtLive = b.decodes;
+    }
     if (b.firstDraw === null) {
       b.firstDraw = now();
       b.messagesAtDraw = b.messages;
@@ -78,7 +94,7 @@ try {
           contentType: "text/html; charset=utf-8" }));
       }
       await page.goto(url);
-      await page.waitForFunction(() => window.__bench.firstDraw !== null, null, { timeout: 15000, polling: 20 });
+      await page.waitForFunction(() => window.__bench.firstLive !== null, null, { timeout: 15000, polling: 20 });
       const r = await page.evaluate(() => {
         const nav = performance.getEntriesByType("navigation")[0];
         const s = window.streamteeStats || {};

@@ -74,7 +74,8 @@ public final class ViewServer implements AutoCloseable {
         web.start("another viewer", config -> {
             // No permessage-deflate (browsers offer it): H.264 does not compress, and deflating every frame for every
             // viewer costs CPU and latency (a new viewer's whole cached GOP)
-            config.jetty.modifyWebSocketServletFactory(f -> f.getAvailableExtensionNames().remove("permessage-deflate"));
+            config.jetty.modifyWebSocketServletFactory(f ->
+                    f.getAvailableExtensionNames().remove("permessage-deflate"));
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
             config.routes.get("/healthz", ctx -> Web.json(ctx, 200, health()));

@@ -94,7 +94,10 @@ try {
           contentType: "text/html; charset=utf-8" }));
       }
       await page.goto(url);
-      await page.waitForFunction(() => window.__bench.firstLive !== null, null, { timeout: 15000, polling: 20 });
+      // an MSE page draws no VideoFrame to a canvas: its own firstFrameMs is the figure then
+      await page.waitForFunction(() => window.__bench.firstLive !== null || (window.streamteeStats
+        && window.streamteeStats.mode === "mse" && window.streamteeStats.firstFrameMs != null), null,
+      { timeout: 15000, polling: 20 });
       const r = await page.evaluate(() => {
         const nav = performance.getEntriesByType("navigation")[0];
         const s = window.streamteeStats || {};
@@ -121,6 +124,7 @@ try {
     const collect = async () => {
       const r = await page.evaluate(from => {
         const s = window.streamteeStats;
+        if (!Array.isArray(s.samples)) return { count: 0, lost: 0, samples: [] }; // a mode that keeps none
         const n = s.sampleCount - from; // samples since the last call; the ring keeps the newest s.samples.length
         return { count: s.sampleCount, lost: Math.max(0, n - s.samples.length),
           samples: n > 0 ? s.samples.slice(-Math.min(n, s.samples.length)) : [] };

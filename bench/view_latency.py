@@ -123,6 +123,9 @@ def report(d):
         print("| load | HTML loaded | WebSocket made | open | first message | first decode | first picture (any)"
               " | **first live picture** | frames decoded by then | page's firstFrameMs |")
         print("|---|---|---|---|---|---|---|---|---|---|")
+        for f in first:
+            if f.get("firstLive") is None:  # an MSE page: its own figure
+                f["firstLive"], f["decodesAtLive"] = f.get("pageFirstFrameMs"), None
         for k, f in enumerate(first, 1):
             cells = [f.get(x) for x in ("htmlLoaded", "ws", "open", "firstMessage", "firstDecode", "firstDraw")]
             page = f.get("pageFirstFrameMs")

@@ -6,7 +6,11 @@
  * becomes one {@link io.streamtee.view.Frame} (the {@linkplain io.streamtee.view.Frame wire format}), which the
  * {@link io.streamtee.view.Hub} keeps in its {@link io.streamtee.view.GopCache} and hands to every
  * {@link io.streamtee.view.Subscriber}'s bounded queue; {@link io.streamtee.view.ViewServer} sends each queue over
- * a WebSocket and serves the page. Not yet: the MSE fallback, H.265 in the page, SEI glass-to-glass latency,
- * {@code /metrics}, {@code /snapshot.jpg}, a token off loopback, a viewer limit.
+ * a WebSocket and serves the page, with a few JSON text messages besides ({@link io.streamtee.view.PageMessages}:
+ * how many frames are the cached GOP, "no video"). The page (view.html) shows glass-to-glass latency from the
+ * camera's capture-time SEI ({@link io.streamtee.ts.CaptureTime}) when the stream carries it, server-to-screen
+ * latency, fps, drops and bit rate, decodes H.265 where the browser can, and keeps its figures and per-frame samples
+ * in {@code window.streamteeStats} (bench/view-latency.sh reads them). Not yet: the MSE fallback, {@code /metrics},
+ * {@code /snapshot.jpg}, a token off loopback, a viewer limit.
  */
 package io.streamtee.view;

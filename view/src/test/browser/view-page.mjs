@@ -3,9 +3,10 @@
 // recorded (streamteeStats.firstFrameMs); and that the glass-to-glass figure is shown when G2G is "g2g" (a stream with
 // the capture-time SEI) and absent when it is "no-g2g" (one without); saves a screenshot. Exits 0 when it plays, 1
 // (with the reason on stderr) when not. With "h265": an H.265 stream either decodes or the page says that this
-// browser cannot decode H.265, with the hvc1 codec string it asked for.
+// browser cannot decode H.265, with the hvc1 codec string it asked for. With "no-video": the page says the stream has
+// no H.264/H.265 video (the server's message) and decodes nothing.
 //
-//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265]
+//   node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265|no-video]
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only; it
 // downloads no browser).
@@ -13,8 +14,8 @@ import { chromium } from "playwright-core";
 import { checkAndExit, launch, openPage } from "../../../../testing/src/main/browser/page-check.mjs";
 
 const [url, shot = "view-page.png", codecPrefix = "avc1.", g2g = ""] = process.argv.slice(2);
-if (!url || !["", "g2g", "no-g2g", "h265"].includes(g2g)) {
-  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265]");
+if (!url || !["", "g2g", "no-g2g", "h265", "no-video"].includes(g2g)) {
+  console.error("usage: node view-page.mjs URL [SCREENSHOT.png] [CODEC_PREFIX] [g2g|no-g2g|h265|no-video]");
   process.exit(2);
 }
 const problems = [];
@@ -28,6 +29,15 @@ await checkAndExit(browser, problems, async () => {
       throw new Error("status line: " + await text("status"));
     }
   };
+  if (g2g === "no-video") { // audio only: the server says so and the page shows it
+    await page.waitForFunction(() => document.getElementById("status").textContent.includes("no H.264/H.265 video"),
+      null, { timeout: 10000, polling: 50 }).catch(async e => { throw new Error(e.message.split("\n")[0]
+        + "; status: " + await text("status")); });
+    if (Number(await text("decoded")) !== 0) problems.push("decoded " + await text("decoded") + " frames of no video");
+    await page.screenshot({ path: shot });
+    console.log("view page ok (no video): the page says: " + await text("status") + "; screenshot " + shot);
+    return;
+  }
   if (g2g === "h265") { // this browser may not decode H.265 (Chromium: only in hardware); then it must say so
     await page.waitForFunction(() => Number(document.getElementById("decoded").textContent) > 0
       || document.getElementById("status").textContent.includes("cannot decode H.265"), null,

@@ -98,7 +98,29 @@ class ViewPageBrowserTest {
         }
     }
 
-    /** @param g2g "g2g" when the page must show glass-to-glass latency (the SEI), "no-g2g", or "h265" (see above) */
+    /** An audio-only stream (AAC): the server tells the page, which says that the stream has no video. */
+    @Test
+    void thePageSaysWhenTheStreamHasNoVideo(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("aac");
+        Path clip = dir.resolve("audio.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "4", "-c:a", "aac", "-f",
+                "mpegts", clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(25));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.noVideoMessage() != null);
+                play(server, "target/view-page-no-video.png", "", "no-video");
+            }
+        }
+    }
+
+    /** @param g2g "g2g" when the page must show glass-to-glass latency (the SEI), "no-g2g", "h265" or "no-video" */
     private static void play(ViewServer server, String screenshot, String codecPrefix, String g2g) throws Exception {
         Path shot = Path.of(screenshot).toAbsolutePath();
         Browser.Run page = Browser.run(List.of("node", BROWSER_DIR.resolve("view-page.mjs").toString(),

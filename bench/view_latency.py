@@ -156,7 +156,8 @@ def report(d):
     stamped = [s for s in live if s.get("capture") is not None]
     print(f"### Per frame drawn, {facts.get('seconds', '?')} s, mode {summary.get('mode')}, codec"
           f" {summary.get('codec')}\n")
-    print(f"{len(samples)} frames decoded and sampled ({summary.get('samplesLost', 0)} samples lost), {len(live)}"
+    print(f"{len(samples)} frames decoded and sampled ({summary.get('samplesLost', 0)} samples lost;"
+          f" {sum(1 for s in samples if s.get('catchUp'))} of them the cached GOP at the start), {len(live)}"
           f" drawn, {len(stamped)} of them with the capture-time SEI, {sum(1 for s in stamped if s['capture'] in taps)}"
           f" seen by the tap; page: received {summary.get('received')}, decoded {summary.get('decoded')}, drawn"
           f" {summary.get('drawn')}, dropped {summary.get('dropped')} (missing {summary.get('missing')}, decoded"

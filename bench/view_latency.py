@@ -138,7 +138,10 @@ def report(d):
                if f.get("firstDecode") is not None and f.get("decodesAtLive")]
         print("\nA live picture is the frame that was the newest on the server when the WebSocket opened, or a newer"
               " one; the first picture (any) of a page that shows the cached GOP's stale frames comes earlier.")
-        print(f"\nFirst live picture: median {statistics.median(shown):.0f} ms, max {max(shown):.0f} ms (goal <= 500)."
+        warm = f"; without the first load (a cold browser and the viewer's first WebSocket): median" \
+            f" {statistics.median(shown[1:]):.0f} ms, max {max(shown[1:]):.0f} ms" if len(shown) > 1 else ""
+        print(f"\nFirst live picture: median {statistics.median(shown):.0f} ms, max {max(shown):.0f} ms{warm}"
+              " (goal <= 500)."
               f" Of it, decoding the cached GOP up to the live frame: median {statistics.median(decode):.0f} ms"
               f" ({statistics.median(per):.1f} ms a frame).\n")
 

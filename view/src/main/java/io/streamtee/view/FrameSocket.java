@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One of a camera's WebSockets: the WebCodecs one ({@code /cameras/NAME/ws}: one binary message per access unit,
  * {@link Frame}) or the MSE fallback's ({@code /cameras/NAME/mse}: fMP4 messages, {@link MseFeed}); either way the
- * cached GOP at once, then each live message, from a {@link Feed}.
+ * cached GOP at once, then each live message, from a {@link Feed}. Besides, JSON text messages ({@link PageMessages}):
+ * first how many messages are the cached GOP, then whenever the camera's stream has no video or has it again.
  *
  * <ul>
  *   <li>Each viewer has a {@link Subscriber} queue and a sender on its own virtual thread that waits for each send to
@@ -87,7 +89,14 @@ final class FrameSocket {
     private void send(WsContext ctx, Subscriber s) {
         Function<Frame, List<Frame>> framer = feed.framer();
         try {
+            sendText(ctx, PageMessages.catchUp(s.cachedAtJoin()));
+            String said = null; // the no-video message the page has, null for none
             while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
+                String noVideo = camera.hub().noVideoMessage();
+                if (!Objects.equals(noVideo, said)) {
+                    sendText(ctx, noVideo == null ? PageMessages.video() : PageMessages.noVideo(noVideo));
+                    said = noVideo;
+                }
                 Frame taken = s.take(500);
                 if (taken == null) {
                     continue;
@@ -112,6 +121,13 @@ final class FrameSocket {
         } finally {
             leave(ctx.sessionId());
         }
+    }
+
+    private static void sendText(WsContext ctx, String json)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Callback.Completable done = new Callback.Completable();
+        ctx.session.sendText(json, done);
+        done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     private void leave(String session) {

@@ -20,6 +20,7 @@ public final class Hub implements Feed {
     private final AtomicLong droppedOfGone = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private volatile long lastPublishedMs;
+    private volatile String noVideo;
 
     /**
      * @param cache         the GOP cache
@@ -55,6 +56,7 @@ public final class Hub implements Feed {
             for (Frame f : gop) {
                 s.offer(f);
             }
+            s.joinedWith(gop.size());
         }
         subscribers.add(s);
         return s;
@@ -78,6 +80,19 @@ public final class Hub implements Feed {
         for (Subscriber s : subscribers) {
             s.awaitKeyframe();
         }
+    }
+
+    /**
+     * The input's program carries no H.264/H.265 video (no video at all, or another codec): {@code message} says
+     * what it carries, for the page; null when it carries video again.
+     */
+    public void noVideo(String message) {
+        noVideo = message;
+    }
+
+    /** Why there is no video (see {@link #noVideo(String)}), or null while there is (or nothing is known yet). */
+    public String noVideoMessage() {
+        return noVideo;
     }
 
     /** Viewers now. */

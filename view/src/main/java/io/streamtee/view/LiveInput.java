@@ -4,8 +4,13 @@ import io.streamtee.config.Endpoint;
 import io.streamtee.net.UdpReceiver;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.PatCheck;
+import io.streamtee.ts.Pmt;
+import io.streamtee.ts.Tr101290;
 import io.streamtee.ts.TsDemux;
+import io.streamtee.ts.TsListener;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,7 +19,8 @@ import java.util.function.LongSupplier;
  * published to the {@link Hub} as a {@link Frame} stamped with the wall clock when it was complete. After a silence
  * ({@link UdpReceiver.Listener#onBack}: the camera restarted, perhaps at another size) the demuxer starts afresh and
  * the cached GOP is dropped. An access unit is complete when the next one begins, so it reaches the hub one frame
- * interval after its last packet (the assembler's rule).
+ * interval after its last packet (the assembler's rule). Each new PMT tells the hub whether the program carries
+ * H.264/H.265 video ({@link Hub#noVideo}), so the page can say why it shows nothing.
  */
 public final class LiveInput implements AutoCloseable {
     private final Hub hub;
@@ -43,7 +49,55 @@ public final class LiveInput implements AutoCloseable {
             accessUnits++;
             hub.publish(Frame.of(au, wallClock.getAsLong()));
         });
-        demux = new TsDemux(assembler);
+        demux = new TsDemux(new VideoWatch(assembler));
+    }
+
+    /** "No H.264/H.265 video" for the page, naming what the program carries; null when it has video. */
+    static String noVideo(Pmt pmt) {
+        if (pmt.video() != null) {
+            return null;
+        }
+        List<String> streams = new ArrayList<>();
+        for (Pmt.Stream s : pmt.streams()) {
+            streams.add(s.codec() + " (PID " + s.pid() + ")");
+        }
+        return "the stream has no H.264/H.265 video: its program carries "
+                + (streams.isEmpty() ? "no streams" : String.join(", ", streams));
+    }
+
+    /** The assembler, and each new PMT told to the hub: does the program carry video the page can show? */
+    private final class VideoWatch implements TsListener {
+        private final AccessUnitAssembler next;
+
+        VideoWatch(AccessUnitAssembler next) {
+            this.next = next;
+        }
+
+        @Override
+        public void onPmt(Pmt pmt) {
+            hub.noVideo(noVideo(pmt));
+            next.onPmt(pmt);
+        }
+
+        @Override
+        public void onPes(int pid, int streamId, long pts, long dts, long position) {
+            next.onPes(pid, streamId, pts, dts, position);
+        }
+
+        @Override
+        public void onPesData(int pid, byte[] buf, int off, int len) {
+            next.onPesData(pid, buf, off, len);
+        }
+
+        @Override
+        public void onAccessUnit(int pid, long position, long pts, long dts, boolean keyframe) {
+            next.onAccessUnit(pid, position, pts, dts, keyframe);
+        }
+
+        @Override
+        public void onError(Tr101290.Kind kind, int pid, long position) {
+            next.onError(kind, pid, position);
+        }
     }
 
     /**

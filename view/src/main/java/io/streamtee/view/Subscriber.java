@@ -17,6 +17,7 @@ public final class Subscriber {
     private final AtomicLong skips = new AtomicLong();
     private final AtomicLong framesDropped = new AtomicLong();
     private boolean waitingForKeyframe = true; // under the hub's lock (offer is called by one thread at a time)
+    private volatile int cachedAtJoin;
 
     /** @param capacity the most frames waiting; a GOP bigger than this makes a joining viewer wait for a keyframe */
     public Subscriber(int capacity) {
@@ -54,6 +55,19 @@ public final class Subscriber {
      */
     synchronized void awaitKeyframe() {
         waitingForKeyframe = true;
+    }
+
+    /** Notes that the hub queued {@code frames} frames of its cached GOP when this viewer joined. */
+    void joinedWith(int frames) {
+        cachedAtJoin = frames;
+    }
+
+    /**
+     * The frames of the cached GOP queued when the viewer joined (the first ones it takes): the page decodes them
+     * to reach the live frame but shows only the last; 0 when it joined with none (it waits for a keyframe).
+     */
+    public int cachedAtJoin() {
+        return cachedAtJoin;
     }
 
     /** The next frame, waiting at most {@code timeoutMillis}; null if none came. */

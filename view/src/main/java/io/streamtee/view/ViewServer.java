@@ -21,12 +21,15 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * GET /cameras/NAME/              the camera's page: WebCodecs decoding to a canvas (view.html; URLs relative to it)
- * WS  /cameras/NAME/ws            binary messages, one {@link Frame} per access unit ({@link FrameSocket})
+ * WS  /cameras/NAME/ws            binary messages, one {@link Frame} per access unit ({@link FrameSocket}), and
+ *                                 JSON text messages ({@link PageMessages}): how many frames are the cached GOP,
+ *                                 "no video"
  * WS  /cameras/NAME/mse           the MSE fallback: fMP4, an init segment then one fragment per access unit
  *                                 ({@link MseFeed})
  * GET /cameras/NAME/snapshot.jpg  the newest frame as JPEG ({@link Snapshots}); 503 before the first picture
- * GET /cameras/NAME/healthz       {"status":"ok","camera","viewers","frames","cachedFrames","skips","cutOff","live",
- *                                 "refused","maxViewers"}; live: a frame came in the last 5 s
+ * GET /cameras/NAME/healthz       {"status":"ok","camera","viewers","mseViewers","frames","cachedFrames","skips",
+ *                                 "cutOff","live","refused","maxViewers"}; live: a frame came in the last 5 s;
+ *                                 viewers: its WebSockets of both kinds, mseViewers those on the MSE fallback
  * GET /                           with one camera: its page, and /ws, /mse, /snapshot.jpg as above;
  *                                 with several: a grid of every camera's page (grid.html)
  * GET /healthz                    with one camera: its health; with several: {"status":"ok","cameras":[...]}
@@ -107,6 +110,10 @@ public final class ViewServer implements AutoCloseable {
                 .map(c -> "\"" + c.name() + "\"").collect(Collectors.joining(",", "[", "]"))); // names need no escape
         metrics = new ViewMetrics(cameras, web::unauthorized);
         web.start("another viewer", config -> {
+            // No permessage-deflate (browsers offer it): H.264 does not compress, and deflating every frame for every
+            // viewer costs CPU and latency (a new viewer's whole cached GOP)
+            config.jetty.modifyWebSocketServletFactory(f ->
+                    f.getAvailableExtensionNames().remove("permessage-deflate"));
             config.routes.get("/favicon.ico", ctx -> ctx.status(204));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
@@ -188,6 +195,7 @@ public final class ViewServer implements AutoCloseable {
         body.put("status", "ok");
         body.put("camera", c.name());
         body.put("viewers", c.admitted());
+        body.put("mseViewers", c.mse().viewers());
         body.put("frames", hub.frames());
         body.put("cachedFrames", hub.cachedFrames());
         body.put("skips", hub.skips());

@@ -98,6 +98,26 @@ class HubTest {
         assertThat(late.framesDropped()).isZero();
     }
 
+    /** The page shows none of the cached GOP but its last frame: the server tells it how many there are. */
+    @Test
+    void aJoiningViewerKnowsHowManyFramesAreTheCachedGop() {
+        Hub hub = new Hub(new GopCache(100, 1 << 20), 8);
+        Subscriber early = hub.join();
+        assertThat(early.cachedAtJoin()).as("nothing cached yet").isZero();
+        for (int n = 0; n < 14; n++) {
+            hub.publish(frame(n));
+        }
+        Subscriber mid = hub.join();
+        assertThat(mid.cachedAtJoin()).isEqualTo(4); // 10, 11, 12, 13
+        hub.publish(frame(14));
+        assertThat(mid.cachedAtJoin()).as("live frames after the join are not counted").isEqualTo(4);
+        assertThat(drain(mid)).containsExactlyElementsOf(range(10, 15));
+        for (int n = 15; n < 19; n++) {
+            hub.publish(frame(n));
+        }
+        assertThat(hub.join().cachedAtJoin()).as("a GOP longer than the queue: it waits for a keyframe").isZero();
+    }
+
     @Test
     void aStalledViewerIsMovedToTheNextKeyframeAndCountedWhileTheOthersGetEveryFrame() {
         Hub hub = Hub.withDefaults(8);

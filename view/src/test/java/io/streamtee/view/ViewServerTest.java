@@ -129,7 +129,7 @@ class ViewServerTest {
         String grid = text(get(server.url()));
         assertThat(grid).contains("const cameras = [\"front\",\"back.yard\"];").contains("embed");
         String page = text(get(server.url() + "cameras/front/"));
-        assertThat(page).contains("<canvas").contains("new URL(\"ws\", location.href)");
+        assertThat(page).contains("<canvas").contains("new URL(path, location.href)").contains("socketUrl(\"ws\")");
         HttpResponse<byte[]> noSlash = get(server.url() + "cameras/front?token=x");
         assertThat(noSlash.statusCode()).as("the page's relative URLs need its trailing slash").isEqualTo(302);
         assertThat(noSlash.headers().firstValue("Location")).hasValue("/cameras/front/?token=x");

@@ -27,8 +27,10 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RelaySettings;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.http.ControlServer;
+import io.streamtee.view.CameraFeed;
 import io.streamtee.view.Hub;
 import io.streamtee.view.LiveInput;
+import io.streamtee.view.ViewCommand;
 import io.streamtee.view.ViewServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -70,8 +72,6 @@ public final class DemoCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
     /** The bottom of the simulated camera's picture, where its clock caption changes every second. */
     private static final Polygon CLOCK_MASK = Polygon.parse("demo mask", "[[0,0.85],[1,0.85],[1,1],[0,1]]");
-    /** Frames a viewer may be behind before it is moved to the next keyframe, as in {@code streamtee view}: 4 s. */
-    private static final int VIEW_QUEUE = 120;
 
     @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8100",
             description = "Where the relay receives the camera (default: ${DEFAULT-VALUE}).")
@@ -83,8 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> to = new ArrayList<>();
 
     @Option(names = "--view-http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
-            description = "The live viewer's page and WebSocket, on the relay's third output; loopback only for now"
-                    + " (default: ${DEFAULT-VALUE}; 'off' for none).")
+            description = "The live viewer's page and WebSockets, on the relay's third output; off loopback it needs"
+                    + " STREAMTEE_API_TOKEN (default: ${DEFAULT-VALUE}; 'off' for none).")
     String viewHttp;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8084",
@@ -179,10 +179,10 @@ public final class DemoCommand implements Callable<Integer> {
                     log.info("no viewer: the relay has {} output(s) (--to), the viewer takes the third",
                             outputs.size());
                 } else {
-                    Hub hub = Hub.withDefaults(VIEW_QUEUE);
-                    viewer = new ViewServer(hub, "camera", "--view-http", viewAt.listen()); // loopback only for now
+                    Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
                     viewInput = startViewer(outputs.get(2), hub);
-                    viewer.start();
+                    viewer = new ViewServer(List.of(new CameraFeed("camera", hub, viewInput)), "--view-http",
+                            viewAt.listen(), viewAt.token(), ViewServer.DEFAULT_MAX_VIEWERS).start();
                     log.info("viewer: {} -> {}", outputs.get(2).url(), viewer.url());
                 }
             }

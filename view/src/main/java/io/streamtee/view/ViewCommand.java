@@ -49,7 +49,7 @@ public final class ViewCommand implements Callable<Integer> {
     static final String DEFAULT_HTTP = "127.0.0.1:8083";
     static final String DEFAULT_CAMERA = "camera";
     /** Frames a viewer may be behind before it is moved to the next keyframe: 4 s at 30 fps. */
-    static final int QUEUE = 120;
+    public static final int QUEUE = 120;
     static final int MAX_VIEWERS_LIMIT = 10_000;
 
     @Option(names = "--listen", paramLabel = "[NAME=]URL",

@@ -31,7 +31,8 @@ class MainTest {
         assertThat(oneLine(r.out())).contains(
                 "relay Receive UDP datagrams and send each one, byte-identical and in order, to every output.",
                 "camera Simulate a camera: send a live synthetic H.264 test pattern (the default) or a looping TS file"
-                        + " as UDP datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
+                        + " as UDP datagrams of 7 x 188-byte TS packets, each frame as soon as it is encoded (a file:"
+                        + " paced by its PCR).",
                 "record Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe, with an SQLite"
                         + " index, crash repair and retention by age and size.",
                 "demo Run a simulated camera, the relay, the recorder, playback, the analyzer and the live viewer in"

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A simulated camera: sends a live synthetic H.264 test pattern or a looping TS clip as UDP (or RTP) datagrams of
- * seven 188-byte packets, paced by the stream's PCR.
+ * seven 188-byte packets. The pattern leaves as a live camera's stream does: each frame as soon as it is encoded, its
+ * datagrams back to back ({@link LivePacer}); the clip leaves at the times its PCR implies ({@link TsPacer}).
  *
  * <pre>{@code
  * try (Camera camera = new Camera(CameraConfig.pattern(Destination.parse("127.0.0.1:8100"))).start()) {
@@ -72,25 +73,19 @@ public final class Camera implements AutoCloseable {
         }
         started = true;
         try {
-            TsSource source;
-            long latency;
             if (config.source() instanceof CameraConfig.Clip c) {
                 clip = new ClipSource(c.file(), config.duration().toNanos() * 9 / 100_000);
-                source = clip;
-                latency = CLIP_LATENCY_NANOS;
             } else {
-                CameraConfig.Pattern p = (CameraConfig.Pattern) config.source();
                 live = new LiveSource(4096);
-                encoder = new PatternEncoder(p, live);
-                source = live;
-                // The pacer times a frame's data once the next frame's PCR is in: one frame interval plus the
-                // encoding time, with room for a scheduling hiccup.
-                latency = Math.max(100_000_000L, 3_000_000_000L / p.fps());
+                encoder = new PatternEncoder((CameraConfig.Pattern) config.source(), live);
             }
             sender = new UdpSender(config.to(), config.rtp());
             emitter = new Emitter(sender, Clock.SYSTEM, config.faults(), counters);
-            TsPacer pacer = new TsPacer(source, emitter, Clock.SYSTEM, latency);
-            sendThread = Thread.ofPlatform().name("camera-send").daemon().unstarted(() -> send(pacer, source));
+            // A recording leaves at the times its PCR implies; a live camera sends each frame once it is encoded.
+            Sending sending = clip != null ? new TsPacer(clip, emitter, Clock.SYSTEM, CLIP_LATENCY_NANOS)::run
+                    : new LivePacer(live, emitter, Clock.SYSTEM,
+                            1_000_000_000L / ((CameraConfig.Pattern) config.source()).fps())::run;
+            sendThread = Thread.ofPlatform().name("camera-send").daemon().unstarted(() -> send(sending));
             if (encoder != null) {
                 CameraConfig.Pattern p = (CameraConfig.Pattern) config.source();
                 long total = config.duration().isZero() ? Long.MAX_VALUE
@@ -152,9 +147,15 @@ public final class Camera implements AutoCloseable {
         }
     }
 
-    private void send(TsPacer pacer, TsSource source) {
+    /** The sending thread's work: a pacer's run. */
+    @FunctionalInterface
+    private interface Sending {
+        void run() throws IOException;
+    }
+
+    private void send(Sending sending) {
         try {
-            pacer.run();
+            sending.run();
         } catch (Throwable t) {
             fail(t);
         } finally {
@@ -212,7 +213,7 @@ public final class Camera implements AutoCloseable {
 
     /**
      * Ends the stream cleanly, as a stop signal should: a pattern camera makes no new picture, sends every frame it
-     * has encoded (the encoder's delayed ones too) in full, at the stream's pace, and then closes; a receiver gets
+     * has encoded (the encoder's delayed ones too) in full, and then closes; a receiver gets
      * no cut frame. A clip camera closes at once. Waits at most {@code timeout}, then closes anyway. Idempotent.
      */
     public void finish(Duration timeout) throws InterruptedException {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "camera", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {
             "Simulate a camera: send a live synthetic H.264 test pattern (the default) or a looping TS file as UDP"
-                    + " datagrams of 7 x 188-byte TS packets, paced by the stream's PCR.",
+                    + " datagrams of 7 x 188-byte TS packets, each frame as soon as it is encoded (a file: paced by its"
+                    + " PCR).",
         },
         footer = {
             "",

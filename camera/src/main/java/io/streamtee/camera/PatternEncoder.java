@@ -40,6 +40,7 @@ import io.streamtee.media.Ffmpeg;
 import io.streamtee.ts.CaptureTime;
 import io.streamtee.ts.H264;
 import io.streamtee.ts.Nal;
+import io.streamtee.ts.Timestamps;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,9 +60,10 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * Encodes {@link PatternPainter} pictures to H.264 with FFmpeg's libopenh264 (the LGPL build has no libx264) and
  * muxes them to MPEG-TS in memory with FFmpeg's mpegts muxer. The TS bytes of each frame are handed to a
- * {@link TsOutput} once the next frame's PCR is known (at {@link #finish()} for the last frame), through a
+ * {@link TsOutput} as soon as the frame is encoded, followed by {@link TsOutput#frameEnd()}, through a
  * {@link PcrFiller} that keeps the PCRs at most {@link #MAX_PCR_INTERVAL} apart (the muxer puts one PCR on each frame:
- * 50 ms apart at 20 fps, more than TR 101 290 allows).
+ * 50 ms apart at 20 fps, more than TR 101 290 allows); the filler values between two frames' PCRs come from the
+ * constant frame interval, so no frame waits for the next one.
  *
  * <p>Every access unit carries its frame's capture instant (the {@code Instant} given to {@link #encode}, the one
  * painted into the picture) as a {@link CaptureTime} SEI NAL unit, inserted before its first slice between the
@@ -77,6 +79,13 @@ final class PatternEncoder implements AutoCloseable {
     @FunctionalInterface
     interface TsOutput {
         void write(byte[] bytes, int offset, int length);
+
+        /**
+         * The bytes written so far complete a frame: nothing more comes until the next picture is captured, so a
+         * live sender sends them now. Called once after each frame's bytes; does nothing by default.
+         */
+        default void frameEnd() {
+        }
     }
 
     static final String CODEC = "libopenh264";
@@ -103,7 +112,7 @@ final class PatternEncoder implements AutoCloseable {
     private boolean closed;
 
     PatternEncoder(CameraConfig.Pattern pattern, TsOutput output) {
-        this.output = new PcrFiller(output, MAX_PCR_INTERVAL);
+        this.output = new PcrFiller(output, MAX_PCR_INTERVAL, Timestamps.PCR_HZ / pattern.fps());
         this.painter = new PatternPainter(new PatternScript(pattern), pattern.noise());
         Ffmpeg.quiet();
         codecTimeBase = new AVRational().num(1).den(pattern.fps());
@@ -210,6 +219,7 @@ final class PatternEncoder implements AutoCloseable {
         check(avcodec_send_frame(codec, frame), "encode");
         frames++;
         drain();
+        output.frameEnd();
     }
 
     /** Flushes the encoder and writes the muxer's trailer. Idempotent. */

@@ -12,18 +12,24 @@ import java.util.Arrays;
  * 20 fps that is 50 ms apart, above the 40 ms of TR 101 290 2.3 (PCR_repetition_error), so an analyzer (ours too)
  * reported errors on our own camera.
  *
- * <p>How: the packets from one PCR to the next are held until the next PCR arrives (the {@link TsPacer} cannot time
- * them any sooner, so this adds no delay to the sending), then written with {@code k} PCR-only packets spread evenly
- * among them, the {@code i}-th carrying {@code last + step * i / (k + 1)}; the byte rate between PCRs stays as the
- * muxer made it. A step backwards, of more than a second, or flagged with discontinuity_indicator is left alone.
- * Bytes may come in any chunking; whole packets go out, one {@link PatternEncoder.TsOutput#write} per call that
- * completes some. {@link #flush()} writes what is held (end of stream). Not thread-safe.
+ * <p>How: the packets from one PCR to the next are held until the step to the next PCR is known, then written with
+ * {@code k} PCR-only packets spread evenly among them, the {@code i}-th carrying {@code last + step * i / (k + 1)};
+ * the byte rate between PCRs stays as the muxer made it. A step backwards, of more than a second, or flagged with
+ * discontinuity_indicator is left alone. The step is known when the next PCR arrives, or, for a live source of
+ * constant frame rate (one PCR per frame, {@code frameStep} apart), at {@link #frameEnd()}: the run is then written
+ * at once with the fill {@code frameStep} needs, so a frame is not held until the next one is encoded, and the
+ * packets between the frame's end and the next PCR (PAT, PMT) pass with no fill. Bytes may come in any chunking;
+ * whole packets go out, one {@link PatternEncoder.TsOutput#write} per call that completes some. {@link #flush()}
+ * writes what is held (end of stream). Not thread-safe.
  */
 final class PcrFiller implements PatternEncoder.TsOutput {
     private static final int SIZE = TsPacket.SIZE;
 
     private final PatternEncoder.TsOutput out;
     private final long maxTicks;
+    private final long frameStep;
+    /** The run of the last PCR was written at {@link #frameEnd()} with its fill: the next PCR adds none. */
+    private boolean filledEarly;
     private final byte[] partial = new byte[SIZE];
     private int partialLength;
     /** Packets since the last PCR of the PCR PID (that packet first), not yet written. */
@@ -41,11 +47,25 @@ final class PcrFiller implements PatternEncoder.TsOutput {
      * @param maxInterval the longest PCR interval to let through, in 27 MHz ticks
      */
     PcrFiller(PatternEncoder.TsOutput out, long maxInterval) {
+        this(out, maxInterval, 0);
+    }
+
+    /**
+     * @param out         gets the packets
+     * @param maxInterval the longest PCR interval to let through, in 27 MHz ticks
+     * @param frameStep   the PCR step from one frame to the next, in 27 MHz ticks, of a constant-rate live source
+     *                    that calls {@link #frameEnd()}; 0 holds each run until the next PCR
+     */
+    PcrFiller(PatternEncoder.TsOutput out, long maxInterval, long frameStep) {
         if (maxInterval <= 0) {
             throw new IllegalArgumentException("maxInterval must be positive");
         }
+        if (frameStep < 0) {
+            throw new IllegalArgumentException("frameStep must not be negative");
+        }
         this.out = out;
         this.maxTicks = maxInterval;
+        this.frameStep = frameStep;
     }
 
     /** PCR-only packets inserted so far. */
@@ -77,6 +97,21 @@ final class PcrFiller implements PatternEncoder.TsOutput {
         drain();
     }
 
+    /**
+     * The packets written so far complete a frame: with a {@code frameStep}, the run since the last PCR is written
+     * now, with the fill a step of {@code frameStep} needs; then {@code out} is told. Without one, the run stays held
+     * until the next PCR, and {@code out} is still told.
+     */
+    @Override
+    public void frameEnd() {
+        if (frameStep > 0 && lastPcr >= 0 && heldPackets > 0 && !filledEarly) {
+            release(fillFor(frameStep), frameStep);
+            filledEarly = true;
+        }
+        drain();
+        out.frameEnd();
+    }
+
     /** Writes every packet held (the end of the stream: no later PCR will come); a partial packet is dropped. */
     void flush() {
         release(0, 0);
@@ -90,11 +125,9 @@ final class PcrFiller implements PatternEncoder.TsOutput {
             pcrPid = pid;
             long pcr = TsPacket.pcr(buf, off);
             long step = lastPcr < 0 ? -1 : Timestamps.pcrDiff(lastPcr, pcr);
-            int fill = 0;
-            if (!TsPacket.discontinuity(buf, off) && step > maxTicks && step <= Timestamps.PCR_HZ) {
-                fill = (int) ((step + maxTicks - 1) / maxTicks) - 1;
-            }
+            int fill = filledEarly || TsPacket.discontinuity(buf, off) ? 0 : fillFor(step);
             release(fill, step);
+            filledEarly = false;
             lastPcr = pcr;
         }
         if (lastPcr < 0) {
@@ -106,6 +139,11 @@ final class PcrFiller implements PatternEncoder.TsOutput {
         }
         System.arraycopy(buf, off, held, heldPackets * SIZE, SIZE);
         heldPackets++;
+    }
+
+    /** How many PCR-only packets a step of {@code step} ticks needs: none for a step backwards or over a second. */
+    private int fillFor(long step) {
+        return step > maxTicks && step <= Timestamps.PCR_HZ ? (int) ((step + maxTicks - 1) / maxTicks) - 1 : 0;
     }
 
     /** Writes the held packets with {@code fill} PCR-only packets spread among them, {@code step} ticks in all. */

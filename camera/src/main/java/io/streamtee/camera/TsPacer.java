@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * the first PCR plus {@code latency}, the head start a live source needs to deliver the next PCR before the
  * current segment is due. When the sender falls more than a second behind (a stalled machine), the offset is
  * moved forward rather than sending the backlog in one burst.
+ *
+ * <p>The camera uses it for a clip: a recording replayed at its own rate. A live pattern goes through
+ * {@link LivePacer}, which sends each frame as soon as it is encoded, as a live camera does.
  */
 final class TsPacer {
 

@@ -1,6 +1,7 @@
 /**
  * The camera simulator: a live synthetic H.264 test pattern, or a TS file played in a seamless loop, sent as UDP
- * (or RTP) datagrams of seven 188-byte packets at the times the stream's PCR implies.
+ * (or RTP) datagrams of seven 188-byte packets: the pattern as a live camera sends, each frame as soon as it is
+ * encoded; the file at the times its PCR implies.
  *
  * <p>Entry points:
  * <ul>
@@ -14,8 +15,9 @@
  * </ul>
  *
  * <p>Inside: {@code PatternPainter} paints YUV planes as the script says, {@code PatternEncoder} encodes them with FFmpeg's
- * libopenh264 and muxes MPEG-TS in memory, {@code ClipSource} reads and rewrites a looping file, {@code TsPacer}
- * times each datagram from the PCR, {@code Emitter} injects faults and waits on a monotonic clock, and
+ * libopenh264 and muxes MPEG-TS in memory, {@code LivePacer} sends each of its frames at once, {@code ClipSource}
+ * reads and rewrites a looping file, {@code TsPacer} times each of its datagrams from the PCR, {@code Emitter}
+ * injects faults and waits on a monotonic clock, and
  * {@code UdpSender} writes to a NIO datagram channel.
  */
 package io.streamtee.camera;

@@ -126,4 +126,50 @@ class PcrFillerTest {
         assertThat(writes.stream().mapToInt(b -> b.length).sum()).isEqualTo(in.length + 2 * TsPacket.SIZE);
         assertThat(filler.inserted()).isEqualTo(2);
     }
+
+    @Test
+    void aLiveFrameLeavesAtItsFrameEndWithTheFillOfTheFrameStepAndNothingIsFilledTwice() {
+        byte[] in = stream(40, 50 * MS, 10 * Timestamps.PCR_HZ);
+        // the frames as the encoder writes them: each from its video PES start (PCR) to the next (PAT, PMT included)
+        List<Integer> starts = new ArrayList<>();
+        for (int off = 0; off < in.length; off += TsPacket.SIZE) {
+            if (TsPacket.hasPcr(in, off)) {
+                starts.add(off);
+            }
+        }
+        starts.add(in.length);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int[] frameEnds = new int[1];
+        PcrFiller filler = new PcrFiller(new PatternEncoder.TsOutput() {
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                out.write(bytes, offset, length);
+            }
+
+            @Override
+            public void frameEnd() {
+                frameEnds[0]++;
+            }
+        }, 35 * MS, 50 * MS);
+        filler.write(in, 0, starts.getFirst()); // PAT and PMT before the first PCR
+        for (int i = 0; i + 1 < starts.size(); i++) {
+            filler.write(in, starts.get(i), starts.get(i + 1) - starts.get(i));
+            filler.frameEnd();
+            // the frame is out whole, with its filler, before the next frame's PCR
+            assertThat(out.size()).as("after frame %d", i).isEqualTo(starts.get(i + 1) + (i + 1) * TsPacket.SIZE);
+        }
+        assertThat(frameEnds[0]).isEqualTo(40);
+        filler.flush();
+        assertThat(filler.inserted()).isEqualTo(40);
+        // the same bytes as when each frame waits for the next PCR, up to the last frame (which then gets no filler:
+        // no step to go by)
+        int upToLast = starts.get(39) + 39 * TsPacket.SIZE;
+        assertThat(Arrays.copyOf(out.toByteArray(), upToLast)).isEqualTo(Arrays.copyOf(fill(in, 1000), upToLast));
+        List<Long> pcrs = pcrs(out.toByteArray());
+        assertThat(pcrs).hasSize(40 + 40);
+        for (int i = 1; i < pcrs.size(); i++) {
+            assertThat(Timestamps.pcrDiff(pcrs.get(i - 1), pcrs.get(i))).isEqualTo(25 * MS);
+        }
+        assertThat(StreamCheck.of(out.toByteArray()).errors).isEmpty();
+    }
 }

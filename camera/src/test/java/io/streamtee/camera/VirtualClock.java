@@ -10,6 +10,11 @@ final class VirtualClock implements Clock {
         return now;
     }
 
+    /** Moves the clock forward to {@code time}, as if the caller had waited (never back). */
+    void advanceTo(long time) {
+        now = Math.max(now, time);
+    }
+
     @Override
     public void parkUntil(long deadline) {
         now = Math.max(now, deadline);

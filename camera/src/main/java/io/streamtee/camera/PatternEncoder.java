@@ -183,6 +183,9 @@ final class PatternEncoder implements AutoCloseable {
         av_dict_set(muxOptions, "mpegts_service_id", "1", 0);
         av_dict_set(muxOptions, "mpegts_flags", "resend_headers", 0);
         av_dict_set(muxOptions, "pcr_period", "20", 0);
+        // PES_packet_length on every video PES that fits (FFmpeg writes 0, unbounded, by default): a receiver then
+        // knows a frame is complete with its last byte instead of when the next frame begins (ts.AccessUnitAssembler)
+        av_dict_set(muxOptions, "omit_video_pes_length", "0", 0);
         try {
             check(avformat_write_header(format, muxOptions), "mpegts header");
         } finally {

@@ -9,8 +9,9 @@ import java.util.function.Consumer;
  * stream of the PMT) to a consumer, with its timestamps and keyframe flag. One access unit per PES is assumed, as
  * everywhere in this package.
  *
- * <p>An access unit is complete when the next PES of its PID begins, so it is handed over then, one frame after it
- * arrived; {@link #flush()} hands over the last one at the end of a stream. A PES whose first slice was never found
+ * <p>An access unit is complete with the last byte its PES_packet_length announces ({@link TsListener#onPesLength}),
+ * and is handed over then; when the length is 0 (unbounded, as FFmpeg's muxer writes video PES by default) it is
+ * complete only when the next PES of its PID begins, so it is handed over then, one frame after it arrived; {@link #flush()} hands over the last one at the end of a stream. A PES whose first slice was never found
  * (no picture in it, or its start lost to a continuity error) is dropped and counted. One that had a continuity error
  * while it arrived is handed over {@link AccessUnit#damaged() damaged}: the consumer decides (a decoder skips to the
  * next keyframe). A PES longer than {@link #MAX_BYTES} is dropped and counted.
@@ -29,6 +30,7 @@ public final class AccessUnitAssembler implements TsListener {
     private boolean open;
     private boolean decided;
     private boolean tooLong;
+    private int expected = -1; // the PES's payload length when it declared one, else -1
     private long handedOver;
     private long dropped;
     private long damaged;
@@ -58,11 +60,19 @@ public final class AccessUnitAssembler implements TsListener {
         open = true;
         decided = false;
         tooLong = false;
+        expected = -1;
         unit.length = 0;
         unit.damaged = false;
         unit.position = position;
         unit.pid = pid;
         unit.streamType = streamType;
+    }
+
+    @Override
+    public void onPesLength(int pid, int payloadLength) {
+        if (pid == this.pid && open) {
+            expected = payloadLength;
+        }
     }
 
     @Override
@@ -80,6 +90,14 @@ public final class AccessUnitAssembler implements TsListener {
         }
         System.arraycopy(buf, off, unit.data, unit.length, len);
         unit.length = need;
+        handOverIfComplete();
+    }
+
+    /** Hands the access unit over as soon as its declared length has arrived and its first slice was seen. */
+    private void handOverIfComplete() {
+        if (open && decided && expected >= 0 && unit.length >= expected) {
+            handOver();
+        }
     }
 
     @Override
@@ -89,6 +107,7 @@ public final class AccessUnitAssembler implements TsListener {
             unit.pts = pts;
             unit.dts = dts;
             unit.keyframe = keyframe;
+            handOverIfComplete();
         }
     }
 

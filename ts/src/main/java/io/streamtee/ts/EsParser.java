@@ -134,6 +134,11 @@ final class EsParser {
             tr.pts(pid, now);
         }
         listener.onPes(pid, hdr[3] & 0xFF, pts, dts, pesPosition);
+        int declared = ((hdr[4] & 0xFF) << 8) | (hdr[5] & 0xFF); // PES_packet_length: the bytes after this field
+        int payload = declared - 3 - (hdr[8] & 0xFF);
+        if (declared > 0 && payload >= 0) {
+            listener.onPesLength(pid, payload);
+        }
         scanning = codec != OTHER;
         zeros = 0;
         nalHeaderNext = false;

@@ -29,6 +29,14 @@ public interface TsListener {
     }
 
     /**
+     * How many payload bytes follow the header of the PES just reported by {@link #onPes}, when its
+     * PES_packet_length says so; not called when that is 0 (unbounded, as video PES often are). Lets a consumer know
+     * a PES is complete with its last byte instead of when the next one begins.
+     */
+    default void onPesLength(int pid, int payloadLength) {
+    }
+
+    /**
      * Payload bytes of a PES on an elementary stream PID listed in a PMT, after the PES header, in stream order: the
      * first call for a PES comes after its {@link #onPes}. After a continuity error on the PID the rest of the PES is
      * not reported (the next PES start is). Called once per transport packet with payload; meant for assembling

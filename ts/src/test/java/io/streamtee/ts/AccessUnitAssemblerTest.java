@@ -69,6 +69,36 @@ class AccessUnitAssemblerTest {
     }
 
     @Test
+    void anAccessUnitWhosePesDeclaresItsLengthIsHandedOverWithItsLastByteNotAtTheNextPes() {
+        Random random = new Random(11);
+        TsDemux demux = new TsDemux(assembler);
+        byte[] head = psi(0, Pmt.STREAM_TYPE_H264);
+        demux.feed(head, 0, head.length);
+
+        byte[] small = accessUnit(true, 5000, random); // PES_packet_length set: it fits in 65,535 bytes
+        byte[] ts = take(w.pes(VIDEO, 0xE0, 90_000, Timestamps.NONE, small));
+        demux.feed(ts, 0, ts.length);
+        assertThat(units).as("complete with its last byte, before any next PES").hasSize(1);
+        assertThat(units.get(0).toByteArray()).isEqualTo(small);
+        assertThat(units.get(0).keyframe()).isTrue();
+
+        byte[] big = accessUnit(false, 70_000, random); // too long for PES_packet_length: written as 0 (unbounded)
+        ts = take(w.pes(VIDEO, 0xE0, 93_000, Timestamps.NONE, big));
+        demux.feed(ts, 0, ts.length);
+        assertThat(units).as("an unbounded PES waits for the next one").hasSize(1);
+
+        byte[] next = accessUnit(false, 10, random);
+        ts = take(w.pes(VIDEO, 0xE0, 96_000, Timestamps.NONE, next));
+        demux.feed(ts, 0, ts.length);
+        assertThat(units).hasSize(3);
+        assertThat(units.get(1).toByteArray()).isEqualTo(big);
+        assertThat(units.get(2).toByteArray()).isEqualTo(next);
+        demux.flush();
+        assembler.flush();
+        assertThat(units).as("nothing handed over twice").hasSize(3);
+    }
+
+    @Test
     void handsOverEachAccessUnitWholeWithItsTimestampsAndKeyframeFlag() {
         Random random = new Random(7);
         java.io.ByteArrayOutputStream ts = new java.io.ByteArrayOutputStream();

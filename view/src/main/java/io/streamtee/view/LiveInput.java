@@ -65,8 +65,12 @@ public final class LiveInput implements AutoCloseable {
                 + (streams.isEmpty() ? "no streams" : String.join(", ", streams));
     }
 
-    /** The assembler, and each new PMT told to the hub: does the program carry video the page can show? */
-    private final class VideoWatch implements TsListener {
+    /**
+     * The assembler, and each new PMT told to the hub: does the program carry video the page can show? Forwards every
+     * {@link TsListener} callback the assembler takes (a test holds it to that: one missed, PES lengths, cost a frame
+     * of latency).
+     */
+    final class VideoWatch implements TsListener {
         private final AccessUnitAssembler next;
 
         VideoWatch(AccessUnitAssembler next) {
@@ -82,6 +86,11 @@ public final class LiveInput implements AutoCloseable {
         @Override
         public void onPes(int pid, int streamId, long pts, long dts, long position) {
             next.onPes(pid, streamId, pts, dts, position);
+        }
+
+        @Override
+        public void onPesLength(int pid, int payloadLength) {
+            next.onPesLength(pid, payloadLength);
         }
 
         @Override

@@ -691,8 +691,11 @@ public final class HealthMonitor {
         return Units.formatElapsed(Duration.ofNanos(nanos));
     }
 
-    /** The demuxer's callbacks, from inside {@link TsDemux#feed}; each is handed on to {@link #also}. */
-    private final class Listener implements TsListener {
+    /**
+     * The demuxer's callbacks, from inside {@link TsDemux#feed}; each is handed on to {@link #also} (every one: a
+     * test holds it to that; a missed PES length once cost the analyzer's assembler a frame of latency).
+     */
+    final class Listener implements TsListener {
         @Override
         public void onPat(Pat pat) {
             also.onPat(pat);
@@ -724,6 +727,11 @@ public final class HealthMonitor {
                 timestamp(pid, t);
             }
             also.onPes(pid, streamId, pts, dts, position);
+        }
+
+        @Override
+        public void onPesLength(int pid, int payloadLength) {
+            also.onPesLength(pid, payloadLength);
         }
 
         @Override

@@ -10,7 +10,9 @@
 // name streamtee-viewer.test, which Chromium maps to the URL's loopback address): not a secure context, so there is
 // no WebCodecs and the page must pick MSE itself. With WIDTH_AFTER it then waits (up to 30 s) for the camera to
 // restart at that picture width: the <video> plays at the new width, its presented frames rise again, no error; a
-// second screenshot goes next to the first (-after.png).
+// second screenshot goes next to the first (-after.png). With WIDTH_AFTER "same" it waits (up to 60 s) for the camera
+// to restart at the same size (a new generation, streamteeStats.generation): the presented frames must rise again
+// within 5 s, and 5 s later the page must still play near the live edge with a short buffer (it holds at most 5 s).
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
@@ -89,7 +91,34 @@ await checkAndExit(browser, problems, async () => {
     + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
       : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
-  if (widthAfter) {
+  if (widthAfter === "same") {
+    const generation = after.generation;
+    await page.waitForFunction(g => window.streamteeStats.generation !== g, generation,
+      { timeout: 60000, polling: 100 }).catch(e => {
+      throw new Error("no new generation after " + generation + ": " + e.message.split("\n")[0]);
+    });
+    const restarted = await stats();
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 10, restarted.drawn,
+      { timeout: 5000, polling: 100 }).catch(async e => {
+      const s = await stats();
+      throw new Error("presented frames did not rise within 5 s of the restart (" + restarted.drawn + " then "
+        + s.drawn + "; buffer holds " + s.bufferedS.toFixed(1) + " s, " + (s.behindS === null ? "-"
+          : s.behindS.toFixed(1)) + " s behind its end): " + e.message.split("\n")[0]);
+    });
+    const drawn = (await stats()).drawn;
+    await page.waitForTimeout(5000);
+    await failIfError();
+    const end = await stats();
+    if (end.drawn <= drawn + 50) problems.push("after the restart only " + (end.drawn - drawn) + " frames in 5 s");
+    if (end.bufferedS > 5) problems.push("after the restart the buffer holds " + end.bufferedS.toFixed(1) + " s");
+    if (end.behindS === null || end.behindS > 1) problems.push("after the restart it plays " + end.behindS
+      + " s behind the buffered end");
+    const shotAfter = shot.replace(/\.png$/, "") + "-after.png";
+    await page.screenshot({ path: shotAfter });
+    console.log("after the restart at the same size: generation " + generation + " then " + end.generation
+      + "; presented " + drawn + " then " + end.drawn + " 5 s later; buffer holds " + end.bufferedS.toFixed(1)
+      + " s; " + Math.round(end.behindS * 1000) + " ms behind its end; screenshot " + shotAfter);
+  } else if (widthAfter) {
     const width = Number(widthAfter);
     await page.waitForFunction(w => document.getElementById("mse-video").videoWidth === w, width,
       { timeout: 30000, polling: 100 }).catch(async e => {

@@ -231,12 +231,47 @@ class ViewPageBrowserTest {
         }
     }
 
+    /**
+     * The camera restarts at the same picture size after 12 s, its timestamps starting again (the init segment the
+     * same bytes, a new generation): the MSE page takes the new stream at once (a fresh MediaSource), its presented
+     * frames rise again within 5 s, and it keeps a short buffer near the live edge (it does not wait behind the old
+     * stream's timeline while the buffer grows).
+     */
+    @Test
+    void theMseFallbackKeepsPlayingAfterACameraRestartAtTheSameSize() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(fps)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            CompletableFuture<Browser.Run> page;
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                page = CompletableFuture.supplyAsync(() -> runMse(server, "target/view-mse-same-size.png",
+                        "avc1.42", 3, "forced", "same"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().viewers() == 1);
+                long joined = server.mse().hub().frames();
+                await().atMost(Duration.ofSeconds(40)).until(() -> server.mse().hub().frames() > joined + 12 * fps);
+            }
+            try (Camera camera = new Camera(config).start()) { // the same camera again: its PTS start again
+                Browser.Run run = page.get(100, TimeUnit.SECONDS);
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().errors()).isZero();
+        }
+    }
+
     private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
             String how, String widthAfter) {
         try {
             return Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(), server.url(),
                     Path.of(screenshot).toAbsolutePath().toString(), codecPrefix, String.valueOf(seconds), how,
-                    widthAfter), Path.of("."), 90);
+                    widthAfter), Path.of("."), 110);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

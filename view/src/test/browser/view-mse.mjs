@@ -13,6 +13,10 @@
 // second screenshot goes next to the first (-after.png). With WIDTH_AFTER "same" it waits (up to 60 s) for the camera
 // to restart at the same size (a new generation, streamteeStats.generation): the presented frames must rise again
 // within 5 s, and 5 s later the page must still play near the live edge with a short buffer (it holds at most 5 s).
+// With WIDTH_AFTER "unplayable" it hands the page an init segment of a new generation whose avcC names a profile no
+// browser plays (as if the camera had switched to it): the page must say it cannot play it and keep saying so while
+// the server's fragments (of the old generation) go on arriving; then, the WebSocket closed, the page reconnects and
+// plays the camera again.
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
@@ -91,7 +95,36 @@ await checkAndExit(browser, problems, async () => {
     + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
       : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
-  if (widthAfter === "same") {
+  if (widthAfter === "unplayable") {
+    const type = await page.evaluate(() => {
+      const init = mse.init.slice(), b = new Uint8Array(24 + init.length);
+      b.set(init, 24);
+      for (let i = 24; i + 8 < b.length; i++) {
+        if (b[i] === 0x61 && b[i + 1] === 0x76 && b[i + 2] === 0x63 && b[i + 3] === 0x43) { b[i + 5] = 0x07; break; }
+      }
+      const v = new DataView(b.buffer);
+      v.setUint8(0, 1); v.setUint8(1, 1); v.setUint8(2, 1); v.setUint8(3, 1); v.setInt32(20, mse.generation + 1000);
+      mseMessage(b.buffer, performance.timeOrigin + performance.now());
+      return mseCodec(init);
+    });
+    const received = (await stats()).received;
+    await page.waitForFunction(r => window.streamteeStats.received > r + 25, received, { timeout: 5000, polling: 50 });
+    const said = await page.evaluate(() => document.getElementById("status").textContent);
+    if (!/cannot play/.test(said)) problems.push("after an unplayable init segment (its codec was " + type
+      + ") and 25 fragments the status says: " + said);
+    const s = await stats();
+    if (!s.errors.some(e => /cannot play/.test(e))) problems.push("no error kept for the unplayable init segment");
+    await page.evaluate(() => { window.streamteeStats.errors = []; mse.ws.close(); });
+    const drawn = s.drawn;
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 25, drawn, { timeout: 10000, polling: 100 })
+      .catch(e => { throw new Error("it did not play again after reconnecting: " + e.message.split("\n")[0]); });
+    await page.waitForFunction(() => document.getElementById("status").textContent === "live", null,
+      { timeout: 5000, polling: 100 }).catch(async () => {
+      throw new Error("the status after reconnecting: "
+        + await page.evaluate(() => document.getElementById("status").textContent));
+    });
+    console.log("an unplayable init segment: the page said \"" + said + "\" and played again after reconnecting");
+  } else if (widthAfter === "same") {
     const generation = after.generation;
     await page.waitForFunction(g => window.streamteeStats.generation !== g, generation,
       { timeout: 60000, polling: 100 }).catch(e => {

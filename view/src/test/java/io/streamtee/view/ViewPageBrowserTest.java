@@ -266,6 +266,31 @@ class ViewPageBrowserTest {
         }
     }
 
+    /**
+     * An init segment the browser cannot play (as from a camera switched to another profile): the MSE page keeps
+     * saying that it cannot play it while fragments go on arriving, drops them, and plays again from the next playable
+     * init segment (here after a reconnect).
+     */
+    @Test
+    void theMsePageKeepsSayingItCannotPlayACodec() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(25).withGop(25)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                Browser.Run run = runMse(server, "target/view-mse-unplayable.png", "avc1.42", 2, "forced",
+                        "unplayable");
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+        }
+    }
+
     private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
             String how, String widthAfter) {
         try {

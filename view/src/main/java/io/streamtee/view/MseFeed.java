@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,7 @@ public final class MseFeed implements Feed, AutoCloseable {
     private static final int INITS_KEPT = 4;
 
     private final Hub source;
+    private final Supplier<Fmp4Writer> writers;
     private final Hub fragments;
     private final Map<Integer, Frame> inits = new LinkedHashMap<>(); // under this
     private final AtomicLong errors = new AtomicLong();
@@ -73,16 +75,24 @@ public final class MseFeed implements Feed, AutoCloseable {
      * @param queueCapacity each MSE viewer's queue, in frames (the feed's own on {@code source} is that hub's)
      */
     public MseFeed(Hub source, int queueCapacity) {
+        this(source, queueCapacity, Fmp4Writer::new);
+    }
+
+    /** @param writers a new fMP4 writer each time the muxing starts (again) */
+    MseFeed(Hub source, int queueCapacity, Supplier<Fmp4Writer> writers) {
         this.source = source;
         this.fragments = Hub.withDefaults(queueCapacity);
+        this.writers = writers;
     }
 
     /**
-     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it, and the next one
-     * after the thread stopped on an unexpected failure.
+     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it. A failure of the
+     * muxer on an access unit (libavformat's or any other exception) is counted in {@link #errors()} and the thread
+     * goes on with a new writer from the next keyframe; should the thread end all the same (an Error), the next viewer
+     * starts it again.
      */
     public synchronized void start() {
-        if ((muxer != null && muxer.isAlive()) || closed) {
+        if (muxer != null || closed) {
             return;
         }
         Subscriber input = source.join();
@@ -108,7 +118,7 @@ public final class MseFeed implements Feed, AutoCloseable {
     }
 
     private void mux(Subscriber in) {
-        Fmp4Writer writer = new Fmp4Writer();
+        Fmp4Writer writer = writers.get();
         int writerGeneration = 0;
         int published = -1;
         boolean waitForKeyframe = false;
@@ -135,12 +145,13 @@ public final class MseFeed implements Feed, AutoCloseable {
                 try {
                     fragment = writer.write(m, Frame.HEADER, m.length - Frame.HEADER,
                             pts < 0 ? Timestamps.NONE : pts, f.keyframe());
-                } catch (FfmpegException e) {
+                } catch (RuntimeException e) { // libavformat refused it, or anything else: never end the thread
                     if (errors.incrementAndGet() == 1) {
-                        LOG.warn("MSE: {}; starting again at the next keyframe", e.getMessage());
+                        LOG.warn("MSE: {}; starting again at the next keyframe",
+                                e instanceof FfmpegException ? e.getMessage() : e.toString());
                     }
                     writer.close();
-                    writer = new Fmp4Writer();
+                    writer = writers.get();
                     writerGeneration = 0;
                     waitForKeyframe = true;
                     continue;
@@ -164,6 +175,11 @@ public final class MseFeed implements Feed, AutoCloseable {
         } finally {
             writer.close();
             source.leave(in);
+            synchronized (this) {
+                if (muxer == Thread.currentThread()) {
+                    muxer = null; // the next viewer starts it again
+                }
+            }
         }
     }
 
@@ -228,7 +244,8 @@ public final class MseFeed implements Feed, AutoCloseable {
         return fragments.viewers();
     }
 
-    /** Times libavformat refused the stream (the feed then starts again at the next keyframe). */
+    /** Times the muxer failed: libavformat refused the stream, or another exception (it then starts again at the next
+     * keyframe). */
     public long errors() {
         return errors.get();
     }

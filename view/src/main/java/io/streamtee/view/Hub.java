@@ -47,6 +47,11 @@ public final class Hub implements Feed {
         }
     }
 
+    /** Each viewer's queue, in frames. */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
     /** A new viewer, given the cached GOP at once. */
     @Override
     public synchronized Subscriber join() {

@@ -8,6 +8,7 @@ import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.TsDemux;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,29 @@ class MseFeedTest {
             Path file = append(dir.resolve("again.mp4"), feed.init(MseFeed.generation(got.get(0))), got);
             assertThat(FfmpegJudge.decodeErrors(file)).isEmpty();
             assertThat(FfmpegJudge.frames(file)).isEqualTo(40);
+        }
+    }
+
+    /**
+     * A camera hub with queues of 300 frames (for long GOPs) and 200 frames cached since its keyframe: the server's
+     * MSE feed gives its viewers queues as long as the camera's, so the first MSE viewer starts at once from the cached
+     * GOP, as a WebCodecs viewer does, instead of waiting for the next keyframe.
+     */
+    @Test
+    void theServersMseViewersGetQueuesAsLongAsTheCamerasAndStartAtOnceWithALongGop() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<Frame> frames = frames(FfmpegJudge.testPattern(dir.resolve("long.ts"), 160, 120, 25, 8,
+                "-c:v", "libx264", "-bf", "0", "-g", "250"));
+        Hub hub = Hub.withDefaults(300);
+        frames.forEach(hub::publish);
+        assertThat(hub.cachedFrames()).isEqualTo(200);
+        ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)); // not started
+        try (MseFeed feed = server.mse()) {
+            List<Frame> got = take(feed.join(), 200);
+            assertThat(got.get(0).keyframe()).isTrue();
+            assertThat(got.get(0).pts()).isEqualTo(frames.get(0).pts());
+        } finally {
+            server.close();
         }
     }
 

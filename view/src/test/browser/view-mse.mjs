@@ -16,7 +16,8 @@
 // With WIDTH_AFTER "unplayable" it hands the page an init segment of a new generation whose avcC names a profile no
 // browser plays (as if the camera had switched to it): the page must say it cannot play it and keep saying so while
 // the server's fragments (of the old generation) go on arriving; then, the WebSocket closed, the page reconnects and
-// plays the camera again.
+// plays the camera again. With WIDTH_AFTER "h265" the camera sends H.265, which the MSE mode does not play: the page
+// must say so (the server tells it) within 10 s and still say so 6 s later; nothing is played.
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
@@ -43,6 +44,18 @@ await checkAndExit(browser, problems, async () => {
     throw new Error("this Chromium still has WebCodecs: the fallback cannot be tested");
   }
   const stats = () => page.evaluate(() => JSON.parse(JSON.stringify(window.streamteeStats || {})));
+  if (widthAfter === "h265") {
+    const said = () => page.evaluate(() => document.getElementById("status").textContent);
+    await page.waitForFunction(() => /H\.264 only/.test(document.getElementById("status").textContent), null,
+      { timeout: 10000, polling: 100 }).catch(async e => {
+      throw new Error("the page does not say that MSE plays H.264 only: " + await said());
+    });
+    await page.waitForTimeout(6000);
+    const later = await said();
+    if (!/H\.264 only/.test(later) || !/H\.265/.test(later)) problems.push("6 s later the page says: " + later);
+    console.log("an H.265 camera over MSE: the page says \"" + later + "\"");
+    return;
+  }
   const failIfError = async () => {
     const s = await stats();
     if (s.errors && s.errors.length) throw new Error("page errors: " + s.errors.join("; "));

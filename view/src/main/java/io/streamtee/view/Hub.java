@@ -96,6 +96,7 @@ public final class Hub implements Feed {
     }
 
     /** Why there is no video (see {@link #noVideo(String)}), or null while there is (or nothing is known yet). */
+    @Override
     public String noVideoMessage() {
         return noVideo;
     }

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * (small: no decoding) and any failure stay off the path every other viewer depends on. Started by the first MSE
  * viewer, so a viewer with only WebCodecs pages pays nothing; it then runs until {@link #close()}, starting from the
  * camera hub's cached GOP, so the first MSE viewer starts at once too. H.265 is not offered over MSE (not counted as
- * an error: its access units are passed over); damaged access units are passed over up to the next keyframe.
+ * an error: its access units are passed over, and the page is told, {@link #noVideoMessage()}); damaged access units
+ * are passed over up to the next keyframe.
  *
  * <p>The camera's {@link FrameSocket} serves it ({@code /cameras/NAME/mse}): the same viewer limit, send timeout and
  * handling of what viewers send as the WebCodecs socket; {@link #framer()} puts the init segments in.
@@ -57,6 +58,9 @@ public final class MseFeed implements Feed, AutoCloseable {
     public static final int HEADER = 24;
     public static final int KIND_INIT = 1;
     public static final int KIND_FRAGMENT = 2;
+    /** What the page says for an H.265 camera (one line). */
+    static final String H265_ONLY = "the camera sends H.265 and the MSE mode plays H.264 only: open the page over"
+            + " https or on localhost, where the browser has WebCodecs";
     /** Init segments kept for viewers still sending fragments of an older generation. */
     private static final int INITS_KEPT = 4;
 
@@ -66,6 +70,7 @@ public final class MseFeed implements Feed, AutoCloseable {
     private final Map<Integer, Frame> inits = new LinkedHashMap<>(); // under this
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong passedOver = new AtomicLong();
+    private volatile boolean h265; // the last video access unit the muxer took was H.265
     private Thread muxer; // under this
     private int generations; // under this
     private volatile boolean closed;
@@ -129,6 +134,7 @@ public final class MseFeed implements Feed, AutoCloseable {
                     continue;
                 }
                 byte[] m = f.message();
+                h265 = m[2] == Frame.CODEC_H265 || (h265 && m[2] != Frame.CODEC_H264);
                 boolean damaged = (m[1] & Frame.FLAG_DAMAGED) != 0;
                 if (m[2] != Frame.CODEC_H264 || damaged) {
                     passedOver.incrementAndGet();
@@ -232,6 +238,16 @@ public final class MseFeed implements Feed, AutoCloseable {
             sent[0] = generation;
             return List.of(init, f);
         };
+    }
+
+    /**
+     * Why there is nothing to play over MSE: the camera's reason ({@link Hub#noVideoMessage()}), or that its video is
+     * H.265, which this fallback does not offer; null while it sends H.264 (or nothing is known yet).
+     */
+    @Override
+    public String noVideoMessage() {
+        String camera = source.noVideoMessage();
+        return camera != null ? camera : h265 ? H265_ONLY : null;
     }
 
     /** The hub of MSE messages (fragments; init segments are sent apart): its viewers, cached GOP, skips. */

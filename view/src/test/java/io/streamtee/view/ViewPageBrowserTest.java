@@ -291,6 +291,31 @@ class ViewPageBrowserTest {
         }
     }
 
+    /** An H.265 camera with {@code ?mode=mse}: the page says that the MSE mode plays H.264 only, and keeps saying it. */
+    @Test
+    void theMsePageSaysThatItPlaysH264Only(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("libx265");
+        Path clip = dir.resolve("x265.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "4", "-c:v", "libx265", "-x265-params",
+                "log-level=error", "-g", "25", "-pix_fmt", "yuv420p", "-f", "mpegts", clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(40));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                Browser.Run run = runMse(server, "target/view-mse-h265.png", "", 1, "forced", "h265");
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().hub().frames()).as("nothing muxed").isZero();
+        }
+    }
+
     private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
             String how, String widthAfter) {
         try {

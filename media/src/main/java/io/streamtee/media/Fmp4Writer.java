@@ -25,7 +25,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import io.streamtee.ts.H264;
 import io.streamtee.ts.Nal;
 import io.streamtee.ts.Timestamps;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,16 +83,13 @@ public final class Fmp4Writer implements AutoCloseable {
     public static final int JUMP_SECONDS = 10;
     static final long DEFAULT_STEP = Timestamps.PTS_HZ / 30;
     private static final int IO_BUFFER = 64 * 1024;
-    private static final Map<Long, ByteArrayOutputStream> SINKS = new ConcurrentHashMap<>();
+    private static final Map<Long, Sink> SINKS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_SINK = new AtomicLong(1);
     /** One callback for every writer (JavaCPP has few callback slots), finding its output by the opaque pointer. */
     private static final Write_packet_Pointer_BytePointer_int WRITE = new Write_packet_Pointer_BytePointer_int() {
         @Override
         public int call(Pointer opaque, BytePointer buf, int size) {
-            ByteArrayOutputStream out = SINKS.get(opaque.address());
-            byte[] chunk = new byte[size];
-            buf.get(chunk, 0, size);
-            out.write(chunk, 0, size);
+            SINKS.get(opaque.address()).append(buf, size);
             return size;
         }
     };
@@ -102,7 +98,7 @@ public final class Fmp4Writer implements AutoCloseable {
         Ffmpeg.quiet();
     }
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(IO_BUFFER);
+    private final Sink out = new Sink();
     private final long sinkId = NEXT_SINK.getAndIncrement();
     private final Pointer opaque = new Pointer() {
         {
@@ -271,8 +267,7 @@ public final class Fmp4Writer implements AutoCloseable {
         muxer = new Muxer(newSps, newPps, size.width(), size.height());
         sps = newSps;
         pps = newPps;
-        init = out.toByteArray();
-        out.reset();
+        init = out.take();
         codec = String.format("avc1.%02x%02x%02x", newSps[1] & 0xFF, newSps[2] & 0xFF, newSps[3] & 0xFF);
         generation++;
         stepLearnt = false; // the step learnt so far stays until the new stream's own is seen
@@ -312,9 +307,7 @@ public final class Fmp4Writer implements AutoCloseable {
             muxer.samples++;
             fragments++;
             lastEnd = dts + step;
-            byte[] bytes = out.toByteArray();
-            out.reset();
-            return bytes;
+            return out.take();
         } finally {
             packet.data(null);
             packet.size(0);
@@ -370,6 +363,31 @@ public final class Fmp4Writer implements AutoCloseable {
         if (muxer != null) {
             muxer.close();
             muxer = null;
+        }
+    }
+
+    /** What libavformat wrote since the last {@link #take()}: copied once from native memory, once out. */
+    private static final class Sink {
+        private byte[] bytes = new byte[IO_BUFFER];
+        private int length;
+
+        void append(BytePointer buf, int size) {
+            if (length + size > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + size));
+            }
+            buf.position(0).get(bytes, length, size);
+            length += size;
+        }
+
+        void reset() {
+            length = 0;
+        }
+
+        /** The bytes written, and empties the sink. */
+        byte[] take() {
+            byte[] taken = Arrays.copyOf(bytes, length);
+            length = 0;
+            return taken;
         }
     }
 

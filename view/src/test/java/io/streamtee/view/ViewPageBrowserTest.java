@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
  * not blank, the first picture's time is recorded; the glass-to-glass figure is shown for the camera (its
  * capture-time SEI) and not for a libx264 High profile clip with B-frames (no SEI), which plays too. The same two with
- * the MSE fallback ({@code src/test/browser/view-mse.mjs}), and the MSE page through a camera restart at another
- * size. Leaves {@code target/view-page.png}, {@code target/view-page-x264.png}, {@code target/view-mse.png},
- * {@code target/view-mse-x264.png} and {@code target/view-mse-restart(-after).png}. Skipped without node, npm or
- * /usr/bin/chromium.
+ * the MSE fallback ({@code src/test/browser/view-mse.mjs}), the MSE page through a camera restart at another size and
+ * at the same size, with an init segment it cannot play, and with an H.265 camera. Leaves {@code target/view-page.png},
+ * {@code target/view-page-x264.png}, {@code target/view-mse.png}, {@code target/view-mse-x264.png},
+ * {@code target/view-mse-restart(-after).png} and {@code target/view-mse-same-size(-after).png}. Skipped without
+ * node, npm or /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {

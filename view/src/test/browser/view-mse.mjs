@@ -10,7 +10,14 @@
 // name streamtee-viewer.test, which Chromium maps to the URL's loopback address): not a secure context, so there is
 // no WebCodecs and the page must pick MSE itself. With WIDTH_AFTER it then waits (up to 30 s) for the camera to
 // restart at that picture width: the <video> plays at the new width, its presented frames rise again, no error; a
-// second screenshot goes next to the first (-after.png).
+// second screenshot goes next to the first (-after.png). With WIDTH_AFTER "same" it waits (up to 60 s) for the camera
+// to restart at the same size (a new generation, streamteeStats.generation): the presented frames must rise again
+// within 5 s, and 5 s later the page must still play near the live edge with a short buffer (it holds at most 5 s).
+// With WIDTH_AFTER "unplayable" it hands the page an init segment of a new generation whose avcC names a profile no
+// browser plays (as if the camera had switched to it): the page must say it cannot play it and keep saying so while
+// the server's fragments (of the old generation) go on arriving; then, the WebSocket closed, the page reconnects and
+// plays the camera again. With WIDTH_AFTER "h265" the camera sends H.265, which the MSE mode does not play: the page
+// must say so (the server tells it) within 10 s and still say so 6 s later; nothing is played.
 //
 // Needs /usr/bin/chromium (Debian package chromium) and `npm ci` in this directory (playwright-core only).
 import { chromium } from "playwright-core";
@@ -37,6 +44,18 @@ await checkAndExit(browser, problems, async () => {
     throw new Error("this Chromium still has WebCodecs: the fallback cannot be tested");
   }
   const stats = () => page.evaluate(() => JSON.parse(JSON.stringify(window.streamteeStats || {})));
+  if (widthAfter === "h265") {
+    const said = () => page.evaluate(() => document.getElementById("status").textContent);
+    await page.waitForFunction(() => /H\.264 only/.test(document.getElementById("status").textContent), null,
+      { timeout: 10000, polling: 100 }).catch(async e => {
+      throw new Error("the page does not say that MSE plays H.264 only: " + await said());
+    });
+    await page.waitForTimeout(6000);
+    const later = await said();
+    if (!/H\.264 only/.test(later) || !/H\.265/.test(later)) problems.push("6 s later the page says: " + later);
+    console.log("an H.265 camera over MSE: the page says \"" + later + "\"");
+    return;
+  }
   const failIfError = async () => {
     const s = await stats();
     if (s.errors && s.errors.length) throw new Error("page errors: " + s.errors.join("; "));
@@ -89,7 +108,63 @@ await checkAndExit(browser, problems, async () => {
     + g2g.length + " frames; buffered end - currentTime " + (after.behindS === null ? "-"
       : Math.round(after.behindS * 1000) + " ms") + "; buffer holds " + after.bufferedS.toFixed(1) + " s; picture " + picture.width + "x" + picture.height + " with "
     + picture.colours + " colours; codec " + after.codec + "; screenshot " + shot);
-  if (widthAfter) {
+  if (widthAfter === "unplayable") {
+    const type = await page.evaluate(() => {
+      const init = mse.init.slice(), b = new Uint8Array(24 + init.length);
+      b.set(init, 24);
+      for (let i = 24; i + 8 < b.length; i++) {
+        if (b[i] === 0x61 && b[i + 1] === 0x76 && b[i + 2] === 0x63 && b[i + 3] === 0x43) { b[i + 5] = 0x07; break; }
+      }
+      const v = new DataView(b.buffer);
+      v.setUint8(0, 1); v.setUint8(1, 1); v.setUint8(2, 1); v.setUint8(3, 1); v.setInt32(20, mse.generation + 1000);
+      mseMessage(b.buffer, performance.timeOrigin + performance.now());
+      return mseCodec(init);
+    });
+    const received = (await stats()).received;
+    await page.waitForFunction(r => window.streamteeStats.received > r + 25, received, { timeout: 5000, polling: 50 });
+    const said = await page.evaluate(() => document.getElementById("status").textContent);
+    if (!/cannot play/.test(said)) problems.push("after an unplayable init segment (its codec was " + type
+      + ") and 25 fragments the status says: " + said);
+    const s = await stats();
+    if (!s.errors.some(e => /cannot play/.test(e))) problems.push("no error kept for the unplayable init segment");
+    await page.evaluate(() => { window.streamteeStats.errors = []; mse.ws.close(); });
+    const drawn = s.drawn;
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 25, drawn, { timeout: 10000, polling: 100 })
+      .catch(e => { throw new Error("it did not play again after reconnecting: " + e.message.split("\n")[0]); });
+    await page.waitForFunction(() => document.getElementById("status").textContent === "live", null,
+      { timeout: 5000, polling: 100 }).catch(async () => {
+      throw new Error("the status after reconnecting: "
+        + await page.evaluate(() => document.getElementById("status").textContent));
+    });
+    console.log("an unplayable init segment: the page said \"" + said + "\" and played again after reconnecting");
+  } else if (widthAfter === "same") {
+    const generation = after.generation;
+    await page.waitForFunction(g => window.streamteeStats.generation !== g, generation,
+      { timeout: 60000, polling: 100 }).catch(e => {
+      throw new Error("no new generation after " + generation + ": " + e.message.split("\n")[0]);
+    });
+    const restarted = await stats();
+    await page.waitForFunction(d => window.streamteeStats.drawn > d + 10, restarted.drawn,
+      { timeout: 5000, polling: 100 }).catch(async e => {
+      const s = await stats();
+      throw new Error("presented frames did not rise within 5 s of the restart (" + restarted.drawn + " then "
+        + s.drawn + "; buffer holds " + s.bufferedS.toFixed(1) + " s, " + (s.behindS === null ? "-"
+          : s.behindS.toFixed(1)) + " s behind its end): " + e.message.split("\n")[0]);
+    });
+    const drawn = (await stats()).drawn;
+    await page.waitForTimeout(5000);
+    await failIfError();
+    const end = await stats();
+    if (end.drawn <= drawn + 50) problems.push("after the restart only " + (end.drawn - drawn) + " frames in 5 s");
+    if (end.bufferedS > 5) problems.push("after the restart the buffer holds " + end.bufferedS.toFixed(1) + " s");
+    if (end.behindS === null || end.behindS > 1) problems.push("after the restart it plays " + end.behindS
+      + " s behind the buffered end");
+    const shotAfter = shot.replace(/\.png$/, "") + "-after.png";
+    await page.screenshot({ path: shotAfter });
+    console.log("after the restart at the same size: generation " + generation + " then " + end.generation
+      + "; presented " + drawn + " then " + end.drawn + " 5 s later; buffer holds " + end.bufferedS.toFixed(1)
+      + " s; " + Math.round(end.behindS * 1000) + " ms behind its end; screenshot " + shotAfter);
+  } else if (widthAfter) {
     const width = Number(widthAfter);
     await page.waitForFunction(w => document.getElementById("mse-video").videoWidth === w, width,
       { timeout: 30000, polling: 100 }).catch(async e => {

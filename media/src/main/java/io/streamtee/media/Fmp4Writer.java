@@ -25,7 +25,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_opt_set;
 import io.streamtee.ts.H264;
 import io.streamtee.ts.Nal;
 import io.streamtee.ts.Timestamps;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,12 +56,21 @@ import org.bytedeco.javacpp.Pointer;
  * DTS), so the DTS is made up: at a keyframe {@value #REORDER_FRAMES} frame intervals before its PTS, then one frame
  * interval (the smallest step between PTS seen in the last GOP) per access unit, never after the PTS and always
  * rising. That gives B-frame streams (x264 High) with up to {@value #REORDER_FRAMES} frames of reordering a valid
- * timeline, and changes nothing for the presentation: a sample shows at its PTS.
+ * timeline, and changes nothing for the presentation: a sample shows at its PTS. Each sample lasts one frame
+ * interval, kept across init segments: a writer's first samples, with nothing to learn from, last at most 1/30 s;
+ * two rising steps alike in a row (a stream without B-frames) set it at once, also below 30 fps; else it is the
+ * smallest step of the last GOP. A decoding time never falls before the end of the sample before it.
+ *
+ * <p><b>Timestamps past 2^33.</b> The 33-bit MPEG-TS PTS wraps about every 26.5 hours; the writer unwraps it (each
+ * PTS is taken as the nearest value to the last one modulo 2^33), so the wrap is no jump: the fragments' times go on
+ * rising past 2^33 with no new init segment and no frame dropped. A new init segment starts again at the PTS given.
  *
  * <p><b>New init segments.</b> Nothing is written before the first keyframe that carries an SPS and a PPS. A keyframe
- * with a different SPS or PPS (a camera restart, a new picture size), or a PTS that jumps back or more than
- * {@value #JUMP_SECONDS} s forward (a restart, the 33-bit wrap), starts a new muxer: a new init segment, and a new
- * {@link #generation()}. A jump at a frame that is not a keyframe drops access units up to the next keyframe.
+ * with a different SPS or PPS (a new picture size), a keyframe whose PTS is not after every PTS already written since
+ * the last init segment (a camera restart, even one a few frames back: an IDR picture shows after everything decoded
+ * before it), or any PTS more than {@value #JUMP_SECONDS} s forward or (for a frame that is not a keyframe) more than
+ * one second back, starts a new muxer: a new init segment, and a new {@link #generation()}. A jump at a frame that
+ * is not a keyframe drops access units up to the next keyframe.
  * Those drops, and access units before the first keyframe, are counted in {@link #skipped()}.
  *
  * <p>H.264 only (the MPEG-TS stream type 0x1B). Not thread-safe: one thread writes and closes; {@link #close()} is
@@ -75,16 +83,13 @@ public final class Fmp4Writer implements AutoCloseable {
     public static final int JUMP_SECONDS = 10;
     static final long DEFAULT_STEP = Timestamps.PTS_HZ / 30;
     private static final int IO_BUFFER = 64 * 1024;
-    private static final Map<Long, ByteArrayOutputStream> SINKS = new ConcurrentHashMap<>();
+    private static final Map<Long, Sink> SINKS = new ConcurrentHashMap<>();
     private static final AtomicLong NEXT_SINK = new AtomicLong(1);
     /** One callback for every writer (JavaCPP has few callback slots), finding its output by the opaque pointer. */
     private static final Write_packet_Pointer_BytePointer_int WRITE = new Write_packet_Pointer_BytePointer_int() {
         @Override
         public int call(Pointer opaque, BytePointer buf, int size) {
-            ByteArrayOutputStream out = SINKS.get(opaque.address());
-            byte[] chunk = new byte[size];
-            buf.get(chunk, 0, size);
-            out.write(chunk, 0, size);
+            SINKS.get(opaque.address()).append(buf, size);
             return size;
         }
     };
@@ -93,7 +98,7 @@ public final class Fmp4Writer implements AutoCloseable {
         Ffmpeg.quiet();
     }
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(IO_BUFFER);
+    private final Sink out = new Sink();
     private final long sinkId = NEXT_SINK.getAndIncrement();
     private final Pointer opaque = new Pointer() {
         {
@@ -108,10 +113,17 @@ public final class Fmp4Writer implements AutoCloseable {
     private String codec;
     private int generation;
     private boolean waitForKeyframe = true;
-    private long lastPts = Timestamps.NONE;
+    private long lastPts = Timestamps.NONE; // the last sample's PTS, unwrapped
+    private long lastInput = Timestamps.NONE; // the last PTS written as given, unwrapped
+    private long lastRaw; // and as given
+    private long maxPts; // the largest PTS written since the last init segment
     private long lastDts;
     private long step = DEFAULT_STEP;
+    private boolean stepLearnt; // since the last init segment
+    private long lastDelta; // the last step between PTS
+    private long lastEnd; // the last sample's DTS plus its duration
     private long gopMinStep = Long.MAX_VALUE;
+    private BytePointer payload; // the access unit handed to libavformat, reused
     private long fragments;
     private long skipped;
     private boolean closed;
@@ -136,8 +148,8 @@ public final class Fmp4Writer implements AutoCloseable {
     /**
      * Writes one access unit.
      *
-     * @param pts      its presentation time in 90 kHz ticks, or {@link Timestamps#NONE} (then one frame interval
-     *                 after the last)
+     * @param pts      its presentation time in 90 kHz ticks as MPEG-TS carries it (33 bits; unwrapped, see the
+     *                 class), or {@link Timestamps#NONE} (then one frame interval after the last)
      * @param keyframe an IDR picture (decoding can start here)
      * @return its fragment, or null when it was skipped (see the class)
      * @throws FfmpegException when libavformat refuses the stream or the access unit
@@ -146,11 +158,15 @@ public final class Fmp4Writer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the fMP4 writer is closed");
         }
+        long raw = pts;
         if (pts == Timestamps.NONE) {
             pts = lastPts == Timestamps.NONE ? 0 : lastPts + step;
+        } else if (lastInput != Timestamps.NONE) {
+            pts = lastInput + Timestamps.ptsDiff(lastRaw, raw);
         }
         boolean jump = lastPts != Timestamps.NONE
-                && (pts <= lastDts - Timestamps.PTS_HZ || pts - lastPts > JUMP_SECONDS * Timestamps.PTS_HZ);
+                && (keyframe ? pts <= maxPts : pts <= lastDts - Timestamps.PTS_HZ)
+                || lastPts != Timestamps.NONE && pts - lastPts > JUMP_SECONDS * Timestamps.PTS_HZ;
         if (keyframe) {
             byte[][] sets = parameterSets(data, off, len);
             boolean changed = sets != null && (!Arrays.equals(sets[0], sps) || !Arrays.equals(sets[1], pps));
@@ -160,6 +176,9 @@ public final class Fmp4Writer implements AutoCloseable {
             }
             if (changed || jump || muxer == null) {
                 open(sets != null ? sets[0] : sps, sets != null ? sets[1] : pps);
+                if (raw != Timestamps.NONE) {
+                    pts = raw; // a new timeline starts where the stream is
+                }
             }
             waitForKeyframe = false;
         } else if (jump || waitForKeyframe || muxer == null) {
@@ -168,11 +187,17 @@ public final class Fmp4Writer implements AutoCloseable {
             return null;
         }
         long dts = decodingTime(pts, keyframe);
+        long input = pts;
         if (pts < dts) {
             pts = dts; // a stream reordering more than REORDER_FRAMES: the frame shows a little late
         }
+        if (raw != Timestamps.NONE) {
+            lastInput = input;
+            lastRaw = raw;
+        }
         lastDts = dts;
         lastPts = pts;
+        maxPts = Math.max(maxPts, pts);
         return new Fragment(mux(data, off, len, pts, dts, keyframe), keyframe, pts, dts, generation);
     }
 
@@ -181,22 +206,28 @@ public final class Fmp4Writer implements AutoCloseable {
             long delta = pts - lastPts;
             if (delta > 0 && delta <= Timestamps.PTS_HZ) {
                 gopMinStep = Math.min(gopMinStep, delta);
-                if (muxer.samples < 8) {
-                    step = Math.min(step, delta); // the first frames: learn the frame rate at once
+                if (!stepLearnt && lastDelta > 0 && Math.abs(delta - lastDelta) * 10 <= lastDelta) {
+                    // two rising steps alike in a row: no reordering, the frame rate at once (also below 30 fps)
+                    step = Math.min(delta, lastDelta);
+                    stepLearnt = true;
+                } else if (muxer.samples < 8) {
+                    step = Math.min(step, delta); // B-frames: the smallest step of the first frames
                 }
             }
+            lastDelta = delta;
         }
         if (keyframe && gopMinStep != Long.MAX_VALUE) {
             step = gopMinStep;
             gopMinStep = Long.MAX_VALUE;
         }
+        // never before the end of the last sample (its DTS plus the duration written): libavformat would move it
         long dts;
         if (muxer.samples == 0) {
             dts = Math.max(0, pts - REORDER_FRAMES * step);
         } else if (keyframe) {
-            dts = Math.max(lastDts + 1, Math.min(pts, pts - REORDER_FRAMES * step));
+            dts = Math.max(lastEnd, pts - REORDER_FRAMES * step);
         } else {
-            dts = Math.max(lastDts + 1, Math.min(pts, lastDts + step));
+            dts = Math.max(lastEnd, Math.min(pts, lastDts + step));
         }
         return dts;
     }
@@ -236,19 +267,27 @@ public final class Fmp4Writer implements AutoCloseable {
         muxer = new Muxer(newSps, newPps, size.width(), size.height());
         sps = newSps;
         pps = newPps;
-        init = out.toByteArray();
-        out.reset();
+        init = out.take();
         codec = String.format("avc1.%02x%02x%02x", newSps[1] & 0xFF, newSps[2] & 0xFF, newSps[3] & 0xFF);
         generation++;
-        step = DEFAULT_STEP;
+        stepLearnt = false; // the step learnt so far stays until the new stream's own is seen
+        lastDelta = 0;
         gopMinStep = Long.MAX_VALUE;
+        maxPts = Long.MIN_VALUE;
     }
 
     private byte[] mux(byte[] data, int off, int len, long pts, long dts, boolean keyframe) {
-        BytePointer payload = new BytePointer(av_malloc(len + AV_INPUT_BUFFER_PADDING_SIZE))
-                .capacity(len + AV_INPUT_BUFFER_PADDING_SIZE);
+        if (payload == null || payload.capacity() < len + AV_INPUT_BUFFER_PADDING_SIZE) {
+            freePayload();
+            long size = Math.max(IO_BUFFER, (len + AV_INPUT_BUFFER_PADDING_SIZE) * 3L / 2);
+            Pointer p = av_malloc(size);
+            if (p == null || p.isNull()) {
+                throw new FfmpegException("fMP4: no memory for an access unit of " + len + " bytes", -12);
+            }
+            payload = new BytePointer(p).capacity(size);
+        }
         try {
-            payload.put(data, off, len);
+            payload.position(0).put(data, off, len);
             payload.position(len).put(new byte[AV_INPUT_BUFFER_PADDING_SIZE], 0, AV_INPUT_BUFFER_PADDING_SIZE);
             payload.position(0);
             packet.data(payload);
@@ -267,13 +306,18 @@ public final class Fmp4Writer implements AutoCloseable {
             avio_flush(muxer.io);
             muxer.samples++;
             fragments++;
-            byte[] bytes = out.toByteArray();
-            out.reset();
-            return bytes;
+            lastEnd = dts + step;
+            return out.take();
         } finally {
             packet.data(null);
             packet.size(0);
+        }
+    }
+
+    private void freePayload() {
+        if (payload != null) {
             av_free(payload);
+            payload = null;
         }
     }
 
@@ -310,6 +354,7 @@ public final class Fmp4Writer implements AutoCloseable {
         }
         closed = true;
         closeMuxer();
+        freePayload();
         av_packet_free(packet);
         SINKS.remove(sinkId);
     }
@@ -318,6 +363,31 @@ public final class Fmp4Writer implements AutoCloseable {
         if (muxer != null) {
             muxer.close();
             muxer = null;
+        }
+    }
+
+    /** What libavformat wrote since the last {@link #take()}: copied once from native memory, once out. */
+    private static final class Sink {
+        private byte[] bytes = new byte[IO_BUFFER];
+        private int length;
+
+        void append(BytePointer buf, int size) {
+            if (length + size > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + size));
+            }
+            buf.position(0).get(bytes, length, size);
+            length += size;
+        }
+
+        void reset() {
+            length = 0;
+        }
+
+        /** The bytes written, and empties the sink. */
+        byte[] take() {
+            byte[] taken = Arrays.copyOf(bytes, length);
+            length = 0;
+            return taken;
         }
     }
 
@@ -356,8 +426,17 @@ public final class Fmp4Writer implements AutoCloseable {
                 par.extradata(extradata); // freed with the context; libavformat turns it into avcC
                 par.extradata_size(annexB.length);
                 stream.time_base(timeBase);
-                BytePointer buffer = new BytePointer(av_malloc(IO_BUFFER)).capacity(IO_BUFFER);
-                pb = avio_alloc_context(buffer, IO_BUFFER, 1, opaque, null, WRITE, null);
+                Pointer buffer = av_malloc(IO_BUFFER);
+                if (buffer == null || buffer.isNull()) {
+                    throw new FfmpegException("fMP4: no memory for the output buffer", -12);
+                }
+                pb = avio_alloc_context(new BytePointer(buffer).capacity(IO_BUFFER), IO_BUFFER, 1, opaque, null,
+                        WRITE, null);
+                if (pb == null || pb.isNull()) {
+                    av_free(buffer);
+                    pb = null;
+                    throw new FfmpegException("fMP4: no memory for the output context", -12);
+                }
                 c.pb(pb);
                 // one fragment per av_write_frame(NULL); the tfdt absolute; no edit list: media time = PTS
                 av_dict_set(options, "movflags", "empty_moov+default_base_moof+frag_custom+frag_discont", 0);
@@ -367,6 +446,7 @@ public final class Fmp4Writer implements AutoCloseable {
                 avio_flush(pb);
             } catch (RuntimeException e) {
                 av_dict_free(options);
+                c.pb(null); // not left pointing at the context freed next
                 freeIo(pb);
                 avformat_free_context(c);
                 throw e;

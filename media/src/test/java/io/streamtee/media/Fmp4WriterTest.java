@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.AccessUnit;
+import io.streamtee.ts.Timestamps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -135,6 +136,103 @@ class Fmp4WriterTest {
         }
     }
 
+    /**
+     * The 33-bit PTS wraps (every ~26.5 h): the writer unwraps it, so the timeline goes on past 2^33 with no dropped
+     * frame, no new init segment, and decoding times that keep rising one frame apart.
+     */
+    @Test
+    void thePtsWrapIsNotAJump() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<AccessUnit> units = Decoded.accessUnits(Files.readAllBytes(FfmpegJudge.testPattern(
+                dir.resolve("wrap.ts"), 320, 240, 25, 2, "-c:v", "libx264", "-bf", "0", "-g", "25")));
+        long start = Timestamps.PTS_WRAP - 20 * 3600; // 20 frames before the wrap
+        List<Fmp4Writer.Fragment> fragments = new ArrayList<>();
+        try (Fmp4Writer writer = new Fmp4Writer()) {
+            for (AccessUnit au : units) {
+                long pts = (start + au.pts() - units.get(0).pts()) % Timestamps.PTS_WRAP;
+                fragments.add(writer.write(au.data(), 0, au.length(), pts, au.keyframe()));
+            }
+            assertThat(writer.skipped()).as("frames dropped").isZero();
+            assertThat(writer.generation()).as("init segments").isEqualTo(1);
+            assertThat(fragments).hasSize(50).doesNotContainNull();
+            for (int i = 0; i < fragments.size(); i++) {
+                assertThat(fragments.get(i).pts()).as("fragment %d's PTS, unwrapped", i).isEqualTo(start + i * 3600L);
+                assertThat(tfdt(fragments.get(i).bytes())).isEqualTo(fragments.get(i).dts());
+                assertThat(fragments.get(i).dts()).isLessThanOrEqualTo(fragments.get(i).pts());
+                if (i > 2) { // the first frames: the frame rate learnt
+                    assertThat(fragments.get(i).dts() - fragments.get(i - 1).dts()).as("fragment %d's DTS step", i)
+                            .isEqualTo(3600);
+                }
+            }
+            Path file = write(dir.resolve("wrap.mp4"), writer.init(), fragments);
+            assertThat(FfmpegJudge.decodeErrors(file)).isEmpty();
+            assertThat(FfmpegJudge.frames(file)).isEqualTo(50);
+        }
+    }
+
+    /**
+     * A camera restarting a little earlier than where it was (less than a second back): its keyframe's PTS is not
+     * after the frames already written, so it is a new stream (a new generation), not squashed onto the old timeline.
+     */
+    @Test
+    void aKeyframeWithAPtsAFewFramesBackStartsANewGeneration() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<AccessUnit> units = Decoded.accessUnits(Files.readAllBytes(FfmpegJudge.testPattern(
+                dir.resolve("restart.ts"), 320, 240, 25, 1, "-c:v", "libx264", "-bf", "0", "-g", "10")));
+        List<Fmp4Writer.Fragment> second = new ArrayList<>();
+        try (Fmp4Writer writer = new Fmp4Writer()) {
+            for (AccessUnit au : units.subList(0, 15)) { // 0.6 s, then the camera starts again from its first frame
+                writer.write(au.data(), 0, au.length(), au.pts(), au.keyframe());
+            }
+            for (AccessUnit au : units) {
+                second.add(writer.write(au.data(), 0, au.length(), au.pts(), au.keyframe()));
+            }
+            assertThat(writer.generation()).isEqualTo(2);
+            assertThat(writer.skipped()).isZero();
+            assertThat(second).allMatch(f -> f.generation() == 2);
+            for (int i = 0; i < second.size(); i++) {
+                assertThat(second.get(i).pts()).as("fragment %d's PTS", i).isEqualTo(units.get(i).pts());
+                if (i > 0) {
+                    assertThat(second.get(i).dts() - second.get(i - 1).dts()).as("fragment %d's DTS step", i)
+                            .isEqualTo(3600);
+                }
+            }
+            Path file = write(dir.resolve("second.mp4"), writer.init(), second);
+            assertThat(FfmpegJudge.decodeErrors(file)).isEmpty();
+            assertThat(FfmpegJudge.frames(file)).isEqualTo(25);
+        }
+    }
+
+    /**
+     * A 5 fps camera: every sample lasts one frame interval (18000 ticks), so the fragments are contiguous, from the
+     * third frame on (the first two have too little to learn from) and in a new generation after a restart from its
+     * first.
+     */
+    @Test
+    void aSlowCameraGetsItsFrameDurationFromItsFirstFrames() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<AccessUnit> units = Decoded.accessUnits(Files.readAllBytes(FfmpegJudge.testPattern(
+                dir.resolve("slow.ts"), 320, 240, 5, 4, "-c:v", "libx264", "-bf", "0", "-g", "10")));
+        assertThat(units).hasSize(20);
+        List<Fmp4Writer.Fragment> first = new ArrayList<>();
+        List<Fmp4Writer.Fragment> second = new ArrayList<>();
+        try (Fmp4Writer writer = new Fmp4Writer()) {
+            for (AccessUnit au : units) {
+                first.add(writer.write(au.data(), 0, au.length(), au.pts(), au.keyframe()));
+            }
+            for (AccessUnit au : units) { // the camera restarts
+                second.add(writer.write(au.data(), 0, au.length(), au.pts(), au.keyframe()));
+            }
+            assertThat(writer.generation()).isEqualTo(2);
+        }
+        for (int i = 2; i < first.size(); i++) {
+            assertThat(sampleDuration(first.get(i).bytes())).as("first generation, sample %d", i).isEqualTo(18000);
+        }
+        for (int i = 0; i < second.size(); i++) {
+            assertThat(sampleDuration(second.get(i).bytes())).as("second generation, sample %d", i).isEqualTo(18000);
+        }
+    }
+
     @Test
     void parameterSetsAreFoundBetweenThreeAndFourByteStartCodes() {
         byte[] au = {0, 0, 0, 1, 0x09, (byte) 0xF0, 0, 0, 0, 1, 0x67, 0x42, (byte) 0xC0, 0x1E, 0x11, 0, 0, 1, 0x68,
@@ -178,6 +276,33 @@ class Fmp4WriterTest {
         }
         assertThat(b.remaining()).as("bytes after the last box").isZero();
         return types;
+    }
+
+    /** The duration of a fragment's one sample: the trun's, else the tfhd's default. */
+    static long sampleDuration(byte[] fragment) {
+        int tfhd = find(fragment, "tfhd");
+        int trun = find(fragment, "trun");
+        ByteBuffer b = ByteBuffer.wrap(fragment);
+        int trunFlags = b.getInt(trun + 4) & 0xFFFFFF;
+        if ((trunFlags & 0x100) != 0) {
+            int at = trun + 12 + ((trunFlags & 0x1) != 0 ? 4 : 0) + ((trunFlags & 0x4) != 0 ? 4 : 0);
+            return b.getInt(at) & 0xFFFFFFFFL;
+        }
+        int tfhdFlags = b.getInt(tfhd + 4) & 0xFFFFFF;
+        assertThat(tfhdFlags & 0x8).as("a default sample duration").isNotZero();
+        int at = tfhd + 12 + ((tfhdFlags & 0x1) != 0 ? 8 : 0) + ((tfhdFlags & 0x2) != 0 ? 4 : 0);
+        return b.getInt(at) & 0xFFFFFFFFL;
+    }
+
+    /** Where a box type's four letters are (its size is 4 bytes before). */
+    private static int find(byte[] mp4, String type) {
+        for (int i = 0; i + 4 <= mp4.length; i++) {
+            if (mp4[i] == type.charAt(0) && mp4[i + 1] == type.charAt(1) && mp4[i + 2] == type.charAt(2)
+                    && mp4[i + 3] == type.charAt(3)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type);
     }
 
     /** The baseMediaDecodeTime in moof/traf/tfdt. */

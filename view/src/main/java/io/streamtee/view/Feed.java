@@ -15,6 +15,12 @@ interface Feed {
     void leave(Subscriber s);
 
     /**
+     * Why this feed has no video to send, for the page (one line), or null while it has (or nothing is known yet): the
+     * camera's ({@link Hub#noVideoMessage()}), or for the MSE fallback also an H.265 camera ({@link MseFeed}).
+     */
+    String noVideoMessage();
+
+    /**
      * For one viewer: the messages to send for each message it takes from its queue, in order (empty: send none).
      * The function may keep state for that viewer (the MSE fallback sends an init segment before the first fragment
      * of each new generation). By default each message is sent as it is.

@@ -92,7 +92,7 @@ final class FrameSocket {
             sendText(ctx, PageMessages.catchUp(s.cachedAtJoin()));
             String said = null; // the no-video message the page has, null for none
             while (ctx.session.isOpen() && viewers.get(ctx.sessionId()) == s) {
-                String noVideo = camera.hub().noVideoMessage();
+                String noVideo = feed.noVideoMessage();
                 if (!Objects.equals(noVideo, said)) {
                     sendText(ctx, noVideo == null ? PageMessages.video() : PageMessages.noVideo(noVideo));
                     said = noVideo;

@@ -47,6 +47,11 @@ public final class Hub implements Feed {
         }
     }
 
+    /** Each viewer's queue, in frames. */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
     /** A new viewer, given the cached GOP at once. */
     @Override
     public synchronized Subscriber join() {
@@ -91,6 +96,7 @@ public final class Hub implements Feed {
     }
 
     /** Why there is no video (see {@link #noVideo(String)}), or null while there is (or nothing is known yet). */
+    @Override
     public String noVideoMessage() {
         return noVideo;
     }

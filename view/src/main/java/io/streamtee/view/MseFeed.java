@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * (small: no decoding) and any failure stay off the path every other viewer depends on. Started by the first MSE
  * viewer, so a viewer with only WebCodecs pages pays nothing; it then runs until {@link #close()}, starting from the
  * camera hub's cached GOP, so the first MSE viewer starts at once too. H.265 is not offered over MSE (not counted as
- * an error: its access units are passed over); damaged access units are passed over up to the next keyframe.
+ * an error: its access units are passed over, and the page is told, {@link #noVideoMessage()}); damaged access units
+ * are passed over up to the next keyframe.
  *
  * <p>The camera's {@link FrameSocket} serves it ({@code /cameras/NAME/mse}): the same viewer limit, send timeout and
  * handling of what viewers send as the WebCodecs socket; {@link #framer()} puts the init segments in.
@@ -56,14 +58,19 @@ public final class MseFeed implements Feed, AutoCloseable {
     public static final int HEADER = 24;
     public static final int KIND_INIT = 1;
     public static final int KIND_FRAGMENT = 2;
+    /** What the page says for an H.265 camera (one line). */
+    static final String H265_ONLY = "the camera sends H.265 and the MSE mode plays H.264 only: open the page over"
+            + " https or on localhost, where the browser has WebCodecs";
     /** Init segments kept for viewers still sending fragments of an older generation. */
     private static final int INITS_KEPT = 4;
 
     private final Hub source;
+    private final Supplier<Fmp4Writer> writers;
     private final Hub fragments;
     private final Map<Integer, Frame> inits = new LinkedHashMap<>(); // under this
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong passedOver = new AtomicLong();
+    private volatile boolean h265; // the last video access unit the muxer took was H.265
     private Thread muxer; // under this
     private int generations; // under this
     private volatile boolean closed;
@@ -73,16 +80,24 @@ public final class MseFeed implements Feed, AutoCloseable {
      * @param queueCapacity each MSE viewer's queue, in frames (the feed's own on {@code source} is that hub's)
      */
     public MseFeed(Hub source, int queueCapacity) {
+        this(source, queueCapacity, Fmp4Writer::new);
+    }
+
+    /** @param writers a new fMP4 writer each time the muxing starts (again) */
+    MseFeed(Hub source, int queueCapacity, Supplier<Fmp4Writer> writers) {
         this.source = source;
         this.fragments = Hub.withDefaults(queueCapacity);
+        this.writers = writers;
     }
 
     /**
-     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it, and the next one
-     * after the thread stopped on an unexpected failure.
+     * Starts the muxing thread if it is not running (idempotent): the first MSE viewer calls it. A failure of the
+     * muxer on an access unit (libavformat's or any other exception) is counted in {@link #errors()} and the thread
+     * goes on with a new writer from the next keyframe; should the thread end all the same (an Error), the next viewer
+     * starts it again.
      */
     public synchronized void start() {
-        if ((muxer != null && muxer.isAlive()) || closed) {
+        if (muxer != null || closed) {
             return;
         }
         Subscriber input = source.join();
@@ -108,7 +123,7 @@ public final class MseFeed implements Feed, AutoCloseable {
     }
 
     private void mux(Subscriber in) {
-        Fmp4Writer writer = new Fmp4Writer();
+        Fmp4Writer writer = writers.get();
         int writerGeneration = 0;
         int published = -1;
         boolean waitForKeyframe = false;
@@ -119,6 +134,7 @@ public final class MseFeed implements Feed, AutoCloseable {
                     continue;
                 }
                 byte[] m = f.message();
+                h265 = m[2] == Frame.CODEC_H265 || (h265 && m[2] != Frame.CODEC_H264);
                 boolean damaged = (m[1] & Frame.FLAG_DAMAGED) != 0;
                 if (m[2] != Frame.CODEC_H264 || damaged) {
                     passedOver.incrementAndGet();
@@ -135,12 +151,13 @@ public final class MseFeed implements Feed, AutoCloseable {
                 try {
                     fragment = writer.write(m, Frame.HEADER, m.length - Frame.HEADER,
                             pts < 0 ? Timestamps.NONE : pts, f.keyframe());
-                } catch (FfmpegException e) {
+                } catch (RuntimeException e) { // libavformat refused it, or anything else: never end the thread
                     if (errors.incrementAndGet() == 1) {
-                        LOG.warn("MSE: {}; starting again at the next keyframe", e.getMessage());
+                        LOG.warn("MSE: {}; starting again at the next keyframe",
+                                e instanceof FfmpegException ? e.getMessage() : e.toString());
                     }
                     writer.close();
-                    writer = new Fmp4Writer();
+                    writer = writers.get();
                     writerGeneration = 0;
                     waitForKeyframe = true;
                     continue;
@@ -164,6 +181,11 @@ public final class MseFeed implements Feed, AutoCloseable {
         } finally {
             writer.close();
             source.leave(in);
+            synchronized (this) {
+                if (muxer == Thread.currentThread()) {
+                    muxer = null; // the next viewer starts it again
+                }
+            }
         }
     }
 
@@ -218,6 +240,16 @@ public final class MseFeed implements Feed, AutoCloseable {
         };
     }
 
+    /**
+     * Why there is nothing to play over MSE: the camera's reason ({@link Hub#noVideoMessage()}), or that its video is
+     * H.265, which this fallback does not offer; null while it sends H.264 (or nothing is known yet).
+     */
+    @Override
+    public String noVideoMessage() {
+        String camera = source.noVideoMessage();
+        return camera != null ? camera : h265 ? H265_ONLY : null;
+    }
+
     /** The hub of MSE messages (fragments; init segments are sent apart): its viewers, cached GOP, skips. */
     public Hub hub() {
         return fragments;
@@ -228,7 +260,8 @@ public final class MseFeed implements Feed, AutoCloseable {
         return fragments.viewers();
     }
 
-    /** Times libavformat refused the stream (the feed then starts again at the next keyframe). */
+    /** Times the muxer failed: libavformat refused the stream, or another exception (it then starts again at the next
+     * keyframe). */
     public long errors() {
         return errors.get();
     }

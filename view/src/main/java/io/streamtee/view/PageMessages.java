@@ -12,7 +12,8 @@ import java.util.Map;
  * <pre>
  * {"status":"catch-up","frames":N}           first, always: the next N binary messages are the cached GOP (decode
  *                                              them, show only the last, the live one)
- * {"status":"no-video","message":"..."}      the input's program carries no H.264/H.265 video; the page shows message
+ * {"status":"no-video","message":"..."}      the input's program carries no H.264/H.265 video (or, on the MSE socket,
+ *                                              no H.264: MseFeed#noVideoMessage); the page shows message
  * {"status":"video"}                         it carries video again
  * </pre>
  *

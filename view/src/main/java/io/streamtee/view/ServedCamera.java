@@ -29,7 +29,7 @@ final class ServedCamera implements AutoCloseable {
         this.maxViewers = maxViewers;
         this.snapshots = new Snapshots(feed.name(), feed.hub());
         this.frameSocket = new FrameSocket(this, feed.hub(), "viewer");
-        this.mse = new MseFeed(feed.hub(), ViewCommand.QUEUE);
+        this.mse = new MseFeed(feed.hub(), feed.hub().queueCapacity()); // as long as the camera's: same start
         this.mseSocket = new FrameSocket(this, mse, "MSE viewer");
     }
 

@@ -3,16 +3,19 @@ package io.streamtee.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.media.Fmp4Writer;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.TsDemux;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +107,61 @@ class MseFeedTest {
             Path second = append(dir.resolve("big.mp4"), feed.init(2), got.subList(25, 50));
             assertThat(FfmpegJudge.stream(second).width()).isEqualTo(640);
             assertThat(FfmpegJudge.stream(second).frames()).isEqualTo(25);
+        }
+    }
+
+    /**
+     * The muxer fails with an exception that is not libavformat's (here its writer is already closed: an
+     * IllegalStateException): the feed counts it and starts again with a new writer at the next keyframe, and the
+     * connected viewer gets the stream from there (its muxing thread does not die, leaving viewers with nothing).
+     */
+    @Test
+    void anUnexpectedFailureOfTheMuxerStartsAgainAtTheNextKeyframe() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<Frame> frames = frames(FfmpegJudge.testPattern(dir.resolve("gop.ts"), 320, 240, 25, 2,
+                "-c:v", "libx264", "-bf", "0", "-g", "10"));
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        int[] made = {0};
+        Supplier<Fmp4Writer> writers = () -> {
+            Fmp4Writer w = new Fmp4Writer();
+            if (made[0]++ == 0) {
+                w.close(); // the first one fails at its first access unit
+            }
+            return w;
+        };
+        try (MseFeed feed = new MseFeed(hub, ViewCommand.QUEUE, writers)) {
+            Subscriber viewer = feed.join();
+            frames.forEach(hub::publish);
+            List<Frame> got = take(viewer, 40); // from the second keyframe on
+            assertThat(got.get(0).keyframe()).isTrue();
+            assertThat(got.get(0).pts()).isEqualTo(frames.get(10).pts());
+            assertThat(feed.errors()).isEqualTo(1);
+            Path file = append(dir.resolve("again.mp4"), feed.init(MseFeed.generation(got.get(0))), got);
+            assertThat(FfmpegJudge.decodeErrors(file)).isEmpty();
+            assertThat(FfmpegJudge.frames(file)).isEqualTo(40);
+        }
+    }
+
+    /**
+     * A camera hub with queues of 300 frames (for long GOPs) and 200 frames cached since its keyframe: the server's
+     * MSE feed gives its viewers queues as long as the camera's, so the first MSE viewer starts at once from the cached
+     * GOP, as a WebCodecs viewer does, instead of waiting for the next keyframe.
+     */
+    @Test
+    void theServersMseViewersGetQueuesAsLongAsTheCamerasAndStartAtOnceWithALongGop() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        List<Frame> frames = frames(FfmpegJudge.testPattern(dir.resolve("long.ts"), 160, 120, 25, 8,
+                "-c:v", "libx264", "-bf", "0", "-g", "250"));
+        Hub hub = Hub.withDefaults(300);
+        frames.forEach(hub::publish);
+        assertThat(hub.cachedFrames()).isEqualTo(200);
+        ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)); // not started
+        try (MseFeed feed = server.mse()) {
+            List<Frame> got = take(feed.join(), 200);
+            assertThat(got.get(0).keyframe()).isTrue();
+            assertThat(got.get(0).pts()).isEqualTo(frames.get(0).pts());
+        } finally {
+            server.close();
         }
     }
 

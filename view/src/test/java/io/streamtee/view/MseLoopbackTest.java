@@ -7,6 +7,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.Endpoint;
+import io.streamtee.media.Fmp4Writer;
 import io.streamtee.testing.FfmpegJudge;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MseLoopbackTest {
     private static final int FPS = 25;
     private static final long STEP = 90_000 / FPS;
-    private static final int GOP = 3 * FPS;
+    private static final int GOP = 4 * FPS;
 
     @TempDir
     Path dir;
@@ -65,30 +67,32 @@ class MseLoopbackTest {
 
     @Test
     void aViewerJoiningMidGopGetsTheInitSegmentThenTheCachedGopThenContiguousFragments() throws Exception {
+        new Fmp4Writer().close(); // FFmpeg's native libraries loaded before: the muxer keeps up from its first frame
         Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        HttpClient http = HttpClient.newHttpClient();
         try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
                 ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
             CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
                     .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(FPS).withGop(GOP)
                             .withBitrate(300_000))
-                    .withDuration(Duration.ofSeconds(14));
+                    .withDuration(Duration.ofSeconds(20));
             try (Camera camera = new Camera(config).start()) {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(5)).until(() ->
                         hub.frames() > GOP && hub.cachedFrames() >= 10 && hub.cachedFrames() <= 30);
-                long cachedKeyframe = hub.cached().get(0).pts(); // 45 frames (1.8 s) before the next one
+                long cachedKeyframe = hub.cached().get(0).pts(); // 70 frames (2.8 s) before the next one
                 Client client = new Client();
-                WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                WebSocket ws = http.newWebSocketBuilder()
                         .buildAsync(URI.create(server.url().replace("http://", "ws://") + "mse"), client)
                         .get(5, TimeUnit.SECONDS);
                 List<byte[]> got = new ArrayList<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (got.size() < 1 + 2 * GOP && System.nanoTime() < deadline) {
                     byte[] m = client.messages.poll(200, TimeUnit.MILLISECONDS);
                     if (m != null) {
                         got.add(m);
                     }
                 }
-                String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()
+                String metrics = http.send(HttpRequest.newBuilder(URI.create(server.url()
                         + "metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).as("the MSE viewer counts as one of the camera's viewers, on MSE")
                         .contains("streamtee_view_mse_viewers{camera=\"camera\"} 1.0")
@@ -126,6 +130,72 @@ class MseLoopbackTest {
                 await().atMost(Duration.ofSeconds(5)).until(() -> server.mse().viewers() == 0);
                 assertThat(server.mse().hub().skips()).isZero();
             }
+        } finally {
+            http.shutdownNow();
+        }
+    }
+
+    /**
+     * The camera restarts at the same picture size (its init segment the same bytes): a viewer that stays connected
+     * gets a new generation, with its init segment before the first fragment of the new stream, whose timestamps start
+     * again; also when the camera ran less than a second before restarting (its PTS only a few frames back).
+     */
+    @Test
+    void aCameraRestartingAtTheSameSizeGivesConnectedViewersANewGeneration() throws Exception {
+        new Fmp4Writer().close(); // FFmpeg's native libraries loaded before the camera starts
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        HttpClient http = HttpClient.newHttpClient();
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            Client client = new Client();
+            WebSocket ws = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(server.url().replace("http://", "ws://") + "mse"), client)
+                    .get(5, TimeUnit.SECONDS);
+            List<byte[]> got = new ArrayList<>();
+            int[] runs = {2 * FPS, 10, 10}; // fragments of each run of the camera before it restarts
+            for (int run = 0; run < runs.length; run++) {
+                CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                        .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(FPS).withGop(FPS)
+                                .withBitrate(300_000))
+                        .withDuration(Duration.ofSeconds(10));
+                int generation = run + 1;
+                int wanted = runs[run];
+                try (Camera camera = new Camera(config).start()) {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> {
+                        client.messages.drainTo(got);
+                        return got.stream().filter(m -> ByteBuffer.wrap(m).getInt(20) == generation
+                                && m[3] == MseFeed.KIND_FRAGMENT).count() >= wanted;
+                    });
+                }
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+            byte[] firstInit = got.get(0);
+            assertThat(firstInit[3]).as("an init segment first").isEqualTo((byte) MseFeed.KIND_INIT);
+            int generation = 1;
+            long lastPts = Long.MIN_VALUE;
+            for (int i = 1; i < got.size(); i++) {
+                ByteBuffer b = ByteBuffer.wrap(got.get(i));
+                if (b.getInt(20) != generation) {
+                    assertThat(b.getInt(20)).as("message %d: the next generation", i).isEqualTo(generation + 1);
+                    assertThat(got.get(i)[3]).as("message %d: an init segment first", i)
+                            .isEqualTo((byte) MseFeed.KIND_INIT);
+                    assertThat(Arrays.copyOfRange(got.get(i), MseFeed.HEADER, got.get(i).length))
+                            .as("the same size: the same init segment")
+                            .isEqualTo(Arrays.copyOfRange(firstInit, MseFeed.HEADER, firstInit.length));
+                    assertThat(got.get(i + 1)[1] & Frame.FLAG_KEYFRAME).as("then a keyframe").isNotZero();
+                    assertThat(ByteBuffer.wrap(got.get(i + 1)).getLong(4)).as("the new stream starts again")
+                            .isLessThanOrEqualTo(lastPts);
+                    generation++;
+                    lastPts = Long.MIN_VALUE;
+                    continue;
+                }
+                assertThat(got.get(i)[3]).as("message %d", i).isEqualTo((byte) MseFeed.KIND_FRAGMENT);
+                assertThat(b.getLong(4)).as("message %d's PTS rises within a generation", i).isGreaterThan(lastPts);
+                lastPts = b.getLong(4);
+            }
+            assertThat(generation).as("a generation for each run of the camera").isEqualTo(runs.length);
+        } finally {
+            http.shutdownNow();
         }
     }
 

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * camera's stream, joining mid-GOP: WebCodecs decodes (the count rises), no decoder or console error, the canvas is
  * not blank, the first picture's time is recorded; the glass-to-glass figure is shown for the camera (its
  * capture-time SEI) and not for a libx264 High profile clip with B-frames (no SEI), which plays too. The same two with
- * the MSE fallback ({@code src/test/browser/view-mse.mjs}), and the MSE page through a camera restart at another
- * size. Leaves {@code target/view-page.png}, {@code target/view-page-x264.png}, {@code target/view-mse.png},
- * {@code target/view-mse-x264.png} and {@code target/view-mse-restart(-after).png}. Skipped without node, npm or
- * /usr/bin/chromium.
+ * the MSE fallback ({@code src/test/browser/view-mse.mjs}), the MSE page through a camera restart at another size and
+ * at the same size, with an init segment it cannot play, and with an H.265 camera. Leaves {@code target/view-page.png},
+ * {@code target/view-page-x264.png}, {@code target/view-mse.png}, {@code target/view-mse-x264.png},
+ * {@code target/view-mse-restart(-after).png} and {@code target/view-mse-same-size(-after).png}. Skipped without
+ * node, npm or /usr/bin/chromium.
  */
 @Timeout(180)
 class ViewPageBrowserTest {
@@ -231,12 +232,97 @@ class ViewPageBrowserTest {
         }
     }
 
+    /**
+     * The camera restarts at the same picture size after 12 s, its timestamps starting again (the init segment the
+     * same bytes, a new generation): the MSE page takes the new stream at once (a fresh MediaSource), its presented
+     * frames rise again within 5 s, and it keeps a short buffer near the live edge (it does not wait behind the old
+     * stream's timeline while the buffer grows).
+     */
+    @Test
+    void theMseFallbackKeepsPlayingAfterACameraRestartAtTheSameSize() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        int fps = 25;
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(fps).withGop(fps)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            CompletableFuture<Browser.Run> page;
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                page = CompletableFuture.supplyAsync(() -> runMse(server, "target/view-mse-same-size.png",
+                        "avc1.42", 3, "forced", "same"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.mse().viewers() == 1);
+                long joined = server.mse().hub().frames();
+                await().atMost(Duration.ofSeconds(40)).until(() -> server.mse().hub().frames() > joined + 12 * fps);
+            }
+            try (Camera camera = new Camera(config).start()) { // the same camera again: its PTS start again
+                Browser.Run run = page.get(100, TimeUnit.SECONDS);
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().errors()).isZero();
+        }
+    }
+
+    /**
+     * An init segment the browser cannot play (as from a camera switched to another profile): the MSE page keeps
+     * saying that it cannot play it while fragments go on arriving, drops them, and plays again from the next playable
+     * init segment (here after a reconnect).
+     */
+    @Test
+    void theMsePageKeepsSayingItCannotPlayACodec() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(input.localAddress()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(25).withGop(25)
+                            .withBitrate(300_000))
+                    .withDuration(Duration.ofSeconds(60));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                Browser.Run run = runMse(server, "target/view-mse-unplayable.png", "avc1.42", 2, "forced",
+                        "unplayable");
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+        }
+    }
+
+    /** An H.265 camera with {@code ?mode=mse}: the page says that the MSE mode plays H.264 only, and keeps saying it. */
+    @Test
+    void theMsePageSaysThatItPlaysH264Only(@TempDir Path dir) throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        FfmpegJudge.assumeEncoder("libx265");
+        Path clip = dir.resolve("x265.ts");
+        FfmpegJudge.Result made = FfmpegJudge.run(FfmpegJudge.ffmpeg("-hide_banner", "-loglevel", "error",
+                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25", "-t", "4", "-c:v", "libx265", "-x265-params",
+                "log-level=error", "-g", "25", "-pix_fmt", "yuv420p", "-f", "mpegts", clip.toString()));
+        assertThat(made.exit()).as(made.err()).isZero();
+        Hub hub = Hub.withDefaults(ViewCommand.QUEUE);
+        try (LiveInput input = new LiveInput(Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT), hub).start();
+                ViewServer server = new ViewServer(hub, "--http", new InetSocketAddress("127.0.0.1", 0)).start()) {
+            CameraConfig config = CameraConfig.clip(clip, Destination.of(input.localAddress()))
+                    .withDuration(Duration.ofSeconds(40));
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hub.cachedFrames() >= 5);
+                Browser.Run run = runMse(server, "target/view-mse-h265.png", "", 1, "forced", "h265");
+                assertThat(run.exit()).as("view-mse.mjs said:%n%s", run.output()).isZero();
+                System.out.println(run.output().strip());
+            }
+            assertThat(server.mse().hub().frames()).as("nothing muxed").isZero();
+        }
+    }
+
     private static Browser.Run runMse(ViewServer server, String screenshot, String codecPrefix, int seconds,
             String how, String widthAfter) {
         try {
             return Browser.run(List.of("node", BROWSER_DIR.resolve("view-mse.mjs").toString(), server.url(),
                     Path.of(screenshot).toAbsolutePath().toString(), codecPrefix, String.valueOf(seconds), how,
-                    widthAfter), Path.of("."), 90);
+                    widthAfter), Path.of("."), 110);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -104,8 +104,9 @@ final class PcrFiller implements PatternEncoder.TsOutput {
      */
     @Override
     public void frameEnd() {
-        if (frameStep > 0 && lastPcr >= 0 && heldPackets > 0 && !filledEarly) {
-            release(fillFor(frameStep), frameStep);
+        if (frameStep > 0 && lastPcr >= 0 && heldPackets > 0) {
+            // a frame without a PCR of its own (above 50 fps the muxer skips some) leaves too, with no more fill
+            release(filledEarly ? 0 : fillFor(frameStep), frameStep);
             filledEarly = true;
         }
         drain();

@@ -55,8 +55,11 @@ class LiveCameraLatencyTest {
                 toLast.add(f.last - f.captureMicros * 1000);
                 spread.add(f.last - f.first);
             }
-            assertThat(median(toFirst)).as("capture -> first datagram, median ns").isBetween(0L, 30_000_000L);
-            assertThat(median(toLast)).as("capture -> last datagram, median ns").isBetween(0L, 30_000_000L);
+            // A behaviour check, not a speed target (bench/view-latency.sh measures that): a frame held for the next
+            // one, or for a pacer's head start, arrives 130 ms or more after its capture; a frame sent when encoded
+            // (320x240: a millisecond or two) well under 60 ms even on the busy 2-core CI machine.
+            assertThat(median(toFirst)).as("capture -> first datagram, median ns").isBetween(0L, 60_000_000L);
+            assertThat(median(toLast)).as("capture -> last datagram, median ns").isBetween(0L, 60_000_000L);
             assertThat(median(spread)).as("first -> last datagram of a frame, median ns")
                     .isLessThan(FRAME_NANOS / 4);
         }

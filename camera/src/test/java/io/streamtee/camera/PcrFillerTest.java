@@ -172,4 +172,35 @@ class PcrFillerTest {
         }
         assertThat(StreamCheck.of(out.toByteArray()).errors).isEmpty();
     }
+
+    @Test
+    void aLiveFrameWithoutAPcrOfItsOwnLeavesAtItsFrameEndToo() {
+        // 60 fps with a PCR on every other frame, as FFmpeg's muxer writes them with pcr_period 20 above 50 fps
+        long step = 27_000_000L / 60;
+        Random random = new Random(9);
+        TsWriter w = new TsWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PcrFiller filler = new PcrFiller(out::write, 35 * MS, step);
+        long written = 0;
+        for (int i = 0; i < 30; i++) {
+            if (i % 10 == 0) {
+                w.section(0, TsWriter.patSection(1, 0, 1, 0x1000));
+                w.section(0x1000, TsWriter.pmtSection(1, 0, VIDEO, Pmt.STREAM_TYPE_H264, VIDEO));
+            }
+            byte[] data = new byte[200 + random.nextInt(4000)];
+            random.nextBytes(data);
+            long pcr = 10 * Timestamps.PCR_HZ + i * step;
+            long pts = pcr / 300 + 9000;
+            w.pes(VIDEO, 0xE0, pts, pts, data, i % 2 == 0 ? pcr : Timestamps.NONE, i % 10 == 0);
+            byte[] frame = w.toByteArray();
+            w.clear();
+            filler.write(frame, 0, frame.length);
+            filler.frameEnd();
+            written += frame.length;
+            assertThat((long) out.size()).as("frame %d (%s) is out at its frame end", i,
+                    i % 2 == 0 ? "with a PCR" : "without one").isEqualTo(written);
+        }
+        assertThat(filler.inserted()).as("33 ms between PCRs needs no filler").isZero();
+        assertThat(StreamCheck.of(out.toByteArray()).errors).isEmpty();
+    }
 }

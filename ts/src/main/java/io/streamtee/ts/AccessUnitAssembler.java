@@ -96,6 +96,7 @@ public final class AccessUnitAssembler implements TsListener {
     /** Hands the access unit over as soon as its declared length has arrived and its first slice was seen. */
     private void handOverIfComplete() {
         if (open && decided && expected >= 0 && unit.length >= expected) {
+            unit.length = expected; // bytes past the declared end are not the access unit's
             handOver();
         }
     }
@@ -133,6 +134,9 @@ public final class AccessUnitAssembler implements TsListener {
             return;
         }
         handedOver++;
+        if (expected >= 0 && unit.length < expected) {
+            unit.damaged = true; // shorter than its PES declared: a packet went missing without a continuity error
+        }
         if (unit.damaged) {
             damaged++;
         }

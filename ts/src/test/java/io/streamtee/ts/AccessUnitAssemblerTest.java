@@ -69,6 +69,23 @@ class AccessUnitAssemblerTest {
     }
 
     @Test
+    void anAccessUnitShorterThanItsPesDeclaredIsHandedOverDamaged() {
+        Random random = new Random(12);
+        byte[] au = accessUnit(true, 5000, random);
+        byte[] pes = take(w.pes(VIDEO, 0xE0, 90_000, Timestamps.NONE, au));
+        pes[2 * 188 + 1] |= (byte) 0x80; // transport_error_indicator: the demuxer drops the packet, its CC still counts
+        java.io.ByteArrayOutputStream ts = new java.io.ByteArrayOutputStream();
+        ts.writeBytes(psi(0, Pmt.STREAM_TYPE_H264));
+        ts.writeBytes(pes);
+        ts.writeBytes(take(w.pes(VIDEO, 0xE0, 93_000, Timestamps.NONE, accessUnit(false, 10, random))));
+        demux(ts.toByteArray());
+        assertThat(units).hasSize(2);
+        assertThat(units.get(0).length()).isLessThan(au.length);
+        assertThat(units.get(0).damaged()).as("a packet of it is missing").isTrue();
+        assertThat(units.get(1).damaged()).isFalse();
+    }
+
+    @Test
     void anAccessUnitWhosePesDeclaresItsLengthIsHandedOverWithItsLastByteNotAtTheNextPes() {
         Random random = new Random(11);
         TsDemux demux = new TsDemux(assembler);

@@ -55,9 +55,13 @@ public final class Hub implements Feed {
     /** A new viewer, given the cached GOP at once. */
     @Override
     public synchronized Subscriber join() {
-        Subscriber s = new Subscriber(queueCapacity);
         List<Frame> gop = cache.frames();
-        if (gop.size() <= queueCapacity) { // else it waits for the next keyframe
+        boolean fits = gop.size() <= queueCapacity; // else it waits for the next keyframe
+        // room for the cached GOP besides its own queue: a viewer joining at the end of a long GOP must not be moved
+        // on (and left without a picture until the next keyframe) by the first live frames that come before its
+        // sender has sent the GOP
+        Subscriber s = new Subscriber(queueCapacity + (fits ? gop.size() : 0));
+        if (fits) {
             for (Frame f : gop) {
                 s.offer(f);
             }

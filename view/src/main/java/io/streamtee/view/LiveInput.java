@@ -18,8 +18,9 @@ import java.util.function.LongSupplier;
  * {@link PatCheck}), demuxed ({@link TsDemux}) into H.264/H.265 access units ({@link AccessUnitAssembler}), each
  * published to the {@link Hub} as a {@link Frame} stamped with the wall clock when it was complete. After a silence
  * ({@link UdpReceiver.Listener#onBack}: the camera restarted, perhaps at another size) the demuxer starts afresh and
- * the cached GOP is dropped. An access unit is complete when the next one begins, so it reaches the hub one frame
- * interval after its last packet (the assembler's rule). Each new PMT tells the hub whether the program carries
+ * the cached GOP is dropped. An access unit is complete with the last byte its PES declares, or, when the PES
+ * declares no length (FFmpeg's default for video), when the next one begins: one frame interval after its last
+ * packet (the assembler's rule). Each new PMT tells the hub whether the program carries
  * H.264/H.265 video ({@link Hub#noVideo}), so the page can say why it shows nothing.
  */
 public final class LiveInput implements AutoCloseable {

@@ -85,16 +85,26 @@ public final class Snapshots implements AutoCloseable {
         if (m != null && m.newest() == gop.getLast()) {
             return m.jpeg();
         }
-        Future<byte[]> job = worker().submit(() -> make(gop));
+        Future<byte[]> job = job(gop);
         try {
             return job.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (TimeoutException e) {
-            job.cancel(false);
-            throw e;
         }
     }
+
+    /**
+     * The JPEG being made, if one is (a request while it runs takes that one, a frame or so older than the newest,
+     * rather than queue another: many pollers cost one decoder, not a queue of jobs), else a new job for {@code gop}.
+     */
+    private synchronized Future<byte[]> job(List<Frame> gop) {
+        if (inFlight == null || inFlight.isDone()) {
+            inFlight = worker().submit(() -> make(gop));
+        }
+        return inFlight;
+    }
+
+    private Future<byte[]> inFlight; // under this
 
     private synchronized ExecutorService worker() {
         if (closed) {

@@ -38,6 +38,20 @@ class HubTest {
     }
 
     @Test
+    void aViewerJoiningAtTheEndOfAGopAsLongAsItsQueueIsNotMovedOnByTheFirstLiveFrames() {
+        Hub hub = new Hub(new GopCache(100, 1 << 20), GOP); // a queue as long as the GOP, as 120 frames of a 4 s GOP
+        for (int n = 0; n < GOP; n++) {
+            hub.publish(frame(n)); // the whole GOP cached: frames 0..9
+        }
+        Subscriber s = hub.join();
+        for (int n = GOP; n < GOP + 3; n++) {
+            hub.publish(frame(n)); // live frames before its sender has taken any
+        }
+        assertThat(s.skips()).as("moved to the next keyframe").isZero();
+        assertThat(drain(s)).isEqualTo(range(0, GOP + 3));
+    }
+
+    @Test
     void theHeaderIsAsDocumented() {
         byte[] au = {0, 0, 0, 1, 0x65, 9, 8, 7};
         Frame f = Frame.of(Frame.CODEC_H264, true, true, 123_456_789_012L, 1_764_000_000_123L, au, 6);

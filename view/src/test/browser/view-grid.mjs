@@ -31,7 +31,10 @@ await checkAndExit(browser, problems, async () => {
     if (!frame.url().includes("/cameras/" + name + "/") || !frame.url().includes("embed=1")) {
       problems.push("tile " + name + " shows " + frame.url());
     }
-    if (await frame.evaluate(() => getComputedStyle(document.getElementById("bar")).display) !== "none") {
+    // the tile shows the picture only: no figures, and its status only when it is an error
+    if (await frame.evaluate(() => ["mode", "decoded", "latency"].some(id =>
+        getComputedStyle(document.getElementById(id).parentElement).display !== "none")
+        || getComputedStyle(document.getElementById("status")).display !== "none")) {
       problems.push("tile " + name + ": the embedded page still shows its status bar");
     }
     tiles.push({ name, frame, before: await decoded(frame) });

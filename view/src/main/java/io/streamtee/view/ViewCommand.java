@@ -139,7 +139,15 @@ public final class ViewCommand implements Callable<Integer> {
         if (port == 0 || port != b.address().getPort()) {
             return false;
         }
-        return !(a.isMulticast() && b.isMulticast() && !a.address().getAddress().equals(b.address().getAddress()));
+        boolean sameAddress = a.address().getAddress().equals(b.address().getAddress());
+        if (a.isMulticast() && b.isMulticast()) {
+            return sameAddress; // two groups on one port: each socket joins its own
+        }
+        if (!a.isMulticast() && !b.isMulticast()) { // two unicast addresses clash when one is the wildcard or both are one
+            return sameAddress || a.address().getAddress().isAnyLocalAddress()
+                    || b.address().getAddress().isAnyLocalAddress();
+        }
+        return true;
     }
 
     /** The checked {@code --http} address and the token from {@code STREAMTEE_API_TOKEN}. */

@@ -94,6 +94,8 @@ class ViewCommandTest {
         ViewCommand groups = parse("--listen", "a=udp://239.1.1.1:5004?iface=lo", "--listen",
                 "b=udp://239.1.1.2:5004?iface=lo");
         assertThat(groups.inputs()).as("two groups may share a port").hasSize(2);
+        ViewCommand addresses = parse("--listen", "a=udp://127.0.0.1:9001", "--listen", "b=udp://127.0.0.2:9001");
+        assertThat(addresses.inputs()).as("two unicast addresses may share a port").hasSize(2);
         ViewCommand zero = parse("--listen", "a=udp://127.0.0.1:0", "--listen", "b=udp://127.0.0.1:0");
         assertThat(zero.inputs()).as("port 0: any free one each").hasSize(2);
         assertThat(parse().maxViewers()).isEqualTo(ViewServer.DEFAULT_MAX_VIEWERS);
@@ -108,6 +110,9 @@ class ViewCommandTest {
         assertThat(bare.code()).isEqualTo(2);
         assertThat(bare.err().strip()).startsWith("streamtee view: --listen: camera 'camera' is given twice")
                 .contains("NAME=udp://").doesNotContain("\n");
+        Run same = run("--listen", "a=udp://127.0.0.1:9001", "--listen", "b=udp://127.0.0.1:9001");
+        assertThat(same.code()).isEqualTo(2);
+        assertThat(same.err().strip()).contains("both listen on port 9001");
         Run port = run("--listen", "a=udp://127.0.0.1:9001", "--listen", "b=udp://0.0.0.0:9001");
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err().strip()).isEqualTo("streamtee view: --listen: cameras 'a' and 'b' both listen on port"

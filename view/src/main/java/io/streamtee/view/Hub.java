@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * slowing the others. Thread-safe.
  */
 public final class Hub implements Feed {
+    /**
+     * The most bytes a viewer's queue holds besides the cached GOP it joined with: 32 MiB, some 60 s of a 4 Mbit/s
+     * camera, far more than its 120 frames of anything real; a source sending huge access units fills it first.
+     */
+    static final long MAX_QUEUED_BYTES = 32L << 20;
+
     private final GopCache cache;
     private final int queueCapacity;
     private final Set<Subscriber> subscribers = new CopyOnWriteArraySet<>();
@@ -60,7 +66,8 @@ public final class Hub implements Feed {
         // room for the cached GOP besides its own queue: a viewer joining at the end of a long GOP must not be moved
         // on (and left without a picture until the next keyframe) by the first live frames that come before its
         // sender has sent the GOP
-        Subscriber s = new Subscriber(queueCapacity + (fits ? gop.size() : 0));
+        Subscriber s = new Subscriber(queueCapacity + (fits ? gop.size() : 0),
+                MAX_QUEUED_BYTES + (fits ? cache.bytes() : 0));
         if (fits) {
             for (Frame f : gop) {
                 s.offer(f);

@@ -1,18 +1,23 @@
 package io.streamtee.view;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One viewer's bounded queue of frames. The {@link Hub} {@linkplain #offer offers} each frame and never waits: when
+ * One viewer's bounded queue of frames, bounded in frames and in bytes (a source sending huge access units must not
+ * make a stalled viewer's queue huge). The {@link Hub} {@linkplain #offer offers} each frame and never waits: when
  * the queue is full (the viewer fell behind: a slow link, a busy browser) the queue is emptied, the skip counted,
  * and the viewer takes nothing more until the next keyframe, from which it decodes again. Its sender
  * {@linkplain #take takes} frames on its own thread. Thread-safe.
  */
 public final class Subscriber {
     private final BlockingQueue<Frame> queue;
+    private final long maxBytes;
+    private final AtomicLong queuedBytes = new AtomicLong(); // of the frames in the queue; each removal subtracts its own
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong skips = new AtomicLong();
     private final AtomicLong framesDropped = new AtomicLong();
@@ -21,7 +26,16 @@ public final class Subscriber {
 
     /** @param capacity the most frames waiting; a GOP bigger than this makes a joining viewer wait for a keyframe */
     public Subscriber(int capacity) {
+        this(capacity, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param capacity the most frames waiting
+     * @param maxBytes the most bytes waiting (one frame is always let in, whatever its size)
+     */
+    public Subscriber(int capacity, long maxBytes) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBytes = maxBytes;
     }
 
     /** Queues {@code f}, or drops it (see the class). Called by the hub, one call at a time. */
@@ -34,16 +48,23 @@ public final class Subscriber {
             }
             waitingForKeyframe = false;
         }
-        if (!queue.offer(f)) {
-            int cleared = queue.size();
-            queue.clear();
+        int length = f.message().length;
+        boolean room = (queue.isEmpty() || queuedBytes.get() + length <= maxBytes) && queue.offer(f);
+        if (room) {
+            queuedBytes.addAndGet(length);
+        } else {
+            List<Frame> cleared = new ArrayList<>();
+            queue.drainTo(cleared);
+            for (Frame c : cleared) {
+                queuedBytes.addAndGet(-c.message().length);
+            }
             skips.incrementAndGet();
-            framesDropped.addAndGet(cleared + 1L);
+            framesDropped.addAndGet(cleared.size() + 1L);
             waitingForKeyframe = true;
-            if (f.keyframe()) { // the frame that found the queue full can itself start again
+            if (f.keyframe() && queue.offer(f)) { // the frame that found the queue full can itself start again
+                queuedBytes.addAndGet(length);
                 waitingForKeyframe = false;
                 framesDropped.decrementAndGet();
-                queue.offer(f);
             }
         }
     }
@@ -72,12 +93,24 @@ public final class Subscriber {
 
     /** The next frame, waiting at most {@code timeoutMillis}; null if none came. */
     public Frame take(long timeoutMillis) throws InterruptedException {
-        return queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        return taken(queue.poll(timeoutMillis, TimeUnit.MILLISECONDS));
+    }
+
+    private Frame taken(Frame f) {
+        if (f != null) {
+            queuedBytes.addAndGet(-f.message().length);
+        }
+        return f;
     }
 
     /** The next frame if one waits, else null. */
     public Frame poll() {
-        return queue.poll();
+        return taken(queue.poll());
+    }
+
+    /** Bytes of the frames waiting. */
+    public long waitingBytes() {
+        return queuedBytes.get();
     }
 
     /** Frames waiting. */

@@ -38,6 +38,24 @@ class HubTest {
     }
 
     @Test
+    void aViewersQueueIsBoundedInBytesTooAndMovesOnAtTheNextKeyframe() {
+        Subscriber s = new Subscriber(100, 10_000);
+        byte[] big = new byte[3000];
+        for (int n = 0; n < 5; n++) { // 4 frames of ~3 KB fit in 10 KB, the 5th does not
+            big[4] = (byte) (n % GOP == 0 ? 0x65 : 0x41);
+            s.offer(Frame.of(Frame.CODEC_H264, n == 0, false, n * 3000L, 0, big, big.length));
+        }
+        assertThat(s.skips()).as("full by bytes though 95 frames of room are left").isEqualTo(1);
+        assertThat(s.waiting()).isZero();
+        assertThat(s.waitingBytes()).isZero();
+        s.offer(frame(GOP)); // the next keyframe starts it again
+        assertThat(s.waiting()).isEqualTo(1);
+        assertThat(s.waitingBytes()).isEqualTo(frame(GOP).message().length);
+        assertThat(s.poll()).isNotNull();
+        assertThat(s.waitingBytes()).isZero();
+    }
+
+    @Test
     void aViewerJoiningAtTheEndOfAGopAsLongAsItsQueueIsNotMovedOnByTheFirstLiveFrames() {
         Hub hub = new Hub(new GopCache(100, 1 << 20), GOP); // a queue as long as the GOP, as 120 frames of a 4 s GOP
         for (int n = 0; n < GOP; n++) {

@@ -1,0 +1,365 @@
+package io.streamtee.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamtee.analyze.AnalyzeFile;
+import io.streamtee.config.ApiConfig;
+import io.streamtee.config.ApiSettings;
+import io.streamtee.config.CameraName;
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.config.Units;
+import io.streamtee.config.Yaml;
+import io.streamtee.record.RecorderConfig;
+import io.streamtee.record.StoreConfig;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.relay.config.RouteSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads and checks the {@code serve} YAML file (every key is described in {@code serve.example.yml}), reusing each
+ * service's own checks so that a value means the same here as in its own command:
+ *
+ * <ul>
+ *   <li>{@code web}: core's {@link ApiSettings#check} (the token rule; the token also from
+ *       {@code STREAMTEE_API_TOKEN});
+ *   <li>a camera's {@code input}, {@code allow} and {@code outputs}: the relay's {@link ConfigLoader#checkRoute};
+ *   <li>{@code record}: the record module's {@link StoreConfig} and {@link RecorderConfig};
+ *   <li>{@code analyze}: the analyzer's own file format ({@link AnalyzeFile}), less the keys serve decides;
+ *   <li>camera names: core's {@link CameraName}.
+ * </ul>
+ *
+ * <p>A mistake is one line naming the key path: {@code serve.yml: cameras.front.inpt: unknown key (did you mean
+ * input?)}. Defaults make a camera with only {@code input:} recorded (under {@code data/NAME}), analyzed and viewable.
+ */
+public final class ServeYaml {
+    private static final List<String> TOP_KEYS = List.of("web", "data", "cameras");
+    private static final List<String> WEB_KEYS = List.of("listen", "token");
+    private static final List<String> CAMERA_KEYS = List.of("input", "allow", "outputs", "record", "analyze", "view");
+    private static final List<String> RECORD_KEYS = List.of("dir", "segment", "keep", "maxSize", "store");
+    private static final List<String> STORE_KEYS = List.of("url", "endpoint", "region", "pathStyle");
+    /** The analyze section's keys that serve sets itself: the stream, the camera's name, the web server, playback. */
+    private static final List<String> ANALYZE_SET_BY_SERVE = List.of("listen", "camera", "http", "playback");
+    /** Checks a recorder's values; the wiring gives the recorder its real address. */
+    private static final Endpoint ANY_UDP = Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT);
+    /** The relay's route check wants one output; serve's services are outputs the wiring adds. */
+    private static final String PLACEHOLDER_OUTPUT = "udp://127.0.0.1:9";
+    private static final ObjectMapper YAML_OUT = new ObjectMapper(new YAMLFactory());
+    private static final String INNER = "serve-section";
+
+    private ServeYaml() {
+    }
+
+    /** Reads and checks a config file, the environment from {@link System#getenv}. */
+    public static ServeConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return parse(file.toString(), text, System::getenv);
+    }
+
+    /**
+     * Parses and checks YAML text.
+     *
+     * @param source names the text in errors (the file name)
+     * @param env    looks up environment variables ({@code STREAMTEE_API_TOKEN}, {@code ${NAME}} in sink URLs)
+     * @throws ConfigException one line: {@code source: key: what is wrong}
+     */
+    public static ServeConfig parse(String source, String yaml, UnaryOperator<String> env) {
+        JsonNode root = yaml.isBlank() ? null : Yaml.read(source, yaml, JsonNode.class);
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            throw new ConfigException(source + ": empty config (expected a 'cameras:' section)");
+        }
+        try {
+            return check(root, env);
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ServeConfig check(JsonNode root, UnaryOperator<String> env) {
+        mapping("(top level)", root);
+        KnownKeys.check("", root, TOP_KEYS);
+        ApiSettings web = web(root.get("web"), env);
+        Path data = Path.of(text("data", root.get("data"), ServeConfig.DEFAULT_DATA));
+        JsonNode cams = root.get("cameras");
+        if (cams == null || cams.isNull() || cams.isObject() && cams.isEmpty()) {
+            throw ConfigException.at("cameras", "no cameras (at least one, e.g. front: {input: udp://0.0.0.0:8100})");
+        }
+        mapping("cameras", cams);
+        Map<String, ServeConfig.Camera> cameras = new LinkedHashMap<>();
+        try {
+            for (Iterator<Map.Entry<String, JsonNode>> it = cams.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                ServeConfig.Camera camera = camera(e.getKey(), e.getValue(), data, env);
+                cameras.put(camera.name(), camera);
+                samePort(camera, cameras);
+            }
+        } catch (RuntimeException e) {
+            ServeConfig.closeSinks(new ArrayList<>(cameras.values()));
+            throw e;
+        }
+        return new ServeConfig(web, data, cameras);
+    }
+
+    private static ApiSettings web(JsonNode node, UnaryOperator<String> env) {
+        String listen = ServeConfig.DEFAULT_LISTEN;
+        String token = null;
+        if (node != null && !node.isNull()) {
+            mapping("web", node);
+            KnownKeys.check("web", node, WEB_KEYS);
+            listen = text("web.listen", node.get("listen"), listen);
+            token = text("web.token", node.get("token"), null);
+        }
+        return ApiSettings.check("web", new ApiConfig(listen, token != null ? token : env.apply("STREAMTEE_API_TOKEN")));
+    }
+
+    private static ServeConfig.Camera camera(String name, JsonNode node, Path data, UnaryOperator<String> env) {
+        String key = "cameras." + name;
+        if (!CameraName.isValid(name)) {
+            throw ConfigException.at(key, "'" + name + "' is not a camera name (1-64 letters, digits, '.', '_' or"
+                    + " '-', starting with a letter or digit)");
+        }
+        if (node == null || node.isNull()) {
+            throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");
+        }
+        mapping(key, node);
+        KnownKeys.check(key, node, CAMERA_KEYS);
+        String input = text(key + ".input", node.get("input"), null);
+        if (input == null) {
+            throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");
+        }
+        List<String> allow = texts(key + ".allow", node.get("allow"));
+        List<String> outputs = new ArrayList<>(texts(key + ".outputs", node.get("outputs")));
+        int extra = outputs.size();
+        outputs.add(PLACEHOLDER_OUTPUT);
+        RouteSpec checked;
+        try {
+            checked = ConfigLoader.checkRoute(name, RouteConfig.of(input, allow, outputs));
+        } catch (ConfigException e) {
+            throw new ConfigException(rekey(e.getMessage(), "routes." + name, key), e);
+        }
+        RouteSpec route = new RouteSpec(checked.name(), checked.input(), checked.allow(),
+                checked.outputs().subList(0, extra), checked.receiveBuffer(), checked.sendBuffer(), checked.workers(),
+                checked.gso());
+        RecordSettings record = isOff(key + ".record", node.get("record")) ? null
+                : record(key + ".record", node.get("record"), name, data);
+        AnalyzeFile analyze = isOff(key + ".analyze", node.get("analyze")) ? null
+                : analyze(key + ".analyze", node.get("analyze"), env);
+        boolean view = !isOff(key + ".view", node.get("view"));
+        JsonNode v = node.get("view");
+        if (v != null && v.isObject()) {
+            KnownKeys.check(key + ".view", v, List.of());
+        }
+        return new ServeConfig.Camera(name, route, record, analyze, view);
+    }
+
+    /** Two cameras may not listen on one port: the second would take the first's datagrams, or fail to bind. */
+    private static void samePort(ServeConfig.Camera camera, Map<String, ServeConfig.Camera> cameras) {
+        Endpoint in = camera.route().input();
+        if (!in.isUdp() && !"tcp".equals(in.scheme())) {
+            return;
+        }
+        for (ServeConfig.Camera other : cameras.values()) {
+            Endpoint o = other.route().input();
+            if (other == camera || !o.scheme().equals(in.scheme()) || o.address().getPort() != in.address().getPort()) {
+                continue;
+            }
+            boolean overlap = o.address().getAddress().equals(in.address().getAddress())
+                    || o.address().getAddress().isAnyLocalAddress() || in.address().getAddress().isAnyLocalAddress();
+            if (overlap) {
+                throw ConfigException.at("cameras." + camera.name() + ".input", in.scheme() + " port "
+                        + in.address().getPort() + " is already the input of camera " + other.name()
+                        + " (each camera needs a port of its own)");
+            }
+        }
+    }
+
+    private static RecordSettings record(String key, JsonNode node, String camera, Path data) {
+        Duration segment = RecorderConfig.DEFAULT_SEGMENT;
+        Duration keep = Duration.ZERO;
+        long maxBytes = 0;
+        Path dir = data;
+        StoreConfig store = null;
+        if (node != null && node.isObject()) {
+            KnownKeys.check(key, node, RECORD_KEYS);
+            dir = Path.of(text(key + ".dir", node.get("dir"), data.toString()));
+            String s = text(key + ".segment", node.get("segment"), null);
+            if (s != null) {
+                segment = Units.duration(key + ".segment", s);
+                if (segment.toMillis() < 100) {
+                    throw ConfigException.at(key + ".segment", "must be at least 100ms, got " + s);
+                }
+            }
+            String k = text(key + ".keep", node.get("keep"), null);
+            if (k != null && !offText(k)) {
+                keep = Units.duration(key + ".keep", k);
+            }
+            String m = text(key + ".maxSize", node.get("maxSize"), null);
+            if (m != null && !offText(m)) {
+                maxBytes = Units.bytes(key + ".maxSize", m);
+            }
+            store = store(key + ".store", node.get("store"));
+        } else if (node != null && !node.isNull() && !node.isBoolean()) {
+            throw ConfigException.at(key, "expected a mapping ({dir, segment, keep, maxSize, store}) or false");
+        }
+        RecordSettings settings = new RecordSettings(dir, segment, keep, maxBytes, store);
+        try {
+            settings.recorderConfig(camera, ANY_UDP); // the recorder's own checks
+        } catch (ConfigException e) {
+            throw ConfigException.at(key, e.getMessage());
+        }
+        return settings;
+    }
+
+    /** {@code store: s3://bucket/prefix}, or {@code {url, endpoint, region, pathStyle}}. */
+    private static StoreConfig store(String key, JsonNode node) {
+        if (node == null || node.isNull() || node.isBoolean() && !node.asBoolean()) {
+            return null;
+        }
+        try {
+            if (node.isTextual()) {
+                return StoreConfig.parse(node.asText().strip());
+            }
+            mapping(key, node);
+            KnownKeys.check(key, node, STORE_KEYS);
+            String url = text(key + ".url", node.get("url"), null);
+            if (url == null) {
+                throw ConfigException.at(key + ".url", "missing (e.g. s3://bucket/prefix)");
+            }
+            StoreConfig store = StoreConfig.parse(url.strip());
+            String endpoint = text(key + ".endpoint", node.get("endpoint"), null);
+            if (endpoint != null) {
+                store = store.withEndpoint(StoreConfig.endpoint(endpoint.strip()));
+            }
+            String region = text(key + ".region", node.get("region"), null);
+            if (region != null) {
+                store = store.withRegion(region.strip());
+            }
+            JsonNode pathStyle = node.get("pathStyle");
+            if (pathStyle != null && !pathStyle.isNull()) {
+                if (!pathStyle.isBoolean()) {
+                    throw ConfigException.at(key + ".pathStyle", "expected true or false");
+                }
+                store = new StoreConfig(store.bucket(), store.prefix(), store.endpoint(), store.region(),
+                        pathStyle.asBoolean());
+            }
+            return store;
+        } catch (ConfigException e) {
+            // the record module names its flags: --store, --store-endpoint, --store-region
+            throw new ConfigException(e.getMessage().replaceFirst("^--store-endpoint:", key + ".endpoint:")
+                    .replaceFirst("^--store-region:", key + ".region:").replaceFirst("^--store:",
+                            key + (node.isTextual() ? ":" : ".url:")), e);
+        }
+    }
+
+    /**
+     * The analyzer's section, checked by the analyzer's own file reader: the section is written back as an
+     * {@code analyze:} file and read by {@link AnalyzeFile#parse}, whose key paths are then moved under the camera.
+     */
+    private static AnalyzeFile analyze(String key, JsonNode node, UnaryOperator<String> env) {
+        ObjectNode section;
+        if (node == null || node.isNull() || node.isBoolean()) {
+            section = JsonNodeFactory.instance.objectNode();
+        } else {
+            mapping(key, node);
+            section = (ObjectNode) node;
+            for (String own : ANALYZE_SET_BY_SERVE) {
+                if (section.has(own)) {
+                    throw ConfigException.at(key + "." + own, "set by serve for each camera, not in the file");
+                }
+            }
+        }
+        ObjectNode file = JsonNodeFactory.instance.objectNode();
+        file.set("analyze", section);
+        String text;
+        try {
+            text = YAML_OUT.writeValueAsString(file);
+        } catch (JsonProcessingException e) {
+            throw ConfigException.at(key, "cannot be read (" + e.getOriginalMessage() + ")");
+        }
+        try {
+            return AnalyzeFile.parse(INNER, text, env);
+        } catch (ConfigException e) {
+            String m = e.getMessage().startsWith(INNER + ": ") ? e.getMessage().substring(INNER.length() + 2)
+                    : e.getMessage();
+            throw new ConfigException(rekey(m, "analyze", key), e);
+        }
+    }
+
+    /** A message about {@code from} or {@code from.x} made about {@code to} or {@code to.x}. */
+    private static String rekey(String message, String from, String to) {
+        if (message.startsWith(from + ".") || message.startsWith(from + ":") || message.startsWith(from + "[")) {
+            return to + message.substring(from.length());
+        }
+        return to + ": " + message;
+    }
+
+    /** {@code false} turns a service off; absent, {@code true} or a mapping keep it on. */
+    private static boolean isOff(String key, JsonNode node) {
+        if (node == null || node.isNull() || node.isObject()) {
+            return false;
+        }
+        if (node.isBoolean()) {
+            return !node.asBoolean();
+        }
+        throw ConfigException.at(key, "expected a mapping, true or false, not " + node);
+    }
+
+    private static boolean offText(String text) {
+        return text.strip().equalsIgnoreCase("off");
+    }
+
+    private static void mapping(String key, JsonNode node) {
+        if (!node.isObject()) {
+            throw ConfigException.at(key, "expected a mapping (key: value lines), not " + node);
+        }
+    }
+
+    private static String text(String key, JsonNode node, String dflt) {
+        if (node == null || node.isNull()) {
+            return dflt;
+        }
+        if (!node.isValueNode() || node.asText().isBlank()) {
+            throw ConfigException.at(key, "expected a value, not " + node);
+        }
+        return node.asText();
+    }
+
+    private static List<String> texts(String key, JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ConfigException.at(key, "expected a list, e.g. [a, b]");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            out.add(text(key + "[" + i + "]", node.get(i), null));
+            if (out.get(i) == null) {
+                throw ConfigException.at(key + "[" + i + "]", "empty");
+            }
+        }
+        return out;
+    }
+}

@@ -1,6 +1,10 @@
 package io.streamtee.serve;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -60,6 +64,9 @@ public final class ServeYaml {
     /** The relay's route check wants one output; serve's services are outputs the wiring adds. */
     private static final String PLACEHOLDER_OUTPUT = "udp://127.0.0.1:9";
     private static final ObjectMapper YAML_OUT = new ObjectMapper(new YAMLFactory());
+    /** Reads the text again, refusing a key given twice (which would silently drop a camera). */
+    private static final YAMLFactory STRICT = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final String INNER = "serve-section";
 
     private ServeYaml() {
@@ -90,11 +97,40 @@ public final class ServeYaml {
         if (root == null || root.isNull() || root.isMissingNode()) {
             throw new ConfigException(source + ": empty config (expected a 'cameras:' section)");
         }
+        noDuplicates(source, yaml);
         try {
             return check(root, env);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A key given twice in one mapping: one line naming it (YAML would keep the last silently). */
+    private static void noDuplicates(String source, String yaml) {
+        try (JsonParser p = STRICT.createParser(yaml)) {
+            try {
+                while (p.nextToken() != null) {
+                    // the parser's context checks each mapping's keys
+                }
+            } catch (StreamReadException e) {
+                if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+                    throw new ConfigException(source + ": " + path(p.getParsingContext()) + ": given twice", e);
+                }
+                throw new ConfigException(source + ": " + e.getOriginalMessage(), e); // read once already
+            }
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot be read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The key path of a parser's place: {@code cameras.front.allow[1]}. */
+    private static String path(JsonStreamContext at) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = at; c != null && !c.inRoot(); c = c.getParent()) {
+            parts.add(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", parts);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     private static ServeConfig check(JsonNode root, UnaryOperator<String> env) {
@@ -168,8 +204,9 @@ public final class ServeYaml {
                 : analyze(key + ".analyze", node.get("analyze"), env);
         boolean view = !isOff(key + ".view", node.get("view"));
         JsonNode v = node.get("view");
-        if (v != null && v.isObject()) {
-            KnownKeys.check(key + ".view", v, List.of());
+        if (v != null && v.isObject() && !v.isEmpty()) {
+            throw ConfigException.at(key + ".view." + v.fieldNames().next(), "unknown key (view has no settings yet:"
+                    + " {}, true or false)");
         }
         return new ServeConfig.Camera(name, route, record, analyze, view);
     }

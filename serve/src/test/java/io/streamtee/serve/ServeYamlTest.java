@@ -179,6 +179,21 @@ class ServeYamlTest {
     }
 
     @Test
+    void aCameraGivenTwiceIsRefusedNotDropped() {
+        assertThat(error("cameras:\n  a: {input: udp://0.0.0.0:8100}\n  a: {input: udp://0.0.0.0:8101}\n"))
+                .isEqualTo("serve.yml: cameras.a: given twice");
+        assertThat(error("cameras:\n  a: {input: udp://0.0.0.0:8100, view: true, view: false}\n"))
+                .isEqualTo("serve.yml: cameras.a.view: given twice");
+    }
+
+    @Test
+    void theViewSectionHasNoKeysYet() {
+        assertThat(error("cameras: {a: {input: udp://0.0.0.0:8100, view: {maxViewers: 3}}}\n"))
+                .isEqualTo("serve.yml: cameras.a.view.maxViewers: unknown key (view has no settings yet: {}, true"
+                        + " or false)");
+    }
+
+    @Test
     void notYamlSaysWhere() {
         assertThat(error("cameras:\n  a: {input: [}\n")).startsWith("serve.yml:2:");
     }

@@ -16,10 +16,7 @@ import io.streamtee.config.ApiSettings;
 import io.streamtee.config.CameraName;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
-import io.streamtee.config.Units;
 import io.streamtee.config.Yaml;
-import io.streamtee.record.RecorderConfig;
-import io.streamtee.record.StoreConfig;
 import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.config.RouteSpec;
@@ -27,9 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +38,7 @@ import java.util.function.UnaryOperator;
  *   <li>{@code web}: core's {@link ApiSettings#check} (the token rule; the token also from
  *       {@code STREAMTEE_API_TOKEN});
  *   <li>a camera's {@code input}, {@code allow} and {@code outputs}: the relay's {@link ConfigLoader#checkRoute};
- *   <li>{@code record}: the record module's {@link StoreConfig} and {@link RecorderConfig};
+ *   <li>{@code record}: the record module's own checks ({@link RecordSection});
  *   <li>{@code analyze}: the analyzer's own file format ({@link AnalyzeFile}), less the keys serve decides;
  *   <li>camera names: core's {@link CameraName}.
  * </ul>
@@ -55,12 +50,8 @@ public final class ServeYaml {
     private static final List<String> TOP_KEYS = List.of("web", "data", "cameras");
     private static final List<String> WEB_KEYS = List.of("listen", "token");
     private static final List<String> CAMERA_KEYS = List.of("input", "allow", "outputs", "record", "analyze", "view");
-    private static final List<String> RECORD_KEYS = List.of("dir", "segment", "keep", "maxSize", "store");
-    private static final List<String> STORE_KEYS = List.of("url", "endpoint", "region", "pathStyle");
     /** The analyze section's keys that serve sets itself: the stream, the camera's name, the web server, playback. */
     private static final List<String> ANALYZE_SET_BY_SERVE = List.of("listen", "camera", "http", "playback");
-    /** Checks a recorder's values; the wiring gives the recorder its real address. */
-    private static final Endpoint ANY_UDP = Endpoint.parse("udp://127.0.0.1:0", Endpoint.Role.INPUT);
     /** The relay's route check wants one output; serve's services are outputs the wiring adds. */
     private static final String PLACEHOLDER_OUTPUT = "udp://127.0.0.1:9";
     private static final ObjectMapper YAML_OUT = new ObjectMapper(new YAMLFactory());
@@ -145,8 +136,7 @@ public final class ServeYaml {
         mapping("cameras", cams);
         Map<String, ServeConfig.Camera> cameras = new LinkedHashMap<>();
         try {
-            for (Iterator<Map.Entry<String, JsonNode>> it = cams.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : cams.properties()) {
                 ServeConfig.Camera camera = camera(e.getKey(), e.getValue(), data, env);
                 cameras.put(camera.name(), camera);
                 samePort(camera, cameras);
@@ -199,7 +189,7 @@ public final class ServeYaml {
                 checked.outputs().subList(0, extra), checked.receiveBuffer(), checked.sendBuffer(), checked.workers(),
                 checked.gso());
         RecordSettings record = isOff(key + ".record", node.get("record")) ? null
-                : record(key + ".record", node.get("record"), name, data);
+                : RecordSection.check(key + ".record", node.get("record"), name, data);
         AnalyzeFile analyze = isOff(key + ".analyze", node.get("analyze")) ? null
                 : analyze(key + ".analyze", node.get("analyze"), env);
         boolean view = !isOff(key + ".view", node.get("view"));
@@ -229,84 +219,6 @@ public final class ServeYaml {
                         + in.address().getPort() + " is already the input of camera " + other.name()
                         + " (each camera needs a port of its own)");
             }
-        }
-    }
-
-    private static RecordSettings record(String key, JsonNode node, String camera, Path data) {
-        Duration segment = RecorderConfig.DEFAULT_SEGMENT;
-        Duration keep = Duration.ZERO;
-        long maxBytes = 0;
-        Path dir = data;
-        StoreConfig store = null;
-        if (node != null && node.isObject()) {
-            KnownKeys.check(key, node, RECORD_KEYS);
-            dir = Path.of(text(key + ".dir", node.get("dir"), data.toString()));
-            String s = text(key + ".segment", node.get("segment"), null);
-            if (s != null) {
-                segment = Units.duration(key + ".segment", s);
-                if (segment.toMillis() < 100) {
-                    throw ConfigException.at(key + ".segment", "must be at least 100ms, got " + s);
-                }
-            }
-            String k = text(key + ".keep", node.get("keep"), null);
-            if (k != null && !offText(k)) {
-                keep = Units.duration(key + ".keep", k);
-            }
-            String m = text(key + ".maxSize", node.get("maxSize"), null);
-            if (m != null && !offText(m)) {
-                maxBytes = Units.bytes(key + ".maxSize", m);
-            }
-            store = store(key + ".store", node.get("store"));
-        } else if (node != null && !node.isNull() && !node.isBoolean()) {
-            throw ConfigException.at(key, "expected a mapping ({dir, segment, keep, maxSize, store}) or false");
-        }
-        RecordSettings settings = new RecordSettings(dir, segment, keep, maxBytes, store);
-        try {
-            settings.recorderConfig(camera, ANY_UDP); // the recorder's own checks
-        } catch (ConfigException e) {
-            throw ConfigException.at(key, e.getMessage());
-        }
-        return settings;
-    }
-
-    /** {@code store: s3://bucket/prefix}, or {@code {url, endpoint, region, pathStyle}}. */
-    private static StoreConfig store(String key, JsonNode node) {
-        if (node == null || node.isNull() || node.isBoolean() && !node.asBoolean()) {
-            return null;
-        }
-        try {
-            if (node.isTextual()) {
-                return StoreConfig.parse(node.asText().strip());
-            }
-            mapping(key, node);
-            KnownKeys.check(key, node, STORE_KEYS);
-            String url = text(key + ".url", node.get("url"), null);
-            if (url == null) {
-                throw ConfigException.at(key + ".url", "missing (e.g. s3://bucket/prefix)");
-            }
-            StoreConfig store = StoreConfig.parse(url.strip());
-            String endpoint = text(key + ".endpoint", node.get("endpoint"), null);
-            if (endpoint != null) {
-                store = store.withEndpoint(StoreConfig.endpoint(endpoint.strip()));
-            }
-            String region = text(key + ".region", node.get("region"), null);
-            if (region != null) {
-                store = store.withRegion(region.strip());
-            }
-            JsonNode pathStyle = node.get("pathStyle");
-            if (pathStyle != null && !pathStyle.isNull()) {
-                if (!pathStyle.isBoolean()) {
-                    throw ConfigException.at(key + ".pathStyle", "expected true or false");
-                }
-                store = new StoreConfig(store.bucket(), store.prefix(), store.endpoint(), store.region(),
-                        pathStyle.asBoolean());
-            }
-            return store;
-        } catch (ConfigException e) {
-            // the record module names its flags: --store, --store-endpoint, --store-region
-            throw new ConfigException(e.getMessage().replaceFirst("^--store-endpoint:", key + ".endpoint:")
-                    .replaceFirst("^--store-region:", key + ".region:").replaceFirst("^--store:",
-                            key + (node.isTextual() ? ":" : ".url:")), e);
         }
     }
 
@@ -363,17 +275,17 @@ public final class ServeYaml {
         throw ConfigException.at(key, "expected a mapping, true or false, not " + node);
     }
 
-    private static boolean offText(String text) {
+    static boolean offText(String text) {
         return text.strip().equalsIgnoreCase("off");
     }
 
-    private static void mapping(String key, JsonNode node) {
+    static void mapping(String key, JsonNode node) {
         if (!node.isObject()) {
             throw ConfigException.at(key, "expected a mapping (key: value lines), not " + node);
         }
     }
 
-    private static String text(String key, JsonNode node, String dflt) {
+    static String text(String key, JsonNode node, String dflt) {
         if (node == null || node.isNull()) {
             return dflt;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtee.config.ConfigException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Refuses a mapping's keys that a section does not have, with a guess at the key meant:
@@ -36,7 +37,7 @@ final class KnownKeys {
         String best = null;
         int bestDistance = 3;
         for (String k : known) {
-            int d = distance(field.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            int d = distance(field.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;

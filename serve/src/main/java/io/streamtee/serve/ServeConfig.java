@@ -16,7 +16,9 @@ import java.util.Objects;
  * cameras in the order the file gives them.
  *
  * <p>The analyzers' sinks are built when the file is read (as {@link AnalyzeFile} does: they connect only on their
- * first delivery); {@link #close()} closes them, for a config that is not run (a rejected reload, a test).
+ * first delivery). Whoever runs the config hands them to the analyzers, which close them; {@link #close()} closes
+ * them instead for a config that will not run (a rejected reload, a test). Either, once: a sink is closed once
+ * ({@link io.streamtee.analyze.event.EventSink#close}), and this record keeps no state to tell a second call.
  *
  * @param web     where the one web page and API listen, and their token (from {@code web.token} or
  *                {@code STREAMTEE_API_TOKEN})
@@ -55,7 +57,7 @@ public record ServeConfig(ApiSettings web, Path data, Map<String, Camera> camera
         }
     }
 
-    /** Closes every analyzer's sinks; again is a no-op for sinks that are closed. */
+    /** Closes every analyzer's sinks, for a config that will not run; call it once, and not on a config that runs. */
     @Override
     public void close() {
         closeSinks(new ArrayList<>(cameras.values()));

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -275,8 +276,10 @@ public final class ServeYaml {
         throw ConfigException.at(key, "expected a mapping, true or false, not " + node);
     }
 
+    /** {@code off}, or what YAML reads {@code off} and {@code no} as: {@code false}. As the analyzer's file. */
     static boolean offText(String text) {
-        return text.strip().equalsIgnoreCase("off");
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        return t.equals("off") || t.equals("false") || t.equals("no");
     }
 
     static void mapping(String key, JsonNode node) {

@@ -194,6 +194,27 @@ class ServeYamlTest {
     }
 
     @Test
+    void aBadWebAddressIsNamed() {
+        assertThat(error("web: {listen: 'not an address'}\ncameras: {a: {input: udp://0.0.0.0:8100}}\n"))
+                .startsWith("serve.yml: web.listen: ");
+        assertThat(error("web: {listn: 127.0.0.1:1}\ncameras: {a: {input: udp://0.0.0.0:8100}}\n"))
+                .isEqualTo("serve.yml: web.listn: unknown key (did you mean listen?)");
+    }
+
+    @Test
+    void theStoreMayBeAUrlAndLimitsMayBeOff() {
+        try (ServeConfig c = parse("cameras: {a: {input: udp://0.0.0.0:8100, record: {store: s3://bkt/cams/,"
+                + " keep: off, maxSize: 2GiB, dir: /var/rec}}}\n")) {
+            RecordSettings r = c.cameras().get("a").record();
+            assertThat(r.store().bucket()).isEqualTo("bkt");
+            assertThat(r.store().prefix()).isEqualTo("cams");
+            assertThat(r.keep()).isEqualTo(Duration.ZERO);
+            assertThat(r.maxBytes()).isEqualTo(2L << 30);
+            assertThat(r.dir()).isEqualTo(Path.of("/var/rec"));
+        }
+    }
+
+    @Test
     void notYamlSaysWhere() {
         assertThat(error("cameras:\n  a: {input: [}\n")).startsWith("serve.yml:2:");
     }

@@ -185,11 +185,11 @@ public final class ViewServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
-        body.put("cameras", cameras.stream().map(this::health).toList());
+        body.put("cameras", cameras.stream().map(ViewServer::health).toList());
         return body;
     }
 
-    private Map<String, Object> health(ServedCamera c) {
+    static Map<String, Object> health(ServedCamera c) {
         Hub hub = c.hub();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");

@@ -89,7 +89,7 @@ class ServeWebTest {
             HttpResponse<byte[]> clip = rig.get("/clip.mp4?camera=front&from=" + from + "&to=" + to);
             assertThat(clip.statusCode()).as(new String(clip.body())).isEqualTo(200);
             assertThat(new String(clip.body(), 4, 4)).isEqualTo("ftyp");
-            assertThat(rig.text("/play.m3u8?camera=back.yard&from=0")).startsWith("#EXTM3U");
+            assertThat(rig.text("/play.m3u8?camera=front&from=" + from)).startsWith("#EXTM3U");
             assertThat(rig.status("/api/recordings?camera=nobody")).isEqualTo(404);
 
             // events of both cameras, merged newest first, each camera's alone with ?camera=
@@ -184,7 +184,7 @@ class ServeWebTest {
         CompletableFuture<WebSocket> f = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create(url), new WebSocket.Listener() { });
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
-                .hasMessageContaining("404");
+                .rootCause().hasMessageContaining("404");
     }
 
     /** A WebSocket client counting the binary messages it gets and the close code. */

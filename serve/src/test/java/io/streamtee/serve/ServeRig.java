@@ -35,8 +35,13 @@ final class ServeRig implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     ServeRig(Path data, String... cameras) {
+        this(null, data, cameras);
+    }
+
+    /** @param token the web server's token, or null for none */
+    ServeRig(String token, Path data, String... cameras) {
         this.data = data;
-        ServeConfig config = config(data, cameras);
+        ServeConfig config = configWithToken(data, token, cameras);
         this.serve = new Serve(config);
         this.web = new ServeWeb(serve, config.web()).start();
         try {
@@ -49,7 +54,12 @@ final class ServeRig implements AutoCloseable {
 
     /** The test config: every camera with only an input (record, analyze, view on), 1 s segments. */
     static ServeConfig config(Path data, String... cameras) {
-        StringBuilder yaml = new StringBuilder("web: {listen: 127.0.0.1:0}\ndata: " + data + "\ncameras:\n");
+        return configWithToken(data, null, cameras);
+    }
+
+    static ServeConfig configWithToken(Path data, String token, String... cameras) {
+        StringBuilder yaml = new StringBuilder("web: {listen: 127.0.0.1:0" + (token == null ? "" : ", token: " + token)
+                + "}\ndata: " + data + "\ncameras:\n");
         for (String c : cameras) {
             yaml.append("  ").append(c).append(":\n    input: udp://127.0.0.1:0\n    record: {segment: 1s}\n");
         }

@@ -1,5 +1,6 @@
 package io.streamtee.playback;
 
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
@@ -148,7 +149,7 @@ public final class PlaybackServer implements AutoCloseable {
     }
 
     /** The playback handlers' error answers: a segment file gone (404), too many MP4 exports at once (503). */
-    public static void exceptions(io.javalin.config.JavalinConfig config) {
+    public static void exceptions(JavalinConfig config) {
         config.routes.exception(java.nio.file.NoSuchFileException.class, (e, ctx) -> {
             if (!ctx.res().isCommitted()) { // retention deleted it between the index and the file
                 Web.json(ctx, 404, Web.error("segment file gone (deleted by retention?): "

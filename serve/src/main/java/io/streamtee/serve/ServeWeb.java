@@ -11,6 +11,11 @@ import io.streamtee.view.ViewServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code serve}'s one web server: the pages, the JSON API under {@code /api/} and {@code /metrics}, for every camera
@@ -39,6 +44,8 @@ import java.util.Map;
  * {@code Authorization: Bearer} or {@code ?token=}.
  */
 public final class ServeWeb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeWeb.class);
+
     private final Serve serve;
     private final WebServer web;
     private final ViewRoutes view;
@@ -46,6 +53,12 @@ public final class ServeWeb implements AutoCloseable {
     private final ServePlayback playback;
     private final ControlServer relay;
     private final ServeMetrics metrics;
+    /** Follows reloads: the viewers of a camera removed let go within a second, requests or not. */
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "serve-web-sweep");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @throws io.streamtee.config.ConfigException naming {@code web.listen} when the address needs a token */
     public ServeWeb(Serve serve, ApiSettings at) {
@@ -103,6 +116,7 @@ public final class ServeWeb implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
         });
+        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
@@ -130,6 +144,14 @@ public final class ServeWeb implements AutoCloseable {
         Web.json(ctx, 200, serve.cameras().stream().map(c -> status(c, now)).toList());
     }
 
+    private void sweep() {
+        try {
+            view.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("following the cameras' viewers: {}", e.toString());
+        }
+    }
+
     /** {@code http://host:port/}. */
     public String url() {
         return web.url();
@@ -142,6 +164,7 @@ public final class ServeWeb implements AutoCloseable {
     /** Stops serving, and the viewers' snapshot workers. Idempotent. */
     @Override
     public void close() {
+        sweeper.shutdownNow();
         web.close();
         view.close();
         relay.close();

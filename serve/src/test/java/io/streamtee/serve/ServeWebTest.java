@@ -180,6 +180,22 @@ class ServeWebTest {
         }
     }
 
+    @Test
+    void withATokenOnlyTheHomePageGoesWithoutIt() throws Exception {
+        String token = "serve-web-test-token-0123";
+        try (ServeRig rig = new ServeRig(token, data, "front")) {
+            assertThat(rig.status("/")).isEqualTo(200);
+            for (String path : List.of("/api/cameras", "/api/events", "/metrics", "/cameras/front/",
+                    "/cameras/front/view.html", "/relay/api/routes", "/api/recordings?camera=front&from=0")) {
+                assertThat(rig.status(path)).as(path).isEqualTo(401);
+                assertThat(rig.status(path + (path.contains("?") ? "&" : "?") + "token=" + token)).as(path)
+                        .isNotEqualTo(401);
+            }
+            assertThat(rig.json("/api/cameras?token=" + token).get(0).get("state").asText()).isEqualTo("no signal");
+            assertThat(rig.text("/metrics?token=" + token)).contains("streamtee_http_unauthorized_total 7.0");
+        }
+    }
+
     private static void assertThatUpgradeFails(String url) {
         CompletableFuture<WebSocket> f = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create(url), new WebSocket.Listener() { });

@@ -3,6 +3,7 @@ package io.streamtee.relay.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Cidr;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -59,7 +61,7 @@ public final class ControlServer implements AutoCloseable {
     /** A stream client whose connection takes nothing for this long, while data waits, is disconnected. */
     static final long CLIENT_STALL_MILLIS = 10_000;
 
-    private final java.util.function.Supplier<Relay> relay;
+    private final Supplier<Relay> relay;
     private final WebServer web;
     private final RelayMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
@@ -91,7 +93,7 @@ public final class ControlServer implements AutoCloseable {
      *
      * @param relay the relay now; null before it runs (the API then answers 503)
      */
-    public ControlServer(java.util.function.Supplier<Relay> relay) {
+    public ControlServer(Supplier<Relay> relay) {
         this.web = null;
         this.relay = relay;
         this.metrics = null;
@@ -131,7 +133,7 @@ public final class ControlServer implements AutoCloseable {
      *
      * @param prefix {@code ""}, or a path such as {@code /relay}
      */
-    public void install(io.javalin.config.JavalinConfig config, String prefix) {
+    public void install(JavalinConfig config, String prefix) {
         String page = Web.resource(ControlServer.class, "status.html");
         config.routes.get(prefix + "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
         config.routes.get(prefix + "/api/routes", ctx -> Web.json(ctx, 200, relay().routes().stream()

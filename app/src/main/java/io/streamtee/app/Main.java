@@ -6,6 +6,7 @@ import io.streamtee.cli.Cli;
 import io.streamtee.playback.PlaybackCommand;
 import io.streamtee.record.RecordCommand;
 import io.streamtee.relay.RelayCommand;
+import io.streamtee.serve.ServeCommand;
 import io.streamtee.view.ViewCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 @Command(name = "streamtee", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, version = "streamtee 0.1.0",
         description = "Replicate a live UDP camera stream to many consumers, exactly.",
         subcommands = {RelayCommand.class, CameraCommand.class, RecordCommand.class, PlaybackCommand.class,
-            AnalyzeCommand.class, ViewCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+            AnalyzeCommand.class, ViewCommand.class, ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'streamtee help COMMAND' or 'streamtee COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     @Spec

@@ -1,6 +1,7 @@
 package io.streamtee.serve;
 
 import io.streamtee.analyze.AnalyzeFile;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.relay.config.RouteSpec;
 import java.nio.file.Path;
@@ -49,11 +50,24 @@ public record ServeConfig(ApiSettings web, Path data, Map<String, Camera> camera
      *                camera name and web server are the wiring's, never the file's ({@link AnalyzeFile#events()}
      *                null: the wiring picks the events file)
      * @param view    whether the camera is on the live page ({@code view: false}: not)
+     * @param store   the analyzer's recent events and snapshots, where its webhook and mail sinks find snapshots;
+     *                null when {@code analyze: false}
+     * @param analyzeSource the analyze section as read (YAML text), to tell on reload whether it changed; null when
+     *                {@code analyze: false}
      */
-    public record Camera(String name, RouteSpec route, RecordSettings record, AnalyzeFile analyze, boolean view) {
+    public record Camera(String name, RouteSpec route, RecordSettings record, AnalyzeFile analyze, boolean view,
+            EventStore store, String analyzeSource) {
         public Camera {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(route, "route");
+            if ((analyze == null) != (store == null) || (analyze == null) != (analyzeSource == null)) {
+                throw new IllegalArgumentException("analyze, store and analyzeSource go together");
+            }
+        }
+
+        /** Whether {@code other} runs the same analyzer (same section, same events file default). */
+        public boolean sameAnalyze(Camera other) {
+            return Objects.equals(analyzeSource, other.analyzeSource);
         }
     }
 

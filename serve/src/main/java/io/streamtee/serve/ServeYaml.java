@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamtee.analyze.AnalyzeFile;
+import io.streamtee.analyze.event.EventStore;
 import io.streamtee.config.ApiConfig;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.CameraName;
@@ -191,22 +192,28 @@ public final class ServeYaml {
                 checked.gso());
         RecordSettings record = isOff(key + ".record", node.get("record")) ? null
                 : RecordSection.check(key + ".record", node.get("record"), name, data);
-        AnalyzeFile analyze = isOff(key + ".analyze", node.get("analyze")) ? null
-                : analyze(key + ".analyze", node.get("analyze"), env);
+        AnalyzeFile analyze = null;
+        EventStore store = null;
+        String analyzeSource = null;
+        if (!isOff(key + ".analyze", node.get("analyze"))) {
+            store = new EventStore();
+            analyzeSource = analyzeText(key + ".analyze", node.get("analyze"));
+            analyze = analyze(key + ".analyze", analyzeSource, env, store);
+        }
         boolean view = !isOff(key + ".view", node.get("view"));
         JsonNode v = node.get("view");
         if (v != null && v.isObject() && !v.isEmpty()) {
             throw ConfigException.at(key + ".view." + v.fieldNames().next(), "unknown key (view has no settings yet:"
                     + " {}, true or false)");
         }
-        return new ServeConfig.Camera(name, route, record, analyze, view);
+        return new ServeConfig.Camera(name, route, record, analyze, view, store, analyzeSource);
     }
 
     /** Two cameras may not listen on one port: the second would take the first's datagrams, or fail to bind. */
     private static void samePort(ServeConfig.Camera camera, Map<String, ServeConfig.Camera> cameras) {
         Endpoint in = camera.route().input();
-        if (!in.isUdp() && !"tcp".equals(in.scheme())) {
-            return;
+        if (!in.isUdp() && !"tcp".equals(in.scheme()) || in.address().getPort() == 0) {
+            return; // port 0: any free port, never another camera's
         }
         for (ServeConfig.Camera other : cameras.values()) {
             Endpoint o = other.route().input();
@@ -227,7 +234,7 @@ public final class ServeYaml {
      * The analyzer's section, checked by the analyzer's own file reader: the section is written back as an
      * {@code analyze:} file and read by {@link AnalyzeFile#parse}, whose key paths are then moved under the camera.
      */
-    private static AnalyzeFile analyze(String key, JsonNode node, UnaryOperator<String> env) {
+    private static String analyzeText(String key, JsonNode node) {
         ObjectNode section;
         if (node == null || node.isNull() || node.isBoolean()) {
             section = JsonNodeFactory.instance.objectNode();
@@ -248,8 +255,12 @@ public final class ServeYaml {
         } catch (JsonProcessingException e) {
             throw ConfigException.at(key, "cannot be read (" + e.getOriginalMessage() + ")");
         }
+        return text;
+    }
+
+    private static AnalyzeFile analyze(String key, String text, UnaryOperator<String> env, EventStore store) {
         try {
-            return AnalyzeFile.parse(INNER, text, env);
+            return AnalyzeFile.parse(INNER, text, env, store);
         } catch (ConfigException e) {
             String m = e.getMessage().startsWith(INNER + ": ") ? e.getMessage().substring(INNER.length() + 2)
                     : e.getMessage();

@@ -86,7 +86,8 @@ class ArchiveIT {
         assertThat(home.resolve("lib/streamtee-" + version + ".jar")).isRegularFile();
         assertThat(home.resolve("lib/streamtee-serve-" + version + ".jar")).isRegularFile();
         for (String f : List.of("serve.example.yml", "streamtee.example.yml", "analyze.example.yml", "README.txt",
-                "systemd/streamtee-serve.service", "systemd/streamtee-relay.service", "systemd/streamtee-record.service",
+                "systemd/streamtee-serve.service", "systemd/streamtee-relay.service",
+                "systemd/streamtee-record.service",
                 "systemd/streamtee-analyze.service", "systemd/streamtee-view.service", "systemd/99-streamtee.conf")) {
             assertThat(home.resolve(f)).isRegularFile();
         }
@@ -133,8 +134,9 @@ class ArchiveIT {
             Optional<Path> mount = find("mount");
             assumeTrue(unshare.isPresent() && mount.isPresent(), "unshare and mount are installed");
             Path empty = Files.createDirectory(tmp.resolve("empty"));
-            cmd.addAll(List.of(unshare.get().toString(), "--mount", "--propagation", "private", which("bash").toString(),
-                    "-c", "'" + mount.get() + "' --bind '" + empty + "' /usr/lib/jvm && exec \"$@\"", "hide"));
+            cmd.addAll(List.of(unshare.get().toString(), "--mount", "--propagation", "private",
+                    which("bash").toString(), "-c",
+                    "'" + mount.get() + "' --bind '" + empty + "' /usr/lib/jvm && exec \"$@\"", "hide"));
             Run probe = run(Map.of(), concat(cmd, List.of(which("bash").toString(), "-c", "true")));
             assumeTrue(probe.exit() == 0, "a mount namespace can be made here: " + probe.err());
         }
@@ -232,8 +234,8 @@ class ArchiveIT {
     }
 
     private Process start(Path dir, Path err, String... cmd) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
         environment(pb, tools, Map.of("JAVA_HOME", System.getProperty("java.home")));
         Process p = pb.start();
         processes.add(p);
@@ -242,8 +244,8 @@ class ArchiveIT {
 
     private static void environment(ProcessBuilder pb, Path path, Map<String, String> env) {
         Path sourceTree = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
-        assertThat(pb.directory().toPath().toAbsolutePath().startsWith(sourceTree)).as("%s is outside the source tree %s",
-                pb.directory(), sourceTree).isFalse();
+        assertThat(pb.directory().toPath().toAbsolutePath().startsWith(sourceTree))
+                .as("%s is outside the source tree %s", pb.directory(), sourceTree).isFalse();
         Map<String, String> e = pb.environment();
         e.clear();
         e.put("PATH", path.toString());

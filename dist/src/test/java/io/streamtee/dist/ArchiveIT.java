@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -154,7 +155,7 @@ class ArchiveIT {
     }
 
     @Test
-    void servesTheExampleConfigUntilSigterm() throws Exception {
+    void servesTheExampleConfigReloadsOnSighupAndStopsOnSigterm() throws Exception {
         // The example config, on free loopback ports: the web server and every camera's input on port 0. What it
         // sends to (an S3 store and a webhook at 127.0.0.1:9000, an output at 127.0.0.1:9101) stays on loopback.
         String example = Files.readString(home.resolve("serve.example.yml"));
@@ -177,14 +178,7 @@ class ArchiveIT {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url + "healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
-        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(url + "api/cameras")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
-        JsonNode json = new ObjectMapper().readTree(list.body());
-        assertThat(json.isArray()).as(list.body()).isTrue();
-        List<String> names = new ArrayList<>();
-        json.forEach(c -> names.add(c.get("name").asText()));
-        assertThat(names).containsExactlyInAnyOrderElementsOf(cameras);
+        assertThat(cameraNames(http, url)).containsExactlyInAnyOrderElementsOf(cameras);
 
         // A few seconds of the archive's own simulated camera (FFmpeg from lib/) into a camera that records to disk
         // only: its segments are there after the stop.
@@ -196,6 +190,21 @@ class ArchiveIT {
                 "--seconds", "3");
         assertThat(sent.exit()).as(sent.err()).isZero();
 
+        // systemctl reload: SIGHUP re-reads the file (and does not stop the JVM), here once as it is, then without
+        // its last camera.
+        hangup(serve);
+        String removed = cameras.get(cameras.size() - 1);
+        assertThat(removed).isNotEqualTo(camera);
+        YAMLMapper mapper = new YAMLMapper();
+        ObjectNode edited = (ObjectNode) mapper.readTree(config);
+        ((ObjectNode) edited.get("cameras")).remove(removed);
+        Files.writeString(work.resolve("serve.yml"), mapper.writeValueAsString(edited));
+        hangup(serve);
+        List<String> left = new ArrayList<>(cameras);
+        left.remove(removed);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(cameraNames(http, url)).containsExactlyInAnyOrderElementsOf(left));
+
         serve.destroy(); // SIGTERM, as systemctl stop
         assertThat(serve.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s after SIGTERM").isTrue();
         assertThat(serve.exitValue()).as(Files.readString(err)).isZero();
@@ -203,6 +212,24 @@ class ArchiveIT {
             assertThat(files.filter(f -> f.toString().endsWith(".ts"))).as("segments of %s", camera).isNotEmpty()
                     .allMatch(f -> f.toFile().length() > 0);
         }
+    }
+
+    /** The names in {@code GET /api/cameras}, a JSON array of cameras. */
+    private static List<String> cameraNames(HttpClient http, String url) throws Exception {
+        HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(url + "api/cameras")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        JsonNode json = new ObjectMapper().readTree(list.body());
+        assertThat(json.isArray()).as(list.body()).isTrue();
+        List<String> names = new ArrayList<>();
+        json.forEach(c -> names.add(c.get("name").asText()));
+        return names;
+    }
+
+    /** Sends SIGHUP to {@code p} (the JVM itself: the launcher execs it). */
+    private void hangup(Process p) throws Exception {
+        Run kill = run(Map.of(), which("bash").toString(), "-c", "kill -HUP " + p.pid());
+        assertThat(kill.exit()).as(kill.err()).isZero();
     }
 
     // --- running the archive ---

@@ -13,6 +13,7 @@ import io.streamtee.config.Endpoint;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.record.RecordException;
 import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
 import io.streamtee.view.CameraFeed;
 import io.streamtee.view.Hub;
 import io.streamtee.view.LiveInput;
@@ -25,6 +26,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,7 @@ public final class CameraServices implements AutoCloseable {
     private final String name;
     private final Path data;
     private final ClipLinks clips;
+    private final Function<RecorderConfig, Recorder> recorders;
     private ServeConfig.Camera config;
     private Recorder recorder;
     private Analyzer analyzer;
@@ -61,12 +64,14 @@ public final class CameraServices implements AutoCloseable {
     /**
      * @param data  the data directory (the default events file goes there)
      * @param clips where an event's clip links point (the web server's playback routes), or null for none
+     * @param recorders makes the recorder from its config ({@code Recorder::new}; tests give one whose disk stalls)
      */
-    CameraServices(ServeConfig.Camera config, Path data, ClipLinks clips) {
+    CameraServices(ServeConfig.Camera config, Path data, ClipLinks clips, Function<RecorderConfig, Recorder> recorders) {
         this.name = config.name();
         this.config = config;
         this.data = data;
         this.clips = clips;
+        this.recorders = recorders;
     }
 
     /**
@@ -148,7 +153,8 @@ public final class CameraServices implements AutoCloseable {
     }
 
     private Recorder startRecorder(ServeConfig.Camera c) {
-        Recorder r = new Recorder(c.record().recorderConfig(name, Endpoint.parse(LOOPBACK_ANY, Endpoint.Role.INPUT)));
+        Recorder r = recorders.apply(c.record().recorderConfig(name, Endpoint.parse(LOOPBACK_ANY,
+                Endpoint.Role.INPUT)));
         try {
             return r.start();
         } catch (RecordException e) {

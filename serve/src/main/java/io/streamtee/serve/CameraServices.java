@@ -8,6 +8,7 @@ import io.streamtee.analyze.ClipLinks;
 import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.sink.ConfiguredSink;
+import io.streamtee.cli.LogContext;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.net.ReceiveException;
@@ -80,7 +81,7 @@ public final class CameraServices implements AutoCloseable {
      * @throws ConfigException one line naming the camera's key, when a service cannot start
      */
     CameraServices start() {
-        try {
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
             if (config.record() != null) {
                 recorder = startRecorder(config);
             }
@@ -107,6 +108,12 @@ public final class CameraServices implements AutoCloseable {
         if (!next.name().equals(name)) {
             throw new IllegalArgumentException("camera " + next.name() + " is not " + name);
         }
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            return applyHere(next);
+        }
+    }
+
+    private List<String> applyHere(ServeConfig.Camera next) {
         List<String> changes = new ArrayList<>();
         if (!Objects.equals(next.record(), config.record())) {
             if (recorder != null) {
@@ -269,16 +276,18 @@ public final class CameraServices implements AutoCloseable {
             return;
         }
         closed = true;
-        if (recorder != null) {
-            recorder.close();
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            if (analyzer != null) {
+                analyzer.close();
+            } else if (config.analyze() != null) {
+                ServeConfig.closeSinks(List.of(config)); // never started: its sinks were built with the config
+            }
+            stopView();
+            LOG.debug("camera {}: services stopped", name);
         }
-        if (analyzer != null) {
-            analyzer.close();
-        } else if (config.analyze() != null) {
-            ServeConfig.closeSinks(List.of(config)); // never started: its sinks were built with the config
-        }
-        stopView();
-        LOG.debug("camera {}: services stopped", name);
     }
 
     private static void closeQuietly(EventSink sink) {

@@ -8,11 +8,13 @@ import io.streamtee.analyze.ClipLinks;
 import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.sink.ConfiguredSink;
+import io.streamtee.cli.LogContext;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.record.RecordException;
 import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
 import io.streamtee.view.CameraFeed;
 import io.streamtee.view.Hub;
 import io.streamtee.view.LiveInput;
@@ -25,6 +27,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,7 @@ public final class CameraServices implements AutoCloseable {
     private final String name;
     private final Path data;
     private final ClipLinks clips;
+    private final Function<RecorderConfig, Recorder> recorders;
     private ServeConfig.Camera config;
     private Recorder recorder;
     private Analyzer analyzer;
@@ -61,12 +65,14 @@ public final class CameraServices implements AutoCloseable {
     /**
      * @param data  the data directory (the default events file goes there)
      * @param clips where an event's clip links point (the web server's playback routes), or null for none
+     * @param recorders makes the recorder from its config ({@code Recorder::new}; tests give one whose disk stalls)
      */
-    CameraServices(ServeConfig.Camera config, Path data, ClipLinks clips) {
+    CameraServices(ServeConfig.Camera config, Path data, ClipLinks clips, Function<RecorderConfig, Recorder> recorders) {
         this.name = config.name();
         this.config = config;
         this.data = data;
         this.clips = clips;
+        this.recorders = recorders;
     }
 
     /**
@@ -75,7 +81,7 @@ public final class CameraServices implements AutoCloseable {
      * @throws ConfigException one line naming the camera's key, when a service cannot start
      */
     CameraServices start() {
-        try {
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
             if (config.record() != null) {
                 recorder = startRecorder(config);
             }
@@ -102,6 +108,12 @@ public final class CameraServices implements AutoCloseable {
         if (!next.name().equals(name)) {
             throw new IllegalArgumentException("camera " + next.name() + " is not " + name);
         }
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            return applyHere(next);
+        }
+    }
+
+    private List<String> applyHere(ServeConfig.Camera next) {
         List<String> changes = new ArrayList<>();
         if (!Objects.equals(next.record(), config.record())) {
             if (recorder != null) {
@@ -148,7 +160,8 @@ public final class CameraServices implements AutoCloseable {
     }
 
     private Recorder startRecorder(ServeConfig.Camera c) {
-        Recorder r = new Recorder(c.record().recorderConfig(name, Endpoint.parse(LOOPBACK_ANY, Endpoint.Role.INPUT)));
+        Recorder r = recorders.apply(c.record().recorderConfig(name, Endpoint.parse(LOOPBACK_ANY,
+                Endpoint.Role.INPUT)));
         try {
             return r.start();
         } catch (RecordException e) {
@@ -263,16 +276,18 @@ public final class CameraServices implements AutoCloseable {
             return;
         }
         closed = true;
-        if (recorder != null) {
-            recorder.close();
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            if (analyzer != null) {
+                analyzer.close();
+            } else if (config.analyze() != null) {
+                ServeConfig.closeSinks(List.of(config)); // never started: its sinks were built with the config
+            }
+            stopView();
+            LOG.debug("camera {}: services stopped", name);
         }
-        if (analyzer != null) {
-            analyzer.close();
-        } else if (config.analyze() != null) {
-            ServeConfig.closeSinks(List.of(config)); // never started: its sinks were built with the config
-        }
-        stopView();
-        LOG.debug("camera {}: services stopped", name);
     }
 
     private static void closeQuietly(EventSink sink) {

@@ -2,6 +2,8 @@ package io.streamtee.serve;
 
 import io.streamtee.analyze.ClipLinks;
 import io.streamtee.config.Endpoint;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.config.RelaySettings;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ public final class Serve implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
 
     private final Map<String, CameraServices> cameras = new LinkedHashMap<>();
+    private final Function<RecorderConfig, Recorder> recorders;
     private ServeConfig config;
     private ClipLinks clips;
     private Relay relay;
@@ -40,7 +44,13 @@ public final class Serve implements AutoCloseable {
 
     /** @param config the checked config; the cameras' analyzer sinks are this runtime's from now on */
     public Serve(ServeConfig config) {
+        this(config, Recorder::new);
+    }
+
+    /** For tests: how each recorder is made (one whose disk stalls, say). */
+    Serve(ServeConfig config, Function<RecorderConfig, Recorder> recorders) {
         this.config = config;
+        this.recorders = recorders;
     }
 
     /**
@@ -60,7 +70,7 @@ public final class Serve implements AutoCloseable {
         try {
             for (ServeConfig.Camera c : config.cameras().values()) {
                 notStarted.remove(c);
-                cameras.put(c.name(), new CameraServices(c, config.data(), clips).start());
+                cameras.put(c.name(), new CameraServices(c, config.data(), clips, recorders).start());
             }
             relay = new Relay(relaySettings()).start();
         } catch (RuntimeException | Error e) {
@@ -103,7 +113,7 @@ public final class Serve implements AutoCloseable {
             CameraServices running = cameras.get(c.name());
             if (running == null) {
                 try {
-                    after.put(c.name(), new CameraServices(c, config.data(), clips).start());
+                    after.put(c.name(), new CameraServices(c, config.data(), clips, recorders).start());
                     changes.add("camera " + c.name() + " added");
                 } catch (RuntimeException e) {
                     changes.add("camera " + c.name() + " not added: " + e.getMessage());
@@ -122,8 +132,21 @@ public final class Serve implements AutoCloseable {
         }
         cameras.clear();
         cameras.putAll(after);
-        this.config = new ServeConfig(config.web(), config.data(), configs(after));
-        String routes = relay.apply(relaySettings());
+        String routes;
+        try {
+            routes = relay.apply(relaySettings());
+        } catch (RuntimeException e) { // a new camera's input cannot be bound: it does not run, the rest does
+            changes.add(e.getMessage());
+            for (CameraServices c : List.copyOf(cameras.values())) {
+                if (route(c.name()) == null) {
+                    cameras.remove(c.name());
+                    c.close();
+                    changes.add("camera " + c.name() + " not added");
+                }
+            }
+            routes = relay.apply(relaySettings());
+        }
+        this.config = new ServeConfig(config.web(), config.data(), configs(cameras));
         for (CameraServices r : removed) {
             r.close(); // after its route stopped: the tail of its stream is in its recording
             changes.add("camera " + r.name() + " removed");

@@ -51,8 +51,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (seconds < 0) {
             throw new ConfigException("--seconds: must not be negative");
         }
-        ServeConfig config = ServeYaml.load(file);
+        // first: a SIGHUP while starting (systemctl reload) must not end the process; the file is read below anyway
+        Signals.onHangup(() -> {
+            Serve now = running;
+            if (now != null) {
+                reload(now);
+            }
+        });
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
+        ServeConfig config = ServeYaml.load(file);
         Serve serve = new Serve(config);
         ServeWeb server = null;
         ConfigWatcher watcher = null;
@@ -66,10 +73,8 @@ public final class ServeCommand implements Callable<Integer> {
             serve.start(ClipLinks.parse("web.listen", server.url()));
             web = server;
             running = serve;
-            Runnable reload = () -> reload(serve);
-            Signals.onHangup(reload);
             try {
-                watcher = new ConfigWatcher(file, reload);
+                watcher = new ConfigWatcher(file, () -> reload(serve));
             } catch (IOException e) {
                 LOG.warn("{}: not watched for changes ({}); SIGHUP applies it", file, e.getMessage());
             }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,6 +46,9 @@ public final class ServeCommand implements Callable<Integer> {
     /** Set once running (tests). */
     volatile Serve running;
     volatile ServeWeb web;
+    /** Reloads applied, and files refused (the running config stayed), since start. */
+    final AtomicLong reloadsApplied = new AtomicLong();
+    final AtomicLong reloadsRefused = new AtomicLong();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -105,11 +109,13 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             next = ServeYaml.load(file);
         } catch (ConfigException e) {
+            reloadsRefused.incrementAndGet();
             LOG.warn("config not applied, still running the previous one: {}", e.getMessage());
             return;
         }
         try {
             serve.reload(next);
+            reloadsApplied.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.warn("config not applied completely: {}", e.getMessage(), e);
         }

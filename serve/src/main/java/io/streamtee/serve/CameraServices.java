@@ -56,14 +56,17 @@ public final class CameraServices implements AutoCloseable {
     private final Path data;
     private final ClipLinks clips;
     private final Function<RecorderConfig, Recorder> recorders;
-    /** What runs: a service's settings are here only while the service runs (null or false otherwise). */
-    private ServeConfig.Camera config;
+    /**
+     * What runs: a service's settings are here only while the service runs (null or false otherwise). Changed under
+     * {@link Serve}'s lock, read by the web server without it (volatile: each read sees one whole value).
+     */
+    private volatile ServeConfig.Camera config;
     /** What {@link #start()} is to start; null once started. */
     private ServeConfig.Camera wanted;
-    private Recorder recorder;
-    private Analyzer analyzer;
-    private LiveInput viewInput;
-    private CameraFeed feed;
+    private volatile Recorder recorder;
+    private volatile Analyzer analyzer;
+    private volatile LiveInput viewInput;
+    private volatile CameraFeed feed;
     private boolean closed;
 
     /**

@@ -92,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RelayException e) {
             throw new CommandException(file + ": " + e.getMessage(), e);
         } finally {
+            running = null; // a SIGHUP from now on finds nothing to reload
             if (watcher != null) {
                 watcher.close();
             }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.testing.FfmpegJudge;
-import java.net.InetSocketAddress;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,16 +27,11 @@ class DemoStopTest {
     @Test
     void stoppingTheDemoKeepsEveryFrameTheCameraSentAndTheLastOneWhole() throws Exception {
         FfmpegJudge.assumeInstalled();
-        int port;
-        try (DatagramChannel probe = DatagramChannel.open()) {
-            probe.bind(new InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
-            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
-        }
-        Path dir = tmp.resolve("recordings");
+        Path data = tmp.resolve("data");
+        Path dir = data.resolve("front-door");
         DemoCommand demo = new DemoCommand();
-        new CommandLine(demo).parseArgs("--listen", "udp://127.0.0.1:0", "--to", "udp://127.0.0.1:" + port,
-                "--size", "320x240", "--fps", "25", "--bitrate", "500k", "--http", "off", "--playback", "off",
-                "--record", dir.toString(), "--stats-interval", "0");
+        new CommandLine(demo).parseArgs("--cameras", "1", "--size", "320x240", "--fps", "25", "--bitrate", "500k",
+                "--http", "127.0.0.1:0", "--data", data.toString());
         demo.stop = new CountDownLatch(1);
         ExecutorService runner = Executors.newSingleThreadExecutor();
         try {
@@ -56,7 +49,7 @@ class DemoStopTest {
         for (Path segment : segments) {
             recordedFrames += FfmpegJudge.frames(segment); // fails unless ffprobe exits 0
         }
-        assertThat(recordedFrames).as("frames in %s", segments).isEqualTo(demo.cameraSent.framesEncoded());
+        assertThat(recordedFrames).as("frames in %s", segments).isEqualTo(demo.camerasSent.getFirst().framesEncoded());
 
         Path last = segments.get(segments.size() - 1);
         FfmpegJudge.Result decode = FfmpegJudge.decode(last.toString());

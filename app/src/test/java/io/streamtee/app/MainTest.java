@@ -35,8 +35,10 @@ class MainTest {
                         + " paced by its PCR).",
                 "record Record a UDP MPEG-TS stream, unchanged, into segments that start at a keyframe, with an SQLite"
                         + " index, crash repair and retention by age and size.",
-                "demo Run a simulated camera, the relay, the recorder, playback, the analyzer and the live viewer in"
-                        + " one process.",
+                "serve Run every camera of a config file: the relay, and for each camera its recorder, analyzer and live"
+                        + " viewer, with one web page for all of them.",
+                "demo Run serve with simulated cameras: each camera's stream goes through the relay to its recorder,"
+                        + " its analyzer and the live page, all in one process.",
                 "help ");
     }
 
@@ -82,18 +84,19 @@ class MainTest {
     }
 
     @Test
-    void theDemoServesTheLiveViewerOn8080AndTheRelayStatusPageOn8084() {
+    void theDemoServesItsCamerasOnOnePageOn8080() {
         Result r = run("demo", "--help");
         assertThat(r.exit()).isZero();
         String help = oneLine(r.out());
-        assertThat(help).contains("--view-http=HOST:PORT The live viewer's page and WebSocket",
-                "(default: 127.0.0.1:8080; 'off' for none)",
-                "--http=HOST:PORT The relay's status page, control API, /metrics and /streams/camera (default:"
-                        + " 127.0.0.1:8084; 'off' for none)");
-        assertThat(help.substring(help.indexOf("Watch:"))).startsWith("Watch: the camera live: http://127.0.0.1:8080/")
-                .contains("relay status page: http://127.0.0.1:8084/");
-        assertError(run("demo", "--view-http", "nope"),
-                "streamtee demo: --view-http: bad address 'nope': no port (expected host:port)");
+        assertThat(help).contains("--cameras=N How many simulated cameras, 1 to 16 (default: 2).",
+                "--http=HOST:PORT The web page, the JSON API and /metrics; off loopback it needs STREAMTEE_API_TOKEN"
+                        + " (default: 127.0.0.1:8080).");
+        assertError(run("demo", "--http", "nope"),
+                "streamtee demo: --http: bad address 'nope': no port (expected host:port)");
+        assertError(run("demo", "--cameras", "0"), "streamtee demo: --cameras: 1 to 16, not 0");
+        Result config = run("demo", "--print-config", "--cameras", "3");
+        assertThat(config.exit()).isZero();
+        assertThat(config.out()).contains("front-door:", "driveway:", "backyard:", "input: udp://127.0.0.1:0");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.streamtee.net;
 
+import io.streamtee.cli.LogContext;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -98,6 +100,9 @@ public final class UdpReceiver implements AutoCloseable {
      * @param allow         sources allowed; empty allows every one
      * @param startsStream  whether a TS datagram from a new source starts a stream; null takes any
      */
+    /** Whether the kernel's receive buffer cap was logged already (it is the same for every socket). */
+    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
+
     public record Options(String service, int receiveBuffer, Duration stoppedAfter, Duration switchAfter,
             Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream) {
 
@@ -211,7 +216,8 @@ public final class UdpReceiver implements AutoCloseable {
                     : StandardProtocolFamily.INET);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, options.receiveBuffer());
             int got = channel.getOption(StandardSocketOptions.SO_RCVBUF);
-            if (got < options.receiveBuffer()) {
+            if (got < options.receiveBuffer() && CAPPED_WARNED.compareAndSet(false, true)) {
+                // once per process: serve opens three receivers per camera, all capped alike
                 LOG.warn("{}: receive buffer capped at {} by the kernel; data may be lost while the {} is busy "
                         + "(sudo sysctl -w net.core.rmem_max={})", endpoint, Units.formatBytes(got),
                         options.service(), options.receiveBuffer());
@@ -258,7 +264,7 @@ public final class UdpReceiver implements AutoCloseable {
     public synchronized UdpReceiver start() {
         bind();
         if (thread == null) {
-            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(this::run);
+            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(LogContext.carry(this::run));
             thread.start();
         }
         return this;

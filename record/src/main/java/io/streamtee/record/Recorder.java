@@ -92,6 +92,14 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
+     * A recorder writing its segments through {@code store} (the file system is {@link SegmentStore#FILES}): for an
+     * embedder's own storage, and for tests of what happens when writing stalls or fails.
+     */
+    public Recorder(RecorderConfig config, SegmentStore store) {
+        this(config, Clock.systemUTC(), store, Duration.ofMinutes(1));
+    }
+
+    /**
      * For tests: a clock for the wall-clock side (file names, index, retention by age), a store that can fail, and
      * how often retention runs besides after each segment.
      */

@@ -2,6 +2,8 @@ package io.streamtee.serve;
 
 import io.streamtee.analyze.ClipLinks;
 import io.streamtee.config.Endpoint;
+import io.streamtee.record.Recorder;
+import io.streamtee.record.RecorderConfig;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.config.RelaySettings;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ public final class Serve implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Serve.class);
 
     private final Map<String, CameraServices> cameras = new LinkedHashMap<>();
+    private final Function<RecorderConfig, Recorder> recorders;
     private ServeConfig config;
     private ClipLinks clips;
     private Relay relay;
@@ -40,7 +44,13 @@ public final class Serve implements AutoCloseable {
 
     /** @param config the checked config; the cameras' analyzer sinks are this runtime's from now on */
     public Serve(ServeConfig config) {
+        this(config, Recorder::new);
+    }
+
+    /** For tests: how each recorder is made (one whose disk stalls, say). */
+    Serve(ServeConfig config, Function<RecorderConfig, Recorder> recorders) {
         this.config = config;
+        this.recorders = recorders;
     }
 
     /**
@@ -60,7 +70,7 @@ public final class Serve implements AutoCloseable {
         try {
             for (ServeConfig.Camera c : config.cameras().values()) {
                 notStarted.remove(c);
-                cameras.put(c.name(), new CameraServices(c, config.data(), clips).start());
+                cameras.put(c.name(), new CameraServices(c, config.data(), clips, recorders).start());
             }
             relay = new Relay(relaySettings()).start();
         } catch (RuntimeException | Error e) {
@@ -85,6 +95,7 @@ public final class Serve implements AutoCloseable {
             next.close();
             throw new IllegalStateException("not running");
         }
+        ServeConfig before = config;
         List<String> changes = new ArrayList<>();
         if (!next.web().equals(config.web())) {
             changes.add("web stays " + config.web().listen() + " until restart");
@@ -92,10 +103,19 @@ public final class Serve implements AutoCloseable {
         if (!next.data().equals(config.data())) {
             changes.add("data stays " + config.data() + " until restart");
         }
+        // Removed cameras first, route then services: a new camera may take a removed one's port.
         List<CameraServices> removed = new ArrayList<>();
-        for (CameraServices running : cameras.values()) {
+        for (CameraServices running : List.copyOf(cameras.values())) {
             if (!next.cameras().containsKey(running.name())) {
+                cameras.remove(running.name());
                 removed.add(running);
+            }
+        }
+        if (!removed.isEmpty()) {
+            relay.apply(relaySettings()); // only stops routes: the others' specs are what runs
+            for (CameraServices r : removed) {
+                r.close(); // after its route stopped: the tail of its stream is in its recording
+                changes.add("camera " + r.name() + " removed");
             }
         }
         Map<String, CameraServices> after = new LinkedHashMap<>();
@@ -103,34 +123,66 @@ public final class Serve implements AutoCloseable {
             CameraServices running = cameras.get(c.name());
             if (running == null) {
                 try {
-                    after.put(c.name(), new CameraServices(c, config.data(), clips).start());
+                    after.put(c.name(), new CameraServices(c, config.data(), clips, recorders).start());
                     changes.add("camera " + c.name() + " added");
                 } catch (RuntimeException e) {
                     changes.add("camera " + c.name() + " not added: " + e.getMessage());
                 }
                 continue;
             }
-            try {
-                List<String> done = running.apply(c);
-                if (!done.isEmpty()) {
-                    changes.add("camera " + c.name() + ": " + String.join(", ", done));
-                }
-            } catch (RuntimeException e) {
-                changes.add("camera " + c.name() + ": " + e.getMessage());
+            List<String> done = running.apply(c);
+            if (!done.isEmpty()) {
+                changes.add("camera " + c.name() + ": " + String.join(", ", done));
             }
             after.put(c.name(), running);
         }
         cameras.clear();
         cameras.putAll(after);
-        this.config = new ServeConfig(config.web(), config.data(), configs(after));
-        String routes = relay.apply(relaySettings());
-        for (CameraServices r : removed) {
-            r.close(); // after its route stopped: the tail of its stream is in its recording
-            changes.add("camera " + r.name() + " removed");
-        }
+        String routes = applyRoutes(before, changes);
+        this.config = new ServeConfig(config.web(), config.data(), configs(cameras));
         String summary = changes.isEmpty() ? "no change" : String.join("; ", changes);
         LOG.info("config applied: {} (relay: {})", summary, routes);
         return summary;
+    }
+
+    /**
+     * Gives the relay the cameras' routes. When a camera's input cannot be bound, the relay stops at that camera (the
+     * ones before it are applied, the ones after not yet): a new camera is dropped, a changed one keeps the input it
+     * had (the relay kept it), and the relay is given the rest again, until every camera runs or was dropped.
+     */
+    private String applyRoutes(ServeConfig before, List<String> changes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return relay.apply(relaySettings());
+            } catch (RuntimeException e) {
+                changes.add(e.getMessage());
+                CameraServices failed = firstWithoutItsRoute();
+                if (failed == null || attempt > before.cameras().size() + cameras.size()) {
+                    LOG.warn("relay: {}", e.getMessage(), e);
+                    return "failed: " + e.getMessage();
+                }
+                Route route = route(failed.name());
+                if (route == null) {
+                    cameras.remove(failed.name());
+                    failed.close();
+                    changes.add("camera " + failed.name() + " not added");
+                } else {
+                    failed.keepRoute(before.cameras().get(failed.name()).route());
+                    changes.add("camera " + failed.name() + " keeps its input " + route.spec().input().url());
+                }
+            }
+        }
+    }
+
+    /** The first camera, in order, whose route is missing or on another input than its config says. */
+    private CameraServices firstWithoutItsRoute() {
+        for (CameraServices c : cameras.values()) {
+            Route r = route(c.name());
+            if (r == null || !r.spec().input().equals(c.config().route().input())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static Map<String, ServeConfig.Camera> configs(Map<String, CameraServices> running) {

@@ -1,8 +1,9 @@
-// Loads serve's home page in headless Chromium and checks that every camera's live tile plays (its embedded viewer
-// decodes, the decoded count rises, the canvas is not blank), with the token of the page's URL reaching every
-// request; then opens a camera's page by its tile and checks that an event with its snapshot appears, that a click
-// on it plays the recorded clip around it (the video's currentTime advances), and that the recordings timeline lists
-// segments. Saves screenshots of both pages. Exits 0 when all is well, 1 (the reasons on stderr) when not.
+// Loads serve's home page (of `streamtee serve` or `streamtee demo`) in headless Chromium and checks that every
+// camera's live tile plays (its embedded viewer decodes, the decoded count rises, the canvas is not blank), with the
+// token of the page's URL, if any, reaching every request; then opens a camera's page by its tile and checks that an
+// event with its snapshot appears, that a click on it plays the recorded clip around it (the video's currentTime
+// advances), that the recordings timeline lists segments, and that a click on it plays the recording from there.
+// Saves screenshots of both pages. Exits 0 when all is well, 1 (the reasons on stderr) when not.
 //
 //   node serve-pages.mjs HOME_URL HOME.png CAMERA.png CAMERA...
 //
@@ -60,7 +61,9 @@ await checkAndExit(browser, problems, async () => {
   // a camera's page, by its tile
   await page.click(`.tile[data-camera="${cameras[0]}"] a.open`);
   await page.waitForURL(u => u.pathname.endsWith("/cameras/" + cameras[0] + "/"), { timeout: 5000 });
-  if (!page.url().includes("token=")) problems.push("the tile's link lost the token: " + page.url());
+  if (url.includes("token=") && !page.url().includes("token=")) {
+    problems.push("the tile's link lost the token: " + page.url());
+  }
   const live = await (await page.waitForSelector("#live iframe", { timeout: 10000 })).contentFrame();
   await live.waitForFunction(() => Number(document.getElementById("decoded")?.textContent) > 0, null,
     { timeout: 20000, polling: 100 }).catch(() => problems.push("the camera page's live view decodes nothing"));

@@ -1,6 +1,8 @@
 package io.streamtee.serve;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.streamtee.http.Web;
 import io.streamtee.playback.PlaybackServer;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,13 +27,32 @@ final class ServePlayback {
         this.serve = serve;
     }
 
+    /** One of the playback's handlers. */
+    private interface Route {
+        void handle(PlaybackServer playback, Context ctx) throws Exception;
+    }
+
     void install(JavalinConfig config) {
-        config.routes.get("/api/recordings", ctx -> of(ctx.queryParam("camera")).recordings(ctx));
-        config.routes.get("/play.m3u8", ctx -> of(ctx.queryParam("camera")).playlist(ctx));
-        config.routes.get("/recordings/{camera}/{file}", ctx -> of(ctx.pathParam("camera")).piece(ctx));
-        config.routes.get("/clip.ts", ctx -> of(ctx.queryParam("camera")).clipTs(ctx));
-        config.routes.get("/clip.mp4", ctx -> of(ctx.queryParam("camera")).clipMp4(ctx));
+        config.routes.get("/api/recordings", ctx -> handle(ctx, ctx.queryParam("camera"), PlaybackServer::recordings));
+        config.routes.get("/play.m3u8", ctx -> handle(ctx, ctx.queryParam("camera"), PlaybackServer::playlist));
+        config.routes.get("/recordings/{camera}/{file}", ctx -> handle(ctx, ctx.pathParam("camera"),
+                PlaybackServer::piece));
+        config.routes.get("/clip.ts", ctx -> handle(ctx, ctx.queryParam("camera"), PlaybackServer::clipTs));
+        config.routes.get("/clip.mp4", ctx -> handle(ctx, ctx.queryParam("camera"), PlaybackServer::clipMp4));
         PlaybackServer.exceptions(config);
+    }
+
+    /** Runs {@code route} on camera {@code name}'s playback; "not recorded" for a camera with {@code record: false}. */
+    private void handle(Context ctx, String name, Route route) throws Exception {
+        try {
+            route.handle(of(name), ctx);
+        } catch (Web.NotFound e) {
+            CameraServices c = name == null ? null : serve.camera(name);
+            if (c != null && c.config().record() == null) {
+                throw new Web.NotFound("camera " + name + " is not recorded (cameras." + name + ".record: false)");
+            }
+            throw e;
+        }
     }
 
     /** The playback that holds camera {@code name}'s recordings (the data directory's when unknown or null). */

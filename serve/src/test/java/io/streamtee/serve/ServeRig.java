@@ -40,8 +40,12 @@ final class ServeRig implements AutoCloseable {
 
     /** @param token the web server's token, or null for none */
     ServeRig(String token, Path data, String... cameras) {
+        this(data, configWithToken(data, token, cameras));
+    }
+
+    /** A rig running {@code config} (made with {@link #parse}). */
+    ServeRig(Path data, ServeConfig config) {
         this.data = data;
-        ServeConfig config = configWithToken(data, token, cameras);
         this.serve = new Serve(config);
         this.web = new ServeWeb(serve, config.web()).start();
         try {
@@ -55,6 +59,11 @@ final class ServeRig implements AutoCloseable {
     /** The test config: every camera with only an input (record, analyze, view on), 1 s segments. */
     static ServeConfig config(Path data, String... cameras) {
         return configWithToken(data, null, cameras);
+    }
+
+    /** The config {@code yaml}, whose {@code $DATA} is the data directory. */
+    static ServeConfig parse(Path data, String yaml) {
+        return ServeYaml.parse("serve-test.yml", yaml.replace("$DATA", data.toString()), NO_ENV);
     }
 
     static ServeConfig configWithToken(Path data, String token, String... cameras) {

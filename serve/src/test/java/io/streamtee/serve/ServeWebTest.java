@@ -181,6 +181,37 @@ class ServeWebTest {
     }
 
     @Test
+    void aCameraWithEveryServiceOffIsListedAndSaysSo() throws Exception {
+        ServeConfig config = ServeRig.parse(data, """
+                web: {listen: 127.0.0.1:0}
+                data: $DATA
+                cameras:
+                  garage: {input: udp://127.0.0.1:0, record: false, analyze: false, view: false}
+                """);
+        try (ServeRig rig = new ServeRig(data, config)) {
+            JsonNode garage = rig.json("/api/cameras/garage");
+            assertThat(garage.get("services").get("record").asBoolean()).isFalse();
+            assertThat(garage.get("services").get("analyze").asBoolean()).isFalse();
+            assertThat(garage.get("services").get("view").asBoolean()).isFalse();
+            assertThat(garage.get("state").asText()).isEqualTo("no signal");
+            assertThat(garage.get("recording").isNull()).isTrue();
+            assertThat(garage.get("lastEvent").isNull()).isTrue();
+            assertThat(garage.get("health").isNull()).isTrue();
+            assertThat(garage.get("viewers").asInt()).isZero();
+            assertThat(rig.status("/cameras/garage/")).isEqualTo(200); // the page says what is off
+            assertThat(rig.status("/cameras/garage/view.html")).isEqualTo(404);
+            assertThat(rig.status("/cameras/garage/snapshot.jpg")).isEqualTo(404);
+            assertThat(rig.json("/api/events?camera=garage")).isEmpty();
+            HttpResponse<byte[]> recordings = rig.get("/api/recordings?camera=garage");
+            assertThat(recordings.statusCode()).isEqualTo(404);
+            assertThat(new String(recordings.body())).contains("camera garage is not recorded (cameras.garage.record: false)");
+            String metrics = rig.text("/metrics");
+            ExpositionCheck.check(metrics);
+            assertThat(metrics).contains("route=\"garage\"").doesNotContain("camera=\"garage\"");
+        }
+    }
+
+    @Test
     void withATokenOnlyTheHomePageGoesWithoutIt() throws Exception {
         String token = "serve-web-test-token-0123";
         try (ServeRig rig = new ServeRig(token, data, "front")) {

@@ -36,7 +36,9 @@ await checkAndExit(browser, problems, async () => {
   const summary = [];
   for (const t of tiles) {
     const after = await decoded(t.frame);
-    if (after <= t.before) problems.push("tile " + t.name + ": decoded frames did not rise: " + t.before + " then " + after);
+    if (after <= t.before) {
+      problems.push("tile " + t.name + ": decoded frames did not rise: " + t.before + " then " + after);
+    }
     const colours = await t.frame.evaluate(() => {
       const c = document.getElementById("video");
       const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
@@ -112,5 +114,6 @@ await checkAndExit(browser, problems, async () => {
       .currentSrc + " " + document.getElementById("status").textContent)));
   const how = await page.evaluate(() => window.streamteePage.playing);
   console.log("serve pages ok: " + summary.join("; ") + "; event " + id + " clip played to " + playing.toFixed(1)
-    + " s; recordings: " + recorded.summary + "; the timeline played " + how + "; screenshots " + homeShot + ", " + cameraShot);
+    + " s; recordings: " + recorded.summary + "; the timeline played " + how + "; screenshots " + homeShot + ", "
+    + cameraShot);
 });

@@ -22,7 +22,8 @@ import java.util.Map;
  * bitrate                the input's bit/s over the relay's last 10 s
  * datagrams, bytes       received by its relay route
  * services               {"record","analyze","view"}: on (true) or off
- * recording              the recorder's counters {segments, bytesWritten, gaps, lostBytes, writeErrors}, or null when off
+ * recording              the recorder's counters {segments, bytesWritten, gaps, lostBytes, writeErrors}, or null
+ *                        when record is off
  * lastEvent              the newest event (as /api/events shows it), or null
  * viewers                live viewers now (0 when view is off)
  * health                 the analyzer's view of the stream {lost, problems: [..], codec, width, height, fps, bitrate},

@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * The analyzers' events of every camera, merged ({@link AnalyzerServer}'s API over all the cameras' event stores):
  *
  * <pre>
- * GET /api/events?camera=&amp;kind=&amp;from=&amp;to=&amp;limit=   recent events of every camera, newest (by start) first
+ * GET /api/events?camera=&amp;kind=&amp;from=&amp;to=&amp;limit=   recent events of every camera, newest (by start)
+ *                                                  first
  * GET /api/events/{id}                             one event: its latest message
  * GET /api/events/{id}/snapshot.jpg                its snapshot
  * </pre>

@@ -15,7 +15,8 @@ import java.util.Map;
  * removed from the config) is looked for in the data directory. One playback per directory, made at first use.
  *
  * <pre>
- * GET /api/recordings?camera=&amp;from=&amp;to=   GET /play.m3u8?camera=&amp;from=&amp;to=   GET /recordings/{camera}/{file}
+ * GET /api/recordings?camera=&amp;from=&amp;to=   GET /play.m3u8?camera=&amp;from=&amp;to=
+ * GET /recordings/{camera}/{file}
  * GET /clip.ts?camera=&amp;from=&amp;to=          GET /clip.mp4?camera=&amp;from=&amp;to=
  * </pre>
  */

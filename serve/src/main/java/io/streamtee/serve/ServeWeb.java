@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
  * GET /cameras/{name}/                    a camera: live view, events with snapshots and their clips, recordings of
  *                                         a day on a timeline (HLS), health and bit-rate plots (camera.html)
  * GET /cameras/{name}/view.html           the live viewer's page ({@code ?embed=1}: the picture only)
- * WS  /cameras/{name}/ws, /mse            the viewer's WebSockets; GET /cameras/{name}/snapshot.jpg ({@link ViewRoutes})
+ * WS  /cameras/{name}/ws, /mse            the viewer's WebSockets ({@link ViewRoutes})
+ * GET /cameras/{name}/snapshot.jpg        the newest picture
  * GET /relay/                             the relay's status page: routes (= cameras), outputs, counters
  * GET /relay/api/routes, /api/routes      every route with its counters and outputs ({@link ControlServer})
  * POST/DELETE /relay/api/routes/{route}/outputs[/{id}]   add or remove an output; GET /relay/streams/{route}
  * GET /api/cameras                        every camera ({@link CameraStatus}), in the config's order
  * GET /api/cameras/{name}                 one camera
- * GET /api/events[?camera=&amp;kind=&amp;from=&amp;to=&amp;limit=], /api/events/{id}[/snapshot.jpg]   ({@link ServeEvents})
+ * GET /api/events[?camera=&amp;kind=&amp;from=&amp;to=&amp;limit=]   every camera's events ({@link ServeEvents})
+ * GET /api/events/{id}[/snapshot.jpg]    one event, its snapshot
  * GET /api/recordings, /play.m3u8, /recordings/{camera}/{file}, /clip.ts, /clip.mp4   ({@link ServePlayback})
  * GET /metrics                            Prometheus text ({@link ServeMetrics})
  * GET /healthz                            {"status":"ok","cameras":n}

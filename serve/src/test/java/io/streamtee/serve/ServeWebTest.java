@@ -204,7 +204,8 @@ class ServeWebTest {
             assertThat(rig.json("/api/events?camera=garage")).isEmpty();
             HttpResponse<byte[]> recordings = rig.get("/api/recordings?camera=garage");
             assertThat(recordings.statusCode()).isEqualTo(404);
-            assertThat(new String(recordings.body())).contains("camera garage is not recorded (cameras.garage.record: false)");
+            assertThat(new String(recordings.body()))
+                    .contains("camera garage is not recorded (cameras.garage.record: false)");
             String metrics = rig.text("/metrics");
             ExpositionCheck.check(metrics);
             assertThat(metrics).contains("route=\"garage\"").doesNotContain("camera=\"garage\"");

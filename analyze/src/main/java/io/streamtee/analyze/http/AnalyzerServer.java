@@ -207,7 +207,10 @@ public final class AnalyzerServer implements AutoCloseable {
         return json(store, e);
     }
 
-    /** The event as JSON, with {@code snapshot} null when its JPEG is gone from {@code store}, and {@code snapshotUrl}. */
+    /**
+     * The event as JSON, with {@code snapshot} null when its JPEG is gone from {@code store}, and
+     * {@code snapshotUrl}.
+     */
     public static Map<String, Object> json(EventStore store, Event e) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = JSON.convertValue(e, LinkedHashMap.class);

@@ -213,6 +213,27 @@ class ServeWebTest {
     }
 
     @Test
+    void aCameraRecordingToItsOwnDirectoryIsPlayedBackFromThere() throws Exception {
+        ServeConfig config = ServeRig.parse(data, """
+                web: {listen: 127.0.0.1:0}
+                data: $DATA/data
+                cameras:
+                  shed: {input: udp://127.0.0.1:0, record: {dir: $DATA/elsewhere, segment: 1s}, analyze: false}
+                """);
+        try (ServeRig rig = new ServeRig(data, config)) {
+            rig.feed("shed", 320, 180, Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(20)).until(() -> rig.status("/api/recordings?camera=shed&from=0") == 200
+                    && rig.json("/api/recordings?camera=shed&from=0").get("segments").size() > 1);
+            assertThat(data.resolve("elsewhere/shed")).isDirectory();
+            assertThat(data.resolve("data/shed")).doesNotExist();
+            JsonNode segment = rig.json("/api/recordings?camera=shed&from=0").get("segments").get(0);
+            HttpResponse<byte[]> ts = rig.get(segment.get("url").asText());
+            assertThat(ts.statusCode()).isEqualTo(200);
+            assertThat(ts.body()[0]).isEqualTo((byte) 0x47);
+        }
+    }
+
+    @Test
     void withATokenOnlyTheHomePageGoesWithoutIt() throws Exception {
         String token = "serve-web-test-token-0123";
         try (ServeRig rig = new ServeRig(token, data, "front")) {

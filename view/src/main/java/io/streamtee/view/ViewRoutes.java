@@ -37,6 +37,9 @@ public final class ViewRoutes implements AutoCloseable {
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
     private final String page = Web.resource(ViewServer.class, "view.html");
     private boolean closed;
+    /** The metrics of the served cameras {@link #metricsOf} (by identity), made again when they change. */
+    private ViewMetrics metrics;
+    private List<ServedCamera> metricsOf;
 
     private record Viewer(ServedCamera camera, FrameSocket socket, WsContext ctx) {
     }
@@ -190,7 +193,16 @@ public final class ViewRoutes implements AutoCloseable {
         synchronized (this) {
             now = List.copyOf(served.values());
         }
-        return now.isEmpty() ? "" : new ViewMetrics(now, () -> 0).scrape();
+        if (now.isEmpty()) {
+            return "";
+        }
+        synchronized (this) {
+            if (!now.equals(metricsOf)) { // the cameras changed: their meters anew
+                metrics = new ViewMetrics(now, () -> 0);
+                metricsOf = now;
+            }
+            return metrics.scrape();
+        }
     }
 
     /** Closes every served camera and its viewers. Idempotent. */

@@ -8,6 +8,7 @@ import io.streamtee.record.Recorder;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.RouteStats;
 import io.streamtee.view.ViewRoutes;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  *
  * <pre>
  * name, input            the camera's name and input URL
+ * localPort              the port its input is bound to (the real one for port 0), or null when not bound
  * state                  "live" (a datagram in the last {@value #LIVE_WITHIN_MS} ms) or "no signal"
  * lastDatagram           ISO time of the newest datagram, or null
  * bitrate                the input's bit/s over the relay's last 10 s
@@ -41,6 +43,8 @@ final class CameraStatus {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
         m.put("input", c.config().route().input().url());
+        InetSocketAddress bound = route == null ? null : route.localAddress();
+        m.put("localPort", bound == null ? null : bound.getPort());
         RouteStats.Snapshot s = route == null ? null : route.stats().snapshot();
         long last = s == null ? 0 : s.lastDatagramMillis();
         m.put("state", last > 0 && nowMillis - last < LIVE_WITHIN_MS ? "live" : "no signal");

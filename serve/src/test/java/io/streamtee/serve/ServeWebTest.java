@@ -52,6 +52,7 @@ class ServeWebTest {
             });
             JsonNode front = rig.json("/api/cameras/front");
             assertThat(front.get("input").asText()).isEqualTo("udp://127.0.0.1:0");
+            assertThat(front.get("localPort").asInt()).isEqualTo(rig.serve.route("front").localAddress().getPort());
             assertThat(front.get("services").get("record").asBoolean()).isTrue();
             assertThat(front.get("services").get("analyze").asBoolean()).isTrue();
             assertThat(front.get("services").get("view").asBoolean()).isTrue();

@@ -211,6 +211,7 @@ public final class CameraServices implements AutoCloseable {
 
     private Analyzer startAnalyzer(ServeConfig.Camera c) {
         AnalyzerConfig ac = analyzerConfig(c, data, clips);
+        c.store().baseUrl(ServeWeb.linkBase(clips)); // sinks' snapshot links absolute, on the web server
         try {
             return new Analyzer(ac).start();
         } catch (AnalyzeException e) {

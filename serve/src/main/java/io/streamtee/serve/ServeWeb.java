@@ -1,6 +1,8 @@
 package io.streamtee.serve;
 
 import io.javalin.http.Context;
+import io.streamtee.analyze.ClipLinks;
+import io.streamtee.analyze.http.AnalyzerServer;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
@@ -8,6 +10,9 @@ import io.streamtee.relay.http.ControlServer;
 import io.streamtee.view.CameraFeed;
 import io.streamtee.view.ViewRoutes;
 import io.streamtee.view.ViewServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +156,25 @@ public final class ServeWeb implements AutoCloseable {
             view.sweep();
         } catch (RuntimeException e) {
             LOG.warn("following the cameras' viewers: {}", e.toString());
+        }
+    }
+
+    /**
+     * The web server's address for links from outside (an event's snapshot URL in a webhook's message), from the
+     * analyzers' clip links ({@link #url()}): null when there are none, or when the server listens on every address
+     * ({@code 0.0.0.0}, {@code ::}), where no one address would be right for every receiver, so links stay paths (as
+     * the analyzer's own server does, {@link AnalyzerServer#baseUrl}).
+     */
+    static String linkBase(ClipLinks clips) {
+        if (clips == null) {
+            return null;
+        }
+        URI base = URI.create(clips.base());
+        try {
+            InetAddress host = InetAddress.getByName(base.getHost());
+            return AnalyzerServer.baseUrl(host, base.getPort());
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return null;
         }
     }
 

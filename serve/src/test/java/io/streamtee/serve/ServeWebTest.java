@@ -121,6 +121,8 @@ class ServeWebTest {
             assertThat(withSnapshot).as("a motion event with a snapshot").isNotNull();
             String id = withSnapshot.get("id").asText();
             assertThat(rig.json("/api/events/" + id).get("id").asText()).isEqualTo(id);
+            assertThat(withSnapshot.get("snapshotUrl").asText()) // absolute, for sinks: this server's address
+                    .isEqualTo(rig.web.url().replaceAll("/$", "") + withSnapshot.get("snapshot").asText());
             HttpResponse<byte[]> jpeg = rig.get(withSnapshot.get("snapshot").asText());
             assertThat(jpeg.statusCode()).isEqualTo(200);
             assertThat(jpeg.body()[0] & 0xff).isEqualTo(0xff);

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.testing.Browser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code serve}'s pages in headless Chromium ({@code src/test/browser/serve-pages.mjs}), two simulated 640x360
  * cameras with visitors every 4 and 5 s, a token in the page's URL: both live tiles play; on a camera's page an event
  * with its snapshot appears and a click on it plays its recorded clip; the recordings timeline lists segments. Leaves
- * {@code target/serve-home.png} and {@code target/serve-camera.png}. Skipped without node, npm or /usr/bin/chromium.
+ * {@code target/serve-home.png} and {@code target/serve-camera.png}. And the home page follows a reload that removes
+ * a camera and adds one ({@code serve-follow.mjs}). Skipped without node, npm or /usr/bin/chromium.
  */
 @Timeout(240)
 class ServePagesBrowserTest {
@@ -42,6 +48,31 @@ class ServePagesBrowserTest {
             assertThat(home).isNotEmptyFile();
             assertThat(camera).isNotEmptyFile();
             System.out.println(run.output().strip());
+        }
+    }
+
+    @Test
+    void theHomePageFollowsCamerasAddedAndRemoved() throws Exception {
+        Browser.assumeReady(BROWSER_DIR);
+        try (ServeRig rig = new ServeRig(data, "one", "two")) {
+            rig.feed("one", 320, 180, Duration.ofSeconds(10));
+            rig.feed("two", 320, 180, Duration.ofSeconds(10));
+            ExecutorService node = Executors.newSingleThreadExecutor();
+            try {
+                Path ready = data.resolve("page-ready");
+                Future<Browser.Run> run = node.submit(() -> Browser.run(List.of("node",
+                        BROWSER_DIR.resolve("serve-follow.mjs").toString(), rig.web.url(), ready.toString(), "three",
+                        "two", "one", "two"), Path.of("."), 120));
+                // once both tiles play: "two" removed, "three" added (and fed at once)
+                await().atMost(Duration.ofSeconds(60)).until(() -> run.isDone() || Files.exists(ready));
+                rig.serve.reload(ServeRig.config(data, "one", "three"));
+                rig.feed("three", 320, 180, Duration.ofSeconds(10));
+                Browser.Run done = run.get(120, TimeUnit.SECONDS);
+                assertThat(done.exit()).as("serve-follow.mjs said:%n%s", done.output()).isZero();
+                System.out.println(done.output().strip());
+            } finally {
+                node.shutdownNow();
+            }
         }
     }
 }

@@ -80,6 +80,7 @@ $(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" | awk '{pri
 fact fps "$(ffprobe -v error -select_streams v:0 -of csv=p=0 -show_entries stream=r_frame_rate "$CLIP" | head -n1 \
   | awk -F/ '{print ($2 ? $1 / $2 : $1)}')"
 fact camera_seconds "$CAMERA_SECONDS"
+fact clip_pes_length "$(python3 "$HELPER" pes-length "$CLIP")"
 
 start_cameras() { # $1 = run dir, then the ports: one `camera --file` per port, STAGGER s apart; sets SENDERS
   local dir="$1" i=0 port
@@ -182,7 +183,7 @@ for n in $CAMERAS; do
   stop_pid "$VIEWERS"
   stop_pid "$SERVE"
   for i in $(seq 1 "$n"); do
-    fact "recorded_cam$i" "$(python3 "$HELPER" recorded-frames "$WORK/data/cam$i")"
+    fact "recorded_cam$i" "$(python3 "$HELPER" recorded-frames "$WORK/data/cam$i" "$WORK/recorded-pts-cam$i.json")"
   done
   WORK="$TOP"
 done

@@ -7,7 +7,9 @@
                                protocol: one binary message per access unit, a 20-byte header); writes DIR/viewers.ready
                                once every handshake is answered, and on SIGTERM (or after SECS s) DIR/viewers.json:
                                per URL the handshake's status, messages, distinct PTS, keyframe first, damaged, bytes
-  recorded-frames DIR          video PES starts and bytes in the .ts files under DIR (one camera's recordings)
+  pes-length CLIP              the PES_packet_length of the clip's first video PES
+  recorded-frames DIR OUT      video PES starts (frames) and bytes in the .ts files under DIR (one camera's
+                               recordings); their PTS, in order, to OUT
   report WORK                  the table, from the files the script left in WORK
 """
 import base64
@@ -150,7 +152,7 @@ class Viewer(threading.Thread):
         return {"url": self.url, "status": self.status, "messages": self.messages, "distinct_pts": len(self.pts),
                 "repeats": self.repeats, "keyframes": self.keyframes, "damaged": self.damaged,
                 "first_keyframe": self.first_keyframe, "text_messages": self.text, "bytes": self.bytes,
-                "closed": self.closed}
+                "closed": self.closed, "pts": sorted(self.pts)}
 
 
 class _Reader:
@@ -207,13 +209,29 @@ def pes_starts(data, base=0):
     return out
 
 
-def recorded_frames(directory):
-    frames, size = 0, 0
+def pes_length(clip):
+    """The PES_packet_length of the clip's first video PES (0: unbounded, as ffmpeg writes video)."""
+    with open(clip, "rb") as f:
+        data = f.read(TS * 2000)
+    for off in pes_starts(data):
+        p = data[off:off + TS]
+        i = 4 + (1 + p[4] if (p[3] >> 4) & 3 == 3 else 0)
+        print((p[i + 4] << 8) | p[i + 5])
+        return
+    print("?")
+
+
+def recorded_frames(directory, out):
+    """Prints the frames (video PES) and bytes of the .ts files under directory; writes their PTS in order to out."""
+    ptses, size = [], 0
     for path in sorted(glob.glob(os.path.join(directory, "**", "*.ts"), recursive=True)):
         data = open(path, "rb").read()
         size += len(data)
-        frames += len(pes_starts(data))
-    print(f"{frames} {size}")
+        for off in pes_starts(data):
+            ptses += video_ptses(data[off:off + TS])
+    with open(out, "w") as f:
+        json.dump(ptses, f)
+    print(f"{len(ptses)} {size}")
 
 
 # --- report ---------------------------------------------------------------------------------------------------------
@@ -299,6 +317,8 @@ def run_figures(d, frames_sent):
         if rec:
             c["rec_frames"], c["rec_bytes"] = (int(x) for x in rec.split())
         c["viewer"] = viewers.get(name)
+        rec_pts = os.path.join(d, f"recorded-pts-{name}.json")
+        c["rec_pts"] = json.load(open(rec_pts)) if os.path.exists(rec_pts) else None
         per.append(c)
     fig["per"] = per
     return fig
@@ -332,6 +352,8 @@ def report(work):
       " | recorder: datagrams got / sent | viewers: frames received / sent |")
     p("|---|---|---|---|---|---|---|---|---|")
     warnings = []
+    notes = set()
+    clip_no_pes_length = top.get("clip_pes_length") == "0"
 
     def row(label, f):
         n = f["n"]
@@ -417,10 +439,24 @@ def report(work):
                 bits.append(f"viewer {v['status']}: {v['messages']} messages ({v['distinct_pts']} distinct PTS,"
                             f" {v['repeats']} repeats, {v['damaged']} damaged, first a keyframe:"
                             f" {v['first_keyframe']}){', ' + v['closed'] if v['closed'] else ''}")
-                if v["status"] == "connected" and v["distinct_pts"] != c["frames_sent"]:
-                    warnings.append(f"{label}: {c['name']}'s viewer got {v['distinct_pts']} of {c['frames_sent']}"
-                                    f" frames")
+                if v["status"] == "connected" and c["rec_pts"] is not None:
+                    missing = set(c["rec_pts"]) - set(v["pts"])
+                    if missing == {c["rec_pts"][-1]} and clip_no_pes_length:
+                        bits.append("it missed only the stream's last frame")
+                        notes.add("a viewer that missed only the stream's last frame: the clip's video PES carry no"
+                                  " length (as ffmpeg writes them), so the live viewer hands a frame over when the"
+                                  " next one begins, and the last one never does (the analyzer flushes its last one"
+                                  " when it stops)")
+                    elif missing:
+                        bits.append(f"it missed {len(missing)} of the recorded frames")
+                        warnings.append(f"{label}: {c['name']}'s viewer missed {len(missing)} of the"
+                                        f" {len(c['rec_pts'])} frames recorded")
+                if v["status"] == "connected" and v["distinct_pts"] > c["frames_sent"]:
+                    warnings.append(f"{label}: {c['name']}'s viewer got {v['distinct_pts']} distinct PTS, more than"
+                                    f" the {c['frames_sent']} frames sent")
             p("  " + "; ".join(bits))
+    for note in sorted(notes):
+        p(f"note: {note}")
     for w in warnings:
         p(f"WARNING: {w}")
     p("")
@@ -436,8 +472,10 @@ if __name__ == "__main__":
         viewers(args[0], float(args[1]), args[2:])
     elif cmd == "clip-frames":
         clip_frames(args[0])
+    elif cmd == "pes-length":
+        pes_length(args[0])
     elif cmd == "recorded-frames":
-        recorded_frames(args[0])
+        recorded_frames(args[0], args[1])
     elif cmd == "report":
         report(args[0])
     else:

@@ -108,14 +108,14 @@ alive() { # every process of the run still there, else its log and exit
     kill -0 "$pid" 2>/dev/null || { echo "$BENCH: camera $i ended early:" >&2; cat "$WORK/camera-$i.log" >&2; exit 1; }
   done
 }
-measure() { # $1 = the measured JVM's pid; the window, then heap and RSS: facts into $WORK (the run's dir)
+measure() { # $1 = the measured JVM's pid (CLIENT: the viewers' too); the window, then heap and RSS, into $WORK
   local pid="$1"
   pause "$WARMUP"
   alive "$pid"
-  python3 "$SNAP" snap "$pid" "${SENDERS[@]}" >"$WORK/snaps.jsonl"
+  python3 "$SNAP" snap "$pid" "${SENDERS[@]}" ${CLIENT:+"$CLIENT"} >"$WORK/snaps.jsonl"
   pause "$MEASURE"
   alive "$pid"
-  python3 "$SNAP" snap "$pid" "${SENDERS[@]}" >>"$WORK/snaps.jsonl"
+  python3 "$SNAP" snap "$pid" "${SENDERS[@]}" ${CLIENT:+"$CLIENT"} >>"$WORK/snaps.jsonl"
   "$JCMD" "$pid" GC.run >/dev/null
   "$JCMD" "$pid" GC.heap_info >"$WORK/heap-info.txt"
   "$JCMD" "$pid" GC.class_histogram >"$WORK/heap-histogram.txt"
@@ -143,6 +143,7 @@ if [ "$YARDSTICK" = 1 ]; then
   fact cameras 1
   fact pid "$AN"
   fact sender_pids "${SENDERS[*]}"
+  CLIENT=""
   measure "$AN"
   end_cameras
   pause 2 # the tail of the stream through the analyzer
@@ -177,6 +178,8 @@ for n in $CAMERAS; do
   fact pid "$SERVE"
   fact sender_pids "${SENDERS[*]}"
   fact web "$URL"
+  fact client_pid "$VIEWERS"
+  CLIENT="$VIEWERS"
   measure "$SERVE"
   end_cameras
   pause 3 # the tail of each stream through the relay into the services

@@ -289,8 +289,10 @@ def run_figures(d, frames_sent):
     secs, cpu, threads = cpu_window(snaps[0], snaps[1], r["pid"])
     senders = [p for p in r.get("sender_pids", "").split() if p]
     sender_cpu = sum(cpu_window(snaps[0], snaps[1], p)[1] for p in senders)
+    client = r.get("client_pid")
+    client_cpu = cpu_window(snaps[0], snaps[1], client)[1] if client and client in snaps[0]["procs"] else None
     n = int(r.get("cameras", "1"))
-    fig = {"n": n, "secs": secs, "cpu": cpu, "threads": threads, "sender_cpu": sender_cpu, "facts": r,
+    fig = {"n": n, "secs": secs, "cpu": cpu, "threads": threads, "sender_cpu": sender_cpu, "client_cpu": client_cpu, "facts": r,
            "live": mib(r.get("heap_live_kb")), "used": mib(r.get("heap_used_kb")),
            "committed": mib(r.get("heap_committed_kb")), "rss": mib(r.get("rss_kb")), "hwm": mib(r.get("hwm_kb"))}
     cams = serve_log(os.path.join(d, "serve.log")) if os.path.exists(os.path.join(d, "serve.log")) else {}
@@ -345,7 +347,8 @@ def report(work):
     p("")
     p(f"{top['host_note']}. Clip: {top['clip']} ({top['clip_desc']}), replayed by `streamtee camera --file`, one"
       f" process per camera, started {top['stagger']} s apart. Windows: {top['measure']} s after {top['warmup']} s"
-      f" warm-up. JVM: {top.get('jvm', '?')}.")
+      f" warm-up. JVM: {top.get('jvm', '?')}, max heap {runs[0]['facts'].get('max_heap', '?') if runs else '?'}"
+      f" (the JVM's default).")
     p("")
     p("| cameras | serve CPU, % of one core (per camera) | heap live / used after full GC, MiB (per camera)"
       " | committed MiB | RSS (peak) MiB | senders' CPU | analyzer: frames decoded / sent, overload skips"
@@ -403,7 +406,8 @@ def report(work):
             groups[key] = groups.get(key, 0) + v
         top_threads = sorted(groups.items(), key=lambda kv: -kv[1])[:8]
         p(f"{label}: threads over the window (% of one core, digits as N): "
-          + ", ".join(f"{k} {v * 100:.1f}" for k, v in top_threads if v > 0.0005))
+          + ", ".join(f"{k} {v * 100:.1f}" for k, v in top_threads if v > 0.0005)
+          + ("" if f["client_cpu"] is None else f"; the viewers' client (Python) {pct(f['client_cpu'])}"))
         for c in f["per"]:
             s = c["sent"]
             if not s:

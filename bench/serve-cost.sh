@@ -171,7 +171,8 @@ for n in $CAMERAS; do
   VIEWERS=$!; PIDS+=("$VIEWERS")
   wait_for "$WORK/viewers.ready" . 30 "$VIEWERS"
   grep -q ' connected$' "$WORK/viewers.ready" \
-    || log "no viewer: serve has no /cameras/NAME/ws ($(head -n1 "$WORK/viewers.ready" | cut -d' ' -f2-)); measured without"
+    || log "no viewer: serve has no /cameras/NAME/ws ($(head -n1 "$WORK/viewers.ready" | cut -d' ' -f2-));" \
+      "measured without"
   start_cameras "$WORK" "${PORTS[@]}"
   fact kind serve
   fact cameras "$n"

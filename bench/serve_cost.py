@@ -292,7 +292,8 @@ def run_figures(d, frames_sent):
     client = r.get("client_pid")
     client_cpu = cpu_window(snaps[0], snaps[1], client)[1] if client and client in snaps[0]["procs"] else None
     n = int(r.get("cameras", "1"))
-    fig = {"n": n, "secs": secs, "cpu": cpu, "threads": threads, "sender_cpu": sender_cpu, "client_cpu": client_cpu, "facts": r,
+    fig = {"n": n, "secs": secs, "cpu": cpu, "threads": threads, "sender_cpu": sender_cpu, "client_cpu": client_cpu,
+           "facts": r,
            "live": mib(r.get("heap_live_kb")), "used": mib(r.get("heap_used_kb")),
            "committed": mib(r.get("heap_committed_kb")), "rss": mib(r.get("rss_kb")), "hwm": mib(r.get("hwm_kb"))}
     cams = serve_log(os.path.join(d, "serve.log")) if os.path.exists(os.path.join(d, "serve.log")) else {}

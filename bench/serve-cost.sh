@@ -22,6 +22,7 @@
 # Environment: CAMERAS ("1 2 4"), WARMUP (20), MEASURE (60), STAGGER (0.5 s), YARDSTICK (1; 0 skips it),
 # CLIP (made if missing), WORK (output dir, default a new temp dir), STREAMTEE_JAVA_OPTS (passed to every JVM).
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the tree
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=bin/jdk.sh
 source "$ROOT/bin/jdk.sh"

@@ -373,6 +373,9 @@ def report(work):
                 view_cell = "not measured"
             elif all(v["status"] == "connected" for v in vs):
                 view_cell = f"{sum(v['distinct_pts'] for v in vs)} / {sent_frames}"
+                if all(c["rec_pts"] and set(c["rec_pts"]) - set(c["viewer"]["pts"]) == {c["rec_pts"][-1]}
+                       for c in f["per"]):
+                    view_cell += " (each missed only the last: see the note)"
             else:
                 view_cell = "no route: " + ", ".join(sorted({v["status"] for v in vs}))
         else:

@@ -10,6 +10,7 @@ import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.MotionTracker;
 import io.streamtee.analyze.motion.TrackerSettings;
 import io.streamtee.analyze.motion.UpdateThinning;
+import io.streamtee.cli.LogContext;
 import io.streamtee.media.Frame;
 import io.streamtee.media.JpegEncoder;
 import io.streamtee.media.VideoDecoder;
@@ -148,7 +149,7 @@ final class DecodeWorker implements AutoCloseable {
                         thinned.ended(e);
                     }
                 });
-        this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("analyze " + camera).unstarted(LogContext.carry(this::run));
     }
 
     /** Makes a snapshot (null for none); a failure is logged once and the event goes on without one. */

@@ -111,6 +111,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Units.duration("--segment", segment);
         ApiSettings.fromHttpFlag("--http", http); // its errors under its flag, before the config is built
+        if (data.isBlank() || data.chars().anyMatch(Character::isISOControl)) {
+            throw new ConfigException("--data: a directory name, not '" + data.strip() + "'");
+        }
         for (String url : to) {
             Endpoint.parse(url.strip(), Endpoint.Role.OUTPUT).url(); // "--to: bad URL ..." rather than a key
         }

@@ -1,5 +1,6 @@
 package io.streamtee.net;
 
+import io.streamtee.cli.LogContext;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
@@ -263,7 +264,7 @@ public final class UdpReceiver implements AutoCloseable {
     public synchronized UdpReceiver start() {
         bind();
         if (thread == null) {
-            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(this::run);
+            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(LogContext.carry(this::run));
             thread.start();
         }
         return this;

@@ -1,5 +1,6 @@
 package io.streamtee.playback;
 
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
@@ -94,6 +95,17 @@ public final class PlaybackServer implements AutoCloseable {
         this(new Catalog(dir), host, port, token, Clock.systemUTC());
     }
 
+    /**
+     * The handlers only, over {@code dir}, for mounting on another command's web server ({@code serve}'s): it
+     * neither binds nor serves by itself; route requests to {@link #recordings}, {@link #playlist}, {@link #piece},
+     * {@link #clipTs} and {@link #clipMp4}, and add {@link #exceptions} once.
+     */
+    public PlaybackServer(Path dir) {
+        this.web = null;
+        this.catalog = new Catalog(dir);
+        this.clock = Clock.systemUTC();
+    }
+
     PlaybackServer(Catalog catalog, String host, int port, String token, Clock clock) {
         this.web = new WebServer("--http", host, port, token); // ?token= everywhere: HLS players fetch by URL
         this.catalog = catalog;
@@ -130,16 +142,21 @@ public final class PlaybackServer implements AutoCloseable {
             config.routes.get("/recordings/{camera}/{file}", this::piece);
             config.routes.get("/clip.ts", this::clipTs);
             config.routes.get("/clip.mp4", this::clipMp4);
-            config.routes.exception(java.nio.file.NoSuchFileException.class, (e, ctx) -> {
-                if (!ctx.res().isCommitted()) { // retention deleted it between the index and the file
-                    Web.json(ctx, 404, Web.error("segment file gone (deleted by retention?): "
-                            + java.nio.file.Path.of(e.getFile()).getFileName()));
-                }
-            });
-            config.routes.exception(Unavailable.class, (e, ctx) -> Web.json(ctx, 503, Web.error(e.getMessage())));
+            exceptions(config);
         });
         LOG.info("playback: {} ({})", url(), web.open() ? "no token" : "token required");
         return this;
+    }
+
+    /** The playback handlers' error answers: a segment file gone (404), too many MP4 exports at once (503). */
+    public static void exceptions(JavalinConfig config) {
+        config.routes.exception(java.nio.file.NoSuchFileException.class, (e, ctx) -> {
+            if (!ctx.res().isCommitted()) { // retention deleted it between the index and the file
+                Web.json(ctx, 404, Web.error("segment file gone (deleted by retention?): "
+                        + java.nio.file.Path.of(e.getFile()).getFileName()));
+            }
+        });
+        config.routes.exception(Unavailable.class, (e, ctx) -> Web.json(ctx, 503, Web.error(e.getMessage())));
     }
 
     /** The bound port (the real one when 0 was asked for). */
@@ -154,7 +171,9 @@ public final class PlaybackServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        web.close();
+        if (web != null) {
+            web.close();
+        }
     }
 
     // ---------------------------------------------------------------- handlers
@@ -175,7 +194,8 @@ public final class PlaybackServer implements AutoCloseable {
         Web.json(ctx, 200, list);
     }
 
-    private void recordings(Context ctx) throws SQLException {
+    /** {@code GET} as the class comment says. */
+    public void recordings(Context ctx) throws SQLException {
         String camera = camera(ctx);
         long now = clock.millis();
         long to = time(ctx, "to", now, now);
@@ -227,7 +247,8 @@ public final class PlaybackServer implements AutoCloseable {
         return m;
     }
 
-    private void playlist(Context ctx) throws SQLException {
+    /** {@code GET} as the class comment says. */
+    public void playlist(Context ctx) throws SQLException {
         String camera = camera(ctx);
         Clip clip = clip(ctx, camera);
         String token = ctx.queryParam("token");
@@ -237,7 +258,8 @@ public final class PlaybackServer implements AutoCloseable {
         ctx.contentType("application/vnd.apple.mpegurl").header("Cache-Control", "no-cache").result(m3u8);
     }
 
-    private void piece(Context ctx) throws SQLException, IOException {
+    /** {@code GET} as the class comment says. */
+    public void piece(Context ctx) throws SQLException, IOException {
         String camera = ctx.pathParam("camera");
         if (!catalog.has(camera)) {
             throw new Web.NotFound("no camera " + camera);
@@ -278,7 +300,8 @@ public final class PlaybackServer implements AutoCloseable {
         return "recordings/" + camera + "/" + name + ".ts";
     }
 
-    private void clipTs(Context ctx) throws SQLException, IOException {
+    /** {@code GET} as the class comment says. */
+    public void clipTs(Context ctx) throws SQLException, IOException {
         String camera = camera(ctx);
         Clip clip = clip(ctx, camera);
         clip.checkFiles(catalog);
@@ -290,7 +313,8 @@ public final class PlaybackServer implements AutoCloseable {
         }
     }
 
-    private void clipMp4(Context ctx) throws SQLException, IOException, InterruptedException {
+    /** {@code GET} as the class comment says. */
+    public void clipMp4(Context ctx) throws SQLException, IOException, InterruptedException {
         String camera = camera(ctx);
         // the remux goes through a temporary file; clip.ts streams straight from the segments
         Clip clip = clip(ctx, camera, MAX_MP4_MILLIS, ", the most an MP4 export takes (clip.ts takes up to 24 h)");

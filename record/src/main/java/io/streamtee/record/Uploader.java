@@ -1,5 +1,6 @@
 package io.streamtee.record;
 
+import io.streamtee.cli.LogContext;
 import io.streamtee.net.Backoff;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -135,7 +136,7 @@ final class Uploader implements AutoCloseable {
         } catch (SQLException e) {
             throw new RecordException(file + ": cannot open the index for the uploader (" + e.getMessage() + ")", e);
         }
-        thread = Thread.ofPlatform().name("upload-" + camera).daemon().unstarted(this::run);
+        thread = Thread.ofPlatform().name("upload-" + camera).daemon().unstarted(LogContext.carry(this::run));
         thread.start();
         LOG.info("uploading finished segments to {}", store);
         return this;

@@ -8,12 +8,14 @@ import io.streamtee.analyze.ClipLinks;
 import io.streamtee.analyze.event.EventSink;
 import io.streamtee.analyze.event.JsonLinesSink;
 import io.streamtee.analyze.sink.ConfiguredSink;
+import io.streamtee.cli.LogContext;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.net.ReceiveException;
 import io.streamtee.record.RecordException;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
+import io.streamtee.relay.config.RouteSpec;
 import io.streamtee.view.CameraFeed;
 import io.streamtee.view.Hub;
 import io.streamtee.view.LiveInput;
@@ -54,102 +56,147 @@ public final class CameraServices implements AutoCloseable {
     private final Path data;
     private final ClipLinks clips;
     private final Function<RecorderConfig, Recorder> recorders;
-    private ServeConfig.Camera config;
-    private Recorder recorder;
-    private Analyzer analyzer;
-    private LiveInput viewInput;
-    private CameraFeed feed;
+    /**
+     * What runs: a service's settings are here only while the service runs (null or false otherwise). Changed under
+     * {@link Serve}'s lock, read by the web server without it (volatile: each read sees one whole value).
+     */
+    private volatile ServeConfig.Camera config;
+    /** What {@link #start()} is to start; null once started. */
+    private ServeConfig.Camera wanted;
+    private volatile Recorder recorder;
+    private volatile Analyzer analyzer;
+    private volatile LiveInput viewInput;
+    private volatile CameraFeed feed;
     private boolean closed;
 
     /**
+     * @param wanted the camera's settings; its analyzer's sinks are this object's from now on (handed to the analyzer,
+     *              or closed)
      * @param data  the data directory (the default events file goes there)
      * @param clips where an event's clip links point (the web server's playback routes), or null for none
      * @param recorders makes the recorder from its config ({@code Recorder::new}; tests give one whose disk stalls)
      */
-    CameraServices(ServeConfig.Camera config, Path data, ClipLinks clips, Function<RecorderConfig, Recorder> recorders) {
-        this.name = config.name();
-        this.config = config;
+    CameraServices(ServeConfig.Camera wanted, Path data, ClipLinks clips, Function<RecorderConfig, Recorder> recorders) {
+        this.name = wanted.name();
+        this.wanted = wanted;
+        this.config = wanted.withRecord(null).withoutAnalyze().withView(false);
         this.data = data;
         this.clips = clips;
         this.recorders = recorders;
     }
 
     /**
-     * Starts every service the camera's config asks for. On failure, what was started is closed again.
+     * Starts every service the camera's config asks for: all of them or, on failure, none (what was started is
+     * closed again).
      *
      * @throws ConfigException one line naming the camera's key, when a service cannot start
      */
     CameraServices start() {
-        try {
-            if (config.record() != null) {
-                recorder = startRecorder(config);
-            }
-            if (config.analyze() != null) {
-                analyzer = startAnalyzer(config);
-            }
-            if (config.view()) {
-                startView();
-            }
-            return this;
+        ServeConfig.Camera next = wanted;
+        wanted = null;
+        Steps done;
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            done = applyHere(next);
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
+        if (!done.errors().isEmpty()) {
+            close();
+            throw new ConfigException(String.join("; ", done.errors()));
+        }
+        return this;
     }
 
     /**
      * Moves to {@code next} (the same camera's new settings), restarting only the services whose settings changed.
-     * The analyzer's sinks of {@code next} are closed when the running analyzer is kept.
+     * A service that cannot start is left off, said in the result, and not in {@link #config()}: the next reload
+     * tries it again. The analyzer's sinks of {@code next} are handed to a new analyzer, or closed when the running
+     * analyzer is kept.
      *
-     * @return what changed, for the log ("record restarted", "view stopped"), empty when nothing did
+     * @return what changed and what failed, for the log ("record restarted", "view stopped"), empty when nothing did
      */
     List<String> apply(ServeConfig.Camera next) {
         if (!next.name().equals(name)) {
             throw new IllegalArgumentException("camera " + next.name() + " is not " + name);
         }
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            Steps done = applyHere(next);
+            List<String> all = new ArrayList<>(done.changes());
+            all.addAll(done.errors());
+            return all;
+        }
+    }
+
+    /** What {@link #applyHere} changed, and the services it could not start (one line each, naming the key). */
+    private record Steps(List<String> changes, List<String> errors) {
+    }
+
+    private Steps applyHere(ServeConfig.Camera next) {
         List<String> changes = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
         if (!Objects.equals(next.record(), config.record())) {
+            boolean had = recorder != null;
             if (recorder != null) {
                 recorder.close(); // first: two recorders must never write one directory
                 recorder = null;
+                config = config.withRecord(null);
             }
             if (next.record() != null) {
-                recorder = startRecorder(next);
+                try {
+                    recorder = startRecorder(next);
+                    config = config.withRecord(next.record());
+                    changes.add(had ? "record restarted" : "record started");
+                } catch (RuntimeException e) {
+                    errors.add(e.getMessage());
+                }
+            } else {
+                changes.add("record stopped");
             }
-            changes.add(next.record() == null ? "record stopped" : config.record() == null ? "record started"
-                    : "record restarted");
         }
         if (!next.sameAnalyze(config)) {
-            Analyzer old = analyzer;
-            analyzer = null;
-            if (old != null) {
-                old.close(); // closes its own sinks; an open event ends
+            boolean had = analyzer != null;
+            if (analyzer != null) {
+                analyzer.close(); // closes its own sinks; an open event ends
+                analyzer = null;
+                config = config.withoutAnalyze();
             }
             if (next.analyze() != null) {
-                analyzer = startAnalyzer(next);
+                try {
+                    analyzer = startAnalyzer(next); // on failure it closed next's sinks
+                    config = config.withAnalyzeOf(next);
+                    changes.add(had ? "analyze restarted" : "analyze started");
+                } catch (RuntimeException e) {
+                    errors.add(e.getMessage());
+                }
+            } else {
+                changes.add("analyze stopped");
             }
-            changes.add(next.analyze() == null ? "analyze stopped" : config.analyze() == null ? "analyze started"
-                    : "analyze restarted");
         } else if (next.analyze() != null) {
             ServeConfig.closeSinks(List.of(next)); // the running analyzer keeps its own sinks
-            next = withStore(next, config);
         }
         if (next.view() != config.view()) {
             if (next.view()) {
-                startView();
+                try {
+                    startView();
+                    config = config.withView(true);
+                    changes.add("view started");
+                } catch (RuntimeException e) {
+                    errors.add(e.getMessage());
+                }
             } else {
                 stopView();
+                config = config.withView(false);
+                changes.add("view stopped");
             }
-            changes.add(next.view() ? "view started" : "view stopped");
         }
-        config = next;
-        return changes;
+        config = config.withRoute(next.route());
+        return new Steps(changes, errors);
     }
 
-    /** {@code next} with the running analyzer's store (the one its sinks and the web server use). */
-    private static ServeConfig.Camera withStore(ServeConfig.Camera next, ServeConfig.Camera running) {
-        return new ServeConfig.Camera(next.name(), next.route(), next.record(), running.analyze(), next.view(),
-                running.store(), running.analyzeSource());
+    /** The relay could not move the camera's route to its new input and kept the old one: so does the config. */
+    void keepRoute(RouteSpec running) {
+        config = config.withRoute(running);
     }
 
     private Recorder startRecorder(ServeConfig.Camera c) {
@@ -164,6 +211,7 @@ public final class CameraServices implements AutoCloseable {
 
     private Analyzer startAnalyzer(ServeConfig.Camera c) {
         AnalyzerConfig ac = analyzerConfig(c, data, clips);
+        c.store().baseUrl(ServeWeb.linkBase(clips)); // sinks' snapshot links absolute, on the web server
         try {
             return new Analyzer(ac).start();
         } catch (AnalyzeException e) {
@@ -269,16 +317,20 @@ public final class CameraServices implements AutoCloseable {
             return;
         }
         closed = true;
-        if (recorder != null) {
-            recorder.close();
+        try (LogContext.Scope ignored = LogContext.camera(name)) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            if (analyzer != null) {
+                analyzer.close();
+            }
+            if (wanted != null) {
+                ServeConfig.closeSinks(List.of(wanted)); // never started: its sinks were built with the config
+                wanted = null;
+            }
+            stopView();
+            LOG.debug("camera {}: services stopped", name);
         }
-        if (analyzer != null) {
-            analyzer.close();
-        } else if (config.analyze() != null) {
-            ServeConfig.closeSinks(List.of(config)); // never started: its sinks were built with the config
-        }
-        stopView();
-        LOG.debug("camera {}: services stopped", name);
     }
 
     private static void closeQuietly(EventSink sink) {

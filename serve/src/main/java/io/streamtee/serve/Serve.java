@@ -95,6 +95,7 @@ public final class Serve implements AutoCloseable {
             next.close();
             throw new IllegalStateException("not running");
         }
+        ServeConfig before = config;
         List<String> changes = new ArrayList<>();
         if (!next.web().equals(config.web())) {
             changes.add("web stays " + config.web().listen() + " until restart");
@@ -102,10 +103,19 @@ public final class Serve implements AutoCloseable {
         if (!next.data().equals(config.data())) {
             changes.add("data stays " + config.data() + " until restart");
         }
+        // Removed cameras first, route then services: a new camera may take a removed one's port.
         List<CameraServices> removed = new ArrayList<>();
-        for (CameraServices running : cameras.values()) {
+        for (CameraServices running : List.copyOf(cameras.values())) {
             if (!next.cameras().containsKey(running.name())) {
+                cameras.remove(running.name());
                 removed.add(running);
+            }
+        }
+        if (!removed.isEmpty()) {
+            relay.apply(relaySettings()); // only stops routes: the others' specs are what runs
+            for (CameraServices r : removed) {
+                r.close(); // after its route stopped: the tail of its stream is in its recording
+                changes.add("camera " + r.name() + " removed");
             }
         }
         Map<String, CameraServices> after = new LinkedHashMap<>();
@@ -120,40 +130,59 @@ public final class Serve implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                List<String> done = running.apply(c);
-                if (!done.isEmpty()) {
-                    changes.add("camera " + c.name() + ": " + String.join(", ", done));
-                }
-            } catch (RuntimeException e) {
-                changes.add("camera " + c.name() + ": " + e.getMessage());
+            List<String> done = running.apply(c);
+            if (!done.isEmpty()) {
+                changes.add("camera " + c.name() + ": " + String.join(", ", done));
             }
             after.put(c.name(), running);
         }
         cameras.clear();
         cameras.putAll(after);
-        String routes;
-        try {
-            routes = relay.apply(relaySettings());
-        } catch (RuntimeException e) { // a new camera's input cannot be bound: it does not run, the rest does
-            changes.add(e.getMessage());
-            for (CameraServices c : List.copyOf(cameras.values())) {
-                if (route(c.name()) == null) {
-                    cameras.remove(c.name());
-                    c.close();
-                    changes.add("camera " + c.name() + " not added");
-                }
-            }
-            routes = relay.apply(relaySettings());
-        }
+        String routes = applyRoutes(before, changes);
         this.config = new ServeConfig(config.web(), config.data(), configs(cameras));
-        for (CameraServices r : removed) {
-            r.close(); // after its route stopped: the tail of its stream is in its recording
-            changes.add("camera " + r.name() + " removed");
-        }
         String summary = changes.isEmpty() ? "no change" : String.join("; ", changes);
         LOG.info("config applied: {} (relay: {})", summary, routes);
         return summary;
+    }
+
+    /**
+     * Gives the relay the cameras' routes. When a camera's input cannot be bound, the relay stops at that camera (the
+     * ones before it are applied, the ones after not yet): a new camera is dropped, a changed one keeps the input it
+     * had (the relay kept it), and the relay is given the rest again, until every camera runs or was dropped.
+     */
+    private String applyRoutes(ServeConfig before, List<String> changes) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return relay.apply(relaySettings());
+            } catch (RuntimeException e) {
+                changes.add(e.getMessage());
+                CameraServices failed = firstWithoutItsRoute();
+                if (failed == null || attempt > before.cameras().size() + cameras.size()) {
+                    LOG.warn("relay: {}", e.getMessage(), e);
+                    return "failed: " + e.getMessage();
+                }
+                Route route = route(failed.name());
+                if (route == null) {
+                    cameras.remove(failed.name());
+                    failed.close();
+                    changes.add("camera " + failed.name() + " not added");
+                } else {
+                    failed.keepRoute(before.cameras().get(failed.name()).route());
+                    changes.add("camera " + failed.name() + " keeps its input " + route.spec().input().url());
+                }
+            }
+        }
+    }
+
+    /** The first camera, in order, whose route is missing or on another input than its config says. */
+    private CameraServices firstWithoutItsRoute() {
+        for (CameraServices c : cameras.values()) {
+            Route r = route(c.name());
+            if (r == null || !r.spec().input().equals(c.config().route().input())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static Map<String, ServeConfig.Camera> configs(Map<String, CameraServices> running) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,14 +46,24 @@ public final class ServeCommand implements Callable<Integer> {
     /** Set once running (tests). */
     volatile Serve running;
     volatile ServeWeb web;
+    /** Reloads applied, and files refused (the running config stayed), since start. */
+    final AtomicLong reloadsApplied = new AtomicLong();
+    final AtomicLong reloadsRefused = new AtomicLong();
 
     @Override
     public Integer call() throws InterruptedException {
         if (seconds < 0) {
             throw new ConfigException("--seconds: must not be negative");
         }
-        ServeConfig config = ServeYaml.load(file);
+        // first: a SIGHUP while starting (systemctl reload) must not end the process; the file is read below anyway
+        Signals.onHangup(() -> {
+            Serve now = running;
+            if (now != null) {
+                reload(now);
+            }
+        });
         CountDownLatch stopped = stop != null ? stop : Signals.stopLatch();
+        ServeConfig config = ServeYaml.load(file);
         Serve serve = new Serve(config);
         ServeWeb server = null;
         ConfigWatcher watcher = null;
@@ -66,10 +77,8 @@ public final class ServeCommand implements Callable<Integer> {
             serve.start(ClipLinks.parse("web.listen", server.url()));
             web = server;
             running = serve;
-            Runnable reload = () -> reload(serve);
-            Signals.onHangup(reload);
             try {
-                watcher = new ConfigWatcher(file, reload);
+                watcher = new ConfigWatcher(file, () -> reload(serve));
             } catch (IOException e) {
                 LOG.warn("{}: not watched for changes ({}); SIGHUP applies it", file, e.getMessage());
             }
@@ -83,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RelayException e) {
             throw new CommandException(file + ": " + e.getMessage(), e);
         } finally {
+            running = null; // a SIGHUP from now on finds nothing to reload
             if (watcher != null) {
                 watcher.close();
             }
@@ -100,11 +110,13 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             next = ServeYaml.load(file);
         } catch (ConfigException e) {
+            reloadsRefused.incrementAndGet();
             LOG.warn("config not applied, still running the previous one: {}", e.getMessage());
             return;
         }
         try {
             serve.reload(next);
+            reloadsApplied.incrementAndGet();
         } catch (RuntimeException e) {
             LOG.warn("config not applied completely: {}", e.getMessage(), e);
         }

@@ -65,6 +65,29 @@ public record ServeConfig(ApiSettings web, Path data, Map<String, Camera> camera
             }
         }
 
+        /** This camera with {@code value} as its recorder's settings (null: none). */
+        public Camera withRecord(RecordSettings value) {
+            return new Camera(name, route, value, analyze, view, store, analyzeSource);
+        }
+
+        /** This camera with {@code from}'s analyzer (its section, sinks and store), or none when {@code from} has none. */
+        public Camera withAnalyzeOf(Camera from) {
+            return new Camera(name, route, record, from.analyze, view, from.store, from.analyzeSource);
+        }
+
+        /** This camera without an analyzer. */
+        public Camera withoutAnalyze() {
+            return new Camera(name, route, record, null, view, null, null);
+        }
+
+        public Camera withView(boolean value) {
+            return new Camera(name, route, record, analyze, value, store, analyzeSource);
+        }
+
+        public Camera withRoute(RouteSpec value) {
+            return new Camera(name, value, record, analyze, view, store, analyzeSource);
+        }
+
         /** Whether {@code other} runs the same analyzer (same section, same events file default). */
         public boolean sameAnalyze(Camera other) {
             return Objects.equals(analyzeSource, other.analyzeSource);

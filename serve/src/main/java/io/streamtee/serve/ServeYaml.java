@@ -192,6 +192,13 @@ public final class ServeYaml {
                 checked.gso());
         RecordSettings record = isOff(key + ".record", node.get("record")) ? null
                 : RecordSection.check(key + ".record", node.get("record"), name, data);
+        // before the analyzer's section, whose sinks are built as it is read
+        boolean view = !isOff(key + ".view", node.get("view"));
+        JsonNode v = node.get("view");
+        if (v != null && v.isObject() && !v.isEmpty()) {
+            throw ConfigException.at(key + ".view." + v.fieldNames().next(), "unknown key (view has no settings yet:"
+                    + " {}, true or false)");
+        }
         AnalyzeFile analyze = null;
         EventStore store = null;
         String analyzeSource = null;
@@ -199,12 +206,6 @@ public final class ServeYaml {
             store = new EventStore();
             analyzeSource = analyzeText(key + ".analyze", node.get("analyze"));
             analyze = analyze(key + ".analyze", analyzeSource, env, store);
-        }
-        boolean view = !isOff(key + ".view", node.get("view"));
-        JsonNode v = node.get("view");
-        if (v != null && v.isObject() && !v.isEmpty()) {
-            throw ConfigException.at(key + ".view." + v.fieldNames().next(), "unknown key (view has no settings yet:"
-                    + " {}, true or false)");
         }
         return new ServeConfig.Camera(name, route, record, analyze, view, store, analyzeSource);
     }

@@ -52,13 +52,17 @@ class ServeCommandTest {
                     HttpResponse.BodyHandlers.ofString()).body()).contains("\"name\":\"one\"");
 
             // a typo: refused in one line, nothing changes
+            CameraServices one = cmd.running.camera("one");
             Files.writeString(file, config(ONE + TWO.replace("input", "inptu")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> cmd.reloadsRefused.get() == 1);
+            assertThat(cmd.reloadsApplied.get()).isZero();
+            assertThat(cmd.running.cameras()).containsExactly(one);
             assertThatThrownBy(() -> ServeYaml.load(file)).isInstanceOf(ConfigException.class)
                     .hasMessage(file + ": cameras.two.inptu: unknown key (did you mean input?)");
             // then a good file: camera two starts, camera one runs on as it was
-            CameraServices one = cmd.running.camera("one");
             Files.writeString(file, config(ONE + TWO));
-            await().atMost(Duration.ofSeconds(20)).until(() -> cmd.running.camera("two") != null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cmd.reloadsApplied.get() == 1);
+            assertThat(cmd.running.camera("two")).isNotNull();
             assertThat(cmd.running.camera("one")).isSameAs(one);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(api)).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).contains("\"name\":\"one\"", "\"name\":\"two\"");

@@ -3,7 +3,9 @@ package io.streamtee.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.streamtee.testing.Datagrams;
+import io.streamtee.camera.Camera;
+import io.streamtee.camera.CameraConfig;
+import io.streamtee.camera.Destination;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.net.InetSocketAddress;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +27,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class ServeReloadTest {
-    private static final int COUNT = 3000;
+    /** Five seconds of a simulated camera's H.264 in MPEG-TS, as it sent it: real datagrams the services take. */
+    private static List<byte[]> stream;
+
+    @BeforeAll
+    static void captureACamera() throws Exception {
+        try (UdpReceiver tap = UdpReceiver.open("127.0.0.1");
+                Camera camera = new Camera(CameraConfig.pattern(Destination.of(tap.address()))
+                        .withSource(new CameraConfig.Pattern(320, 240, 25, 800_000, 25, Duration.ofSeconds(2),
+                                Duration.ofSeconds(1), 2))
+                        .withDuration(Duration.ofSeconds(5)))) {
+            camera.start();
+            assertThat(camera.awaitDone(Duration.ofSeconds(30))).isTrue();
+            camera.finish(Duration.ofSeconds(3));
+            long sent = camera.stats().datagramsSent();
+            await().atMost(Duration.ofSeconds(5)).until(() -> tap.count() >= sent);
+            stream = tap.datagrams();
+        }
+    }
 
     @TempDir
     Path tmp;
@@ -36,7 +56,6 @@ class ServeReloadTest {
                   steady:
                     input: udp://127.0.0.1:0
                     record: { segment: 1s }
-                    analyze: false
                     outputs: [udp://127.0.0.1:%d]
                 %s""".formatted(tmp.resolve("data"), extraPort, others);
     }
@@ -60,13 +79,14 @@ class ServeReloadTest {
                         .start(null)) {
             assertThat(serve.cameras()).extracting(CameraServices::name).containsExactly("steady", "leaving");
             InetSocketAddress in = serve.route("steady").localAddress();
-            List<byte[]> sent = Datagrams.fixed(COUNT, 1316, 12);
+            List<byte[]> sent = stream;
+            int count = sent.size();
             CountDownLatch halfway = new CountDownLatch(1);
             CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                 try (UdpSender sender = UdpSender.to(new InetSocketAddress("127.0.0.1", in.getPort()))) {
-                    sender.sendPaced(sent.subList(0, COUNT / 2), 64, extra::count);
+                    sender.sendPaced(sent.subList(0, count / 2), 16, extra::count);
                     halfway.countDown();
-                    sender.sendPaced(sent.subList(COUNT / 2, COUNT), 64, () -> extra.count() - COUNT / 2);
+                    sender.sendPaced(sent.subList(count / 2, count), 16, () -> extra.count() - count / 2);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -77,16 +97,18 @@ class ServeReloadTest {
             assertThat(summary).contains("camera coming added", "camera leaving removed").doesNotContain("steady");
             sending.get(30, TimeUnit.SECONDS);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> extra.count() >= COUNT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> extra.count() >= count);
             List<byte[]> got = extra.datagrams();
-            assertThat(got).hasSize(COUNT);
-            for (int i = 0; i < COUNT; i++) {
+            assertThat(got).hasSize(count);
+            for (int i = 0; i < count; i++) {
                 assertThat(got.get(i)).as("datagram %d", i).isEqualTo(sent.get(i));
             }
+            // each service took every datagram as MPEG-TS (a datagram it refused would not count as accepted)
             CameraServices steady = serve.camera("steady");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(steady.recorder().inputStats().datagrams()).as("recorder").isEqualTo(COUNT);
-                assertThat(steady.feed().receiver().datagrams()).as("viewer").isEqualTo(COUNT);
+                assertThat(steady.recorder().inputStats().accepted()).as("recorder").isEqualTo(count);
+                assertThat(steady.analyzer().inputStats().accepted()).as("analyzer").isEqualTo(count);
+                assertThat(steady.feed().receiver().accepted()).as("viewer").isEqualTo(count);
             });
             assertThat(serve.cameras()).extracting(CameraServices::name).containsExactly("steady", "coming");
             assertThat(serve.route("leaving")).isNull();
@@ -104,24 +126,25 @@ class ServeReloadTest {
             var viewer = steady.feed();
             var recorder = steady.recorder();
             InetSocketAddress in = serve.route("steady").localAddress();
-            List<byte[]> sent = Datagrams.fixed(COUNT, 1316, 12);
+            List<byte[]> sent = stream;
+            int count = sent.size();
             try (UdpSender sender = UdpSender.to(new InetSocketAddress("127.0.0.1", in.getPort()))) {
-                sender.sendPaced(sent.subList(0, COUNT / 2), 64, extra::count);
+                sender.sendPaced(sent.subList(0, count / 2), 16, extra::count);
                 String changed = config(extra.port(), "").replace("record: { segment: 1s }", "record: { segment: 2s }");
                 assertThat(serve.reload(ServeYaml.parse("t.yml", changed, k -> null)))
                         .isEqualTo("camera steady: record restarted");
-                sender.sendPaced(sent.subList(COUNT / 2, COUNT), 64, () -> extra.count() - COUNT / 2);
+                sender.sendPaced(sent.subList(count / 2, count), 16, () -> extra.count() - count / 2);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> extra.count() >= COUNT);
-            assertThat(extra.datagrams()).hasSize(COUNT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> extra.count() >= count);
+            assertThat(extra.datagrams()).hasSize(count);
             assertThat(steady.recorder()).isNotSameAs(recorder);
             assertThat(steady.recorder().config().segment()).isEqualTo(Duration.ofSeconds(2));
             assertThat(steady.feed()).as("the viewer kept running").isSameAs(viewer);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(viewer.receiver().datagrams()).isEqualTo(COUNT));
+                    assertThat(viewer.receiver().accepted()).isEqualTo(count));
             // the new recorder has every datagram from the reload on
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(steady.recorder().inputStats().datagrams()).isEqualTo(COUNT / 2));
+                    assertThat(steady.recorder().inputStats().datagrams()).isEqualTo(count - count / 2));
         }
     }
 
@@ -137,6 +160,72 @@ class ServeReloadTest {
             assertThat(serve.cameras()).extracting(CameraServices::name).containsExactly("steady");
             assertThat(serve.relay().routes()).extracting(r -> r.name()).containsExactly("steady");
             assertThat(serve.config().cameras().keySet()).containsExactly("steady");
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress("127.0.0.1", 0)); // a port the OS says is free
+            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+    }
+
+    @Test
+    void aCameraRenamedTakesOverItsPort() throws Exception {
+        int port = freePort();
+        String front = "data: " + tmp.resolve("data") + "\ncameras:\n  front: { input: udp://127.0.0.1:" + port
+                + ", analyze: false }\n";
+        try (Serve serve = new Serve(ServeYaml.parse("t.yml", front, k -> null)).start(null)) {
+            String summary = serve.reload(ServeYaml.parse("t.yml", front.replace("front:", "porch:"), k -> null));
+            assertThat(summary).isEqualTo("camera front removed; camera porch added");
+            assertThat(serve.cameras()).extracting(CameraServices::name).containsExactly("porch");
+            assertThat(serve.route("porch").localAddress().getPort()).isEqualTo(port);
+            assertThat(serve.config().cameras().keySet()).containsExactly("porch");
+        }
+    }
+
+    @Test
+    void aChangedCameraWhoseNewInputIsTakenKeepsItsOldOneAndTheRestIsApplied() throws Exception {
+        int own = freePort();
+        String first = config(9, LEAVING).replaceFirst("udp://127.0.0.1:0", "udp://127.0.0.1:" + own);
+        try (java.nio.channels.DatagramChannel taken = java.nio.channels.DatagramChannel.open()
+                        .bind(new InetSocketAddress("127.0.0.1", 0));
+                Serve serve = new Serve(ServeYaml.parse("t.yml", first, k -> null)).start(null)) {
+            int busy = ((InetSocketAddress) taken.getLocalAddress()).getPort();
+            InetSocketAddress leavingRecorder = serve.camera("leaving").recorder().localAddress();
+            String moved = config(9, COMING).replaceFirst("udp://127.0.0.1:0", "udp://127.0.0.1:" + busy);
+            String summary = serve.reload(ServeYaml.parse("t.yml", moved, k -> null));
+            assertThat(summary).contains("camera leaving removed", "camera coming added",
+                    "camera steady keeps its input udp://127.0.0.1:" + own);
+            assertThat(serve.route("steady").localAddress().getPort()).isEqualTo(own);
+            assertThat(serve.camera("steady").config().route().input().url()).isEqualTo("udp://127.0.0.1:" + own);
+            assertThat(serve.relay().routes()).extracting(r -> r.name()).containsExactlyInAnyOrder("steady", "coming");
+            assertThat(serve.config().cameras().keySet()).containsExactly("steady", "coming");
+            try (java.nio.channels.DatagramChannel again = java.nio.channels.DatagramChannel.open()) {
+                again.bind(leavingRecorder); // the removed camera's recorder let its port go
+            }
+        }
+    }
+
+    @Test
+    void aServiceThatCannotRestartIsOffInTheConfigAndTheNextReloadTriesAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        String one = config(9, "");
+        try (Serve serve = new Serve(ServeYaml.parse("t.yml", one, k -> null), c -> {
+            if (made.incrementAndGet() == 2) {
+                throw new IllegalStateException("cameras.steady.record: the disk is gone");
+            }
+            return new io.streamtee.record.Recorder(c);
+        }).start(null)) {
+            String two = one.replace("record: { segment: 1s }", "record: { segment: 2s }");
+            assertThat(serve.reload(ServeYaml.parse("t.yml", two, k -> null)))
+                    .isEqualTo("camera steady: cameras.steady.record: the disk is gone");
+            assertThat(serve.camera("steady").recorder()).isNull();
+            assertThat(serve.config().cameras().get("steady").record()).as("what runs").isNull();
+            assertThat(serve.camera("steady").feed()).as("the viewer runs on").isNotNull();
+            assertThat(serve.reload(ServeYaml.parse("t.yml", two, k -> null)))
+                    .isEqualTo("camera steady: record started");
+            assertThat(serve.camera("steady").recorder().config().segment()).isEqualTo(Duration.ofSeconds(2));
         }
     }
 }

@@ -67,7 +67,8 @@ final class FrameSocket {
         ws.onBinaryMessage(ctx -> camera.ignoredMessages.incrementAndGet());
     }
 
-    private void connect(WsContext ctx) {
+    /** A viewer connected (also called by {@link ViewRoutes}, which finds the camera first). */
+    void connect(WsContext ctx) {
         ctx.session.setIdleTimeout(Duration.ofSeconds(60));
         ctx.session.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
         ctx.session.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
@@ -130,7 +131,8 @@ final class FrameSocket {
         done.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    private void leave(String session) {
+    /** The viewer of {@code session} left (idempotent). */
+    void leave(String session) {
         Subscriber s = viewers.remove(session);
         if (s != null) {
             camera.release();

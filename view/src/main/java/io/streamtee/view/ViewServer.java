@@ -41,6 +41,9 @@ import java.util.stream.Collectors;
  * header on a WebSocket or an {@code <img>}); the WebSocket upgrade is checked too. The page carries its own
  * {@code ?token=} into its WebSocket's URL, the grid into each tile's.
  *
+ * <p><b>Cameras that come and go.</b> This server's cameras are fixed; {@link ViewRoutes} serves the same
+ * per-camera routes on another server ({@code serve}'s), looking the camera up at each request.
+ *
  * <p><b>Viewers.</b> Each camera admits at most {@code maxViewers} at once ({@link ServedCamera#admit()}); the
  * {@link FrameSocket} refuses one more with close code 1013 and a reason the page can show.
  */
@@ -185,11 +188,11 @@ public final class ViewServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
-        body.put("cameras", cameras.stream().map(this::health).toList());
+        body.put("cameras", cameras.stream().map(ViewServer::health).toList());
         return body;
     }
 
-    private Map<String, Object> health(ServedCamera c) {
+    static Map<String, Object> health(ServedCamera c) {
         Hub hub = c.hub();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");

@@ -1,5 +1,6 @@
 package io.streamtee.analyze.event;
 
+import io.streamtee.cli.LogContext;
 import io.streamtee.net.Backoff;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -82,7 +83,7 @@ public final class SinkQueue implements AutoCloseable {
         this.logEveryNanos = logEvery.toNanos();
         this.nanos = nanos;
         this.cooldown = new Cooldown(cooldown);
-        this.thread = Thread.ofPlatform().daemon().name("sink " + sink.name()).unstarted(this::run);
+        this.thread = Thread.ofPlatform().daemon().name("sink " + sink.name()).unstarted(LogContext.carry(this::run));
     }
 
     /** Starts the sink's thread. */

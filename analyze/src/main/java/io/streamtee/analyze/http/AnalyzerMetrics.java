@@ -41,13 +41,17 @@ import java.util.function.ToDoubleFunction;
  *
  * The sinks are fixed for an analyzer's life, so every meter is registered once, at construction.
  */
-final class AnalyzerMetrics {
+public final class AnalyzerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Analyzer analyzer;
     private final LongSupplier unauthorized;
     /** The TR 101 290 counters, taken once per scrape (a copy of every PID's counters). */
 
-    AnalyzerMetrics(Analyzer analyzer, LongSupplier unauthorized) {
+    /**
+     * @param analyzer     the analyzer whose counters these are
+     * @param unauthorized requests the web server refused for a missing or wrong token
+     */
+    public AnalyzerMetrics(Analyzer analyzer, LongSupplier unauthorized) {
         this.analyzer = analyzer;
         this.unauthorized = unauthorized;
         Tags tags = Tags.of("camera", analyzer.config().camera());
@@ -143,7 +147,7 @@ final class AnalyzerMetrics {
     }
 
     /** The Prometheus text exposition of every series. */
-    synchronized String scrape() {
+    public synchronized String scrape() {
         return registry.scrape();
     }
 }

@@ -41,7 +41,8 @@ import java.util.function.Predicate;
  * still holds are listed ({@link EventStore}: the last 1000 by default).
  */
 public final class AnalyzerServer implements AutoCloseable {
-    static final int MAX_LIMIT = 1000;
+    /** The most events one {@code /api/events} lists. */
+    public static final int MAX_LIMIT = 1000;
     private static final int DEFAULT_LIMIT = 100;
     private static final long SECONDS_BELOW = 100_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -150,8 +151,16 @@ public final class AnalyzerServer implements AutoCloseable {
     }
 
     private void snapshot(Context ctx) {
-        String id = ctx.pathParam("id");
-        Event e = find(id);
+        snapshot(ctx, store, find(ctx.pathParam("id")));
+    }
+
+    /**
+     * Answers with the snapshot of {@code e} from {@code store} (for servers that mount the analyzer's API).
+     *
+     * @throws Web.NotFound naming the event when it has none or it was evicted
+     */
+    public static void snapshot(Context ctx, EventStore store, Event e) {
+        String id = e.id();
         byte[] jpeg = store.snapshot(id);
         if (jpeg == null) {
             throw new Web.NotFound(e.snapshot() == null ? "event " + id + " has no snapshot"
@@ -162,23 +171,47 @@ public final class AnalyzerServer implements AutoCloseable {
     }
 
     private void events(Context ctx) {
-        String camera = ctx.queryParam("camera");
-        Event.Kind kind = kind(ctx.queryParam("kind"));
-        long from = time("from", ctx.queryParam("from"), Long.MIN_VALUE);
-        long to = time("to", ctx.queryParam("to"), Long.MAX_VALUE);
-        int limit = limit(ctx.queryParam("limit"));
-        Predicate<Event> filter = e -> (camera == null || camera.isEmpty() || camera.equals(e.camera()))
-                && (kind == null || kind == e.kind()) && e.startMillis() <= to
-                && (e.endMillis() < 0 || e.endMillis() >= from);
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Event e : store.list(filter, limit)) {
-            list.add(json(e));
+        for (Event e : store.list(filter(ctx), limit(ctx))) {
+            list.add(json(store, e));
         }
         Web.json(ctx, 200, list);
     }
 
-    /** The event as JSON, with {@code snapshot} null when its JPEG is gone, and {@code snapshotUrl}. */
+    /**
+     * The events {@code GET /api/events} keeps for the request's {@code camera}, {@code kind}, {@code from} and
+     * {@code to} (for servers that mount the analyzer's API).
+     *
+     * @throws Web.BadRequest naming the parameter when one is bad
+     */
+    public static Predicate<Event> filter(Context ctx) {
+        String camera = ctx.queryParam("camera");
+        Event.Kind kind = kind(ctx.queryParam("kind"));
+        long from = time("from", ctx.queryParam("from"), Long.MIN_VALUE);
+        long to = time("to", ctx.queryParam("to"), Long.MAX_VALUE);
+        return e -> (camera == null || camera.isEmpty() || camera.equals(e.camera()))
+                && (kind == null || kind == e.kind()) && e.startMillis() <= to
+                && (e.endMillis() < 0 || e.endMillis() >= from);
+    }
+
+    /**
+     * The request's {@code limit}: 1 to {@value #MAX_LIMIT}, 100 when not given.
+     *
+     * @throws Web.BadRequest naming {@code limit} when it is bad
+     */
+    public static int limit(Context ctx) {
+        return limit(ctx.queryParam("limit"));
+    }
+
     private Map<String, Object> json(Event e) {
+        return json(store, e);
+    }
+
+    /**
+     * The event as JSON, with {@code snapshot} null when its JPEG is gone from {@code store}, and
+     * {@code snapshotUrl}.
+     */
+    public static Map<String, Object> json(EventStore store, Event e) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = JSON.convertValue(e, LinkedHashMap.class);
         boolean kept = e.snapshot() != null && store.snapshot(e.id()) != null;

@@ -3,6 +3,7 @@ package io.streamtee.relay.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Cidr;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.EndPoint;
 import org.slf4j.Logger;
@@ -59,7 +61,7 @@ public final class ControlServer implements AutoCloseable {
     /** A stream client whose connection takes nothing for this long, while data waits, is disconnected. */
     static final long CLIENT_STALL_MILLIS = 10_000;
 
-    private final Relay relay;
+    private final Supplier<Relay> relay;
     private final WebServer web;
     private final RelayMetrics metrics;
     private final ObjectMapper json = new ObjectMapper();
@@ -85,10 +87,24 @@ public final class ControlServer implements AutoCloseable {
         this(relay, api.listen().getAddress().getHostAddress(), api.listen().getPort(), api.token());
     }
 
+    /**
+     * The routes only, for mounting on another command's web server with {@link #install} ({@code serve}'s): it
+     * neither binds nor serves by itself, and has no metrics of its own ({@link RelayMetrics} is public for that).
+     *
+     * @param relay the relay now; null before it runs (the API then answers 503)
+     */
+    public ControlServer(Supplier<Relay> relay) {
+        this.web = null;
+        this.relay = relay;
+        this.metrics = null;
+        this.clientBufferBytes = CLIENT_BUFFER_BYTES;
+        this.clientStallMillis = CLIENT_STALL_MILLIS;
+    }
+
     ControlServer(Relay relay, String host, int port, String token, long clientBufferBytes, long clientStallMillis) {
         this.web = new WebServer("api", host, port, token).openPaths(Set.of("/"))
                 .queryToken(path -> path.startsWith("/streams/")); // a player cannot send a header
-        this.relay = relay;
+        this.relay = () -> relay;
         this.metrics = new RelayMetrics(relay, web::unauthorized);
         this.clientBufferBytes = clientBufferBytes;
         this.clientStallMillis = clientStallMillis;
@@ -100,21 +116,31 @@ public final class ControlServer implements AutoCloseable {
      * @throws io.streamtee.cli.CommandException if the port cannot be bound
      */
     public synchronized ControlServer start() {
-        String page = Web.resource(ControlServer.class, "status.html");
         web.start("another relay", config -> {
-            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             config.routes.get("/healthz", ctx -> Web.json(ctx, 200, Map.of("status", "ok",
-                    "routes", relay.routes().size())));
+                    "routes", relay().routes().size())));
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.scrape()));
-            config.routes.get("/api/routes", ctx -> Web.json(ctx, 200, relay.routes().stream()
-                    .map(ControlServer::describe).toList()));
-            config.routes.post("/api/routes/{route}/outputs", this::addOutput);
-            config.routes.delete("/api/routes/{route}/outputs/{id}", this::removeOutput);
-            config.routes.get("/streams/{route}", this::stream);
+            install(config, "");
         });
         log.info("api: {} ({})", web.url(), web.open() ? "no token" : "token required");
         return this;
+    }
+
+    /**
+     * Adds the status page ({@code prefix + "/"}), the control API ({@code prefix + "/api/routes"}, its outputs) and
+     * the HTTP streams ({@code prefix + "/streams/{route}"}) to {@code config}; the page's URLs are relative to it.
+     *
+     * @param prefix {@code ""}, or a path such as {@code /relay}
+     */
+    public void install(JavalinConfig config, String prefix) {
+        String page = Web.resource(ControlServer.class, "status.html");
+        config.routes.get(prefix + "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+        config.routes.get(prefix + "/api/routes", ctx -> Web.json(ctx, 200, relay().routes().stream()
+                .map(ControlServer::describe).toList()));
+        config.routes.post(prefix + "/api/routes/{route}/outputs", this::addOutput);
+        config.routes.delete(prefix + "/api/routes/{route}/outputs/{id}", this::removeOutput);
+        config.routes.get(prefix + "/streams/{route}", this::stream);
     }
 
     /** The host it serves on, as given (for URLs in logs). */
@@ -135,7 +161,9 @@ public final class ControlServer implements AutoCloseable {
         }
         closed = true;
         clients.forEach(StreamClient::close);
-        web.close();
+        if (web != null) {
+            web.close();
+        }
     }
 
     private void addOutput(Context ctx) {
@@ -206,14 +234,22 @@ public final class ControlServer implements AutoCloseable {
 
     private Route route(String name) {
         try {
-            return relay.route(name);
+            return relay().route(name);
         } catch (IllegalArgumentException e) {
             throw new Web.NotFound("no route " + name);
         }
     }
 
+    private Relay relay() {
+        Relay r = relay.get();
+        if (r == null) {
+            throw new IllegalStateException("the relay is not running yet");
+        }
+        return r;
+    }
+
     /** A route as {@code GET /api/routes} shows it. */
-    static Map<String, Object> describe(Route route) {
+    public static Map<String, Object> describe(Route route) {
         RouteStats.Snapshot s = route.stats().snapshot();
         InetSocketAddress local = route.localAddress();
         InetAddress denied = route.stats().lastDeniedSource();

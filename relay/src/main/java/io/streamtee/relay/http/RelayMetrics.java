@@ -39,14 +39,14 @@ import java.util.function.ToDoubleFunction;
  * the same for every scraper and on the first scrape. Routes and outputs come and go while the relay runs, so the meters are brought in line with the relay at each
  * {@link #scrape}: new ones registered, those of removed outputs and stopped routes removed.
  */
-final class RelayMetrics {
+public final class RelayMetrics {
     private final Relay relay;
     private final LongSupplier unauthorized;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** The meters registered for each counters object (a RouteStats or an OutputStats), by identity. */
     private final Map<Object, List<Meter>> meters = new HashMap<>();
     /** @param unauthorized requests the web server refused for a missing or wrong token */
-    RelayMetrics(Relay relay, LongSupplier unauthorized) {
+    public RelayMetrics(Relay relay, LongSupplier unauthorized) {
         this.relay = relay;
         this.unauthorized = unauthorized;
         // Micrometer holds the counted object weakly: count through this (held by the server), not the lambda.
@@ -56,7 +56,7 @@ final class RelayMetrics {
     }
 
     /** The Prometheus text exposition of every series, after following the relay's routes and outputs. */
-    synchronized String scrape() {
+    public synchronized String scrape() {
         sync();
         return registry.scrape();
     }

@@ -1,0 +1,255 @@
+package io.streamtee.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.UdpReceiver;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RTSP cameras against a real RTSP server (GStreamer's gst-rtsp-server, serving a 3 s H.264 High clip with B-frames),
+ * through a relay route out to UDP, on loopback: the frames ffmpeg decodes from the relay's output are the source's,
+ * over TCP and UDP transport; the server restarted, the input comes back; bad cameras give one line each.
+ */
+@Timeout(90)
+class RtspInputTest {
+    private static final int FRAMES = 75; // 3 s at 25 fps
+    @TempDir
+    static Path dir;
+    private static Path clip;
+    private static Path script;
+    private static List<String> sourceFrames;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeAll
+    static void clip() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        RtspServer.assumeInstalled();
+        clip = FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 3,
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
+        script = dir.resolve("rtsp_server.py");
+        try (InputStream in = RtspInputTest.class.getResourceAsStream("rtsp_server.py")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        sourceFrames = frameHashes(clip);
+        assertThat(sourceFrames).hasSize(FRAMES);
+    }
+
+    @BeforeEach
+    void watchLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(RtspInput.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ((Logger) LoggerFactory.getLogger(RtspInput.class)).detachAppender(logs);
+        Collections.reverse(open);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T use(T c) {
+        open.add(c);
+        return c;
+    }
+
+    /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
+    private static List<String> frameHashes(Path ts) throws Exception {
+        String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
+                "-f", "framemd5", "-"));
+        List<String> hashes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split(",");
+                hashes.add(f[f.length - 1].trim());
+            }
+        }
+        return hashes;
+    }
+
+    private static Relay relay(String input, String output) {
+        return new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
+                List.of(output))), "0", null))).start();
+    }
+
+    private List<String> logLines() {
+        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** Relays the server's stream to UDP until the whole clip has come through once; the frames ffmpeg decodes. */
+    private List<String> relayedFrames(String transport) throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, null));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://127.0.0.1:" + server.port() + "/stream?transport=" + transport, rx.url()));
+        Route route = relay.routes().get(0);
+        // the clip ends after 3 s: the server ends the session and the input connects again
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        Path captured = rx.writeTo(dir.resolve("captured-" + transport + ".ts"), 0);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving H.264 320x240 over " + transport));
+        return frameHashes(captured);
+    }
+
+    @Test
+    void overTcpTheRelayedFramesAreTheSourcesFrames() throws Exception {
+        List<String> frames = relayedFrames("tcp");
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void overUdpTheRelayedFramesAreTheSourcesFrames() throws Exception {
+        List<String> frames = relayedFrames("udp");
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void theServerStoppedAndStartedAgainTheInputReconnectsAndTheStreamResumes() throws Exception {
+        RtspServer server = RtspServer.start(script, clip, 0, null);
+        int port = server.port();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://127.0.0.1:" + port + "/stream", rx.url()));
+        Route route = relay.routes().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 20);
+        server.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> route.stats().inputCounters().get("errors.refused") >= 1);
+        int before = rx.count();
+        server = use(RtspServer.start(script, clip, port, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1
+                && rx.count() > before + 20);
+        assertThat(logLines()).anyMatch(l -> l.contains("the camera refused the connection"))
+                .anyMatch(l -> l.contains("receiving H.264 320x240 over tcp again"));
+    }
+
+    @Test
+    void aWrongPasswordIsOneLineWithoutThePasswordAndNoFastRetry() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://admin:wrong@127.0.0.1:" + server.port() + "/stream", rx.url()));
+        Route route = relay.routes().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> route.stats().inputCounters().get("errors.auth") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("credentials")).singleElement().asString()
+                .contains("rtsp://admin:***@127.0.0.1:" + server.port() + "/stream")
+                .contains("the camera refused the credentials (401)").contains("trying again in 30000 ms")
+                .doesNotContain("\n");
+        assertThat(logLines()).noneMatch(l -> l.contains("wrong"));
+        assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("errors.auth", 1L);
+        assertThat(rx.count()).isZero();
+    }
+
+    @Test
+    void theRightPasswordIsLetIn() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        use(relay("rtsp://admin:right@127.0.0.1:" + server.port() + "/stream", rx.url()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 20);
+    }
+
+    /** A server that takes connections and never answers: the camera "does not answer". */
+    private ServerSocket silent(List<Socket> accepted) throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    accepted.add(use(s.accept()));
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        return s;
+    }
+
+    @Test
+    void aCameraThatDoesNotAnswerTimesOutAndIsTriedAgain() throws Exception {
+        ServerSocket s = silent(new CopyOnWriteArrayList<>());
+        List<List<byte[]>> got = new CopyOnWriteArrayList<>();
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://u:p@127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), got::add, 500).start());
+        await().atMost(Duration.ofSeconds(15)).until(() -> in.counters().get("errors.timeout") >= 2);
+        assertThat(logLines()).filteredOn(l -> l.contains("did not answer")).singleElement().asString()
+                .contains("route cam input rtsp://u:***@127.0.0.1:" + s.getLocalPort() + "/x");
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void closeDoesNotHangOnADeadCamera() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        ServerSocket s = silent(accepted);
+        RtspInput in = new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), x -> { }, 120_000).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepted.isEmpty());
+        long start = System.nanoTime();
+        in.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(in.counters().values()).allMatch(v -> v == 0L); // stopping is not an error
+    }
+
+    @Test
+    void aServerThatIsNotRtspIsNamed() throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    try (Socket c = s.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>hello</html>\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        c.getInputStream().read(new byte[4096]);
+                    }
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), x -> { }, 2_000).start());
+        await().atMost(Duration.ofSeconds(15)).until(() -> in.counters().get("errors.protocol")
+                + in.counters().get("errors.other") >= 1);
+        assertThat(in.counters().get("errors.protocol")).isEqualTo(1);
+    }
+
+    @Test
+    void theCameraUrlKeepsTheCamerasParametersAndDropsStreamteesOwn() {
+        Endpoint e = Endpoint.parse("rtsp://a:b@127.0.0.1:8554/cam/realmonitor?channel=1&transport=udp&subtype=0",
+                Endpoint.Role.INPUT);
+        assertThat(RtspInput.cameraUrl(e)).isEqualTo("rtsp://a:b@127.0.0.1:8554/cam/realmonitor?channel=1&subtype=0");
+        assertThat(RtspInput.cameraUrl(Endpoint.parse("rtsp://127.0.0.1/s?transport=tcp", Endpoint.Role.INPUT)))
+                .isEqualTo("rtsp://127.0.0.1/s");
+    }
+}

@@ -43,7 +43,7 @@ public final class ServeWeb implements AutoCloseable {
         for (CameraServices c : serve.cameras()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", c.name());
-            m.put("input", c.config().route().input().url());
+            m.put("input", c.config().route().input().masked());
             m.put("record", c.recorder() != null);
             m.put("analyze", c.analyzer() != null);
             m.put("view", c.feed() != null);

@@ -138,6 +138,23 @@ class RtspInputTest {
     }
 
     @Test
+    void h265IsCopiedTooFrameForFrame() throws Exception {
+        FfmpegJudge.assumeEncoder("libx265");
+        Path hevc = FfmpegJudge.encode(dir.resolve("clip265.ts"), "testsrc2=size=320x240:rate=25", 2,
+                "-c:v", "libx265", "-x265-params", "log-level=error:keyint=25:bframes=2");
+        List<String> source = frameHashes(hevc);
+        RtspServer server = use(RtspServer.serving(script, "filesrc location=" + hevc
+                + " ! tsdemux ! h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = use(relay("rtsp://127.0.0.1:" + server.port() + "/stream", rx.url())).routes().get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving H.265 320x240 over tcp"));
+        List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured-265.ts"), 0));
+        assertThat(Collections.indexOfSubList(frames, source)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void theServerStoppedAndStartedAgainTheInputReconnectsAndTheStreamResumes() throws Exception {
         RtspServer server = RtspServer.start(script, clip, 0, null);
         int port = server.port();
@@ -242,6 +259,34 @@ class RtspInputTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> in.counters().get("errors.protocol")
                 + in.counters().get("errors.other") >= 1);
         assertThat(in.counters().get("errors.protocol")).isEqualTo(1);
+    }
+
+    private RtspInput pull(RtspServer server) {
+        return use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + server.port() + "/stream",
+                Endpoint.Role.INPUT), x -> { }, 3_000).start());
+    }
+
+    @Test
+    void aStreamWithoutVideoIsNamed() throws Exception {
+        RtspServer server = use(RtspServer.serving(script,
+                "audiotestsrc is-live=true ! audioconvert ! audio/x-raw,rate=8000,channels=1 ! mulawenc"
+                        + " ! rtppcmupay name=pay0 pt=0"));
+        RtspInput in = pull(server);
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.no_video") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("has no video")).singleElement().asString()
+                .contains("route cam input rtsp://127.0.0.1:" + server.port() + "/stream");
+        assertThat(in.counters()).containsEntry("connects", 0L);
+    }
+
+    @Test
+    void aVideoCodecOtherThanH264OrH265IsNamed() throws Exception {
+        RtspServer server = use(RtspServer.serving(script,
+                "videotestsrc is-live=true ! video/x-raw,format=I420,width=320,height=240,framerate=10/1 ! jpegenc"
+                        + " ! rtpjpegpay name=pay0 pt=26"));
+        RtspInput in = pull(server);
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.codec") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("is not H.264 or H.265")).singleElement().asString()
+                .contains("(mjpeg)");
     }
 
     @Test

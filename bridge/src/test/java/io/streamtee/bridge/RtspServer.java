@@ -49,12 +49,25 @@ final class RtspServer implements AutoCloseable {
      * @param credentials {@code user:password} for basic auth, or null
      */
     static RtspServer start(Path script, Path file, int port, String credentials) throws Exception {
-        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), file.toString(),
-                String.valueOf(port)));
+        return start(script, file.toString(), null, port, credentials);
+    }
+
+    /** Starts a server serving a GStreamer pipeline of its own ({@code pay0} named), e.g. audio only. */
+    static RtspServer serving(Path script, String pipeline) throws Exception {
+        return start(script, "-", pipeline, 0, null);
+    }
+
+    private static RtspServer start(Path script, String file, String pipeline, int port, String credentials)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), file, String.valueOf(port)));
         if (credentials != null) {
             command.add(credentials);
         }
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        if (pipeline != null) {
+            builder.environment().put("RTSP_LAUNCH", pipeline);
+        }
+        Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
         try {

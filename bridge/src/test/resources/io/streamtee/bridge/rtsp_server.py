@@ -4,7 +4,9 @@ at /stream (as it is: no re-encoding), one pipeline per client, from the file's 
 
 usage: rtsp_server.py FILE [PORT] [USER:PASSWORD]
 Binds PORT (0: a port the kernel picks), prints "PORT <n>" once it listens, serves until stdin closes or it is killed.
-With USER:PASSWORD, clients must authenticate (basic auth)."""
+With USER:PASSWORD, clients must authenticate (basic auth). With FILE "-", the environment variable RTSP_LAUNCH is
+the pipeline served instead (e.g. an audio-only or an MJPEG stream)."""
+import os
 import sys
 import threading
 
@@ -23,8 +25,11 @@ server = GstRtspServer.RTSPServer()
 server.set_address("127.0.0.1")
 server.set_service(port)
 factory = GstRtspServer.RTSPMediaFactory()
-factory.set_launch("( filesrc location=%s ! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
-                   % path.replace(" ", "\\ "))
+if path == "-":
+    factory.set_launch("( %s )" % os.environ["RTSP_LAUNCH"])
+else:
+    factory.set_launch("( filesrc location=%s ! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+                       % path.replace(" ", "\\ "))
 factory.set_shared(False)
 if credentials:
     user, password = credentials.split(":", 1)

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * module). Its datagrams, handed over from the input's own thread, are copied into buffers and fired into the
  * worker's {@link FanOut} on the worker's event loop, one batch at a time, as if read from a socket whose sender is
  * the input's address (which the allow list checks). At most {@value #MAX_PENDING} batches wait for the loop; past
- * that, batches are dropped and counted as input errors.
+ * that, batches are dropped and counted as input errors. Closing the handle closes the input on the loop: its
+ * {@link Input#close()} is bounded (a few seconds at most, see its contract), and no batch is fired after it.
  */
 final class PluggedInput {
     private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);

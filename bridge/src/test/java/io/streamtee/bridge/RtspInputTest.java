@@ -15,6 +15,8 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -310,6 +312,27 @@ class RtspInputTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.codec") >= 1);
         assertThat(logLines()).filteredOn(l -> l.contains("is not H.264 or H.265")).singleElement().asString()
                 .contains("(mjpeg)");
+    }
+
+    @Test
+    void aBadCameraIsNeverFatalToTheOtherRoutes() throws Exception {
+        int dead;
+        try (ServerSocket gone = new ServerSocket()) {
+            gone.bind(new InetSocketAddress("127.0.0.1", 0));
+            dead = gone.getLocalPort();
+        }
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(Map.of(
+                "bad", RouteConfig.of("rtsp://127.0.0.1:" + dead + "/x", List.of(), List.of("127.0.0.1:9")),
+                "good", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(rx.url()))), "0", null))).start());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> relay.route("bad").stats().inputCounters().get("errors.refused") >= 1);
+        try (DatagramSocket sender = new DatagramSocket()) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new DatagramPacket(new byte[] {(byte) i}, 1, relay.route("good").localAddress()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == 10);
     }
 
     @Test

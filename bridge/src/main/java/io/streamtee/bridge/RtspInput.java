@@ -186,9 +186,10 @@ final class RtspInput implements Input {
             try {
                 trouble = s.run(everConnected);
                 detail = s.detail;
-            } catch (FfmpegException e) {
+            } catch (RuntimeException e) { // libavformat refused something (FfmpegException), or a bug: never the end
                 trouble = Trouble.OTHER;
-                detail = e.getMessage();
+                detail = e instanceof FfmpegException ? e.getMessage() : e.toString();
+                log.debug("{}: session failed", where, e);
             } finally {
                 s.close();
             }

@@ -52,7 +52,8 @@ final class PluggedInput {
     }
 
     /**
-     * Starts the input. Closing the returned channel (a handle registered on the loop, never connected) stops it.
+     * Starts the input. Closing the returned channel (a handle registered on the loop, an unbound UDP socket that
+     * never receives) stops it.
      *
      * @throws RelayException when no module serves the scheme, or the handle cannot be made
      */
@@ -65,7 +66,9 @@ final class PluggedInput {
         }
         ChannelFuture registered = new Bootstrap()
                 .group(loop)
-                .channelFactory(transport.socketChannel())
+                // an unbound UDP socket: epoll reports nothing for it (an unconnected TCP socket reports EPOLLHUP,
+                // and the loop would spin)
+                .channelFactory(transport.datagramChannel(in.isIpv6()))
                 .handler(fanOut)
                 .register()
                 .awaitUninterruptibly();

@@ -111,4 +111,23 @@ class PluggedInputTest {
             assertThat(running.closed).isTrue();
         }
     }
+
+    /** The input's handle on the event loop is quiet: the loop sleeps between batches (it used to spin on EPOLLHUP). */
+    @Test
+    void theEventLoopIdlesWhileAPluggedInputIsQuiet() throws Exception {
+        try (UdpReceiver rx = UdpReceiver.open("127.0.0.1");
+                Relay relay = TestRelays.relay("rtsp://127.0.0.1:8554/cam", rx.url())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == 40); // the camera has sent all it sends
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            List<Long> loops = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("relay-")).map(Thread::threadId).toList();
+            assertThat(loops).isNotEmpty();
+            long before = loops.stream().mapToLong(threads::getThreadCpuTime).sum();
+            long start = System.nanoTime();
+            await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+            long wall = System.nanoTime() - start;
+            long cpu = loops.stream().mapToLong(threads::getThreadCpuTime).sum() - before;
+            assertThat(cpu).as("event loop CPU over %d ms", wall / 1_000_000).isLessThan(wall / 5);
+        }
+    }
 }

@@ -8,6 +8,8 @@ import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,5 +234,41 @@ class RelayEndToEndTest {
             return false;
         });
         return port[0];
+    }
+
+    /**
+     * {@code relay --listen rtsp://...}: the application has the bridge module, so the route pulls the camera; one that
+     * takes the connection and never answers is named in one line, the password masked, and stopping does not wait
+     * for it.
+     */
+    @Test
+    void anRtspInputComesFromTheBridgeAndItsPasswordNeverShows() throws Exception {
+        List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket camera = new ServerSocket(); UdpReceiver out = UdpReceiver.open("127.0.0.1")) {
+            camera.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(camera.accept());
+                    }
+                } catch (IOException e) {
+                    // closed
+                }
+            });
+            String url = "rtsp://admin:s3cret@127.0.0.1:" + camera.getLocalPort() + "/stream1";
+            Log log = newLog();
+            Process relay = start(log, "relay", "--listen", url, "--to", out.url(), "--stats-interval", "0");
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.lines().stream().anyMatch(l -> l.contains(
+                    "input rtsp://admin:***@127.0.0.1:" + camera.getLocalPort() + "/stream1: the camera did not answer")));
+            assertThat(accepted).isNotEmpty();
+            relay.destroy(); // SIGTERM
+            assertThat(relay.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(relay.exitValue()).isZero();
+            assertThat(log.lines()).noneMatch(l -> l.contains("s3cret"));
+        } finally {
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 }

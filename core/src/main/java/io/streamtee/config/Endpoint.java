@@ -29,7 +29,8 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
 
     /** Where an endpoint is used; decides which schemes and query parameters are allowed. */
     public enum Role {
-        INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"))),
+        INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
+                "rtsp", Set.of("transport"), "rtsps", Set.of("transport"))),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing")));
 
         private final Map<String, Set<String>> params;
@@ -52,11 +53,12 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
      *
      * @throws ConfigException naming the text and what is wrong with it
      */
-    public static Endpoint parse(String text, Role role) {
-        if (text == null || text.isBlank()) {
+    public static Endpoint parse(String given, Role role) {
+        if (given == null || given.isBlank()) {
             throw new ConfigException("empty address (expected udp://host:port)");
         }
-        String rest = text.strip();
+        String text = mask(given); // what errors show: never the password
+        String rest = given.strip();
         int schemeEnd = rest.indexOf("://");
         String scheme = "udp";
         if (schemeEnd >= 0) {
@@ -69,10 +71,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             }
             rest = rest.substring(schemeEnd + 3);
         }
+        boolean camera = scheme.equals("rtsp") || scheme.equals("rtsps");
         Map<String, String> params = new LinkedHashMap<>();
         int query = rest.indexOf('?');
         if (query >= 0) {
-            parseQuery(text, rest.substring(query + 1), role, scheme, params);
+            parseQuery(text, rest.substring(query + 1), role, scheme, params, camera);
             rest = rest.substring(0, query);
         }
         String path = "";
@@ -81,10 +84,21 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             path = rest.substring(slash);
             rest = rest.substring(0, slash);
         }
-        if (scheme.equals("http")) {
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            if (!camera) {
+                throw new ConfigException("bad URL '" + text + "': a " + scheme + ":// address takes no user or password");
+            }
+            rest = rest.substring(at + 1);
+        }
+        if (scheme.equals("http") || camera) {
             path = path.isEmpty() ? "/" : path;
             if (!rest.startsWith("[") && rest.lastIndexOf(':') < 0 || rest.endsWith("]")) {
-                rest = rest + ":80";
+                rest = rest + ":" + switch (scheme) {
+                    case "rtsp" -> 554;
+                    case "rtsps" -> 322;
+                    default -> 80;
+                };
             }
         }
         String host;
@@ -111,7 +125,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             throw new ConfigException("bad URL '" + text + "': no host (use 0.0.0.0 or [::] to listen on every address)");
         }
         int port = parsePort(text, portText, role);
-        if (!path.isEmpty() && !path.equals("/") && !scheme.equals("http")) {
+        if (!path.isEmpty() && !path.equals("/") && !scheme.equals("http") && !camera) {
             throw new ConfigException("bad URL '" + text + "': a " + scheme + ":// address has no path");
         }
         InetAddress resolved;
@@ -120,7 +134,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         } catch (UnknownHostException e) {
             throw new ConfigException("cannot resolve host '" + host + "' in '" + text + "'");
         }
-        Endpoint endpoint = new Endpoint(text, scheme, new InetSocketAddress(resolved, port), path, params);
+        Endpoint endpoint = new Endpoint(given, scheme, new InetSocketAddress(resolved, port), path, params);
         endpoint.validateParams();
         return endpoint;
     }
@@ -139,7 +153,12 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         return port;
     }
 
-    private static void parseQuery(String text, String query, Role role, String scheme, Map<String, String> into) {
+    /**
+     * @param passThrough whether unknown parameters are kept rather than refused: a camera's own (an RTSP URL such as
+     *                    {@code /cam/realmonitor?channel=1&subtype=0}), handed to the camera as they are
+     */
+    private static void parseQuery(String text, String query, Role role, String scheme, Map<String, String> into,
+            boolean passThrough) {
         Set<String> known = role.params.getOrDefault(scheme, Set.of());
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) {
@@ -148,7 +167,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             int eq = pair.indexOf('=');
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !passThrough) {
                 throw new ConfigException("bad URL '" + text + "': unknown parameter '" + key + "' for a " + scheme
                         + " " + role.name().toLowerCase(java.util.Locale.ROOT)
                         + (known.isEmpty() ? "" : " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
@@ -158,6 +177,10 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     }
 
     private void validateParams() {
+        String url = masked();
+        if (params.containsKey("transport")) {
+            transport();
+        }
         if (params.containsKey("ttl")) {
             int ttl = ttl();
             if (ttl < 0 || ttl > 255) {
@@ -182,6 +205,52 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
                 throw new ConfigException("bad URL '" + url + "': source and group must both be IPv4 or both IPv6");
             }
         }
+    }
+
+    /**
+     * How an RTSP input asks the camera for RTP: {@code tcp} (interleaved in the RTSP connection, the default: it
+     * crosses NAT and firewalls and loses nothing) or {@code udp}.
+     */
+    public String transport() {
+        String v = params.getOrDefault("transport", "tcp");
+        if (!v.equals("tcp") && !v.equals("udp")) {
+            throw new ConfigException("bad URL '" + masked() + "': transport '" + v + "' is not one of tcp, udp");
+        }
+        return v;
+    }
+
+    /** The URL as logs, metrics, the API and the status page show it: a password replaced by {@code ***}. */
+    public String masked() {
+        return mask(url);
+    }
+
+    /**
+     * {@code text} with the password of its user info, if any, replaced by {@code ***}:
+     * {@code rtsp://admin:secret@cam/1} becomes {@code rtsp://admin:***@cam/1}. Text without one is returned as is.
+     */
+    public static String mask(String text) {
+        if (text == null) {
+            return null;
+        }
+        int start = text.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int end = text.length();
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        int at = text.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return text;
+        }
+        int colon = text.indexOf(':', start);
+        if (colon < 0 || colon > at) {
+            return text; // a user and no password
+        }
+        return text.substring(0, colon + 1) + "***" + text.substring(at);
     }
 
     /** How a stream (TCP, HTTP) carries datagrams: {@code ts} (188-byte MPEG-TS packets, the default) or {@code length}. */
@@ -263,8 +332,9 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         throw new ConfigException("bad URL '" + url + "': no network interface '" + v + "' on this machine");
     }
 
+    /** The {@linkplain #masked() masked} URL: safe to log. */
     @Override
     public String toString() {
-        return url;
+        return masked();
     }
 }

@@ -88,4 +88,36 @@ class EndpointTest {
         assertThatThrownBy(() -> Endpoint.parse("no-such-host.invalid:8101", Role.OUTPUT))
                 .hasMessage("cannot resolve host 'no-such-host.invalid' in 'no-such-host.invalid:8101'");
     }
+
+    @Test
+    void rtspInputKeepsPathAndCameraParametersAndDefaultsToPort554() {
+        Endpoint e = Endpoint.parse("rtsp://admin:s3cret@127.0.0.1/cam/realmonitor?channel=1&subtype=0&transport=udp",
+                Role.INPUT);
+        assertThat(e.scheme()).isEqualTo("rtsp");
+        assertThat(e.address().getPort()).isEqualTo(554);
+        assertThat(e.path()).isEqualTo("/cam/realmonitor");
+        assertThat(e.transport()).isEqualTo("udp");
+        assertThat(e.params()).containsEntry("channel", "1").containsEntry("subtype", "0");
+        assertThat(Endpoint.parse("rtsp://127.0.0.1:8554/s", Role.INPUT).transport()).isEqualTo("tcp");
+        assertThat(Endpoint.parse("rtsps://127.0.0.1/s", Role.INPUT).address().getPort()).isEqualTo(322);
+    }
+
+    @Test
+    void thePasswordNeverShows() {
+        Endpoint e = Endpoint.parse("rtsp://admin:s3cret@127.0.0.1:8554/stream1", Role.INPUT);
+        assertThat(e.url()).contains("s3cret"); // what the RTSP client is given
+        assertThat(e.masked()).isEqualTo("rtsp://admin:***@127.0.0.1:8554/stream1");
+        assertThat(e.toString()).isEqualTo(e.masked());
+        assertThat(Endpoint.mask("rtsp://user@cam/1")).isEqualTo("rtsp://user@cam/1");
+        assertThat(Endpoint.mask("rtsp://u:p:q@cam:554/a@b")).isEqualTo("rtsp://u:***@cam:554/a@b");
+        assertThat(Endpoint.mask("udp://127.0.0.1:5")).isEqualTo("udp://127.0.0.1:5");
+        assertThatThrownBy(() -> Endpoint.parse("rtsp://admin:s3cret@127.0.0.1/s?transport=http", Role.INPUT))
+                .hasMessage("bad URL 'rtsp://admin:***@127.0.0.1/s?transport=http': transport 'http' is not one of tcp, udp");
+        assertThatThrownBy(() -> Endpoint.parse("rtsp://admin:s3cret@127.0.0.1:x/s", Role.INPUT))
+                .hasMessage("bad URL 'rtsp://admin:***@127.0.0.1:x/s': port 'x' is not a number");
+        assertThatThrownBy(() -> Endpoint.parse("rtsp://admin:s3cret@127.0.0.1/s", Role.OUTPUT))
+                .message().doesNotContain("s3cret").contains("'rtsp' is not supported for an output");
+        assertThatThrownBy(() -> Endpoint.parse("udp://a:b@127.0.0.1:5", Role.INPUT))
+                .hasMessage("bad URL 'udp://a:***@127.0.0.1:5': a udp:// address takes no user or password");
+    }
 }

@@ -218,7 +218,7 @@ public final class Route {
 
     private String describeInput() {
         Endpoint in = spec.input();
-        String bound = localAddress == null ? in.url() : in.url().replace(":" + in.address().getPort() + "",
+        String bound = localAddress == null ? in.masked() : in.masked().replace(":" + in.address().getPort() + "",
                 ":" + localAddress.getPort());
         return allow.isEmpty() ? bound : bound + " allow " + allow;
     }

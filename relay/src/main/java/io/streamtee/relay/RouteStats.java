@@ -15,6 +15,7 @@ public final class RouteStats {
     private volatile long firstDatagramMillis;
     private volatile long lastDatagramMillis;
     private volatile java.net.InetAddress lastDeniedSource;
+    private volatile java.util.function.Supplier<java.util.Map<String, Long>> inputCounters = java.util.Map::of;
 
     void received(long count, long byteCount, long nowMillis) {
         datagrams.add(count);
@@ -34,6 +35,19 @@ public final class RouteStats {
     /** The source of the most recent datagram refused by the allow list, or null. */
     public java.net.InetAddress lastDeniedSource() {
         return lastDeniedSource;
+    }
+
+    /** Where {@link #inputCounters()} comes from: an input made by an {@code InputFactory}. */
+    void inputCounters(java.util.function.Supplier<java.util.Map<String, Long>> counters) {
+        this.inputCounters = counters;
+    }
+
+    /**
+     * The counters of an input made by an {@link io.streamtee.relay.input.InputFactory} (connects, reconnects,
+     * errors by kind), the same keys for the route's life; empty for the relay's own inputs.
+     */
+    public java.util.Map<String, Long> inputCounters() {
+        return inputCounters.get();
     }
 
     void inputError() {

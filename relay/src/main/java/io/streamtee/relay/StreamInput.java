@@ -41,7 +41,12 @@ final class StreamInput {
                 }
                 yield new HttpInput(spec.name(), in, loop, transport, fanOut, stats).start();
             }
-            default -> throw new RelayException(in + ": " + in.scheme() + ":// inputs are not supported");
+            default -> {
+                if (spec.workers() > 1) {
+                    throw new RelayException(in + ": an " + in.scheme() + ":// input pulls one stream; use workers: 1");
+                }
+                yield PluggedInput.start(spec.name(), in, loop, transport, fanOut, stats);
+            }
         };
     }
 }

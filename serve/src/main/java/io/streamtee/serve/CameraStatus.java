@@ -42,7 +42,7 @@ final class CameraStatus {
     static Map<String, Object> of(CameraServices c, Route route, ViewRoutes view, long nowMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
-        m.put("input", c.config().route().input().url());
+        m.put("input", c.config().route().input().masked());
         InetSocketAddress bound = route == null ? null : route.localAddress();
         m.put("localPort", bound == null ? null : bound.getPort());
         RouteStats.Snapshot s = route == null ? null : route.stats().snapshot();

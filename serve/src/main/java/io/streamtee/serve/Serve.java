@@ -168,7 +168,7 @@ public final class Serve implements AutoCloseable {
                     changes.add("camera " + failed.name() + " not added");
                 } else {
                     failed.keepRoute(before.cameras().get(failed.name()).route());
-                    changes.add("camera " + failed.name() + " keeps its input " + route.spec().input().url());
+                    changes.add("camera " + failed.name() + " keeps its input " + route.spec().input().masked());
                 }
             }
         }

@@ -255,7 +255,7 @@ public final class ControlServer implements AutoCloseable {
         InetAddress denied = route.stats().lastDeniedSource();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", route.name());
-        m.put("input", route.spec().input().url());
+        m.put("input", route.spec().input().masked());
         m.put("allow", route.spec().allow().stream().map(Cidr::toString).toList());
         m.put("localPort", local == null ? null : local.getPort());
         m.put("datagrams", s.datagrams());
@@ -264,6 +264,10 @@ public final class ControlServer implements AutoCloseable {
         m.put("lastDeniedSource", denied == null ? null : denied.getHostAddress());
         m.put("inputErrors", s.inputErrors());
         m.put("lastDatagramMillis", s.lastDatagramMillis());
+        Map<String, Long> inputCounters = route.stats().inputCounters();
+        if (!inputCounters.isEmpty()) {
+            m.put("inputCounters", inputCounters);
+        }
         m.put("outputs", route.outputs().stream().map(ControlServer::describe).toList());
         return m;
     }

@@ -88,6 +88,16 @@ public final class RelayMetrics {
 
     private List<Meter> routeMeters(String route, RouteStats stats) {
         Tags tags = Tags.of("route", route);
+        List<Meter> list = new ArrayList<>(routeInputMeters(tags, stats));
+        for (String event : stats.inputCounters().keySet()) {
+            list.add(counter("streamtee.route.input.events",
+                    "Events of a pulled input (RTSP): connects, reconnects, errors by kind", tags.and("event", event),
+                    stats, s -> s.inputCounters().getOrDefault(event, 0L)));
+        }
+        return list;
+    }
+
+    private List<Meter> routeInputMeters(Tags tags, RouteStats stats) {
         return List.of(
                 Gauge.builder("streamtee.route.input.bits.per.second", stats,
                                 s -> s.bitsPerSecond(System.currentTimeMillis()))

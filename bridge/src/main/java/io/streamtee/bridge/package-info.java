@@ -1,0 +1,6 @@
+/**
+ * Route inputs that need FFmpeg, behind the relay's input SPI ({@link io.streamtee.relay.input.InputFactory}), so that
+ * the relay module stays free of it: RTSP cameras ({@link io.streamtee.bridge.RtspInputFactory}), pulled with
+ * libavformat's RTSP client and remuxed, without re-encoding, into MPEG-TS datagrams.
+ */
+package io.streamtee.bridge;

@@ -1,0 +1,346 @@
+package io.streamtee.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.UdpReceiver;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RTSP cameras against a real RTSP server (GStreamer's gst-rtsp-server, serving a 4 s H.264 High clip with B-frames),
+ * through a relay route out to UDP, on loopback: the frames ffmpeg decodes from the relay's output are the source's,
+ * over TCP and UDP transport; the server restarted, the input comes back; bad cameras give one line each.
+ */
+@Timeout(90)
+class RtspInputTest {
+    private static final int FRAMES = 100; // 4 s at 25 fps
+    /**
+     * The frames compared: the first 3.2 s. A session's last frames are not (when the server ends a session, over UDP
+     * its BYE may come before the last RTP packets, and the reconnected input starts a new MPEG-TS stream right after);
+     * the clip ending is the test server's way of stopping, which a camera does not do.
+     */
+    private static final int COMPARED = 80;
+    @TempDir
+    static Path dir;
+    private static Path clip;
+    private static Path script;
+    private static List<String> sourceFrames;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeAll
+    static void clip() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        RtspServer.assumeInstalled();
+        clip = FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 4,
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
+        script = dir.resolve("rtsp_server.py");
+        try (InputStream in = RtspInputTest.class.getResourceAsStream("rtsp_server.py")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        List<String> all = frameHashes(clip);
+        assertThat(all).hasSize(FRAMES);
+        sourceFrames = all.subList(0, COMPARED);
+    }
+
+    @BeforeEach
+    void watchLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(RtspInput.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ((Logger) LoggerFactory.getLogger(RtspInput.class)).detachAppender(logs);
+        Collections.reverse(open);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T use(T c) {
+        open.add(c);
+        return c;
+    }
+
+    /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
+    private static List<String> frameHashes(Path ts) throws Exception {
+        String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
+                "-f", "framemd5", "-"));
+        List<String> hashes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split(",");
+                hashes.add(f[f.length - 1].trim());
+            }
+        }
+        return hashes;
+    }
+
+    /** The video packets' PTS (decoding order), as offsets from the first one's, for the first {@code n}. */
+    private static List<Long> ptsFromFirst(Path ts, int n) throws Exception {
+        String out = FfmpegJudge.check(FfmpegJudge.ffprobe("-v", "error", "-select_streams", "v:0",
+                "-show_entries", "packet=pts", "-of", "csv=p=0", ts.toString()));
+        List<Long> pts = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isBlank() && pts.size() < n) {
+                pts.add(Long.parseLong(line.strip().split(",")[0]));
+            }
+        }
+        long first = pts.get(0);
+        return pts.stream().map(p -> p - first).toList();
+    }
+
+    private static Relay relay(String input, String output) {
+        return new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
+                List.of(output))), "0", null))).start();
+    }
+
+    private List<String> logLines() {
+        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** Relays the server's stream to UDP until the whole clip has come through once; the frames ffmpeg decodes. */
+    private List<String> relayedFrames(String transport) throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, null));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://127.0.0.1:" + server.port() + "/stream?transport=" + transport, rx.url()));
+        Route route = relay.routes().get(0);
+        // the clip ends after 4 s: the server ends the session and the input connects again
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        Path captured = rx.writeTo(dir.resolve("captured-" + transport + ".ts"), 0);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving H.264 320x240 over " + transport));
+        // the camera's timestamps kept: each access unit's PTS as far from the first one's as in the source
+        assertThat(ptsFromFirst(captured, COMPARED)).isEqualTo(ptsFromFirst(clip, COMPARED));
+        return frameHashes(captured);
+    }
+
+    @Test
+    void overTcpTheRelayedFramesAreTheSourcesFrames() throws Exception {
+        List<String> frames = relayedFrames("tcp");
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void overUdpTheRelayedFramesAreTheSourcesFrames() throws Exception {
+        List<String> frames = relayedFrames("udp");
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void h265IsCopiedTooFrameForFrame() throws Exception {
+        FfmpegJudge.assumeEncoder("libx265");
+        Path hevc = FfmpegJudge.encode(dir.resolve("clip265.ts"), "testsrc2=size=320x240:rate=25", 3,
+                "-c:v", "libx265", "-x265-params", "log-level=error:keyint=25:bframes=2");
+        List<String> source = frameHashes(hevc).subList(0, 60);
+        RtspServer server = use(RtspServer.serving(script, "filesrc location=" + hevc
+                + " ! tsdemux ! h265parse ! rtph265pay name=pay0 pt=96 config-interval=-1"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = use(relay("rtsp://127.0.0.1:" + server.port() + "/stream", rx.url())).routes().get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving H.265 320x240 over tcp"));
+        List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured-265.ts"), 0));
+        assertThat(Collections.indexOfSubList(frames, source)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void theServerStoppedAndStartedAgainTheInputReconnectsAndTheStreamResumes() throws Exception {
+        RtspServer server = RtspServer.start(script, clip, 0, null);
+        int port = server.port();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://127.0.0.1:" + port + "/stream", rx.url()));
+        Route route = relay.routes().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 20);
+        server.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> route.stats().inputCounters().get("errors.refused") >= 1);
+        int before = rx.count();
+        server = use(RtspServer.start(script, clip, port, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1
+                && rx.count() > before + 20);
+        assertThat(logLines()).anyMatch(l -> l.contains("the camera refused the connection"))
+                .anyMatch(l -> l.contains("receiving H.264 320x240 over tcp again"));
+    }
+
+    @Test
+    void aWrongPasswordIsOneLineWithoutThePasswordAndNoFastRetry() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(relay("rtsp://admin:wrong@127.0.0.1:" + server.port() + "/stream", rx.url()));
+        Route route = relay.routes().get(0);
+        await().atMost(Duration.ofSeconds(20)).until(() -> route.stats().inputCounters().get("errors.auth") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("credentials")).singleElement().asString()
+                .contains("rtsp://admin:***@127.0.0.1:" + server.port() + "/stream")
+                .contains("the camera refused the credentials (401)").contains("trying again in 30000 ms")
+                .doesNotContain("\n");
+        assertThat(logLines()).noneMatch(l -> l.contains("wrong"));
+        assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("errors.auth", 1L);
+        assertThat(rx.count()).isZero();
+    }
+
+    @Test
+    void theRightPasswordIsLetIn() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        use(relay("rtsp://admin:right@127.0.0.1:" + server.port() + "/stream", rx.url()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 20);
+    }
+
+    /** A server that takes connections and never answers: the camera "does not answer". */
+    private ServerSocket silent(List<Socket> accepted) throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    accepted.add(use(s.accept()));
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        return s;
+    }
+
+    @Test
+    void aCameraThatDoesNotAnswerTimesOutAndIsTriedAgain() throws Exception {
+        ServerSocket s = silent(new CopyOnWriteArrayList<>());
+        List<List<byte[]>> got = new CopyOnWriteArrayList<>();
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://u:p@127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), got::add, 500).start());
+        await().atMost(Duration.ofSeconds(15)).until(() -> in.counters().get("errors.timeout") >= 2);
+        assertThat(logLines()).filteredOn(l -> l.contains("did not answer")).singleElement().asString()
+                .contains("route cam input rtsp://u:***@127.0.0.1:" + s.getLocalPort() + "/x");
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void closeDoesNotHangOnADeadCamera() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        ServerSocket s = silent(accepted);
+        RtspInput in = new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), x -> { }, 120_000).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !accepted.isEmpty());
+        long start = System.nanoTime();
+        in.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(in.counters().values()).allMatch(v -> v == 0L); // stopping is not an error
+    }
+
+    @Test
+    void aServerThatIsNotRtspIsNamed() throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    try (Socket c = s.accept()) {
+                        c.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>hello</html>\n"
+                                .getBytes(StandardCharsets.US_ASCII));
+                        c.getInputStream().read(new byte[4096]);
+                    }
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + s.getLocalPort() + "/x",
+                Endpoint.Role.INPUT), x -> { }, 2_000).start());
+        await().atMost(Duration.ofSeconds(15)).until(() -> in.counters().get("errors.protocol")
+                + in.counters().get("errors.other") >= 1);
+        assertThat(in.counters().get("errors.protocol")).isEqualTo(1);
+    }
+
+    private RtspInput pull(RtspServer server) {
+        return use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + server.port() + "/stream",
+                Endpoint.Role.INPUT), x -> { }, 3_000).start());
+    }
+
+    @Test
+    void aStreamWithoutVideoIsNamed() throws Exception {
+        RtspServer server = use(RtspServer.serving(script,
+                "audiotestsrc is-live=true ! audioconvert ! audio/x-raw,rate=8000,channels=1 ! mulawenc"
+                        + " ! rtppcmupay name=pay0 pt=0"));
+        RtspInput in = pull(server);
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.no_video") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("has no video")).singleElement().asString()
+                .contains("route cam input rtsp://127.0.0.1:" + server.port() + "/stream");
+        assertThat(in.counters()).containsEntry("connects", 0L);
+    }
+
+    @Test
+    void aVideoCodecOtherThanH264OrH265IsNamed() throws Exception {
+        RtspServer server = use(RtspServer.serving(script,
+                "videotestsrc is-live=true ! video/x-raw,format=I420,width=320,height=240,framerate=10/1 ! jpegenc"
+                        + " ! rtpjpegpay name=pay0 pt=26"));
+        RtspInput in = pull(server);
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.codec") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("is not H.264 or H.265")).singleElement().asString()
+                .contains("(mjpeg)");
+    }
+
+    @Test
+    void aBadCameraIsNeverFatalToTheOtherRoutes() throws Exception {
+        int dead;
+        try (ServerSocket gone = new ServerSocket()) {
+            gone.bind(new InetSocketAddress("127.0.0.1", 0));
+            dead = gone.getLocalPort();
+        }
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(Map.of(
+                "bad", RouteConfig.of("rtsp://127.0.0.1:" + dead + "/x", List.of(), List.of("127.0.0.1:9")),
+                "good", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(rx.url()))), "0", null))).start());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> relay.route("bad").stats().inputCounters().get("errors.refused") >= 1);
+        try (DatagramSocket sender = new DatagramSocket()) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new DatagramPacket(new byte[] {(byte) i}, 1, relay.route("good").localAddress()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == 10);
+    }
+
+    @Test
+    void theCameraUrlKeepsTheCamerasParametersAndDropsStreamteesOwn() {
+        Endpoint e = Endpoint.parse("rtsp://a:b@127.0.0.1:8554/cam/realmonitor?channel=1&transport=udp&subtype=0",
+                Endpoint.Role.INPUT);
+        assertThat(RtspInput.cameraUrl(e)).isEqualTo("rtsp://a:b@127.0.0.1:8554/cam/realmonitor?channel=1&subtype=0");
+        assertThat(RtspInput.cameraUrl(Endpoint.parse("rtsp://127.0.0.1/s?transport=tcp", Endpoint.Role.INPUT)))
+                .isEqualTo("rtsp://127.0.0.1/s");
+    }
+}

@@ -1,0 +1,154 @@
+package io.streamtee.relay;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.input.DatagramSink;
+import io.streamtee.relay.input.Input;
+import io.streamtee.relay.input.InputFactory;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A route input made by an {@link InputFactory} found on the class path (e.g. {@code rtsp://} from the bridge
+ * module). Its datagrams, handed over from the input's own thread, are copied into buffers and fired into the
+ * worker's {@link FanOut} on the worker's event loop, one batch at a time, as if read from a socket whose sender is
+ * the input's address (which the allow list checks). At most {@value #MAX_PENDING} batches wait for the loop; past
+ * that, batches are dropped and counted as input errors. Closing the handle closes the input on the loop: its
+ * {@link Input#close()} is bounded (a few seconds at most, see its contract), and no batch is fired after it.
+ */
+final class PluggedInput {
+    private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);
+    static final int MAX_PENDING = 1024;
+    private static volatile Map<String, InputFactory> factories;
+
+    private PluggedInput() {
+    }
+
+    /** The factory serving {@code scheme}, or null when no module on the class path serves it. */
+    static InputFactory factory(String scheme) {
+        Map<String, InputFactory> known = factories;
+        if (known == null) {
+            Map<String, InputFactory> found = new TreeMap<>();
+            for (InputFactory f : ServiceLoader.load(InputFactory.class, PluggedInput.class.getClassLoader())) {
+                for (String s : f.schemes()) {
+                    found.putIfAbsent(s, f);
+                }
+            }
+            factories = known = Map.copyOf(found);
+        }
+        return known.get(scheme);
+    }
+
+    /**
+     * Starts the input. Closing the returned channel (a handle registered on the loop, an unbound UDP socket that
+     * never receives) stops it.
+     *
+     * @throws RelayException when no module serves the scheme, or the handle cannot be made
+     */
+    static Channel start(String route, Endpoint in, EventLoop loop, NettyTransport transport, FanOut fanOut,
+            RouteStats stats) {
+        InputFactory factory = factory(in.scheme());
+        if (factory == null) {
+            throw new RelayException(in + ": " + in.scheme() + ":// inputs are not supported by this build"
+                    + " (the module that serves them is not on the class path)");
+        }
+        ChannelFuture registered = new Bootstrap()
+                .group(loop)
+                // an unbound UDP socket: epoll reports nothing for it (an unconnected TCP socket reports EPOLLHUP,
+                // and the loop would spin)
+                .channelFactory(transport.datagramChannel(in.isIpv6()))
+                .handler(fanOut)
+                .register()
+                .awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            throw new RelayException("route " + route + " input " + in + ": "
+                    + SocketErrors.describe(registered.cause()), registered.cause());
+        }
+        Channel handle = registered.channel();
+        Feed feed = new Feed(handle, in.address(), stats);
+        Input input;
+        try {
+            input = factory.start(route, in, feed);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        stats.inputCounters(input::counters);
+        handle.closeFuture().addListener(f -> {
+            feed.closed = true;
+            try {
+                input.close();
+            } catch (RuntimeException e) {
+                log.warn("route {} input {}: closing: {}", route, in, e.toString());
+            }
+        });
+        return handle;
+    }
+
+    /** Copies each batch and fires it into the handle's pipeline (the fan-out) on the loop. */
+    private static final class Feed implements DatagramSink {
+        private final Channel handle;
+        private final InetSocketAddress from;
+        private final RouteStats stats;
+        private final AtomicInteger pending = new AtomicInteger();
+        volatile boolean closed;
+
+        Feed(Channel handle, InetSocketAddress from, RouteStats stats) {
+            this.handle = handle;
+            this.from = from;
+            this.stats = stats;
+        }
+
+        @Override
+        public void accept(List<byte[]> datagrams) {
+            if (closed || datagrams.isEmpty()) {
+                return;
+            }
+            if (pending.incrementAndGet() > MAX_PENDING) {
+                pending.decrementAndGet();
+                stats.inputError();
+                return;
+            }
+            ByteBuf[] copies = new ByteBuf[datagrams.size()];
+            for (int i = 0; i < copies.length; i++) {
+                byte[] d = datagrams.get(i);
+                copies[i] = handle.alloc().directBuffer(d.length).writeBytes(d);
+            }
+            try {
+                handle.eventLoop().execute(() -> fire(copies));
+            } catch (RuntimeException e) { // the loop is shutting down
+                pending.decrementAndGet();
+                for (ByteBuf b : copies) {
+                    b.release();
+                }
+            }
+        }
+
+        private void fire(ByteBuf[] copies) {
+            pending.decrementAndGet();
+            if (closed || !handle.isOpen()) {
+                for (ByteBuf b : copies) {
+                    b.release();
+                }
+                return;
+            }
+            ChannelPipeline p = handle.pipeline();
+            for (ByteBuf b : copies) {
+                p.fireChannelRead(new DatagramPacket(b, from, from));
+            }
+            p.fireChannelReadComplete();
+        }
+    }
+}

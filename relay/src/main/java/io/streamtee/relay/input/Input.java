@@ -1,0 +1,20 @@
+package io.streamtee.relay.input;
+
+import java.util.Map;
+
+/** A running input made by an {@link InputFactory}. */
+public interface Input extends AutoCloseable {
+
+    /**
+     * The input's counters now, for the API and the metrics: the same keys, in the same order, for the input's whole
+     * life (e.g. {@code connects}, {@code reconnects}, {@code errors.timeout}). Thread-safe.
+     */
+    Map<String, Long> counters();
+
+    /**
+     * Stops the input: no datagram reaches the sink after this returns, and it returns within a few seconds even when
+     * the far end does not answer. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -30,7 +30,8 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     /** Where an endpoint is used; decides which schemes and query parameters are allowed. */
     public enum Role {
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
-                "rtsp", Set.of("transport"), "rtsps", Set.of("transport"))),
+                "rtsp", Set.of("transport"), "rtsps", Set.of("transport"),
+                "srt", Set.of("mode", "passphrase", "latency", "streamid"))),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing")));
 
         private final Map<String, Set<String>> params;
@@ -181,6 +182,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         if (params.containsKey("transport")) {
             transport();
         }
+        if (scheme.equals("srt")) {
+            srtMode();
+            srtLatency();
+            srtPassphrase();
+        }
         if (params.containsKey("ttl")) {
             int ttl = ttl();
             if (ttl < 0 || ttl > 255) {
@@ -219,7 +225,42 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         return v;
     }
 
-    /** The URL as logs, metrics, the API and the status page show it: a password replaced by {@code ***}. */
+    /**
+     * How an SRT endpoint connects: {@code listener} (waits for the peer: the default for an input),
+     * {@code caller} (connects to it) or {@code rendezvous} (both sides call).
+     */
+    public String srtMode() {
+        String v = params.getOrDefault("mode", "listener");
+        if (!v.equals("listener") && !v.equals("caller") && !v.equals("rendezvous")) {
+            throw new ConfigException("bad URL '" + masked() + "': mode '" + v
+                    + "' is not one of listener, caller, rendezvous");
+        }
+        return v;
+    }
+
+    /** SRT's latency budget for retransmission ({@code latency=120ms}), or null for libsrt's default (120 ms). */
+    public java.time.Duration srtLatency() {
+        String v = params.get("latency");
+        if (v == null) {
+            return null;
+        }
+        java.time.Duration d = Units.duration("latency", v);
+        if (d.isNegative() || d.toMillis() > 60_000) {
+            throw new ConfigException("bad URL '" + masked() + "': latency '" + v + "' is out of range 0-60s");
+        }
+        return d;
+    }
+
+    /** SRT's passphrase (AES encryption and the peer's admission), or null for none; 10 to 79 characters. */
+    public String srtPassphrase() {
+        String v = params.get("passphrase");
+        if (v != null && (v.length() < 10 || v.length() > 79)) {
+            throw new ConfigException("bad URL '" + masked() + "': passphrase must be 10 to 79 characters long");
+        }
+        return v;
+    }
+
+    /** The URL as logs, metrics, the API and the status page show it: a password or passphrase replaced by {@code ***}. */
     public String masked() {
         return mask(url);
     }
@@ -232,6 +273,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         if (text == null) {
             return null;
         }
+        text = maskPassphrase(text);
         int start = text.indexOf("://");
         start = start < 0 ? 0 : start + 3;
         int end = text.length();
@@ -251,6 +293,22 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             return text; // a user and no password
         }
         return text.substring(0, colon + 1) + "***" + text.substring(at);
+    }
+
+    /** {@code text} with the value of an SRT {@code passphrase=} query parameter replaced by {@code ***}. */
+    private static String maskPassphrase(String text) {
+        int query = text.indexOf('?');
+        if (query < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.substring(0, query + 1));
+        String[] pairs = text.substring(query + 1).split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            String pair = pairs[i];
+            out.append(i == 0 ? "" : "&")
+                    .append(pair.toLowerCase(java.util.Locale.ROOT).startsWith("passphrase=") ? "passphrase=***" : pair);
+        }
+        return out.toString();
     }
 
     /** How a stream (TCP, HTTP) carries datagrams: {@code ts} (188-byte MPEG-TS packets, the default) or {@code length}. */

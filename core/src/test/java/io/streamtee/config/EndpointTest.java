@@ -120,4 +120,32 @@ class EndpointTest {
         assertThatThrownBy(() -> Endpoint.parse("udp://a:b@127.0.0.1:5", Role.INPUT))
                 .hasMessage("bad URL 'udp://a:***@127.0.0.1:5': a udp:// address takes no user or password");
     }
+
+    @Test
+    void srtInputTakesModePassphraseLatencyAndStreamidAndMasksThePassphrase() {
+        Endpoint e = Endpoint.parse("srt://127.0.0.1:9000?mode=caller&passphrase=0123456789abc&latency=200ms&streamid=cam1",
+                Role.INPUT);
+        assertThat(e.scheme()).isEqualTo("srt");
+        assertThat(e.address().getPort()).isEqualTo(9000);
+        assertThat(e.srtMode()).isEqualTo("caller");
+        assertThat(e.srtPassphrase()).isEqualTo("0123456789abc");
+        assertThat(e.srtLatency()).isEqualTo(java.time.Duration.ofMillis(200));
+        assertThat(e.params()).containsEntry("streamid", "cam1");
+        assertThat(e.masked()).isEqualTo("srt://127.0.0.1:9000?mode=caller&passphrase=***&latency=200ms&streamid=cam1");
+        assertThat(e.toString()).doesNotContain("0123456789abc");
+        Endpoint plain = Endpoint.parse("srt://0.0.0.0:9000", Role.INPUT);
+        assertThat(plain.srtMode()).isEqualTo("listener");
+        assertThat(plain.srtPassphrase()).isNull();
+        assertThat(plain.srtLatency()).isNull();
+        assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1:9000?mode=push&passphrase=0123456789abc", Role.INPUT))
+                .hasMessage("bad URL 'srt://127.0.0.1:9000?mode=push&passphrase=***': mode 'push' is not one of"
+                        + " listener, caller, rendezvous");
+        assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1:9000?passphrase=short", Role.INPUT))
+                .hasMessage("bad URL 'srt://127.0.0.1:9000?passphrase=***': passphrase must be 10 to 79 characters long");
+        assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1:9000?latency=fast", Role.INPUT))
+                .message().contains("latency").doesNotContain("\n");
+        assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1:9000?pkt_size=1316&passphrase=0123456789abc",
+                Role.INPUT)).message().contains("unknown parameter 'pkt_size'").doesNotContain("0123456789abc");
+        assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1/x", Role.INPUT)).message().contains("port");
+    }
 }

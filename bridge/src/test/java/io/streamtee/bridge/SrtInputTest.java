@@ -1,0 +1,237 @@
+package io.streamtee.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.Route;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.UdpReceiver;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SRT input against Debian's ffmpeg (built with libsrt) on loopback: ffmpeg sends a 4 s H.264 clip as MPEG-TS over
+ * SRT to a relay route whose input is {@code srt://...?mode=listener}, and the route's UDP output decodes to the
+ * source's frames; a wrong passphrase delivers nothing; the relay as the caller; close does not hang.
+ */
+@Timeout(90)
+class SrtInputTest {
+    private static final String PASSPHRASE = "streamtee-secret-1";
+    private static final int FRAMES = 100; // 4 s at 25 fps
+    @TempDir
+    static Path dir;
+    private static Path clip;
+    private static List<String> sourceFrames;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+    @BeforeAll
+    static void clip() throws Exception {
+        FfmpegJudge.assumeEncoder("libx264");
+        assumeTrue(Arrays.stream(FfmpegJudge.check(FfmpegJudge.ffmpeg("-hide_banner", "-protocols")).split("\n"))
+                .anyMatch(l -> l.strip().equals("srt")), "this ffmpeg has no srt protocol (built without libsrt)");
+        clip = FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 4,
+                "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
+        sourceFrames = frameHashes(clip);
+        assertThat(sourceFrames).hasSize(FRAMES);
+    }
+
+    @BeforeEach
+    void watchLogs() {
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(SrtInput.class)).addAppender(logs);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        ((Logger) LoggerFactory.getLogger(SrtInput.class)).detachAppender(logs);
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        Collections.reverse(open);
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T use(T c) {
+        open.add(c);
+        return c;
+    }
+
+    private List<String> logLines() {
+        return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
+    private static List<String> frameHashes(Path ts) throws Exception {
+        String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
+                "-f", "framemd5", "-"));
+        List<String> hashes = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split(",");
+                hashes.add(f[f.length - 1].trim());
+            }
+        }
+        return hashes;
+    }
+
+    /** A UDP port free on loopback just now (SRT is UDP): bound to 0, read, released. */
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Route relay(String input, String output) {
+        return use(new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
+                List.of(output))), "0", null))).start()).routes().get(0);
+    }
+
+    /**
+     * ffmpeg sending the clip twice in real time, as MPEG-TS over SRT to {@code url}. Twice: the first time is
+     * compared; the last messages before ffmpeg closes its SRT socket may not be sent (libsrt's live mode has no
+     * linger), which is the sender's, not the relay's.
+     */
+    private Process send(String url) throws Exception {
+        Process p = FfmpegJudge.start(FfmpegJudge.ffmpeg("-v", "error", "-re", "-stream_loop", "1", "-i",
+                clip.toString(), "-c", "copy", "-f", "mpegts", url));
+        processes.add(p);
+        return p;
+    }
+
+    private static String callerUrl(int port, String passphrase) {
+        return "srt://127.0.0.1:" + port + "?mode=caller&passphrase=" + passphrase + "&pkt_size=1316";
+    }
+
+    @Test
+    void theRelayedFramesAreTheSourcesFrames() throws Exception {
+        int port = freeUdpPort();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE, rx.url());
+        Process ffmpeg = send(callerUrl(port, PASSPHRASE));
+        assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        assertThat(ffmpeg.exitValue()).as(new String(ffmpeg.getInputStream().readAllBytes())).isZero();
+        long messages = route.stats().inputCounters().get("messages");
+        await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == route.stats().inputCounters().get("messages"));
+        assertThat(messages).isGreaterThan(50);
+        assertThat(rx.datagrams()).allMatch(d -> d.length == SrtInput.PAYLOAD || d.length % 188 == 0);
+        List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured.ts"), 0));
+        assertThat(frames.size()).isGreaterThan(FRAMES);
+        assertThat(frames.subList(0, FRAMES)).as("every frame of the clip, in order").isEqualTo(sourceFrames);
+        assertThat(route.stats().inputCounters()).containsEntry("connects", 1L);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving"))
+                .allMatch(l -> !l.contains(PASSPHRASE) && l.contains("passphrase=***"));
+    }
+
+    @Test
+    void aCallerWithAWrongPassphraseDeliversNothingAndTheRightOneAfterItDoes() throws Exception {
+        int port = freeUdpPort();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE, rx.url());
+        Process wrong = send(callerUrl(port, "not-the-passphrase"));
+        assertThat(wrong.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(wrong.exitValue()).as("libsrt refuses the caller").isNotZero();
+        assertThat(rx.count()).isZero();
+        assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("messages", 0L);
+        // the listener still listens: the right passphrase is let in
+        Process right = send(callerUrl(port, PASSPHRASE));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 50);
+        right.destroyForcibly();
+    }
+
+    @Test
+    void thePeerGoneTheListenerListensAgainAndTheNextCallerComesThrough() throws Exception {
+        int port = freeUdpPort();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=listener&latency=80ms", rx.url());
+        Process first = send("srt://127.0.0.1:" + port + "?mode=caller&pkt_size=1316");
+        assertThat(first.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        int before = rx.count();
+        assertThat(before).isGreaterThan(50);
+        send("srt://127.0.0.1:" + port + "?mode=caller&pkt_size=1316");
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1
+                && rx.count() > before + 50);
+        assertThat(logLines()).anyMatch(l -> l.contains("receiving again"));
+    }
+
+    @Test
+    void asTheCallerAWrongPassphraseIsRefusedAndCountedInOneLine() throws Exception {
+        int port = freeUdpPort();
+        send("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE + "&pkt_size=1316");
+        List<List<byte[]>> got = new CopyOnWriteArrayList<>();
+        SrtInput in = use(new SrtInput("cam", Endpoint.parse("srt://127.0.0.1:" + port
+                + "?mode=caller&passphrase=wrong-passphrase", Endpoint.Role.INPUT), got::add, 3_000).start());
+        await().atMost(Duration.ofSeconds(30)).until(() -> in.counters().get("errors.refused") >= 1);
+        assertThat(in.counters()).containsEntry("connects", 0L).containsEntry("errors.other", 0L);
+        assertThat(got).isEmpty();
+        assertThat(logLines()).hasSize(1).first().asString().contains("route cam input srt://127.0.0.1:" + port
+                + "?mode=caller&passphrase=***").doesNotContain("wrong-passphrase").doesNotContain("\n");
+    }
+
+    @Test
+    void asTheCallerWithTheRightPassphraseTheFramesComeThrough() throws Exception {
+        int port = freeUdpPort();
+        send("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE + "&pkt_size=1316");
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=caller&passphrase=" + PASSPHRASE, rx.url());
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("connects") >= 1
+                && rx.count() > 50);
+    }
+
+    @Test
+    void closeDoesNotHangOnAListenerWithoutPeerNorOnASilentCall() throws Exception {
+        for (String mode : List.of("listener", "caller")) {
+            SrtInput in = new SrtInput("cam", Endpoint.parse("srt://127.0.0.1:" + freeUdpPort() + "?mode=" + mode,
+                    Endpoint.Role.INPUT), x -> { }, 120_000).start();
+            Thread.sleep(300); // let it block in libsrt: nothing to wait for, we are testing close itself
+            long start = System.nanoTime();
+            in.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as(mode).isLessThan(Duration.ofSeconds(2));
+            assertThat(in.counters().values()).as(mode).allMatch(v -> v == 0L);
+        }
+    }
+
+    @Test
+    void libavformatIsGivenTheHostAndPortAndTheModeLatencyInMicrosecondsPassphraseAndStreamidAsOptions() {
+        Endpoint e = Endpoint.parse("srt://127.0.0.1:9000?mode=caller&latency=200ms&passphrase=a%20b%26c0123456"
+                + "&streamid=cam1", Endpoint.Role.INPUT);
+        assertThat(SrtInput.libavformatUrl(e)).isEqualTo("srt://127.0.0.1:9000");
+        assertThat(SrtInput.options(e)).containsExactly(Map.entry("mode", "caller"), Map.entry("transtype", "live"),
+                Map.entry("payload_size", "1316"), Map.entry("latency", "200000"),
+                Map.entry("passphrase", "a b&c0123456"), Map.entry("streamid", "cam1"));
+        Endpoint listener = Endpoint.parse("srt://[::1]:9000", Endpoint.Role.INPUT);
+        assertThat(SrtInput.libavformatUrl(listener)).isEqualTo("srt://[0:0:0:0:0:0:0:1]:9000");
+        assertThat(SrtInput.options(listener)).containsExactly(Map.entry("mode", "listener"),
+                Map.entry("transtype", "live"), Map.entry("payload_size", "1316"));
+    }
+}

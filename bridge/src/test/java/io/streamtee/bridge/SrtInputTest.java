@@ -222,6 +222,36 @@ class SrtInputTest {
     }
 
     @Test
+    void withFivePercentLossSrtStillDeliversEveryFrameAndPlainUdpDoesNot() throws Exception {
+        // SRT: ffmpeg -> lossy proxy -> the relay's SRT listener
+        int port = freeUdpPort();
+        UdpReceiver srtRx = use(UdpReceiver.open("127.0.0.1"));
+        Route srt = relay("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE, srtRx.url());
+        LossyUdpProxy srtPath = use(new LossyUdpProxy(port, 0.05, 13));
+        Process ffmpeg = send(callerUrl(srtPath.port(), PASSPHRASE));
+        assertThat(ffmpeg.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> srtRx.count() == srt.stats().inputCounters().get("messages"));
+        assertThat(srtPath.dropped()).as("datagrams dropped on the SRT path").isGreaterThan(5);
+        List<String> srtFrames = frameHashes(srtRx.writeTo(dir.resolve("lossy-srt.ts"), 0));
+        assertThat(srtFrames.size()).isGreaterThan(FRAMES);
+        assertThat(srtFrames.subList(0, FRAMES)).as("every frame, in spite of the loss").isEqualTo(sourceFrames);
+
+        // plain UDP: ffmpeg -> the same kind of lossy proxy -> the relay's UDP input
+        UdpReceiver udpRx = use(UdpReceiver.open("127.0.0.1"));
+        Route udp = relay("udp://127.0.0.1:0", udpRx.url());
+        LossyUdpProxy udpPath = use(new LossyUdpProxy(udp.localAddress().getPort(), 0.05, 13));
+        Process plain = FfmpegJudge.start(FfmpegJudge.ffmpeg("-v", "error", "-re", "-stream_loop", "1", "-i",
+                clip.toString(), "-c", "copy", "-f", "mpegts", "udp://127.0.0.1:" + udpPath.port() + "?pkt_size=1316"));
+        processes.add(plain);
+        assertThat(plain.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        long sent = udpPath.forwarded();
+        await().atMost(Duration.ofSeconds(10)).until(() -> udpRx.count() == sent);
+        assertThat(udpPath.dropped()).as("datagrams dropped on the UDP path").isGreaterThan(5);
+        List<String> udpFrames = frameHashes(udpRx.writeTo(dir.resolve("lossy-udp.ts"), 0));
+        assertThat(Collections.indexOfSubList(udpFrames, sourceFrames)).as("the clip whole over plain UDP").isEqualTo(-1);
+    }
+
+    @Test
     void libavformatIsGivenTheHostAndPortAndTheModeLatencyInMicrosecondsPassphraseAndStreamidAsOptions() {
         Endpoint e = Endpoint.parse("srt://127.0.0.1:9000?mode=caller&latency=200ms&passphrase=a%20b%26c0123456"
                 + "&streamid=cam1", Endpoint.Role.INPUT);

@@ -92,7 +92,7 @@ class SrtInputTest {
     }
 
     /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
-    private static List<String> frameHashes(Path ts) throws Exception {
+    static List<String> frameHashes(Path ts) throws Exception {
         String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
                 "-f", "framemd5", "-"));
         List<String> hashes = new ArrayList<>();
@@ -106,7 +106,7 @@ class SrtInputTest {
     }
 
     /** A UDP port free on loopback just now (SRT is UDP): bound to 0, read, released. */
-    private static int freeUdpPort() throws Exception {
+    static int freeUdpPort() throws Exception {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
         }

@@ -32,7 +32,8 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
                 "rtsp", Set.of("transport"), "rtsps", Set.of("transport"),
                 "srt", Set.of("mode", "passphrase", "latency", "streamid"))),
-        OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing")));
+        OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
+                "srt", Set.of("mode", "passphrase", "latency", "streamid")));
 
         private final Map<String, Set<String>> params;
 

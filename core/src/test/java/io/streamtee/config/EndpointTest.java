@@ -50,7 +50,7 @@ class EndpointTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "http://127.0.0.1:1/x   | OUTPUT | bad URL 'http://127.0.0.1:1/x': scheme 'http' is not supported for an output (use tcp://, udp://)",
+        "http://127.0.0.1:1/x   | OUTPUT | bad URL 'http://127.0.0.1:1/x': scheme 'http' is not supported for an output (use srt://, tcp://, udp://)",
         "udp://127.0.0.1:1/x    | OUTPUT | bad URL 'udp://127.0.0.1:1/x': a udp:// address has no path",
         "tcp://127.0.0.1:1?framing=rtp | OUTPUT | bad URL 'tcp://127.0.0.1:1?framing=rtp': framing 'rtp' is not one of ts, length",
         "127.0.0.1              | OUTPUT | bad URL '127.0.0.1': no port (expected host:port)",

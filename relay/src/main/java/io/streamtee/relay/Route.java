@@ -40,9 +40,13 @@ public final class Route {
         }
     }
 
+    /** A new output; one of a scheme the relay does not send to itself (SRT) is started here, shared by the workers. */
     private RouteOutput newOutput(Endpoint endpoint, Output shared, String url, boolean fromConfig) {
-        return new RouteOutput("o" + nextOutputId.incrementAndGet(), url, endpoint, shared, new OutputStats(url),
-                fromConfig);
+        OutputStats stats = new OutputStats(url);
+        if (shared == null && endpoint != null && !PluggedOutput.builtIn(endpoint.scheme())) {
+            shared = PluggedOutput.open(spec.name(), endpoint, stats);
+        }
+        return new RouteOutput("o" + nextOutputId.incrementAndGet(), url, endpoint, shared, stats, fromConfig);
     }
 
     public String name() {
@@ -100,6 +104,9 @@ public final class Route {
 
     private synchronized RouteOutput add(RouteOutput out) {
         if (closed) {
+            if (out.endpoint() != null && out.shared() != null) {
+                out.shared().close(); // a plugged output started for this route
+            }
             throw new RelayException("route " + spec.name() + " has stopped");
         }
         if (workers.isEmpty()) {

@@ -32,20 +32,16 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
-import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avformat.AVInputFormat;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,40 +63,21 @@ final class RtspInput implements Input {
     private static final Logger log = LoggerFactory.getLogger(RtspInput.class);
     /** How long the camera may stay silent (connecting, answering, sending) before the attempt counts as a timeout. */
     static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
-    private static final Map<Long, RtspInput> INPUTS = new ConcurrentHashMap<>();
-    private static final AtomicLong NEXT_ID = new AtomicLong(1);
-    /** One interrupt callback for every input, finding its input by the opaque pointer: 1 ends the blocking call. */
-    private static final AVIOInterruptCB.Callback_Pointer INTERRUPT = new AVIOInterruptCB.Callback_Pointer() {
-        @Override
-        public int call(Pointer opaque) {
-            RtspInput in = INPUTS.get(opaque.address());
-            return in == null || in.interrupted() ? 1 : 0;
-        }
-    };
 
     static {
         Ffmpeg.quiet();
     }
 
-    private final long id = NEXT_ID.getAndIncrement();
-    private final Pointer opaque = new Pointer() {
-        {
-            address = id; // never dereferenced: a key for INPUTS
-        }
-    };
+    private final Interrupter interrupter = new Interrupter();
     private final String where;
     private final String url;
     private final String transport;
     private final DatagramSink sink;
     private final long timeoutNanos;
     private final Thread thread;
-    private final Object wakeUp = new Object();
     private final LongAdder connects = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private final Map<Trouble, LongAdder> errors = new EnumMap<>(Trouble.class);
-    private volatile boolean stopped;
-    /** System.nanoTime() after which a blocking call is interrupted; pushed on at each packet. */
-    private volatile long deadline;
     /** The trouble last logged, null when the stream flows. */
     private Trouble logged;
 
@@ -135,7 +112,7 @@ final class RtspInput implements Input {
     }
 
     RtspInput start() {
-        INPUTS.put(id, this);
+        interrupter.register();
         thread.start();
         return this;
     }
@@ -154,32 +131,13 @@ final class RtspInput implements Input {
     /** Stops the input; waits (a few seconds at most) for its thread, which frees what libavformat holds. */
     @Override
     public void close() {
-        stopped = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
-        if (thread.isAlive() && Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        INPUTS.remove(id);
-    }
-
-    private boolean interrupted() {
-        return stopped || System.nanoTime() - deadline > 0;
-    }
-
-    private boolean timedOut() {
-        return !stopped && System.nanoTime() - deadline > 0;
+        interrupter.stopAndJoin(thread);
     }
 
     private void run() {
         int failures = 0;
         boolean everConnected = false;
-        while (!stopped) {
+        while (!interrupter.stopped()) {
             Session s = new Session();
             Trouble trouble;
             String detail;
@@ -194,7 +152,7 @@ final class RtspInput implements Input {
                 s.close();
             }
             everConnected |= s.streamed;
-            if (stopped) {
+            if (interrupter.stopped()) {
                 break;
             }
             failures = s.streamed ? 1 : failures + 1;
@@ -205,17 +163,7 @@ final class RtspInput implements Input {
                 log.warn("{}: {}{}; trying again in {} ms{}", where, trouble.text, detail == null ? "" : " (" + detail
                         + ")", wait, trouble.backoff.max().toMillis() > wait ? " and less often after that" : "");
             }
-            synchronized (wakeUp) {
-                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
-                long left;
-                while (!stopped && (left = until - System.nanoTime()) > 0) {
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(wakeUp, left);
-                    } catch (InterruptedException e) {
-                        stopped = true;
-                    }
-                }
-            }
+            interrupter.pause(wait);
         }
     }
 
@@ -243,12 +191,12 @@ final class RtspInput implements Input {
 
         /** @return why it ended */
         Trouble run(boolean reconnect) {
-            deadline = System.nanoTime() + timeoutNanos;
+            interrupter.arm(timeoutNanos, false);
             context = avformat_alloc_context();
             if (context == null || context.isNull()) {
                 throw new FfmpegException("no memory for the RTSP client", -12);
             }
-            context.interrupt_callback().callback(INTERRUPT).opaque(opaque);
+            interrupter.install(context.interrupt_callback());
             AVDictionary options = new AVDictionary(null);
             av_dict_set(options, "rtsp_transport", transport, 0);
             av_dict_set(options, "timeout", Long.toString(TimeUnit.NANOSECONDS.toMicros(timeoutNanos)), 0);
@@ -287,14 +235,14 @@ final class RtspInput implements Input {
             packet = av_packet_alloc();
             String codec = par.codec_id() == AV_CODEC_ID_H264 ? "H.264" : "H.265";
             MissingTimes times = new MissingTimes(frameInterval(in));
-            while (!stopped) {
-                deadline = System.nanoTime() + timeoutNanos;
+            while (!interrupter.stopped()) {
+                interrupter.arm(timeoutNanos, false);
                 ret = av_read_frame(context, packet);
                 if (ret < 0) {
                     if (!streamed) {
                         return failed(ret);
                     }
-                    Trouble t = Trouble.of(ret, timedOut());
+                    Trouble t = Trouble.of(ret, interrupter.timedOut());
                     if (t == Trouble.TIMEOUT || t == Trouble.OTHER || t == Trouble.NOT_RTSP) {
                         detail = t == Trouble.TIMEOUT ? "no video for " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
                                 + " ms" : Ffmpeg.describe(ret);
@@ -361,7 +309,7 @@ final class RtspInput implements Input {
         }
 
         private Trouble failed(int code) {
-            Trouble t = Trouble.of(code, timedOut());
+            Trouble t = Trouble.of(code, interrupter.timedOut());
             if (t == Trouble.OTHER || t == Trouble.NOT_RTSP) {
                 detail = Ffmpeg.describe(code);
             }

@@ -22,15 +22,12 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +51,6 @@ final class SrtInput implements Input {
     static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
     /** SRT's live-mode payload: 7 MPEG-TS packets. */
     static final int PAYLOAD = 1316;
-    private static final Map<Long, SrtInput> INPUTS = new ConcurrentHashMap<>();
-    private static final AtomicLong NEXT_ID = new AtomicLong(1);
-    private static final AVIOInterruptCB.Callback_Pointer INTERRUPT = new AVIOInterruptCB.Callback_Pointer() {
-        @Override
-        public int call(Pointer opaque) {
-            SrtInput in = INPUTS.get(opaque.address());
-            return in == null || in.interrupted() ? 1 : 0;
-        }
-    };
 
     static {
         Ffmpeg.quiet();
@@ -104,12 +92,7 @@ final class SrtInput implements Input {
         }
     }
 
-    private final long id = NEXT_ID.getAndIncrement();
-    private final Pointer opaque = new Pointer() {
-        {
-            address = id; // never dereferenced: a key for INPUTS
-        }
-    };
+    private final Interrupter interrupter = new Interrupter();
     private final String where;
     private final String url;
     private final Map<String, String> options;
@@ -117,16 +100,11 @@ final class SrtInput implements Input {
     private final DatagramSink sink;
     private final long timeoutNanos;
     private final Thread thread;
-    private final Object wakeUp = new Object();
     private final LongAdder connects = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder messages = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final Map<Trouble, LongAdder> errors = new EnumMap<>(Trouble.class);
-    private volatile boolean stopped;
-    /** Whether a blocking call may wait without a deadline (a listener waiting for its caller). */
-    private volatile boolean waitForever;
-    private volatile long deadline;
     private Trouble logged;
 
     SrtInput(String route, Endpoint endpoint, DatagramSink sink, long timeoutMillis) {
@@ -172,7 +150,7 @@ final class SrtInput implements Input {
     }
 
     SrtInput start() {
-        INPUTS.put(id, this);
+        interrupter.register();
         thread.start();
         return this;
     }
@@ -192,26 +170,7 @@ final class SrtInput implements Input {
 
     @Override
     public void close() {
-        stopped = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
-        if (thread.isAlive() && Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        INPUTS.remove(id);
-    }
-
-    private boolean interrupted() {
-        return stopped || !waitForever && System.nanoTime() - deadline > 0;
-    }
-
-    private boolean timedOut() {
-        return !stopped && !waitForever && System.nanoTime() - deadline > 0;
+        interrupter.stopAndJoin(thread);
     }
 
     private void run() {
@@ -219,7 +178,7 @@ final class SrtInput implements Input {
         boolean everConnected = false;
         byte[] buffer = new byte[65_536];
         try (BytePointer native_ = new BytePointer(buffer.length)) {
-            while (!stopped) {
+            while (!interrupter.stopped()) {
                 boolean[] streamed = {false};
                 Trouble trouble;
                 String detail = null;
@@ -227,7 +186,7 @@ final class SrtInput implements Input {
                 try {
                     int ret = open(io);
                     if (ret < 0) {
-                        trouble = Trouble.of(ret, timedOut());
+                        trouble = Trouble.of(ret, interrupter.timedOut());
                         detail = trouble == Trouble.OTHER ? Ffmpeg.describe(ret) : null;
                     } else {
                         trouble = read(io, native_, buffer, everConnected, streamed);
@@ -242,7 +201,7 @@ final class SrtInput implements Input {
                     }
                 }
                 everConnected |= streamed[0];
-                if (stopped) {
+                if (interrupter.stopped()) {
                     break;
                 }
                 failures = streamed[0] ? 1 : failures + 1;
@@ -253,16 +212,15 @@ final class SrtInput implements Input {
                     log.warn("{}: {}{}; {} in {} ms", where, trouble.text, detail == null ? "" : " (" + detail + ")",
                             listener ? "listening again" : "trying again", wait);
                 }
-                pause(wait);
+                interrupter.pause(wait);
             }
         }
     }
 
     private int open(AVIOContext io) {
-        waitForever = listener;
-        deadline = System.nanoTime() + timeoutNanos;
+        interrupter.arm(timeoutNanos, listener);
         AVIOInterruptCB cb = new AVIOInterruptCB();
-        cb.callback(INTERRUPT).opaque(opaque);
+        interrupter.install(cb);
         AVDictionary dict = new AVDictionary(null);
         for (Map.Entry<String, String> o : options.entrySet()) {
             av_dict_set(dict, o.getKey(), o.getValue(), 0);
@@ -279,12 +237,11 @@ final class SrtInput implements Input {
 
     /** Reads messages until the peer goes or the input is closed; each message is one datagram for the sink. */
     private Trouble read(AVIOContext io, BytePointer native_, byte[] buffer, boolean reconnect, boolean[] streamed) {
-        waitForever = false;
-        while (!stopped) {
-            deadline = System.nanoTime() + timeoutNanos;
+        while (!interrupter.stopped()) {
+            interrupter.arm(timeoutNanos, false);
             int n = avio_read_partial(io, native_, buffer.length);
             if (n < 0) {
-                Trouble t = Trouble.of(n, timedOut());
+                Trouble t = Trouble.of(n, interrupter.timedOut());
                 return t == Trouble.TIMEOUT && streamed[0] || t == Trouble.REFUSED ? Trouble.LOST : t;
             }
             if (n == 0) {
@@ -307,17 +264,4 @@ final class SrtInput implements Input {
         return Trouble.LOST;
     }
 
-    private void pause(long millis) {
-        synchronized (wakeUp) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            long left;
-            while (!stopped && (left = until - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(wakeUp, left);
-                } catch (InterruptedException e) {
-                    stopped = true;
-                }
-            }
-        }
-    }
 }

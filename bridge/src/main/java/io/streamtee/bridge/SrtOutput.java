@@ -16,15 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,26 +38,12 @@ final class SrtOutput implements DatagramOutput {
     private static final Logger log = LoggerFactory.getLogger(SrtOutput.class);
     static final int QUEUE = 1024;
     static final long DEFAULT_TIMEOUT_MILLIS = 5_000;
-    private static final Map<Long, SrtOutput> OUTPUTS = new ConcurrentHashMap<>();
-    private static final AtomicLong NEXT_ID = new AtomicLong(1);
-    private static final AVIOInterruptCB.Callback_Pointer INTERRUPT = new AVIOInterruptCB.Callback_Pointer() {
-        @Override
-        public int call(Pointer opaque) {
-            SrtOutput out = OUTPUTS.get(opaque.address());
-            return out == null || out.interrupted() ? 1 : 0;
-        }
-    };
 
     static {
         Ffmpeg.quiet();
     }
 
-    private final long id = NEXT_ID.getAndIncrement();
-    private final Pointer opaque = new Pointer() {
-        {
-            address = id; // never dereferenced: a key for OUTPUTS
-        }
-    };
+    private final Interrupter interrupter = new Interrupter();
     private final String where;
     private final String url;
     private final Map<String, String> options;
@@ -68,16 +51,12 @@ final class SrtOutput implements DatagramOutput {
     private final long timeoutNanos;
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
-    private final Object wakeUp = new Object();
     private final LongAdder connects = new LongAdder();
     private final LongAdder reconnects = new LongAdder();
     private final LongAdder messages = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final Map<SrtInput.Trouble, LongAdder> errors = new EnumMap<>(SrtInput.Trouble.class);
-    private volatile boolean stopped;
     private volatile boolean connected;
-    private volatile boolean waitForever;
-    private volatile long deadline;
     private SrtInput.Trouble logged;
 
     SrtOutput(String route, Endpoint endpoint, long timeoutMillis) {
@@ -93,14 +72,14 @@ final class SrtOutput implements DatagramOutput {
     }
 
     SrtOutput start() {
-        OUTPUTS.put(id, this);
+        interrupter.register();
         thread.start();
         return this;
     }
 
     @Override
     public boolean offer(byte[] datagram) {
-        return connected && !stopped && queue.offer(datagram);
+        return connected && !interrupter.stopped() && queue.offer(datagram);
     }
 
     @Override
@@ -118,33 +97,14 @@ final class SrtOutput implements DatagramOutput {
 
     @Override
     public void close() {
-        stopped = true;
-        synchronized (wakeUp) {
-            wakeUp.notifyAll();
-        }
-        if (thread.isAlive() && Thread.currentThread() != thread) {
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        OUTPUTS.remove(id);
-    }
-
-    private boolean interrupted() {
-        return stopped || !waitForever && System.nanoTime() - deadline > 0;
-    }
-
-    private boolean timedOut() {
-        return !stopped && !waitForever && System.nanoTime() - deadline > 0;
+        interrupter.stopAndJoin(thread);
     }
 
     private void run() {
         int failures = 0;
         boolean everConnected = false;
         try (BytePointer buffer = new BytePointer(SrtInput.PAYLOAD)) {
-            while (!stopped) {
+            while (!interrupter.stopped()) {
                 SrtInput.Trouble trouble;
                 String detail = null;
                 boolean sent = false;
@@ -152,7 +112,7 @@ final class SrtOutput implements DatagramOutput {
                 try {
                     int ret = open(io);
                     if (ret < 0) {
-                        trouble = SrtInput.Trouble.of(ret, timedOut());
+                        trouble = SrtInput.Trouble.of(ret, interrupter.timedOut());
                         detail = trouble == SrtInput.Trouble.OTHER ? Ffmpeg.describe(ret) : null;
                     } else {
                         queue.clear();
@@ -177,7 +137,7 @@ final class SrtOutput implements DatagramOutput {
                         avio_closep(io);
                     }
                 }
-                if (stopped) {
+                if (interrupter.stopped()) {
                     break;
                 }
                 failures = sent ? 1 : failures + 1;
@@ -188,17 +148,16 @@ final class SrtOutput implements DatagramOutput {
                     log.warn("{}: {}{}; {} in {} ms", where, trouble.text, detail == null ? "" : " (" + detail + ")",
                             listener ? "listening again" : "trying again", wait);
                 }
-                pause(wait);
+                interrupter.pause(wait);
             }
         }
         queue.clear();
     }
 
     private int open(AVIOContext io) {
-        waitForever = listener;
-        deadline = System.nanoTime() + timeoutNanos;
+        interrupter.arm(timeoutNanos, listener);
         AVIOInterruptCB cb = new AVIOInterruptCB();
-        cb.callback(INTERRUPT).opaque(opaque);
+        interrupter.install(cb);
         AVDictionary dict = new AVDictionary(null);
         for (Map.Entry<String, String> o : options.entrySet()) {
             av_dict_set(dict, o.getKey(), o.getValue(), 0);
@@ -214,13 +173,13 @@ final class SrtOutput implements DatagramOutput {
 
     /** Sends queued datagrams, one message per 1316 bytes at most, until a send fails or the output is closed. */
     private SrtInput.Trouble send(AVIOContext io, BytePointer buffer) {
-        waitForever = false;
-        while (!stopped) {
+        interrupter.arm(timeoutNanos, false);
+        while (!interrupter.stopped()) {
             byte[] d;
             try {
                 d = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                stopped = true;
+                interrupter.stop();
                 break;
             }
             if (d == null) {
@@ -228,11 +187,11 @@ final class SrtOutput implements DatagramOutput {
             }
             for (int at = 0; at < d.length; at += SrtInput.PAYLOAD) {
                 int n = Math.min(SrtInput.PAYLOAD, d.length - at);
-                deadline = System.nanoTime() + timeoutNanos;
+                interrupter.arm(timeoutNanos, false);
                 buffer.position(0).put(d, at, n);
                 avio_write(io, buffer, n);
                 if (io.error() < 0) {
-                    SrtInput.Trouble t = SrtInput.Trouble.of(io.error(), timedOut());
+                    SrtInput.Trouble t = SrtInput.Trouble.of(io.error(), interrupter.timedOut());
                     return t == SrtInput.Trouble.TIMEOUT || t == SrtInput.Trouble.REFUSED ? SrtInput.Trouble.LOST : t;
                 }
                 messages.increment();
@@ -242,17 +201,4 @@ final class SrtOutput implements DatagramOutput {
         return SrtInput.Trouble.LOST;
     }
 
-    private void pause(long millis) {
-        synchronized (wakeUp) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-            long left;
-            while (!stopped && (left = until - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(wakeUp, left);
-                } catch (InterruptedException e) {
-                    stopped = true;
-                }
-            }
-        }
-    }
 }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -113,23 +112,7 @@ public final class ViewRoutes implements AutoCloseable {
     }
 
     private void snapshot(Context ctx) throws InterruptedException {
-        ServedCamera c = require(ctx.pathParam("name"));
-        c.snapshotRequests.incrementAndGet();
-        byte[] jpeg;
-        try {
-            jpeg = c.snapshots().latest();
-        } catch (TimeoutException e) {
-            Web.json(ctx, 503, Web.error("camera " + c.name() + ": the snapshot took more than "
-                    + Snapshots.TIMEOUT_SECONDS + " s; try again"));
-            return;
-        }
-        if (jpeg == null) {
-            ctx.header("Retry-After", "1");
-            Web.json(ctx, 503, Web.error("camera " + c.name() + ": no picture yet (waiting for a keyframe)"));
-            return;
-        }
-        ctx.header("Cache-Control", "no-store");
-        ctx.contentType("image/jpeg").result(jpeg);
+        ViewServer.snapshot(ctx, require(ctx.pathParam("name")));
     }
 
     /** The served camera {@code name} (after a {@link #sweep()}), or null when no feed runs by that name. */

@@ -163,7 +163,8 @@ public final class ViewServer implements AutoCloseable {
         ctx.contentType("text/html; charset=utf-8").result(html);
     }
 
-    private void snapshot(Context ctx, ServedCamera c) throws InterruptedException {
+    /** Answers a snapshot request for {@code c}: the newest picture as JPEG, or a one-line 503 saying why not. */
+    static void snapshot(Context ctx, ServedCamera c) throws InterruptedException {
         c.snapshotRequests.incrementAndGet();
         byte[] jpeg;
         try {

@@ -12,6 +12,7 @@ import io.streamtee.analyze.sink.SinkUrl;
 import io.streamtee.analyze.sink.Sinks;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
+import io.streamtee.config.UrlVariables;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
 import io.streamtee.config.Yaml;
@@ -40,7 +41,7 @@ import java.util.function.UnaryOperator;
  * does not say is null here ({@link #listen()}, {@link #camera()}, ...) or the defaults ({@link #motion()}, ...), and
  * the command line decides ({@link AnalyzeCommand}: flags override single values and add to lists).
  *
- * <p>Sink URLs may refer to environment variables as {@code ${NAME}} ({@link SinkUrl#expand}), so a password need not
+ * <p>Sink URLs may refer to environment variables as {@code ${NAME}} ({@link UrlVariables#expand}), so a password need not
  * be written in the file. The sinks are built here (they connect only on their first delivery); whoever takes this
  * file's sinks closes them.
  */
@@ -399,7 +400,7 @@ public final class AnalyzeFile {
     private static ConfiguredSink configure(String key, String url, Duration cooldown, UnaryOperator<String> env,
             EventStore snapshots) {
         try {
-            return Sinks.configure(SinkUrl.expand(url, env), cooldown, snapshots);
+            return Sinks.configure(UrlVariables.expand(url, env), cooldown, snapshots);
         } catch (ConfigException e) {
             throw ConfigException.at(key, e.getMessage());
         }

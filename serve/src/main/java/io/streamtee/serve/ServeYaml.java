@@ -183,7 +183,7 @@ public final class ServeYaml {
         outputs.add(PLACEHOLDER_OUTPUT);
         RouteSpec checked;
         try {
-            checked = ConfigLoader.checkRoute(name, RouteConfig.of(input, allow, outputs));
+            checked = ConfigLoader.checkRoute(name, RouteConfig.of(input, allow, outputs), env);
         } catch (ConfigException e) {
             throw new ConfigException(rekey(e.getMessage(), "routes." + name, key), e);
         }

@@ -55,6 +55,27 @@ class ServeYamlTest {
     }
 
     @Test
+    void aCameraUrlTakesItsPasswordFromTheEnvironmentAndAnUnsetOneIsNamedWithItsKey() {
+        UnaryOperator<String> env = Map.of("CAM_PASSWORD", "s3cr@t", "COPY_HOST", "127.0.0.1")::get;
+        try (ServeConfig c = ServeYaml.parse("serve.yml", """
+                cameras:
+                  porch:
+                    input: rtsp://admin:${CAM_PASSWORD}@127.0.0.1:8554/stream1
+                    outputs:
+                      - udp://${COPY_HOST}:5000
+                """, env)) {
+            ServeConfig.Camera porch = c.cameras().get("porch");
+            assertThat(porch.route().input().url()).isEqualTo("rtsp://admin:s3cr%40t@127.0.0.1:8554/stream1");
+            assertThat(porch.route().input().masked()).doesNotContain("s3cr");
+            assertThat(porch.route().outputs().get(0).url()).isEqualTo("udp://127.0.0.1:5000");
+        }
+        assertThat(error("cameras:\n  porch:\n    input: rtsp://admin:${CAM_PASSWORD}@127.0.0.1/s\n"))
+                .isEqualTo("serve.yml: cameras.porch.input: ${CAM_PASSWORD}: the environment variable CAM_PASSWORD is not set");
+        assertThat(error("cameras:\n  porch:\n    input: udp://0.0.0.0:8100\n    outputs: [udp://127.0.0.1:1, \"udp://${NOPE}:2\"]\n"))
+                .isEqualTo("serve.yml: cameras.porch.outputs[1]: ${NOPE}: the environment variable NOPE is not set");
+    }
+
+    @Test
     void servicesTurnOffWithFalseAndCamerasKeepFileOrder() {
         try (ServeConfig c = parse("""
                 data: /srv/cams

@@ -6,6 +6,7 @@ import io.streamtee.config.Cidr;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
+import io.streamtee.config.UrlVariables;
 import io.streamtee.config.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -78,7 +80,16 @@ public final class ConfigLoader {
         return api.token() == null && env != null ? new ApiConfig(api.listen(), env) : api;
     }
 
+    /** Checks one route; {@code ${NAME}} in its URLs comes from the process's environment. */
     public static RouteSpec checkRoute(String name, RouteConfig route) {
+        return checkRoute(name, route, System::getenv);
+    }
+
+    /**
+     * Checks one route: every value, each error naming its key. {@code ${NAME}} in the input and output URLs is
+     * replaced by {@code env}'s value ({@link UrlVariables}), so a camera's password need not be in the file.
+     */
+    public static RouteSpec checkRoute(String name, RouteConfig route, UnaryOperator<String> env) {
         String key = "routes." + name;
         if (name == null || !ROUTE_NAME.matcher(name).matches()) {
             throw ConfigException.at(key, "route name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-'");
@@ -89,7 +100,7 @@ public final class ConfigLoader {
         if (route.input() == null) {
             throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");
         }
-        Endpoint input = endpoint(key + ".input", route.input(), Endpoint.Role.INPUT);
+        Endpoint input = endpoint(key + ".input", route.input(), Endpoint.Role.INPUT, env);
         List<Cidr> allow = new ArrayList<>();
         List<String> allowText = route.allow() == null ? List.of() : route.allow();
         for (int i = 0; i < allowText.size(); i++) {
@@ -102,7 +113,7 @@ public final class ConfigLoader {
         List<String> outputText = route.outputs() == null ? List.of() : route.outputs();
         List<Endpoint> outputs = new ArrayList<>();
         for (int i = 0; i < outputText.size(); i++) {
-            Endpoint out = endpoint(key + ".outputs[" + i + "]", outputText.get(i), Endpoint.Role.OUTPUT);
+            Endpoint out = endpoint(key + ".outputs[" + i + "]", outputText.get(i), Endpoint.Role.OUTPUT, env);
             if (out.address().getAddress().isAnyLocalAddress()) {
                 throw ConfigException.at(key + ".outputs[" + i + "]", "'" + out.url() + "' is a wildcard address, not a destination");
             }
@@ -127,9 +138,9 @@ public final class ConfigLoader {
         return new RouteSpec(name, input, allow, outputs, rcvbuf, sndbuf, workers, gso);
     }
 
-    private static Endpoint endpoint(String key, String text, Endpoint.Role role) {
+    private static Endpoint endpoint(String key, String text, Endpoint.Role role, UnaryOperator<String> env) {
         try {
-            return Endpoint.parse(text, role);
+            return Endpoint.parse(UrlVariables.expand(text, env), role);
         } catch (ConfigException e) {
             throw ConfigException.at(key, e.getMessage());
         }

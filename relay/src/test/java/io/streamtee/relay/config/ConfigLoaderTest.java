@@ -108,6 +108,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void urlsTakeVariablesFromTheEnvironmentAndAnUnsetOneIsNamedWithItsKey() {
+        java.util.function.UnaryOperator<String> env = java.util.Map.of("CAM_PASSWORD", "s3cr@t")::get;
+        RouteSpec r = ConfigLoader.checkRoute("porch", new RouteConfig("rtsp://admin:${CAM_PASSWORD}@127.0.0.1/s",
+                null, java.util.List.of("udp://127.0.0.1:8101"), null, null, null, null), env);
+        assertThat(r.input().url()).isEqualTo("rtsp://admin:s3cr%40t@127.0.0.1/s");
+        assertThatThrownBy(() -> ConfigLoader.checkRoute("porch", RouteConfig.of("udp://0.0.0.0:8100", null,
+                java.util.List.of("udp://${COPY_HOST}:5000")), env))
+                .hasMessage("routes.porch.outputs[0]: ${COPY_HOST}: the environment variable COPY_HOST is not set");
+    }
+
+    @Test
     void multicastInputTakesOneWorker() {
         assertThatThrownBy(() -> parse("""
                 routes:

@@ -139,7 +139,7 @@ public final class Serve implements AutoCloseable {
         cameras.clear();
         cameras.putAll(after);
         String routes = applyRoutes(before, changes);
-        this.config = new ServeConfig(config.web(), config.data(), configs(cameras));
+        this.config = new ServeConfig(config.web(), config.url(), config.data(), configs(cameras));
         String summary = changes.isEmpty() ? "no change" : String.join("; ", changes);
         LOG.info("config applied: {} (relay: {})", summary, routes);
         return summary;

@@ -74,7 +74,12 @@ public final class ServeCommand implements Callable<Integer> {
                 config.close(); // nothing runs it: its sinks close here
                 throw e;
             }
-            serve.start(ClipLinks.parse("web.listen", server.url()));
+            if (config.url() == null && config.web().listen().getAddress().isAnyLocalAddress()) {
+                LOG.warn("web.listen is every address, so links in alerts (clips, snapshots) name none that works;"
+                        + " set web.url to the address people open the page at");
+            }
+            serve.start(config.url() != null ? ClipLinks.parse("web.url", config.url())
+                    : ClipLinks.parse("web.listen", server.url()));
             web = server;
             running = serve;
             try {

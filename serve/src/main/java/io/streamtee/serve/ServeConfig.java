@@ -23,10 +23,12 @@ import java.util.Objects;
  *
  * @param web     where the one web page and API listen, and their token (from {@code web.token} or
  *                {@code STREAMTEE_API_TOKEN})
+ * @param url     the address people open the web page at ({@code web.url}, e.g. {@code https://cams.example.org}),
+ *                for the links in alerts (clips, snapshots); null: the address it listens on
  * @param data    the data directory: each camera's recordings go to {@code data/NAME} unless it says otherwise
  * @param cameras camera name to camera, in file order
  */
-public record ServeConfig(ApiSettings web, Path data, Map<String, Camera> cameras) implements AutoCloseable {
+public record ServeConfig(ApiSettings web, String url, Path data, Map<String, Camera> cameras) implements AutoCloseable {
     /** {@code web.listen} when the file gives none. */
     public static final String DEFAULT_LISTEN = "127.0.0.1:8080";
     /** {@code data} when the file gives none. */

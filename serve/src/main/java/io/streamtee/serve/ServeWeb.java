@@ -10,9 +10,7 @@ import io.streamtee.relay.http.ControlServer;
 import io.streamtee.view.CameraFeed;
 import io.streamtee.view.ViewRoutes;
 import io.streamtee.view.ViewServer;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -161,21 +159,23 @@ public final class ServeWeb implements AutoCloseable {
 
     /**
      * The web server's address for links from outside (an event's snapshot URL in a webhook's message), from the
-     * analyzers' clip links ({@link #url()}): null when there are none, or when the server listens on every address
-     * ({@code 0.0.0.0}, {@code ::}), where no one address would be right for every receiver, so links stay paths (as
-     * the analyzer's own server does, {@link AnalyzerServer#baseUrl}).
+     * analyzers' clip links ({@code web.url}, else {@link #url()}): null when there are none, or when they name every
+     * address ({@code 0.0.0.0}, {@code ::}), where no one address would be right for every receiver, so links stay
+     * paths (as the analyzer's own server does, {@link AnalyzerServer#baseUrl}). The host is never looked up.
      */
     static String linkBase(ClipLinks clips) {
         if (clips == null) {
             return null;
         }
-        URI base = URI.create(clips.base());
-        try {
-            InetAddress host = InetAddress.getByName(base.getHost());
-            return AnalyzerServer.baseUrl(host, base.getPort());
-        } catch (UnknownHostException | IllegalArgumentException e) {
+        String host = URI.create(clips.base()).getHost();
+        if (host == null) {
             return null;
         }
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (bare.equals("0.0.0.0") || bare.equals("::") || bare.matches("[0:]+")) {
+            return null; // every address: no one of them is right for every receiver
+        }
+        return clips.base(); // as given (web.url) or as bound: never looked up
     }
 
     /** {@code http://host:port/}. */

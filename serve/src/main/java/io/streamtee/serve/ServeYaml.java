@@ -22,6 +22,7 @@ import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.config.RouteSpec;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ import java.util.function.UnaryOperator;
  */
 public final class ServeYaml {
     private static final List<String> TOP_KEYS = List.of("web", "data", "cameras");
-    private static final List<String> WEB_KEYS = List.of("listen", "token");
+    private static final List<String> WEB_KEYS = List.of("listen", "token", "url");
     private static final List<String> CAMERA_KEYS = List.of("input", "allow", "outputs", "record", "analyze", "view");
     /** The analyze section's keys that serve sets itself: the stream, the camera's name, the web server, playback. */
     private static final List<String> ANALYZE_SET_BY_SERVE = List.of("listen", "camera", "http", "playback");
@@ -130,6 +131,7 @@ public final class ServeYaml {
         mapping("(top level)", root);
         KnownKeys.check("", root, TOP_KEYS);
         ApiSettings web = web(root.get("web"), env);
+        String url = webUrl(root.get("web"));
         Path data = Path.of(text("data", root.get("data"), ServeConfig.DEFAULT_DATA));
         JsonNode cams = root.get("cameras");
         if (cams == null || cams.isNull() || cams.isObject() && cams.isEmpty()) {
@@ -147,7 +149,28 @@ public final class ServeYaml {
             ServeConfig.closeSinks(new ArrayList<>(cameras.values()));
             throw e;
         }
-        return new ServeConfig(web, data, cameras);
+        return new ServeConfig(web, url, data, cameras);
+    }
+
+    /** {@code web.url}: an http(s) URL with a host and no query, without its trailing slash; null when not given. */
+    private static String webUrl(JsonNode web) {
+        String text = web == null || !web.isObject() ? null : text("web.url", web.get("url"), null);
+        if (text == null) {
+            return null;
+        }
+        URI uri = null;
+        try {
+            uri = URI.create(text.strip());
+        } catch (IllegalArgumentException e) {
+            // the message below
+        }
+        if (uri == null || uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                || uri.getScheme().equalsIgnoreCase("https")) || uri.getHost() == null
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw ConfigException.at("web.url", "expected the address people open the page at, e.g."
+                    + " https://cams.example.org or http://192.168.1.5:8080, not '" + text + "'");
+        }
+        return text.strip().replaceAll("/+$", "");
     }
 
     private static ApiSettings web(JsonNode node, UnaryOperator<String> env) {

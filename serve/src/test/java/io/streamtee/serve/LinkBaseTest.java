@@ -12,8 +12,16 @@ class LinkBaseTest {
         assertThat(ServeWeb.linkBase(ClipLinks.parse("web.listen", "http://127.0.0.1:8080/")))
                 .isEqualTo("http://127.0.0.1:8080");
         assertThat(ServeWeb.linkBase(ClipLinks.parse("web.listen", "http://[::1]:8080/")))
-                .isEqualTo("http://[0:0:0:0:0:0:0:1]:8080");
+                .isEqualTo("http://[::1]:8080");
         assertThat(ServeWeb.linkBase(ClipLinks.parse("web.listen", "http://0.0.0.0:8080/"))).isNull();
+        assertThat(ServeWeb.linkBase(ClipLinks.parse("web.listen", "http://[::]:8080/"))).isNull();
         assertThat(ServeWeb.linkBase(null)).isNull();
+    }
+
+    @Test
+    void webUrlIsTheBaseAsGivenAndItsHostIsNeverLookedUp() {
+        // a name that cannot resolve: a lookup would fail, and null would come back
+        assertThat(ServeWeb.linkBase(ClipLinks.parse("web.url", "https://cams.streamtee.invalid/")))
+                .isEqualTo("https://cams.streamtee.invalid");
     }
 }

@@ -76,6 +76,21 @@ class ServeYamlTest {
     }
 
     @Test
+    void webUrlIsTheAddressForLinksAndABadOneIsNamed() {
+        try (ServeConfig c = parse("web: { listen: 0.0.0.0:8080, token: a-long-random-token-1234, url: https://cams.example.org/ }\n"
+                + "cameras:\n  front:\n    input: udp://0.0.0.0:8100\n")) {
+            assertThat(c.url()).isEqualTo("https://cams.example.org");
+        }
+        try (ServeConfig c = parse("cameras:\n  front:\n    input: udp://0.0.0.0:8100\n")) {
+            assertThat(c.url()).isNull();
+        }
+        assertThat(error("web: { url: cams.example.org }\ncameras:\n  front:\n    input: udp://0.0.0.0:8100\n"))
+                .startsWith("serve.yml: web.url: expected the address people open the page at");
+        assertThat(error("web: { url: 'http://h/?x=1' }\ncameras:\n  front:\n    input: udp://0.0.0.0:8100\n"))
+                .startsWith("serve.yml: web.url: expected");
+    }
+
+    @Test
     void servicesTurnOffWithFalseAndCamerasKeepFileOrder() {
         try (ServeConfig c = parse("""
                 data: /srv/cams

@@ -7,6 +7,7 @@ import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.camera.PatternOptions;
 import io.streamtee.cli.CommandException;
+import io.streamtee.cli.LogContext;
 import io.streamtee.cli.Signals;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
@@ -146,8 +147,8 @@ public final class DemoCommand implements Callable<Integer> {
                                 new InetSocketAddress("127.0.0.1", in.getPort())))
                         .withSource(visitorsLater(pattern, i++, cameras)).withDuration(Duration.ofSeconds(seconds)));
                 started.add(camera);
-                try {
-                    camera.start();
+                try (LogContext.Scope named = LogContext.camera(name)) {
+                    camera.start(); // its lines and its threads' lines name the camera
                 } catch (IOException e) {
                     throw new CommandException("camera " + name + ": " + e.getMessage(), e);
                 }

@@ -1,5 +1,6 @@
 package io.streamtee.camera;
 
+import io.streamtee.cli.LogContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -85,13 +86,13 @@ public final class Camera implements AutoCloseable {
             Sending sending = clip != null ? new TsPacer(clip, emitter, Clock.SYSTEM, CLIP_LATENCY_NANOS)::run
                     : new LivePacer(live, emitter, Clock.SYSTEM,
                             1_000_000_000L / ((CameraConfig.Pattern) config.source()).fps())::run;
-            sendThread = Thread.ofPlatform().name("camera-send").daemon().unstarted(() -> send(sending));
+            sendThread = Thread.ofPlatform().name("camera-send").daemon().unstarted(LogContext.carry(() -> send(sending)));
             if (encoder != null) {
                 CameraConfig.Pattern p = (CameraConfig.Pattern) config.source();
                 long total = config.duration().isZero() ? Long.MAX_VALUE
                         : Math.max(1, Math.round(config.duration().toNanos() * p.fps() / 1e9));
                 encodeThread = Thread.ofPlatform().name("camera-encode").daemon()
-                        .unstarted(() -> encode(p.fps(), total));
+                        .unstarted(LogContext.carry(() -> encode(p.fps(), total)));
                 encodeThread.start();
             }
             sendThread.start();

@@ -1,0 +1,36 @@
+package io.streamtee.kafka;
+
+import java.util.Map;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/** Small helpers over Kafka's client shared by the output and the input. */
+final class KafkaClients {
+    private KafkaClients() {
+    }
+
+    /** A one-line description of a Kafka client failure: its message, and its cause's when that says more. */
+    static String describe(Throwable e) {
+        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage())) {
+            text = text + ": " + cause.getMessage();
+        }
+        return text.replace('\n', ' ');
+    }
+
+    /** The value of the client metric {@code group}/{@code name} (without tags), rounded; 0 when absent or NaN. */
+    static long metric(Map<MetricName, ? extends Metric> metrics, String group, String name) {
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals(group) && n.name().equals(name)) {
+                Object v = e.getValue().metricValue();
+                if (v instanceof Number num) {
+                    double d = num.doubleValue();
+                    return Double.isNaN(d) || Double.isInfinite(d) ? 0 : Math.round(d);
+                }
+            }
+        }
+        return 0;
+    }
+}

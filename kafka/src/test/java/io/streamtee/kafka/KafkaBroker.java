@@ -48,6 +48,17 @@ final class KafkaBroker implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /** Stops the broker (the controller stays up), as a broker restart begins. */
+    void stopBroker() {
+        cluster.brokers().values().forEach(b -> b.shutdown());
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on its data. */
+    void startBroker() throws Exception {
+        cluster.brokers().values().forEach(b -> b.startup());
+        cluster.waitForReadyBrokers();
+    }
+
     void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);

@@ -1,5 +1,8 @@
 package io.streamtee.kafka;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -32,5 +35,22 @@ final class KafkaClients {
             }
         }
         return 0;
+    }
+
+    /**
+     * What a TCP connection to {@code hostPort} (a broker of the URL) says, in a few words: nothing listens (the
+     * error), or something does that gave the client no Kafka answer. Blocks up to one second.
+     */
+    static String probe(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(hostPort.substring(colon + 1));
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1_000);
+            return hostPort + " accepts connections but gave no Kafka answer: is it a Kafka broker,"
+                    + " with the right security.protocol?";
+        } catch (IOException e) {
+            return hostPort + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
     }
 }

@@ -34,14 +34,18 @@ import org.slf4j.LoggerFactory;
  * the group given its partitions, resumes after the last datagram handed on. {@code from=<time>} seeks each
  * partition to that time when this input is first given it. See {@link KafkaUrl} for the options.
  *
- * <p>A broker that is absent or not Kafka is not an error the consumer reports: the input waits, polling, and shows
- * it in its counters ({@code partitions} stays 0).
+ * <p>A broker that is absent or not Kafka, or a topic that is not there, is not an error Kafka's consumer reports: it
+ * waits. When this input has been given no partition for a while (15 s), it says so in one line, with what a
+ * connection to the first broker says, and keeps waiting; {@code partitions} in its counters stays 0.
  */
 final class KafkaInput implements Input {
     private static final Logger log = LoggerFactory.getLogger(KafkaInput.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    static final long DEFAULT_QUIET_MILLIS = 15_000;
 
     private final String where;
+    private final String firstBroker;
+    private final long quietNanos;
     private final String topic;
     private final Instant from;
     private final DatagramSink sink;
@@ -61,10 +65,13 @@ final class KafkaInput implements Input {
     private final Map<TopicPartition, OffsetAndMetadata> handed = new HashMap<>();
     private volatile boolean stopped;
     private String logged;
+    private volatile String lastTrouble;
 
     /** @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line) */
-    KafkaInput(String route, KafkaUrl url, DatagramSink sink) {
+    KafkaInput(String route, KafkaUrl url, DatagramSink sink, long quietMillis) {
         this.where = "route " + route + " input " + url.masked();
+        this.firstBroker = url.brokers().split(",")[0];
+        this.quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(quietMillis);
         this.topic = url.topic();
         this.from = url.fromTime();
         this.sink = sink;
@@ -112,7 +119,19 @@ final class KafkaInput implements Input {
     private void run() {
         try {
             consumer.subscribe(List.of(topic), new Listener());
+            long since = System.nanoTime();
             while (!stopped) {
+                if (partitions.get() > 0) {
+                    since = System.nanoTime();
+                } else if (System.nanoTime() - since > quietNanos) {
+                    since = System.nanoTime();
+                    boolean answered = KafkaClients.metric(consumer.metrics(), "consumer-metrics",
+                            "response-total") > 0;
+                    trouble("no partition of topic '" + topic + "' given in "
+                            + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(quietNanos) + " s ("
+                            + (answered ? "the broker answers: is the topic there, or has the group more members"
+                                    + " than the topic partitions?" : KafkaClients.probe(firstBroker)) + ")");
+                }
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
                     polled = consumer.poll(POLL);
@@ -164,6 +183,7 @@ final class KafkaInput implements Input {
         batches.increment();
         if (logged != null) {
             logged = null;
+            lastTrouble = null;
             log.info("{}: receiving again", where);
         }
         consumer.commitAsync(next, (offsets, e) -> {
@@ -190,7 +210,13 @@ final class KafkaInput implements Input {
         }
     }
 
+    /** The last trouble as logged (one line), or null once records flow. */
+    String trouble() {
+        return lastTrouble;
+    }
+
     private void trouble(String text) {
+        lastTrouble = text;
         if (!text.equals(logged)) {
             logged = text;
             log.warn("{}: {}; trying again", where, text);

@@ -16,6 +16,6 @@ public final class KafkaInputFactory implements InputFactory {
 
     @Override
     public Input start(String route, Endpoint endpoint, DatagramSink sink) {
-        return new KafkaInput(route, KafkaUrl.of(endpoint), sink).start();
+        return new KafkaInput(route, KafkaUrl.of(endpoint), sink, KafkaInput.DEFAULT_QUIET_MILLIS).start();
     }
 }

@@ -1,8 +1,6 @@
 package io.streamtee.kafka;
 
 import io.streamtee.relay.output.DatagramOutput;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +49,7 @@ final class KafkaOutput implements DatagramOutput {
     /** What went wrong with the last send, as logged and counted. */
     enum Trouble {
         UNREACHABLE("unreachable", "no Kafka broker answered"),
+        NO_TOPIC("no_topic", "the broker answers, but the topic is not there"),
         REFUSED("refused", "refused by the broker (authentication or authorization)"),
         TOO_LARGE("too_large", "a datagram is larger than the broker or producer accepts (max.request.size)"),
         OTHER("other", "send failed");
@@ -200,28 +199,26 @@ final class KafkaOutput implements DatagramOutput {
 
     private void failed(Throwable e) {
         Trouble t = Trouble.of(e);
+        if (t == Trouble.UNREACHABLE && answered()) {
+            t = Trouble.NO_TOPIC;
+        }
         errors.get(t).increment();
         if (t != logged) {
             logged = t;
-            String detail = t == Trouble.UNREACHABLE ? probe() : KafkaClients.describe(e);
+            String detail = switch (t) {
+                case UNREACHABLE -> KafkaClients.probe(url.brokers().split(",")[0]);
+                case NO_TOPIC -> "no topic '" + topic + "': create it, or let the broker create topics"
+                        + " (auto.create.topics.enable)";
+                default -> KafkaClients.describe(e);
+            };
             lastTrouble = t.text + " (" + detail + ")";
             log.warn("{}: {}; the producer keeps trying, datagrams it cannot take are dropped and counted", where,
                     lastTrouble);
         }
     }
 
-    /** Why no broker answered: nothing listens, or something does that does not speak Kafka. */
-    private String probe() {
-        String first = url.brokers().split(",")[0];
-        int colon = first.lastIndexOf(':');
-        String host = first.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(first.substring(colon + 1));
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 1_000);
-            return first + " accepts connections but gave no Kafka answer: is it a Kafka broker,"
-                    + " with the right security.protocol?";
-        } catch (java.io.IOException e) {
-            return first + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        }
+    /** Whether a Kafka broker has answered the producer at all (then a send that timed out lacks its topic). */
+    private boolean answered() {
+        return KafkaClients.metric(producer.metrics(), "producer-metrics", "response-total") > 0;
     }
 }

@@ -28,7 +28,7 @@ final class KafkaBroker implements AutoCloseable {
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "true")
+                .setConfigProp("auto.create.topics.enable", "false") // tests create theirs; an unknown one stays unknown
                 .setConfigProp("num.partitions", "1")
                 .setDeleteOnClose(true)
                 .build();

@@ -4,8 +4,10 @@ import static io.streamtee.kafka.Cameras.assertSameInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.streamtee.config.Endpoint;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
+import io.streamtee.relay.output.DatagramOutput;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +149,30 @@ class KafkaRelayTest {
                 merged.addAll(Cameras.of(c, gotB));
                 assertSameInOrder(merged, all);
             }
+        }
+    }
+
+    @Test
+    void anUnknownTopicIsOneClearLineOnEachSideAndNothingIsFatal() throws Exception {
+        DatagramOutput out = new KafkaOutputFactory().start("cam", Endpoint.parse("kafka://" + broker.bootstrap()
+                + "/nosuch?producer.max.block.ms=500", Endpoint.Role.OUTPUT));
+        KafkaInput in = new KafkaInput("replay", KafkaUrl.of(Endpoint.parse("kafka://" + broker.bootstrap()
+                + "/nosuch?group=g", Endpoint.Role.INPUT)), batch -> { }, 1_000);
+        try {
+            in.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                out.offer(new byte[188]);
+                return out.counters().get("errors.no_topic") >= 2;
+            });
+            assertThat(((KafkaOutput) out).trouble()).isEqualTo("the broker answers, but the topic is not there"
+                    + " (no topic 'nosuch': create it, or let the broker create topics (auto.create.topics.enable))");
+            assertThat(out.counters().get("errors.unreachable")).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> in.trouble() != null);
+            assertThat(in.trouble()).isEqualTo("no partition of topic 'nosuch' given in 1 s (the broker answers: is"
+                    + " the topic there, or has the group more members than the topic partitions?)");
+        } finally {
+            out.close();
+            in.close();
         }
     }
 

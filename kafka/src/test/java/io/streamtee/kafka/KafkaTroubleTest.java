@@ -133,6 +133,22 @@ class KafkaTroubleTest {
     }
 
     @Test
+    void anInputWithNoBrokerSaysSoInOneLineAndKeepsWaiting() throws Exception {
+        int port = deadPort();
+        KafkaInput in = new KafkaInput("replay", KafkaUrl.of(Endpoint.parse("kafka://127.0.0.1:" + port
+                + "/cams?group=g", Endpoint.Role.INPUT)), batch -> { }, 300);
+        try {
+            in.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> in.trouble() != null);
+            assertThat(in.trouble()).startsWith("no partition of topic 'cams' given in 0 s (127.0.0.1:" + port + ": ")
+                    .contains("refused").doesNotContain("\n");
+            assertThat(in.counters()).containsEntry("partitions", 0L).containsEntry("records", 0L);
+        } finally {
+            in.close();
+        }
+    }
+
+    @Test
     void anInputWithNoBrokerWaitsAndClosesPromptly() throws Exception {
         try (Relay relay = Cameras.relay("replay", "kafka://127.0.0.1:" + deadPort() + "/cams?group=g",
                 "udp://127.0.0.1:9")) {

@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -71,7 +73,7 @@ final class KafkaInput implements Input {
     KafkaInput(String route, KafkaUrl url, DatagramSink sink, long quietMillis) {
         this.where = "route " + route + " input " + url.masked();
         this.firstBroker = url.brokers().split(",")[0];
-        this.quietNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(quietMillis);
+        this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietMillis);
         this.topic = url.topic();
         this.from = url.fromTime();
         this.sink = sink;
@@ -128,7 +130,7 @@ final class KafkaInput implements Input {
                     boolean answered = KafkaClients.metric(consumer.metrics(), "consumer-metrics",
                             "response-total") > 0;
                     trouble("no partition of topic '" + topic + "' given in "
-                            + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(quietNanos) + " s ("
+                            + TimeUnit.NANOSECONDS.toSeconds(quietNanos) + " s ("
                             + (answered ? "the broker answers: is the topic there, or has the group more members"
                                     + " than the topic partitions?" : KafkaClients.probe(firstBroker)) + ")");
                 }
@@ -157,7 +159,7 @@ final class KafkaInput implements Input {
             try {
                 commitSync(handed);
             } finally {
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(3)));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(3)));
             }
         }
     }
@@ -202,7 +204,12 @@ final class KafkaInput implements Input {
             return;
         }
         try {
-            consumer.commitSync(Map.copyOf(offsets), Duration.ofSeconds(3));
+            try {
+                consumer.commitSync(Map.copyOf(offsets), Duration.ofSeconds(3));
+            } catch (WakeupException e) {
+                // close() woke the consumer while it was not polling: the wake-up is spent, commit again
+                consumer.commitSync(Map.copyOf(offsets), Duration.ofSeconds(3));
+            }
             commits.increment();
         } catch (KafkaException e) {
             commitErrors.increment();

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -174,7 +175,7 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         }
     }
 
-    private long checked(java.util.function.LongSupplier value) {
+    private long checked(LongSupplier value) {
         try {
             return value.getAsLong();
         } catch (ConfigException e) {

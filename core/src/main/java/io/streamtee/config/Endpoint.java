@@ -15,11 +15,14 @@ import java.util.Set;
 
 /**
  * An address given as a URL: {@code udp://host:port?param=value}, {@code udp://[::1]:8100}, a bare
- * {@code host:port} (UDP), {@code tcp://host:port}, or {@code http://host[:port]/path} (inputs). The host is resolved
+ * {@code host:port} (UDP), {@code tcp://host:port}, {@code http://host[:port]/path} (inputs), or
+ * {@code kafka://broker1:9092,broker2:9092/topic} (whose address is the first broker, whose path is the topic). The host is resolved
  * once, when the endpoint is parsed (a TCP output or HTTP input that reconnects goes to the same address).
  *
  * <p>Parameters: for inputs {@code iface} (name or address of the interface to join a multicast group on) and
- * {@code source} (source-specific multicast); for outputs {@code ttl}, {@code iface} and {@code loop}.
+ * {@code source} (source-specific multicast); for outputs {@code ttl}, {@code iface} and {@code loop}; for
+ * {@code kafka://} the options the kafka module reads, and any {@code producer.} (output) or {@code consumer.} (input)
+ * property, handed to Kafka's client.
  *
  * @param url     the text as the user wrote it, used in logs and metrics
  * @param address the resolved socket address
@@ -31,16 +34,24 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     public enum Role {
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
                 "rtsp", Set.of("transport"), "rtsps", Set.of("transport"),
-                "srt", Set.of("mode", "passphrase", "latency", "streamid"))),
+                "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from")),
+                "consumer."),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
-                "srt", Set.of("mode", "passphrase", "latency", "streamid")));
+                "srt", Set.of("mode", "passphrase", "latency", "streamid"),
+                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer")), "producer.");
 
         private final Map<String, Set<String>> params;
+        /** The prefix of a {@code kafka://} parameter handed to Kafka's client as it is ({@code producer.acks=1}). */
+        private final String kafkaPrefix;
 
-        Role(Map<String, Set<String>> params) {
+        Role(Map<String, Set<String>> params, String kafkaPrefix) {
             this.params = params;
+            this.kafkaPrefix = kafkaPrefix;
         }
     }
+
+    /** The port of a {@code kafka://} broker written without one. */
+    public static final int KAFKA_PORT = 9092;
 
     public Endpoint {
         params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
@@ -74,6 +85,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             rest = rest.substring(schemeEnd + 3);
         }
         boolean camera = scheme.equals("rtsp") || scheme.equals("rtsps");
+        boolean kafka = scheme.equals("kafka");
         Map<String, String> params = new LinkedHashMap<>();
         int query = rest.indexOf('?');
         if (query >= 0) {
@@ -85,6 +97,9 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         if (slash >= 0) {
             path = rest.substring(slash);
             rest = rest.substring(0, slash);
+        }
+        if (kafka) {
+            rest = firstKafkaBroker(text, rest, path);
         }
         int at = rest.lastIndexOf('@');
         if (at >= 0) {
@@ -127,7 +142,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             throw new ConfigException("bad URL '" + text + "': no host (use 0.0.0.0 or [::] to listen on every address)");
         }
         int port = parsePort(text, portText, role);
-        if (!path.isEmpty() && !path.equals("/") && !scheme.equals("http") && !camera) {
+        if (!path.isEmpty() && !path.equals("/") && !scheme.equals("http") && !camera && !kafka) {
             throw new ConfigException("bad URL '" + text + "': a " + scheme + ":// address has no path");
         }
         InetAddress resolved;
@@ -156,6 +171,36 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     }
 
     /**
+     * Checks the broker list and topic of a {@code kafka://b1:9092,b2:9092/topic} URL and returns the first broker as
+     * {@code host:port} (the endpoint's address; Kafka's client resolves the list itself).
+     */
+    private static String firstKafkaBroker(String text, String brokers, String path) {
+        String topic = path.isEmpty() ? "" : path.substring(1);
+        if (topic.isEmpty()) {
+            throw new ConfigException("bad URL '" + text + "': no topic (expected kafka://broker:9092/topic)");
+        }
+        if (topic.length() > 249 || !topic.matches("[a-zA-Z0-9._-]+")) {
+            throw new ConfigException("bad URL '" + text + "': topic '" + topic
+                    + "' is not a Kafka topic name (letters, digits, '.', '_', '-'; at most 249)");
+        }
+        String first = null;
+        for (String broker : brokers.split(",", -1)) {
+            if (broker.isEmpty()) {
+                throw new ConfigException("bad URL '" + text + "': an empty broker in the list (expected"
+                        + " kafka://broker1:9092,broker2:9092/topic)");
+            }
+            String hostPort = broker.startsWith("[") ? (broker.endsWith("]") ? broker + ":" + KAFKA_PORT : broker)
+                    : broker.lastIndexOf(':') < 0 ? broker + ":" + KAFKA_PORT : broker;
+            int colon = hostPort.lastIndexOf(':');
+            parsePort(text, hostPort.substring(colon + 1), Role.OUTPUT);
+            if (first == null) {
+                first = hostPort;
+            }
+        }
+        return first;
+    }
+
+    /**
      * @param passThrough whether unknown parameters are kept rather than refused: a camera's own (an RTSP URL such as
      *                    {@code /cam/realmonitor?channel=1&subtype=0}), handed to the camera as they are
      */
@@ -169,10 +214,14 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             int eq = pair.indexOf('=');
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (!known.contains(key) && !passThrough) {
+            boolean kafkaProperty = scheme.equals("kafka") && key.startsWith(role.kafkaPrefix)
+                    && key.length() > role.kafkaPrefix.length();
+            if (!known.contains(key) && !passThrough && !kafkaProperty) {
                 throw new ConfigException("bad URL '" + text + "': unknown parameter '" + key + "' for a " + scheme
                         + " " + role.name().toLowerCase(java.util.Locale.ROOT)
-                        + (known.isEmpty() ? "" : " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")"));
+                        + (known.isEmpty() ? "" : " (known: " + String.join(", ", new java.util.TreeSet<>(known))
+                                + (scheme.equals("kafka") ? ", " + role.kafkaPrefix + "<any Kafka client property>" : "")
+                                + ")"));
             }
             into.put(key, value);
         }
@@ -261,7 +310,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         return v;
     }
 
-    /** The URL as logs, metrics, the API and the status page show it: a password or passphrase replaced by {@code ***}. */
+    /**
+     * The URL as logs, metrics, the API and the status page show it: a password, a passphrase or a secret Kafka
+     * client property ({@code producer.sasl.jaas.config}, {@code consumer.ssl.key.password}, ...) replaced by
+     * {@code ***}.
+     */
     public String masked() {
         return mask(url);
     }
@@ -296,7 +349,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         return text.substring(0, colon + 1) + "***" + text.substring(at);
     }
 
-    /** {@code text} with the value of an SRT {@code passphrase=} query parameter replaced by {@code ***}. */
+    /**
+     * {@code text} with the value of each secret query parameter replaced by {@code ***}: SRT's {@code passphrase},
+     * and any whose name ends in {@code password} or {@code .key} (a PEM private key) or contains {@code jaas},
+     * {@code secret} or {@code token}.
+     */
     private static String maskPassphrase(String text) {
         int query = text.indexOf('?');
         if (query < 0) {
@@ -306,8 +363,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         String[] pairs = text.substring(query + 1).split("&", -1);
         for (int i = 0; i < pairs.length; i++) {
             String pair = pairs[i];
-            out.append(i == 0 ? "" : "&")
-                    .append(pair.toLowerCase(java.util.Locale.ROOT).startsWith("passphrase=") ? "passphrase=***" : pair);
+            int eq = pair.indexOf('=');
+            String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
+            boolean secret = key.equals("passphrase") || key.endsWith("password") || key.contains("jaas")
+                    || key.contains("secret") || key.contains("token") || key.endsWith(".key");
+            out.append(i == 0 ? "" : "&").append(secret && eq >= 0 ? pair.substring(0, eq) + "=***" : pair);
         }
         return out.toString();
     }

@@ -50,7 +50,7 @@ class EndpointTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "http://127.0.0.1:1/x   | OUTPUT | bad URL 'http://127.0.0.1:1/x': scheme 'http' is not supported for an output (use srt://, tcp://, udp://)",
+        "http://127.0.0.1:1/x   | OUTPUT | bad URL 'http://127.0.0.1:1/x': scheme 'http' is not supported for an output (use kafka://, srt://, tcp://, udp://)",
         "udp://127.0.0.1:1/x    | OUTPUT | bad URL 'udp://127.0.0.1:1/x': a udp:// address has no path",
         "tcp://127.0.0.1:1?framing=rtp | OUTPUT | bad URL 'tcp://127.0.0.1:1?framing=rtp': framing 'rtp' is not one of ts, length",
         "127.0.0.1              | OUTPUT | bad URL '127.0.0.1': no port (expected host:port)",
@@ -147,5 +147,44 @@ class EndpointTest {
         assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1:9000?pkt_size=1316&passphrase=0123456789abc",
                 Role.INPUT)).message().contains("unknown parameter 'pkt_size'").doesNotContain("0123456789abc");
         assertThatThrownBy(() -> Endpoint.parse("srt://127.0.0.1/x", Role.INPUT)).message().contains("port");
+    }
+
+    @Test
+    void kafkaTakesABrokerListATopicAndClientPropertiesAndMasksSecrets() {
+        Endpoint out = Endpoint.parse("kafka://127.0.0.1:9093,127.0.0.2,[::1]:9094/cams.v1?key=door&linger=5ms"
+                + "&producer.security.protocol=SASL_SSL&producer.sasl.jaas.config=x%20password%3D%22s3cret%22"
+                + "&producer.ssl.truststore.password=hunter2", Role.OUTPUT);
+        assertThat(out.scheme()).isEqualTo("kafka");
+        assertThat(out.address().getPort()).isEqualTo(9093);
+        assertThat(out.path()).isEqualTo("/cams.v1");
+        assertThat(out.params()).containsEntry("key", "door").containsEntry("producer.security.protocol", "SASL_SSL")
+                .containsEntry("producer.sasl.jaas.config", "x password=\"s3cret\"");
+        assertThat(out.masked()).isEqualTo("kafka://127.0.0.1:9093,127.0.0.2,[::1]:9094/cams.v1?key=door&linger=5ms"
+                + "&producer.security.protocol=SASL_SSL&producer.sasl.jaas.config=***"
+                + "&producer.ssl.truststore.password=***");
+        Endpoint in = Endpoint.parse("kafka://127.0.0.1/cams?group=recorders&from=earliest&consumer.max.poll.records=50",
+                Role.INPUT);
+        assertThat(in.address().getPort()).isEqualTo(Endpoint.KAFKA_PORT);
+        assertThat(in.params()).containsEntry("group", "recorders").containsEntry("consumer.max.poll.records", "50");
+    }
+
+    @Test
+    void aBadKafkaUrlIsOneLineNamingWhatIsWrong() {
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?partitions=3", Role.OUTPUT))
+                .hasMessage("bad URL 'kafka://127.0.0.1:9092/cams?partitions=3': unknown parameter 'partitions' for a"
+                        + " kafka output (known: acks, batch, buffer, compression, key, linger,"
+                        + " producer.<any Kafka client property>)");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?producer.acks=1", Role.INPUT))
+                .message().contains("unknown parameter 'producer.acks' for a kafka input");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092", Role.OUTPUT))
+                .hasMessage("bad URL 'kafka://127.0.0.1:9092': no topic (expected kafka://broker:9092/topic)");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/a/b", Role.OUTPUT))
+                .message().contains("topic 'a/b' is not a Kafka topic name");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092,/cams", Role.OUTPUT))
+                .message().contains("an empty broker");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092,127.0.0.1:x/cams", Role.OUTPUT))
+                .message().contains("port 'x' is not a number");
+        assertThatThrownBy(() -> Endpoint.parse("kafka://u:pw@127.0.0.1:9092/cams", Role.OUTPUT))
+                .hasMessage("bad URL 'kafka://u:***@127.0.0.1:9092/cams': a kafka:// address takes no user or password");
     }
 }

@@ -20,6 +20,7 @@ public final class OutputStats {
     private final LongAdder failedBytes = new LongAdder();
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
     private volatile long lastDatagramMillis;
+    private volatile java.util.function.Supplier<Map<String, Long>> counters = Map::of;
 
     public OutputStats(String url) {
         this.url = url;
@@ -54,6 +55,19 @@ public final class OutputStats {
         failedDatagrams.add(count);
         failedBytes.add(byteCount);
         drops[reason.ordinal()].add(count);
+    }
+
+    /** Where {@link #counters()} comes from: an output made by an {@code OutputFactory}. */
+    void counters(java.util.function.Supplier<Map<String, Long>> source) {
+        this.counters = source;
+    }
+
+    /**
+     * The counters of an output made by an {@code OutputFactory} (e.g. Kafka's records, errors and producer
+     * metrics), the same keys for the output's whole life; empty for the relay's own outputs.
+     */
+    public Map<String, Long> counters() {
+        return counters.get();
     }
 
     public String url() {

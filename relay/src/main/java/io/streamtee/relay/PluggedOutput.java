@@ -53,7 +53,9 @@ final class PluggedOutput implements Output {
             throw new RelayException("route " + route + " output " + endpoint + ": " + endpoint.scheme()
                     + ":// outputs are not supported by this build (the module that serves them is not on the class path)");
         }
-        return new PluggedOutput(factory.start(route, endpoint), stats);
+        DatagramOutput out = factory.start(route, endpoint);
+        stats.counters(out::counters);
+        return new PluggedOutput(out, stats);
     }
 
     @Override

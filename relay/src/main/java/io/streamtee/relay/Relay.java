@@ -151,7 +151,7 @@ public final class Relay implements AutoCloseable {
         for (RouteOutput o : from.outputs()) {
             if (!o.fromConfig() && o.endpoint() != null) {
                 try {
-                    to.addOutput(o.url());
+                    to.addOutput(o.endpoint().url());
                 } catch (RuntimeException e) {
                     log.warn("route {}: output {} (added through the API) could not be reopened: {}", to.name(),
                             o.url(), e.getMessage());

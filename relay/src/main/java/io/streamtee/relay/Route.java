@@ -36,7 +36,7 @@ public final class Route {
         this.spec = spec;
         this.allow = spec.allow();
         for (Endpoint e : spec.outputs()) {
-            outputs.add(newOutput(e, null, e.url(), true));
+            outputs.add(newOutput(e, null, e.masked(), true));
         }
     }
 
@@ -85,7 +85,8 @@ public final class Route {
      * @throws RelayException if its socket cannot be opened
      */
     public RouteOutput addOutput(String url) {
-        return add(newOutput(Endpoint.parse(url, Endpoint.Role.OUTPUT), null, url, false));
+        Endpoint endpoint = Endpoint.parse(url, Endpoint.Role.OUTPUT);
+        return add(newOutput(endpoint, null, endpoint.masked(), false));
     }
 
     /**
@@ -99,7 +100,7 @@ public final class Route {
     }
 
     RouteOutput addFromConfig(Endpoint endpoint) {
-        return add(newOutput(endpoint, null, endpoint.url(), true));
+        return add(newOutput(endpoint, null, endpoint.masked(), true));
     }
 
     private synchronized RouteOutput add(RouteOutput out) {

@@ -285,6 +285,10 @@ public final class ControlServer implements AutoCloseable {
         m.put("bytes", s.bytes());
         m.put("drops", drops);
         m.put("lastDatagramMillis", s.lastDatagramMillis());
+        Map<String, Long> counters = out.stats().counters();
+        if (!counters.isEmpty()) {
+            m.put("counters", counters);
+        }
         return m;
     }
 }

@@ -130,6 +130,12 @@ public final class RelayMetrics {
             list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",
                     tags.and("reason", reason.key()), stats, s -> s.snapshot().dropped(reason)));
         }
+        for (String name : stats.counters().keySet()) {
+            list.add(Gauge.builder("streamtee.output.plugged", stats, s -> s.counters().getOrDefault(name, 0L))
+                    .description("Counters of an output made by a module (Kafka: records, errors by kind, the"
+                            + " producer's metrics)")
+                    .tags(tags.and("name", name)).register(registry));
+        }
         return list;
     }
 

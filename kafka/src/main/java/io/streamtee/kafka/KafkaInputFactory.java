@@ -1,0 +1,21 @@
+package io.streamtee.kafka;
+
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.input.DatagramSink;
+import io.streamtee.relay.input.Input;
+import io.streamtee.relay.input.InputFactory;
+import java.util.Set;
+
+/** Serves {@code kafka://} route inputs with {@link KafkaInput}; registered for the ServiceLoader. */
+public final class KafkaInputFactory implements InputFactory {
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("kafka");
+    }
+
+    @Override
+    public Input start(String route, Endpoint endpoint, DatagramSink sink) {
+        return new KafkaInput(route, KafkaUrl.of(endpoint), sink, KafkaInput.DEFAULT_QUIET_MILLIS).start();
+    }
+}

@@ -1,0 +1,224 @@
+package io.streamtee.kafka;
+
+import io.streamtee.relay.output.DatagramOutput;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code kafka://broker1:9092,broker2:9092/topic?key=...} as a route output: one record per datagram, its value the
+ * datagram's bytes as they came, its key the route's name ({@code key=} overrides: one camera stays in one partition,
+ * in order), its timestamp the time the datagram reached the output, and a {@value #ROUTE_HEADER} header naming the
+ * route (the relay's source). The producer is Kafka's own, idempotent with {@code acks=all} unless the URL says
+ * otherwise, batched (linger, batch size), not compressed; see {@link KafkaUrl} for the options.
+ *
+ * <p>{@link #offer} never blocks: it puts the datagram in a bounded queue ({@code buffer=}) that one thread of the
+ * output's own hands to the producer; when the queue is full (the producer waits for an absent or slow broker: its
+ * send blocks up to {@code max.block.ms}, 5 s by default), the datagram is refused and the route counts it
+ * {@code buffer_full}. A failed send is counted ({@code errors.*}) and logged once per change of trouble, naming the
+ * route and the masked URL; the producer keeps trying, nothing is fatal.
+ */
+final class KafkaOutput implements DatagramOutput {
+    private static final Logger log = LoggerFactory.getLogger(KafkaOutput.class);
+    static final String ROUTE_HEADER = "streamtee.route";
+    /** The producer metrics shown in {@link #counters()}, under {@code producer.<name>}; rates and averages rounded. */
+    static final List<String> PRODUCER_METRICS = List.of("record-send-total", "record-error-total",
+            "record-retry-total", "record-send-rate", "batch-size-avg", "request-latency-avg", "buffer-available-bytes",
+            "buffer-total-bytes", "waiting-threads");
+
+    /** What went wrong with the last send, as logged and counted. */
+    enum Trouble {
+        UNREACHABLE("unreachable", "no Kafka broker answered"),
+        NO_TOPIC("no_topic", "the broker answers, but the topic is not there"),
+        REFUSED("refused", "refused by the broker (authentication or authorization)"),
+        TOO_LARGE("too_large", "a datagram is larger than the broker or producer accepts (max.request.size)"),
+        OTHER("other", "send failed");
+
+        final String key;
+        final String text;
+
+        Trouble(String key, String text) {
+            this.key = key;
+            this.text = text;
+        }
+
+        static Trouble of(Throwable t) {
+            if (t instanceof TimeoutException) {
+                return UNREACHABLE;
+            }
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return REFUSED;
+            }
+            if (t instanceof RecordTooLargeException) {
+                return TOO_LARGE;
+            }
+            return OTHER;
+        }
+    }
+
+    private record Pending(long arrivedMillis, byte[] value) {
+    }
+
+    private final String where;
+    private final KafkaUrl url;
+    private final String topic;
+    private final String key;
+    private final List<Header> headers;
+    private final KafkaProducer<String, byte[]> producer;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private final LongAdder records = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final Map<Trouble, LongAdder> errors = new LinkedHashMap<>();
+    private final Callback acked = this::acked;
+    private volatile boolean stopped;
+    private volatile Trouble logged;
+    private volatile String lastTrouble;
+
+    /** @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line) */
+    KafkaOutput(String route, KafkaUrl url) {
+        this.where = "route " + route + " output " + url.masked();
+        this.url = url;
+        this.topic = url.topic();
+        this.key = url.key(route);
+        this.headers = List.of(new RecordHeader(ROUTE_HEADER, route.getBytes(StandardCharsets.UTF_8)));
+        this.queue = new ArrayBlockingQueue<>(url.buffer());
+        for (Trouble t : Trouble.values()) {
+            errors.put(t, new LongAdder());
+        }
+        try {
+            this.producer = new KafkaProducer<>(url.producer(route));
+        } catch (KafkaException e) {
+            throw url.bad(KafkaClients.describe(e));
+        }
+        this.thread = Thread.ofPlatform().name("kafka-out-" + route).daemon().unstarted(this::run);
+    }
+
+    KafkaOutput start() {
+        thread.start();
+        return this;
+    }
+
+    @Override
+    public boolean offer(byte[] datagram) {
+        return !stopped && queue.offer(new Pending(System.currentTimeMillis(), datagram));
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("records", records.sum());
+        m.put("bytes", bytes.sum());
+        m.put("queued", (long) queue.size());
+        for (Map.Entry<Trouble, LongAdder> e : errors.entrySet()) {
+            m.put("errors." + e.getKey().key, e.getValue().sum());
+        }
+        Map<MetricName, ? extends Metric> metrics = producer.metrics();
+        for (String name : PRODUCER_METRICS) {
+            m.put("producer." + name, KafkaClients.metric(metrics, "producer-metrics", name));
+        }
+        return m;
+    }
+
+    /** The last trouble as logged (one line), or null when the last send went through. */
+    String trouble() {
+        return lastTrouble;
+    }
+
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        // wakes a send waiting for metadata; what is batched gets 2 s to go
+        producer.close(java.time.Duration.ofSeconds(2));
+        try {
+            thread.join(3_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue.clear();
+    }
+
+    private void run() {
+        while (!stopped) {
+            Pending p;
+            try {
+                p = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (p == null) {
+                continue;
+            }
+            try {
+                producer.send(new ProducerRecord<>(topic, null, p.arrivedMillis(), key, p.value(), headers), acked);
+            } catch (KafkaException | IllegalStateException e) {
+                if (stopped) {
+                    break;
+                }
+                failed(e);
+            }
+        }
+    }
+
+    private void acked(RecordMetadata metadata, Exception e) {
+        if (e == null) {
+            records.increment();
+            bytes.add(Math.max(0, metadata.serializedValueSize()));
+            if (logged != null) {
+                logged = null;
+                lastTrouble = null;
+                log.info("{}: sending again", where);
+            }
+        } else if (!stopped) {
+            failed(e);
+        }
+    }
+
+    private void failed(Throwable e) {
+        Trouble t = Trouble.of(e);
+        if (t == Trouble.UNREACHABLE && answered()) {
+            t = Trouble.NO_TOPIC;
+        }
+        errors.get(t).increment();
+        if (t != logged) {
+            logged = t;
+            String detail = switch (t) {
+                case UNREACHABLE -> KafkaClients.probe(url.brokers().split(",")[0]);
+                case NO_TOPIC -> "no topic '" + topic + "': create it, or let the broker create topics"
+                        + " (auto.create.topics.enable)";
+                default -> KafkaClients.describe(e);
+            };
+            lastTrouble = t.text + " (" + detail + ")";
+            log.warn("{}: {}; the producer keeps trying, datagrams it cannot take are dropped and counted", where,
+                    lastTrouble);
+        }
+    }
+
+    /** Whether a Kafka broker has answered the producer at all (then a send that timed out lacks its topic). */
+    private boolean answered() {
+        return KafkaClients.metric(producer.metrics(), "producer-metrics", "response-total") > 0;
+    }
+}

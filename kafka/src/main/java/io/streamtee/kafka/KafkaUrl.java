@@ -1,0 +1,189 @@
+package io.streamtee.kafka;
+
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.config.Units;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * What a {@code kafka://broker1:9092,broker2:9092/topic?...} URL asks for, checked: the broker list, the topic, and
+ * the Kafka client properties made from the URL's options. Every error is one line naming the option (the URL
+ * masked).
+ *
+ * <p>Output options: {@code key} (the record key; the route's name by default, so one camera stays in one
+ * partition), {@code acks} ({@code all}, the default, with the idempotent producer; {@code 1} or {@code 0}),
+ * {@code linger} (default {@value #DEFAULT_LINGER_MS} ms), {@code batch} (bytes per partition batch, default
+ * {@value #DEFAULT_BATCH} bytes), {@code compression} ({@code none}, the default: video does not compress;
+ * {@code gzip}, {@code snappy}, {@code lz4}, {@code zstd}), {@code buffer} (datagrams waiting for the producer,
+ * default {@value #DEFAULT_BUFFER}; past it they are dropped and counted) and {@code producer.<property>}, any Kafka
+ * producer property (SASL, SSL), which wins over the options above.
+ *
+ * <p>Input options: {@code group} (the consumer group; {@code streamtee-<route>} by default), {@code from}
+ * ({@code latest}, the default, {@code earliest}, or an ISO-8601 time such as {@code 2026-11-30T20:00:00Z}: where a
+ * partition starts when this consumer is first given it), and {@code consumer.<property>}, any Kafka consumer
+ * property.
+ */
+record KafkaUrl(String masked, String brokers, String topic, Map<String, String> params) {
+    static final int DEFAULT_LINGER_MS = 5;
+    static final int DEFAULT_BATCH = 256 * 1024;
+    static final int DEFAULT_BUFFER = 8192;
+    /** How long a send waits for the topic's metadata (an absent broker) unless {@code producer.max.block.ms}. */
+    static final int DEFAULT_MAX_BLOCK_MS = 5_000;
+
+    static KafkaUrl of(Endpoint endpoint) {
+        if (!endpoint.scheme().equals("kafka")) {
+            throw new IllegalArgumentException("not a kafka:// URL: " + endpoint.masked());
+        }
+        String rest = endpoint.url().strip();
+        rest = rest.substring(rest.indexOf("://") + 3);
+        int end = rest.length();
+        for (int i = 0; i < rest.length(); i++) {
+            if (rest.charAt(i) == '/' || rest.charAt(i) == '?') {
+                end = i;
+                break;
+            }
+        }
+        List<String> brokers = new ArrayList<>();
+        for (String b : rest.substring(0, end).split(",")) {
+            boolean hasPort = b.startsWith("[") ? !b.endsWith("]") : b.lastIndexOf(':') >= 0;
+            brokers.add(hasPort ? b : b + ":" + Endpoint.KAFKA_PORT);
+        }
+        return new KafkaUrl(endpoint.masked(), String.join(",", brokers), endpoint.path().substring(1),
+                endpoint.params());
+    }
+
+    /** The record key of every datagram: {@code key=}, or the route's name. */
+    String key(String route) {
+        String k = params.get("key");
+        return k == null || k.isEmpty() ? route : k;
+    }
+
+    /** How many datagrams may wait for the producer ({@code buffer=}). */
+    int buffer() {
+        String v = params.get("buffer");
+        if (v == null) {
+            return DEFAULT_BUFFER;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 1_000_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad("buffer '" + v + "' is not a number of datagrams in 1-1000000");
+    }
+
+    /** The producer's properties: the options, then every {@code producer.} property over them. */
+    Properties producer(String route) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "streamtee-" + route);
+        String acks = params.getOrDefault("acks", "all");
+        if (!Set.of("all", "1", "0").contains(acks)) {
+            throw bad("acks '" + acks + "' is not one of all, 1, 0");
+        }
+        p.put(ProducerConfig.ACKS_CONFIG, acks);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(acks.equals("all")));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(params.containsKey("linger")
+                ? checked(() -> Units.duration("linger", params.get("linger")).toMillis()) : DEFAULT_LINGER_MS));
+        long batch = params.containsKey("batch") ? checked(() -> Units.bytes("batch", params.get("batch")))
+                : DEFAULT_BATCH;
+        if (batch < 1 || batch > 64L << 20) {
+            throw bad("batch '" + params.get("batch") + "' is out of range 1 byte-64MiB");
+        }
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Long.toString(batch));
+        String compression = params.getOrDefault("compression", "none").toLowerCase(Locale.ROOT);
+        if (!Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
+            throw bad("compression '" + compression + "' is not one of none, gzip, snappy, lz4, zstd");
+        }
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(DEFAULT_MAX_BLOCK_MS));
+        passThrough("producer.", ProducerConfig.configNames(), p);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** The consumer group ({@code group=}), {@code streamtee-<route>} by default. */
+    String group(String route) {
+        String g = params.get("group");
+        return g == null || g.isEmpty() ? "streamtee-" + route : g;
+    }
+
+    /** The time to start from ({@code from=<ISO time>}), or null for {@code earliest} / {@code latest}. */
+    Instant fromTime() {
+        String v = params.getOrDefault("from", "latest");
+        if (v.equals("earliest") || v.equals("latest")) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException e2) {
+                throw bad("from '" + v + "' is not earliest, latest or an ISO-8601 time (e.g. 2026-11-30T20:00:00Z)");
+            }
+        }
+    }
+
+    /** The consumer's properties: the options, then every {@code consumer.} property over them. */
+    Properties consumer(String route) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "streamtee-" + route);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group(route));
+        // a time: the consumer seeks to it when given a partition; where it has no offset for it, the earliest
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromTime() == null ? params.getOrDefault("from", "latest")
+                : "earliest");
+        passThrough("consumer.", ConsumerConfig.configNames(), p);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // committed after each hand-off
+        return p;
+    }
+
+    private void passThrough(String prefix, Set<String> known, Properties into) {
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
+                continue;
+            }
+            String name = e.getKey().substring(prefix.length());
+            if (!known.contains(name)) {
+                throw bad("unknown Kafka client property '" + e.getKey() + "'");
+            }
+            if (name.endsWith("serializer") || name.endsWith("deserializer")) {
+                throw bad("'" + e.getKey() + "' cannot be set: datagrams are bytes");
+            }
+            into.put(name, e.getValue());
+        }
+    }
+
+    private long checked(LongSupplier value) {
+        try {
+            return value.getAsLong();
+        } catch (ConfigException e) {
+            throw bad(e.getMessage());
+        }
+    }
+
+    ConfigException bad(String what) {
+        return new ConfigException("bad URL '" + masked + "': " + what);
+    }
+}

@@ -1,0 +1,72 @@
+package io.streamtee.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real Apache Kafka broker for tests: one KRaft node, broker and controller combined, started in the test's JVM
+ * from Kafka's own artifacts ({@link KafkaClusterTestKit}) on free loopback ports, its logs in a temporary
+ * directory deleted on close.
+ */
+final class KafkaBroker implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+
+    private KafkaBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    static KafkaBroker start() throws Exception {
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false") // tests create theirs; an unknown one stays unknown
+                .setConfigProp("num.partitions", "1")
+                .setDeleteOnClose(true)
+                .build();
+        try {
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+        return new KafkaBroker(cluster);
+    }
+
+    /** {@code host:port} of the broker, for a {@code kafka://} URL. */
+    String bootstrap() {
+        return cluster.bootstrapServers();
+    }
+
+    /** Stops the broker (the controller stays up), as a broker restart begins. */
+    void stopBroker() {
+        cluster.brokers().values().forEach(b -> b.shutdown());
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on its data. */
+    void startBroker() throws Exception {
+        cluster.brokers().values().forEach(b -> b.startup());
+        cluster.waitForReadyBrokers();
+    }
+
+    void createTopic(String name, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        cluster.close();
+    }
+}

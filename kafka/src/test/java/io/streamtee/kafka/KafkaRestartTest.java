@@ -1,0 +1,96 @@
+package io.streamtee.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.relay.OutputStats;
+import io.streamtee.relay.Relay;
+import io.streamtee.testing.UdpSender;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A broker restart mid-stream: what the producer had acknowledged is all in the topic, in order, once. */
+@Timeout(180)
+class KafkaRestartTest {
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static long counter(OutputStats stats, String name) {
+        return stats.counters().getOrDefault(name, 0L);
+    }
+
+    private static long errors(OutputStats stats) {
+        return stats.counters().entrySet().stream().filter(e -> e.getKey().startsWith("errors."))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    @Test
+    void aBrokerRestartMidStreamLosesNothingTheProducerAcknowledged() throws Exception {
+        broker.createTopic("restart", 1);
+        List<byte[]> sent = Cameras.datagrams(0, 0, 900);
+        try (Relay relay = Cameras.relay(List.of("cam"), "kafka://" + broker.bootstrap()
+                + "/restart?producer.max.block.ms=1000&producer.request.timeout.ms=5000"
+                + "&producer.delivery.timeout.ms=20000");
+                UdpSender camera = UdpSender.to(relay.route("cam").localAddress())) {
+            OutputStats out = relay.route("cam").outputStats().get(0);
+            camera.sendPaced(sent.subList(0, 300), 64, () -> (int) counter(out, "records"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> counter(out, "records") == 300);
+            broker.stopBroker();
+            for (byte[] d : sent.subList(300, 600)) {
+                camera.send(d);
+            }
+            broker.startBroker();
+            camera.sendPaced(sent.subList(600, 900), 64, () -> (int) (counter(out, "records") - 300));
+            // every copy the output took is either acknowledged or failed, once the producer is done with it
+            await().atMost(Duration.ofSeconds(60)).until(() -> counter(out, "queued") == 0
+                    && counter(out, "records") + errors(out) == out.snapshot().datagrams());
+            long acked = counter(out, "records");
+            assertThat(acked).isGreaterThanOrEqualTo(600);
+
+            List<byte[]> topic = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                    broker.bootstrap(), "group.id", "check", "auto.offset.reset", "earliest",
+                    "key.deserializer", ByteArrayDeserializer.class.getName(),
+                    "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+                consumer.subscribe(List.of("restart"));
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        topic.add(r.value());
+                    }
+                    return topic.size() >= acked;
+                });
+            }
+            assertThat(topic).hasSize((int) acked);
+            int last = -1;
+            for (byte[] d : topic) {
+                int n = Cameras.number(d);
+                assertThat(n).as("in order, once").isGreaterThan(last);
+                assertThat(d).isEqualTo(sent.get(n));
+                last = n;
+            }
+            // what was acknowledged before the restart, and everything after it, is there
+            assertThat(topic.stream().map(Cameras::number).toList()).containsAll(
+                    java.util.stream.IntStream.range(0, 300).boxed().toList());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.streamtee.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import java.time.Instant;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class KafkaUrlTest {
+
+    private static KafkaUrl out(String url) {
+        return KafkaUrl.of(Endpoint.parse(url, Endpoint.Role.OUTPUT));
+    }
+
+    private static KafkaUrl in(String url) {
+        return KafkaUrl.of(Endpoint.parse(url, Endpoint.Role.INPUT));
+    }
+
+    @Test
+    void theProducerIsIdempotentWithAcksAllBatchedAndUncompressedByDefault() {
+        KafkaUrl url = out("kafka://127.0.0.1:9093,127.0.0.2/cams");
+        assertThat(url.brokers()).isEqualTo("127.0.0.1:9093,127.0.0.2:9092");
+        assertThat(url.topic()).isEqualTo("cams");
+        assertThat(url.key("frontdoor")).isEqualTo("frontdoor");
+        assertThat(url.buffer()).isEqualTo(KafkaUrl.DEFAULT_BUFFER);
+        Properties p = url.producer("frontdoor");
+        assertThat(p).containsEntry("bootstrap.servers", "127.0.0.1:9093,127.0.0.2:9092")
+                .containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
+                .containsEntry("compression.type", "none").containsEntry("linger.ms", "5")
+                .containsEntry("batch.size", Integer.toString(KafkaUrl.DEFAULT_BATCH))
+                .containsEntry("max.block.ms", "5000");
+    }
+
+    @Test
+    void optionsAndProducerPropertiesOverrideTheDefaults() {
+        KafkaUrl url = out("kafka://127.0.0.1/cams?key=door&acks=1&linger=20ms&batch=1MiB&compression=lz4&buffer=100"
+                + "&producer.security.protocol=SASL_SSL&producer.linger.ms=7");
+        assertThat(url.key("frontdoor")).isEqualTo("door");
+        assertThat(url.buffer()).isEqualTo(100);
+        assertThat(url.producer("frontdoor")).containsEntry("acks", "1").containsEntry("enable.idempotence", "false")
+                .containsEntry("batch.size", "1048576").containsEntry("compression.type", "lz4")
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("linger.ms", "7");
+    }
+
+    @Test
+    void theConsumerCommitsItselfAndStartsWhereFromSays() {
+        Properties latest = in("kafka://127.0.0.1/cams").consumer("door");
+        assertThat(latest).containsEntry("group.id", "streamtee-door").containsEntry("auto.offset.reset", "latest")
+                .containsEntry("enable.auto.commit", "false");
+        assertThat(in("kafka://127.0.0.1/cams?group=rec&from=earliest&consumer.enable.auto.commit=true"
+                + "&consumer.max.poll.records=50").consumer("door")).containsEntry("group.id", "rec")
+                .containsEntry("auto.offset.reset", "earliest").containsEntry("enable.auto.commit", "false")
+                .containsEntry("max.poll.records", "50");
+        KafkaUrl time = in("kafka://127.0.0.1/cams?from=2026-11-30T20:00:00%2B01:00");
+        assertThat(time.fromTime()).isEqualTo(Instant.parse("2026-11-30T19:00:00Z"));
+        assertThat(time.consumer("door")).containsEntry("auto.offset.reset", "earliest");
+        assertThat(in("kafka://127.0.0.1/cams?from=2026-11-30T20:00:00Z").fromTime())
+                .isEqualTo(Instant.parse("2026-11-30T20:00:00Z"));
+    }
+
+    @Test
+    void badValuesAreOneLineNamingTheOption() {
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?acks=2").producer("c"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?acks=2': acks '2' is not one of all, 1, 0");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?linger=soon").producer("c"))
+                .hasMessageStartingWith("bad URL 'kafka://127.0.0.1/cams?linger=soon': linger: 'soon' is not a duration");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?batch=0").producer("c"))
+                .hasMessageContaining("batch '0' is out of range");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?compression=brotli").producer("c"))
+                .hasMessageContaining("compression 'brotli' is not one of none, gzip, snappy, lz4, zstd");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?buffer=0").buffer())
+                .hasMessageContaining("buffer '0' is not a number of datagrams");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?producer.value.serializer=x").producer("c"))
+                .hasMessageContaining("'producer.value.serializer' cannot be set");
+        assertThatThrownBy(() -> in("kafka://127.0.0.1/cams?consumer.group=x").consumer("c"))
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?consumer.group=x': unknown Kafka client property"
+                        + " 'consumer.group'");
+    }
+}

@@ -97,7 +97,7 @@ class RtspInputTest {
     }
 
     /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
-    private static List<String> frameHashes(Path ts) throws Exception {
+    static List<String> frameHashes(Path ts) throws Exception {
         String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
                 "-f", "framemd5", "-"));
         List<String> hashes = new ArrayList<>();
@@ -111,7 +111,7 @@ class RtspInputTest {
     }
 
     /** The video packets' PTS (decoding order), as offsets from the first one's, for the first {@code n}. */
-    private static List<Long> ptsFromFirst(Path ts, int n) throws Exception {
+    static List<Long> ptsFromFirst(Path ts, int n) throws Exception {
         String out = FfmpegJudge.check(FfmpegJudge.ffprobe("-v", "error", "-select_streams", "v:0",
                 "-show_entries", "packet=pts", "-of", "csv=p=0", ts.toString()));
         List<Long> pts = new ArrayList<>();
@@ -124,7 +124,7 @@ class RtspInputTest {
         return pts.stream().map(p -> p - first).toList();
     }
 
-    private static Relay relay(String input, String output) {
+    static Relay relay(String input, String output) {
         return new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
                 List.of(output))), "0", null))).start();
     }

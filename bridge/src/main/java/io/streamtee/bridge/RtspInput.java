@@ -215,6 +215,9 @@ final class RtspInput implements Input {
             if (ret < 0) {
                 return failed(ret);
             }
+            if (context.nb_streams() == 0) {
+                return Trouble.BAD_SDP; // libavformat skips the SDP lines it cannot read: garbage leaves no stream
+            }
             int video = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
             if (video < 0) {
                 return Trouble.NO_VIDEO;

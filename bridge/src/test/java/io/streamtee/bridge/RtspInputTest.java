@@ -14,7 +14,10 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -30,6 +33,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +215,99 @@ class RtspInputTest {
         assertThat(logLines()).noneMatch(l -> l.contains("wrong"));
         assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("errors.auth", 1L);
         assertThat(rx.count()).isZero();
+    }
+
+    @Test
+    void aPathTheServerDoesNotServeIsOneLineAndNoFastRetry() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, null));
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://u:secret@127.0.0.1:" + server.port()
+                + "/nope", Endpoint.Role.INPUT), x -> { }, 3_000).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.not_found") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("404")).singleElement().asString()
+                .contains("route cam input rtsp://u:***@127.0.0.1:" + server.port() + "/nope")
+                .contains("the camera has no such stream (404); check the path in the URL")
+                .contains("trying again in 10000 ms").doesNotContain("\n").doesNotContain("secret");
+        assertThat(in.counters()).containsEntry("connects", 0L).containsEntry("errors.not_found", 1L);
+    }
+
+    /**
+     * A fake camera on a loopback port: answers OPTIONS, SETUP and PLAY with 200 and DESCRIBE with {@code sdp}; counts
+     * the DESCRIBEs.
+     */
+    private ServerSocket fakeCamera(String sdp, AtomicInteger describes) throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Socket c = use(s.accept());
+                    Thread.ofVirtual().start(() -> answer(c, sdp, describes));
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        return s;
+    }
+
+    private static void answer(Socket c, String sdp, AtomicInteger describes) {
+        try (c) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = c.getOutputStream();
+            for (int requests = 0; requests < 20; requests++) {
+                String first = in.readLine();
+                if (first == null) {
+                    return;
+                }
+                String cseq = "0";
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("cseq:")) {
+                        cseq = line.substring(5).strip();
+                    }
+                }
+                String reply = "RTSP/1.0 200 OK\r\nCSeq: " + cseq + "\r\n";
+                if (first.startsWith("OPTIONS")) {
+                    reply += "Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
+                } else if (first.startsWith("DESCRIBE")) {
+                    describes.incrementAndGet();
+                    byte[] body = sdp.getBytes(StandardCharsets.UTF_8);
+                    reply += "Content-Type: application/sdp\r\nContent-Length: " + body.length + "\r\n\r\n" + sdp;
+                } else {
+                    reply += "Session: 12345678\r\n\r\n";
+                }
+                out.write(reply.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (Exception e) {
+            // the client went away
+        }
+    }
+
+    @Test
+    void aMalformedSdpIsOneLineRetriedWithBackoffAndNeverFatalToTheOtherRoutes() throws Exception {
+        AtomicInteger describes = new AtomicInteger();
+        ServerSocket camera = fakeCamera("\u0001garbage {{{ this is not a session description\r\nx\r\n", describes);
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(Map.of(
+                "bad", RouteConfig.of("rtsp://127.0.0.1:" + camera.getLocalPort() + "/x", List.of(),
+                        List.of("127.0.0.1:9")),
+                "good", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(rx.url()))), "0", null))).start());
+        Route bad = relay.route("bad");
+        await().atMost(Duration.ofSeconds(15)).until(() -> bad.stats().inputCounters().get("errors.sdp") >= 1);
+        try (DatagramSocket sender = new DatagramSocket()) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new DatagramPacket(new byte[] {(byte) i}, 1, relay.route("good").localAddress()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == 10);
+        // tried again after the wait, not at once, and not logged again
+        assertThat(describes.get()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> bad.stats().inputCounters().get("errors.sdp") >= 2);
+        assertThat(logLines()).filteredOn(l -> l.contains("SDP")).singleElement().asString()
+                .contains("route bad input rtsp://127.0.0.1:" + camera.getLocalPort() + "/x: the camera's stream"
+                        + " description (SDP) names no stream that can be read; trying again in 5000 ms and less often")
+                .doesNotContain("\n");
+        assertThat(bad.stats().inputCounters()).containsEntry("connects", 0L);
     }
 
     @Test

@@ -78,6 +78,8 @@ final class RtspInput implements Input {
 
     private final Interrupter interrupter = new Interrupter();
     private final String where;
+    /** FFmpeg's own messages on this input's thread, at DEBUG ({@link Ffmpeg#logAs}). */
+    private final Logger ffmpegLog;
     private final String url;
     private final String transport;
     private final boolean copyAudio;
@@ -98,6 +100,7 @@ final class RtspInput implements Input {
      */
     RtspInput(String route, Endpoint endpoint, DatagramSink sink, long timeoutMillis) {
         this.where = "route " + route + " input " + endpoint.masked();
+        this.ffmpegLog = LoggerFactory.getLogger(Ffmpeg.LOGGER + ".rtsp." + route);
         this.url = cameraUrl(endpoint);
         this.transport = endpoint.transport();
         this.copyAudio = endpoint.audio().equals("copy");
@@ -154,6 +157,7 @@ final class RtspInput implements Input {
     }
 
     private void run() {
+        Ffmpeg.logAs(ffmpegLog);
         int failures = 0;
         boolean everConnected = false;
         while (!interrupter.stopped()) {
@@ -451,8 +455,9 @@ final class RtspInput implements Input {
 
         private Trouble failed(int code) {
             Trouble t = Trouble.of(code, interrupter.timedOut());
+            String said = Ffmpeg.lastError();
             if (t == Trouble.OTHER || t == Trouble.NOT_RTSP) {
-                detail = Ffmpeg.describe(code);
+                detail = Ffmpeg.describe(code) + (said == null ? "" : ": " + said);
             }
             return t;
         }

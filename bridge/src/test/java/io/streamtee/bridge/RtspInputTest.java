@@ -3,6 +3,7 @@ package io.streamtee.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -308,6 +309,28 @@ class RtspInputTest {
                         + " description (SDP) names no stream that can be read; trying again in 5000 ms and less often")
                 .doesNotContain("\n");
         assertThat(bad.stats().inputCounters()).containsEntry("connects", 0L);
+    }
+
+    @Test
+    void ffmpegsOwnLinesGoToTheRoutesLoggerAtDebugWithoutThePassword() throws Exception {
+        Logger ffmpeg = (Logger) LoggerFactory.getLogger("ffmpeg.rtsp.cam");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ffmpeg.addAppender(lines);
+        ffmpeg.setLevel(Level.DEBUG);
+        try {
+            RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+            RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://admin:wrong@127.0.0.1:" + server.port()
+                    + "/stream", Endpoint.Role.INPUT), x -> { }, 3_000).start());
+            await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.auth") >= 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !lines.list.isEmpty());
+            assertThat(lines.list).allMatch(e -> e.getLevel() == Level.DEBUG)
+                    .anyMatch(e -> e.getFormattedMessage().contains("401"))
+                    .noneMatch(e -> e.getFormattedMessage().contains("wrong"));
+        } finally {
+            ffmpeg.detachAppender(lines);
+            ffmpeg.setLevel(null);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.streamtee.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -16,6 +17,7 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -331,6 +333,43 @@ class RtspInputTest {
             ffmpeg.detachAppender(lines);
             ffmpeg.setLevel(null);
         }
+    }
+
+    /** A gst-rtsp-server speaking RTSP over TLS, with a self-signed certificate made by {@code openssl req}. */
+    private RtspServer tlsServer(String name) throws Exception {
+        Path cert = dir.resolve(name + "-cert.pem");
+        Path key = dir.resolve(name + "-key.pem");
+        boolean made;
+        try {
+            made = FfmpegJudge.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())).exit() == 0;
+        } catch (IOException e) {
+            made = false;
+        }
+        assumeTrue(made && Files.isRegularFile(cert), "openssl not installed: rtsps tests skipped");
+        return use(RtspServer.tls(script, clip, cert, key));
+    }
+
+    @Test
+    void rtspsIsRtspOverTlsFrameForFrame() throws Exception {
+        RtspServer server = tlsServer("tls");
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = use(relay("rtsps://127.0.0.1:" + server.port() + "/stream", rx.url())).routes().get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured-tls.ts"), 0));
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void plainRtspToATlsServerIsOneLine() throws Exception {
+        RtspServer server = tlsServer("plain");
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + server.port() + "/stream",
+                Endpoint.Role.INPUT), x -> { }, 2_000).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.protocol") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("trying again")).singleElement().asString()
+                .contains("the server does not speak RTSP");
+        assertThat(in.counters()).containsEntry("connects", 0L);
     }
 
     @Test

@@ -56,9 +56,11 @@ import org.slf4j.LoggerFactory;
  * <p>Audio ({@code audio=copy}, the default): AAC is copied into the MPEG-TS as it is (the muxer adds the ADTS headers
  * MPEG-TS wants). Any other audio is dropped, with a note in the "receiving" line: G.711 (PCMU, PCMA) has no MPEG-TS
  * stream type that players read (libavformat's muxer would write it as private data nobody decodes), so copying it
- * would only cost bandwidth; turning it into AAC is a re-encode, which this input does not do. {@code audio=drop}
- * drops any audio. Audio packets before the first video packet, without a time, or with a time not after the last
- * one's are dropped and counted ({@code audio.dropped}).
+ * would only cost bandwidth; turning it into AAC is a re-encode, which this input does not do. When no audio is copied
+ * ({@code audio=drop}, or a codec not copied) the camera is asked for its video only. Audio packets before the first
+ * video packet or without any time are dropped and counted ({@code audio.dropped}); the others' times are kept rising
+ * and continuous ({@link AudioTimes}), and the video's continuous across libavformat's RTCP-sync jump
+ * ({@link Rejoin}, counted as {@code time_jumps}).
  *
  * <p>Runs on a thread of its own. When the camera cannot be reached, answers with an error, or its stream stops, the
  * input tries again after a wait that grows with each failure in a row ({@link Trouble} says how fast for each kind:
@@ -267,7 +269,7 @@ final class RtspInput implements Input {
             muxer = new TsMuxer(tracks, sink::accept);
             packet = av_packet_alloc();
             String codec = par.codec_id() == AV_CODEC_ID_H264 ? "H.264" : "H.265";
-            Video v = new Video(in);
+            Video v = new Video(in, context.nb_streams() > 1);
             videoTimes = v;
             AudioTimes audioTimes = audioIn == null ? null
                     : new AudioTimes(Math.max(1, audioIn.time_base().den() / Math.max(1, audioIn.time_base().num())));
@@ -324,6 +326,7 @@ final class RtspInput implements Input {
          */
         private int open(boolean videoOnly) {
             interrupter.arm(timeoutNanos, false);
+            Ffmpeg.lastError(); // forgets one from before
             context = avformat_alloc_context();
             if (context == null || context.isNull()) {
                 throw new FfmpegException("no memory for the RTSP client", -12);
@@ -353,12 +356,15 @@ final class RtspInput implements Input {
             private final AVStream in;
             private final MissingTimes times;
             private final Rejoin rejoin;
+            /** Whether jumps are looked for: libavformat makes them only in a session of more than one stream. */
+            private final boolean rejoining;
             /** Access units held after a jump ({@link Rejoin#LOOKAHEAD}). */
             private final List<AVPacket> afterJump = new ArrayList<>();
             boolean written;
 
-            Video(AVStream in) {
+            Video(AVStream in, boolean rejoining) {
                 this.in = in;
+                this.rejoining = rejoining;
                 long step = frameInterval(in);
                 this.times = new MissingTimes(step);
                 this.rejoin = new Rejoin(step);
@@ -366,7 +372,7 @@ final class RtspInput implements Input {
 
             /** Takes one access unit (copied where it must wait). */
             void take(AVPacket p) {
-                if (afterJump.isEmpty() && !rejoin.isJump(p.pts())) {
+                if (afterJump.isEmpty() && !(rejoining && rejoin.isJump(p.pts()))) {
                     timed(p);
                     return;
                 }

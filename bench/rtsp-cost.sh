@@ -39,7 +39,8 @@ BENCH=rtsp-cost
 . "$ROOT/bench/lib/procs.sh" # PIDS, stop_pid, cleanup on exit, wait_for, pause, fact, log
 
 /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0')" 2>/dev/null \
-  || { echo "$BENCH: needs gst-rtsp-server's python bindings (Debian: python3-gi gir1.2-gst-rtsp-server-1.0)" >&2; exit 2; }
+  || { echo "$BENCH: needs gst-rtsp-server's python bindings (Debian: python3-gi" \
+    "gir1.2-gst-rtsp-server-1.0)" >&2; exit 2; }
 "$ST" --version >/dev/null # builds on first use
 TOP="$WORK"
 : >"$WORK/facts"

@@ -3,8 +3,9 @@ package io.streamtee.bridge;
 /**
  * An audio stream's times as written: always rising, and continuous across the jump libavformat's RTSP client makes
  * when the stream's first RTCP sender report moves it onto the video's clock (see {@link Rejoin}): a DTS not after the
- * last, or more than a quarter of a second after it (a loss that long is rarer than the jump), moves (with every later one) to just after the last packet. A packet without
- * any time is dropped. Works in the stream's time base; not thread-safe.
+ * last, or more than a quarter of a second after it (a loss that long is rarer than the jump), moves (with every later
+ * one) to just after the last packet. A packet without any time is dropped. Works in the stream's time base; not
+ * thread-safe.
  */
 final class AudioTimes {
     private final long second;

@@ -50,8 +50,8 @@ class RtspDriftTest {
                     continue;
                 }
                 int p = TsPacket.payloadOffset(b, off);
-                boolean videoPes = p >= 0 && p + 19 <= off + TsPacket.SIZE && b[p] == 0 && b[p + 1] == 0 && b[p + 2] == 1
-                        && (b[p + 3] & 0xF0) == 0xE0;
+                boolean videoPes = p >= 0 && p + 19 <= off + TsPacket.SIZE && b[p] == 0 && b[p + 1] == 0
+                        && b[p + 2] == 1 && (b[p + 3] & 0xF0) == 0xE0;
                 if (!videoPes || videoPid >= 0 && pid != videoPid) {
                     continue;
                 }

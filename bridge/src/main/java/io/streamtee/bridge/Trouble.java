@@ -13,7 +13,8 @@ import java.time.Duration;
 /**
  * What went wrong with a camera, as one line for a person, a counter key ({@code errors.<key>}) and how soon to try
  * again: soon where the camera may come back (it did not answer, it went away), slowly where only a person can help
- * (credentials refused: no fast retry loop that would lock the account; no video, a codec not supported, not RTSP).
+ * (credentials refused: no fast retry loop that would lock the account; no such path, a malformed stream description,
+ * no video, a codec not supported, not RTSP).
  */
 enum Trouble {
     TIMEOUT("timeout", "the camera did not answer", backoff(500, 10_000)),
@@ -21,6 +22,7 @@ enum Trouble {
     AUTH("auth", "the camera refused the credentials (401); check the user and password in the URL",
             backoff(30_000, 300_000)),
     NOT_FOUND("not_found", "the camera has no such stream (404); check the path in the URL", backoff(10_000, 60_000)),
+    BAD_SDP("sdp", "the camera's stream description (SDP) names no stream that can be read", backoff(5_000, 60_000)),
     NO_VIDEO("no_video", "the camera's stream has no video", backoff(10_000, 60_000)),
     CODEC("codec", "the camera's video is not H.264 or H.265", backoff(10_000, 60_000)),
     NOT_RTSP("protocol", "the server does not speak RTSP", backoff(10_000, 60_000)),

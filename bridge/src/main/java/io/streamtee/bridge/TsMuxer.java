@@ -35,10 +35,12 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * One video stream's packets, as they are (no re-encoding), into MPEG-TS with libavformat's mpegts muxer writing into
- * memory, cut into datagrams of {@value #DATAGRAM} bytes (7 x 188). The muxer repeats the PAT and PMT (every 100 ms)
- * and sends the PCR on the video PID; the first packets carry the discontinuity indicator, so that a consumer sees a
- * new muxer (after a reconnect) as a discontinuity and not as lost packets.
+ * A video stream's packets, and those of an audio stream if any, as they are (no re-encoding), into MPEG-TS with
+ * libavformat's mpegts muxer writing into memory, cut into datagrams of {@value #DATAGRAM} bytes (7 x 188). The muxer
+ * repeats the PAT and PMT (every 100 ms) and sends the PCR on the video PID; the first packets carry the discontinuity
+ * indicator, so that a consumer sees a new muxer (after a reconnect) as a discontinuity and not as lost packets. AAC
+ * given raw with its AudioSpecificConfig as extradata (what libavformat's RTSP client gives for MPEG4-GENERIC) is
+ * written with ADTS headers by the muxer itself, as MPEG-TS wants.
  *
  * <p>Bytes short of a whole datagram wait for the next packet (a video PES ends where the next begins anyway);
  * {@link #finish} sends them as a last, shorter datagram. Not thread-safe; {@link #close()} is idempotent.
@@ -68,7 +70,7 @@ final class TsMuxer implements AutoCloseable {
         }
     };
     private final AVFormatContext context;
-    private final AVStream stream;
+    private final AVStream[] streams;
     private final AVIOContext io;
     private final Consumer<List<byte[]>> out;
     private final byte[] pending = new byte[DATAGRAM];
@@ -76,15 +78,19 @@ final class TsMuxer implements AutoCloseable {
     private List<byte[]> batch = new ArrayList<>();
     private boolean closed;
 
+    /** One stream of the muxer's input: its codec parameters and the time base its packets are written in. */
+    record Track(AVCodecParameters codec, AVRational timeBase) {
+    }
+
     /**
      * Opens the muxer and writes the first PAT and PMT.
      *
-     * @param codec    the video stream's parameters (H.264 or H.265, with its extradata when the camera's SDP had it)
-     * @param timeBase the time base of the packets to be written
-     * @param out      gets each batch of datagrams (those of one packet)
-     * @throws FfmpegException when libavformat refuses the stream
+     * @param tracks the streams, the video first (H.264 or H.265, with its extradata when the camera's SDP had it),
+     *               then the audio if any; a packet's stream index in {@link #write} is its track's place here
+     * @param out    gets each batch of datagrams (those of one packet)
+     * @throws FfmpegException when libavformat refuses a stream
      */
-    TsMuxer(AVCodecParameters codec, AVRational timeBase, Consumer<List<byte[]>> out) {
+    TsMuxer(List<Track> tracks, Consumer<List<byte[]>> out) {
         this.out = out;
         MUXERS.put(id, this);
         AVFormatContext c = new AVFormatContext(null);
@@ -92,13 +98,15 @@ final class TsMuxer implements AutoCloseable {
         AVDictionary options = new AVDictionary(null);
         try {
             Ffmpeg.check(avformat_alloc_output_context2(c, null, "mpegts", (String) null), "MPEG-TS muxer");
-            AVStream s = avformat_new_stream(c, null);
-            if (s == null) {
-                throw new FfmpegException("MPEG-TS muxer: no memory for a stream", -12);
+            for (Track t : tracks) {
+                AVStream s = avformat_new_stream(c, null);
+                if (s == null) {
+                    throw new FfmpegException("MPEG-TS muxer: no memory for a stream", -12);
+                }
+                Ffmpeg.check(avcodec_parameters_copy(s.codecpar(), t.codec()), "MPEG-TS muxer: codec parameters");
+                s.codecpar().codec_tag(0);
+                s.time_base(t.timeBase());
             }
-            Ffmpeg.check(avcodec_parameters_copy(s.codecpar(), codec), "MPEG-TS muxer: codec parameters");
-            s.codecpar().codec_tag(0);
-            s.time_base(timeBase);
             Pointer buffer = av_malloc(IO_BUFFER);
             if (buffer == null || buffer.isNull()) {
                 throw new FfmpegException("MPEG-TS muxer: no memory for the output buffer", -12);
@@ -128,22 +136,26 @@ final class TsMuxer implements AutoCloseable {
         av_dict_free(options);
         context = c;
         io = pb;
-        stream = context.streams(0);
+        streams = new AVStream[tracks.size()];
+        for (int i = 0; i < streams.length; i++) {
+            streams[i] = context.streams(i);
+        }
         ship(false);
     }
 
-    /** The time base the muxer chose for its stream (1/90000); packets are written in the one given at opening. */
-    AVRational streamTimeBase() {
-        return stream.time_base();
+    /** The time base the muxer chose for a track (1/90000): packets are written in it. */
+    AVRational streamTimeBase(int track) {
+        return streams[track].time_base();
     }
 
     /**
-     * Writes one packet (its stream index is set here) and hands on the whole datagrams it made.
+     * Writes one packet of a track (its stream index is set here, its times must be in {@link #streamTimeBase(int)})
+     * and hands on the whole datagrams it made.
      *
      * @return libavformat's answer: 0, or a negative error code for a packet it refused (the caller decides)
      */
-    int write(AVPacket packet) {
-        packet.stream_index(0);
+    int write(AVPacket packet, int track) {
+        packet.stream_index(track);
         int ret = av_write_frame(context, packet);
         avio_flush(io);
         ship(false);

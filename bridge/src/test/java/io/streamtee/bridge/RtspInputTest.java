@@ -2,7 +2,9 @@ package io.streamtee.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -14,7 +16,11 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -30,6 +36,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,7 +104,7 @@ class RtspInputTest {
     }
 
     /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
-    private static List<String> frameHashes(Path ts) throws Exception {
+    static List<String> frameHashes(Path ts) throws Exception {
         String out = FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-i", ts.toString(), "-map", "0:v",
                 "-f", "framemd5", "-"));
         List<String> hashes = new ArrayList<>();
@@ -111,7 +118,7 @@ class RtspInputTest {
     }
 
     /** The video packets' PTS (decoding order), as offsets from the first one's, for the first {@code n}. */
-    private static List<Long> ptsFromFirst(Path ts, int n) throws Exception {
+    static List<Long> ptsFromFirst(Path ts, int n) throws Exception {
         String out = FfmpegJudge.check(FfmpegJudge.ffprobe("-v", "error", "-select_streams", "v:0",
                 "-show_entries", "packet=pts", "-of", "csv=p=0", ts.toString()));
         List<Long> pts = new ArrayList<>();
@@ -124,7 +131,7 @@ class RtspInputTest {
         return pts.stream().map(p -> p - first).toList();
     }
 
-    private static Relay relay(String input, String output) {
+    static Relay relay(String input, String output) {
         return new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(input, List.of(),
                 List.of(output))), "0", null))).start();
     }
@@ -211,6 +218,158 @@ class RtspInputTest {
         assertThat(logLines()).noneMatch(l -> l.contains("wrong"));
         assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("errors.auth", 1L);
         assertThat(rx.count()).isZero();
+    }
+
+    @Test
+    void aPathTheServerDoesNotServeIsOneLineAndNoFastRetry() throws Exception {
+        RtspServer server = use(RtspServer.start(script, clip, 0, null));
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://u:secret@127.0.0.1:" + server.port()
+                + "/nope", Endpoint.Role.INPUT), x -> { }, 3_000).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.not_found") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("404")).singleElement().asString()
+                .contains("route cam input rtsp://u:***@127.0.0.1:" + server.port() + "/nope")
+                .contains("the camera has no such stream (404); check the path in the URL")
+                .contains("trying again in 10000 ms").doesNotContain("\n").doesNotContain("secret");
+        assertThat(in.counters()).containsEntry("connects", 0L).containsEntry("errors.not_found", 1L);
+    }
+
+    /**
+     * A fake camera on a loopback port: answers OPTIONS, SETUP and PLAY with 200 and DESCRIBE with {@code sdp}; counts
+     * the DESCRIBEs.
+     */
+    private ServerSocket fakeCamera(String sdp, AtomicInteger describes) throws Exception {
+        ServerSocket s = use(new ServerSocket());
+        s.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    Socket c = use(s.accept());
+                    Thread.ofVirtual().start(() -> answer(c, sdp, describes));
+                }
+            } catch (Exception e) {
+                // closed
+            }
+        });
+        return s;
+    }
+
+    private static void answer(Socket c, String sdp, AtomicInteger describes) {
+        try (c) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8));
+            OutputStream out = c.getOutputStream();
+            for (int requests = 0; requests < 20; requests++) {
+                String first = in.readLine();
+                if (first == null) {
+                    return;
+                }
+                String cseq = "0";
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    if (line.toLowerCase(java.util.Locale.ROOT).startsWith("cseq:")) {
+                        cseq = line.substring(5).strip();
+                    }
+                }
+                String reply = "RTSP/1.0 200 OK\r\nCSeq: " + cseq + "\r\n";
+                if (first.startsWith("OPTIONS")) {
+                    reply += "Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
+                } else if (first.startsWith("DESCRIBE")) {
+                    describes.incrementAndGet();
+                    byte[] body = sdp.getBytes(StandardCharsets.UTF_8);
+                    reply += "Content-Type: application/sdp\r\nContent-Length: " + body.length + "\r\n\r\n" + sdp;
+                } else {
+                    reply += "Session: 12345678\r\n\r\n";
+                }
+                out.write(reply.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (Exception e) {
+            // the client went away
+        }
+    }
+
+    @Test
+    void aMalformedSdpIsOneLineRetriedWithBackoffAndNeverFatalToTheOtherRoutes() throws Exception {
+        AtomicInteger describes = new AtomicInteger();
+        ServerSocket camera = fakeCamera("\u0001garbage {{{ this is not a session description\r\nx\r\n", describes);
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Relay relay = use(new Relay(ConfigLoader.check(new RelayConfig(Map.of(
+                "bad", RouteConfig.of("rtsp://127.0.0.1:" + camera.getLocalPort() + "/x", List.of(),
+                        List.of("127.0.0.1:9")),
+                "good", RouteConfig.of("udp://127.0.0.1:0", List.of(), List.of(rx.url()))), "0", null))).start());
+        Route bad = relay.route("bad");
+        await().atMost(Duration.ofSeconds(15)).until(() -> bad.stats().inputCounters().get("errors.sdp") >= 1);
+        try (DatagramSocket sender = new DatagramSocket()) {
+            for (int i = 0; i < 10; i++) {
+                sender.send(new DatagramPacket(new byte[] {(byte) i}, 1, relay.route("good").localAddress()));
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == 10);
+        // tried again after the wait, not at once, and not logged again
+        assertThat(describes.get()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> bad.stats().inputCounters().get("errors.sdp") >= 2);
+        assertThat(logLines()).filteredOn(l -> l.contains("SDP")).singleElement().asString()
+                .contains("route bad input rtsp://127.0.0.1:" + camera.getLocalPort() + "/x: the camera's stream"
+                        + " description (SDP) names no stream that can be read; trying again in 5000 ms and less often")
+                .doesNotContain("\n");
+        assertThat(bad.stats().inputCounters()).containsEntry("connects", 0L);
+    }
+
+    @Test
+    void ffmpegsOwnLinesGoToTheRoutesLoggerAtDebugWithoutThePassword() throws Exception {
+        Logger ffmpeg = (Logger) LoggerFactory.getLogger("ffmpeg.rtsp.cam");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ffmpeg.addAppender(lines);
+        ffmpeg.setLevel(Level.DEBUG);
+        try {
+            RtspServer server = use(RtspServer.start(script, clip, 0, "admin:right"));
+            RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://admin:wrong@127.0.0.1:" + server.port()
+                    + "/stream", Endpoint.Role.INPUT), x -> { }, 3_000).start());
+            await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.auth") >= 1);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !lines.list.isEmpty());
+            assertThat(lines.list).allMatch(e -> e.getLevel() == Level.DEBUG)
+                    .anyMatch(e -> e.getFormattedMessage().contains("401"))
+                    .noneMatch(e -> e.getFormattedMessage().contains("wrong"));
+        } finally {
+            ffmpeg.detachAppender(lines);
+            ffmpeg.setLevel(null);
+        }
+    }
+
+    /** A gst-rtsp-server speaking RTSP over TLS, with a self-signed certificate made by {@code openssl req}. */
+    private RtspServer tlsServer(String name) throws Exception {
+        Path cert = dir.resolve(name + "-cert.pem");
+        Path key = dir.resolve(name + "-key.pem");
+        boolean made;
+        try {
+            made = FfmpegJudge.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", key.toString(), "-out", cert.toString())).exit() == 0;
+        } catch (IOException e) {
+            made = false;
+        }
+        assumeTrue(made && Files.isRegularFile(cert), "openssl not installed: rtsps tests skipped");
+        return use(RtspServer.tls(script, clip, cert, key));
+    }
+
+    @Test
+    void rtspsIsRtspOverTlsFrameForFrame() throws Exception {
+        RtspServer server = tlsServer("tls");
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = use(relay("rtsps://127.0.0.1:" + server.port() + "/stream", rx.url())).routes().get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1);
+        List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured-tls.ts"), 0));
+        assertThat(Collections.indexOfSubList(frames, sourceFrames)).as("the whole clip, frame for frame, in order")
+                .isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void plainRtspToATlsServerIsOneLine() throws Exception {
+        RtspServer server = tlsServer("plain");
+        RtspInput in = use(new RtspInput("cam", Endpoint.parse("rtsp://127.0.0.1:" + server.port() + "/stream",
+                Endpoint.Role.INPUT), x -> { }, 2_000).start());
+        await().atMost(Duration.ofSeconds(20)).until(() -> in.counters().get("errors.protocol") >= 1);
+        assertThat(logLines()).filteredOn(l -> l.contains("trying again")).singleElement().asString()
+                .contains("the server does not speak RTSP");
+        assertThat(in.counters()).containsEntry("connects", 0L);
     }
 
     @Test

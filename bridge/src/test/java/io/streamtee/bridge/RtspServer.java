@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -57,8 +58,19 @@ final class RtspServer implements AutoCloseable {
         return start(script, "-", pipeline, 0, null);
     }
 
+    /** Starts a server speaking RTSP over TLS ({@code rtsps://}) with the certificate and key given (PEM files). */
+    static RtspServer tls(Path script, Path file, Path cert, Path key) throws Exception {
+        return start(script, file.toString(), null, 0, null, Map.of("RTSP_TLS_CERT", cert.toString(),
+                "RTSP_TLS_KEY", key.toString()));
+    }
+
     private static RtspServer start(Path script, String file, String pipeline, int port, String credentials)
             throws Exception {
+        return start(script, file, pipeline, port, credentials, Map.of());
+    }
+
+    private static RtspServer start(Path script, String file, String pipeline, int port, String credentials,
+            Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>(List.of(PYTHON, script.toString(), file, String.valueOf(port)));
         if (credentials != null) {
             command.add(credentials);
@@ -67,6 +79,7 @@ final class RtspServer implements AutoCloseable {
         if (pipeline != null) {
             builder.environment().put("RTSP_LAUNCH", pipeline);
         }
+        builder.environment().putAll(environment);
         Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;

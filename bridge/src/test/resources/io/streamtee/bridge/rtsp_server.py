@@ -5,7 +5,8 @@ at /stream (as it is: no re-encoding), one pipeline per client, from the file's 
 usage: rtsp_server.py FILE [PORT] [USER:PASSWORD]
 Binds PORT (0: a port the kernel picks), prints "PORT <n>" once it listens, serves until stdin closes or it is killed.
 With USER:PASSWORD, clients must authenticate (basic auth). With FILE "-", the environment variable RTSP_LAUNCH is
-the pipeline served instead (e.g. an audio-only or an MJPEG stream)."""
+the pipeline served instead (e.g. an audio-only or an MJPEG stream). With the environment variables RTSP_TLS_CERT and
+RTSP_TLS_KEY (PEM files), it speaks RTSP over TLS (rtsps://)."""
 import os
 import sys
 import threading
@@ -14,7 +15,7 @@ import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstRtspServer  # noqa: E402
 
 Gst.init(None)
 path = sys.argv[1]
@@ -31,12 +32,18 @@ else:
     factory.set_launch("( filesrc location=%s ! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
                        % path.replace(" ", "\\ "))
 factory.set_shared(False)
-if credentials:
-    user, password = credentials.split(":", 1)
+tls = os.environ.get("RTSP_TLS_CERT")
+if credentials or tls:
     auth = GstRtspServer.RTSPAuth()
     token = GstRtspServer.RTSPToken()
     token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "user")
-    auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+    if credentials:
+        user, password = credentials.split(":", 1)
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+    else:
+        auth.set_default_token(token)
+    if tls:
+        auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(tls, os.environ["RTSP_TLS_KEY"]))
     server.set_auth(auth)
     permissions = GstRtspServer.RTSPPermissions()
     permissions.add_role_from_structure(Gst.Structure.new_from_string(

@@ -33,7 +33,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     /** Where an endpoint is used; decides which schemes and query parameters are allowed. */
     public enum Role {
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
-                "rtsp", Set.of("transport"), "rtsps", Set.of("transport"),
+                "rtsp", Set.of("transport", "audio"), "rtsps", Set.of("transport", "audio"),
                 "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from")),
                 "consumer."),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
@@ -232,6 +232,9 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         if (params.containsKey("transport")) {
             transport();
         }
+        if (params.containsKey("audio")) {
+            audio();
+        }
         if (scheme.equals("srt")) {
             srtMode();
             srtLatency();
@@ -271,6 +274,18 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
         String v = params.getOrDefault("transport", "tcp");
         if (!v.equals("tcp") && !v.equals("udp")) {
             throw new ConfigException("bad URL '" + masked() + "': transport '" + v + "' is not one of tcp, udp");
+        }
+        return v;
+    }
+
+    /**
+     * What an RTSP input does with the camera's audio: {@code copy} (the default: AAC into the MPEG-TS as it is) or
+     * {@code drop}.
+     */
+    public String audio() {
+        String v = params.getOrDefault("audio", "copy");
+        if (!v.equals("copy") && !v.equals("drop")) {
+            throw new ConfigException("bad URL '" + masked() + "': audio '" + v + "' is not one of copy, drop");
         }
         return v;
     }

@@ -103,6 +103,16 @@ class EndpointTest {
     }
 
     @Test
+    void rtspAudioIsCopyOrDropAndAnythingElseIsOneLineNamingAudio() {
+        assertThat(Endpoint.parse("rtsp://127.0.0.1:8554/s", Role.INPUT).audio()).isEqualTo("copy");
+        assertThat(Endpoint.parse("rtsp://127.0.0.1:8554/s?audio=drop", Role.INPUT).audio()).isEqualTo("drop");
+        assertThat(Endpoint.parse("rtsps://127.0.0.1/s?audio=copy&transport=udp", Role.INPUT).audio())
+                .isEqualTo("copy");
+        assertThatThrownBy(() -> Endpoint.parse("rtsp://admin:s3cret@127.0.0.1/s?audio=aac", Role.INPUT))
+                .hasMessage("bad URL 'rtsp://admin:***@127.0.0.1/s?audio=aac': audio 'aac' is not one of copy, drop");
+    }
+
+    @Test
     void thePasswordNeverShows() {
         Endpoint e = Endpoint.parse("rtsp://admin:s3cret@127.0.0.1:8554/stream1", Role.INPUT);
         assertThat(e.url()).contains("s3cret"); // what the RTSP client is given

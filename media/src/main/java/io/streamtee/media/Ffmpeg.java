@@ -1,26 +1,47 @@
 package io.streamtee.media;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_DEBUG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_INFO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_get_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.avutil.setLogCallback;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.avutil.LogCallback;
+import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * FFmpeg's error codes and log level, in one place for every user of FFmpeg in streamtee (the camera's encoder, the
- * recorder's MP4 remux, the video decoder).
+ * FFmpeg's error codes and its own log messages, in one place for every user of FFmpeg in streamtee (the camera's
+ * encoder, the recorder's MP4 remux, the video decoder, the RTSP client).
  */
 public final class Ffmpeg {
+    /** The logger of FFmpeg's messages on threads that named none ({@link #logAs}). */
+    public static final String LOGGER = "ffmpeg";
+    private static final Logger DEFAULT_LOG = LoggerFactory.getLogger(LOGGER);
+    private static final ThreadLocal<Logger> THREAD_LOG = new ThreadLocal<>();
+    private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
+    /** {@code scheme://user:password@}: the password is masked in every message (the RTSP client prints its URL). */
+    private static final Pattern PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)[^/\\s@]*@");
     private static volatile boolean quiet;
+    /** Held so that the callback is never collected while FFmpeg may call it. */
+    private static LogCallback callback;
 
     private Ffmpeg() {
     }
 
     /**
-     * Lowers FFmpeg's own logging (to stderr) to errors, once per process, so that a stream's routine warnings do not
-     * flood the console. A level already lower is kept, and so is one raised after the first call.
+     * Sends FFmpeg's own log messages to SLF4J instead of stderr, once per process: to the logger the calling thread
+     * named ({@link #logAs}), else to {@value #LOGGER}; FFmpeg's error and fatal messages at ERROR, warnings at WARN,
+     * info at INFO, verbose and debug at DEBUG; every {@code user:password@} in them masked. FFmpeg's own level is
+     * lowered to errors (a stream's routine warnings would flood the log), or to debug when the {@value #LOGGER}
+     * logger has DEBUG on at the first call; a level already lower is kept, and so is one set after the first call.
      */
     public static void quiet() {
         if (quiet) {
@@ -28,12 +49,75 @@ public final class Ffmpeg {
         }
         synchronized (Ffmpeg.class) {
             if (!quiet) {
-                if (av_log_get_level() > AV_LOG_ERROR) {
-                    av_log_set_level(AV_LOG_ERROR);
+                int level = DEFAULT_LOG.isDebugEnabled() ? AV_LOG_DEBUG : AV_LOG_ERROR;
+                if (av_log_get_level() > level) {
+                    av_log_set_level(level);
                 }
+                callback = new LogCallback() {
+                    @Override
+                    public void call(int avLevel, BytePointer line) {
+                        log(avLevel, line.getString(StandardCharsets.UTF_8));
+                    }
+                };
+                callback.retainReference();
+                setLogCallback(callback);
                 quiet = true;
             }
         }
+    }
+
+    /**
+     * Names the logger of FFmpeg's messages on the calling thread, all of them at DEBUG: for a service that says what
+     * went wrong in a line of its own (an RTSP input: once per change, where FFmpeg would print one at every attempt),
+     * with {@link #lastError} to take FFmpeg's words into it. Null: the default again.
+     */
+    public static void logAs(Logger logger) {
+        if (logger == null) {
+            THREAD_LOG.remove();
+        } else {
+            THREAD_LOG.set(logger);
+        }
+        LAST_ERROR.remove();
+    }
+
+    /** The last error message FFmpeg printed on this thread since the last call (masked), or null; forgets it. */
+    public static String lastError() {
+        String e = LAST_ERROR.get();
+        LAST_ERROR.remove();
+        return e;
+    }
+
+    /** One FFmpeg message, to SLF4J (see {@link #quiet}). */
+    static void log(int avLevel, String line) {
+        String text = mask(line.strip());
+        if (text.isEmpty()) {
+            return;
+        }
+        Logger log = THREAD_LOG.get();
+        if (log != null) {
+            if (avLevel <= AV_LOG_ERROR) {
+                LAST_ERROR.set(text);
+            }
+            log.debug("{}", text);
+            return;
+        }
+        log = DEFAULT_LOG;
+        if (avLevel <= AV_LOG_ERROR) {
+            log.error("{}", text);
+        } else if (avLevel <= AV_LOG_WARNING) {
+            log.warn("{}", text);
+        } else if (avLevel <= AV_LOG_INFO) {
+            log.info("{}", text);
+        } else if (avLevel <= AV_LOG_DEBUG) {
+            log.debug("{}", text);
+        } else {
+            log.trace("{}", text);
+        }
+    }
+
+    /** A message with the password of every URL in it masked ({@code rtsp://user:***@host/...}). */
+    static String mask(String text) {
+        return text.indexOf('@') < 0 ? text : PASSWORD.matcher(text).replaceAll("$1***@");
     }
 
     /** FFmpeg's text for an error code, e.g. "Invalid data found when processing input". */

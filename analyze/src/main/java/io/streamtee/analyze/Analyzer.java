@@ -87,7 +87,7 @@ public final class Analyzer implements AutoCloseable {
         started = true;
         try {
             receiver = new UdpReceiver(config.listen(), UdpReceiver.Options.of("analyzer")
-                    .withStartsStream(PatCheck::startsStream), new Input());
+                    .withStartsStream(PatCheck::startsStream).withCamera(config.camera()), new Input());
             try {
                 receiver.bind();
             } catch (ReceiveException e) {

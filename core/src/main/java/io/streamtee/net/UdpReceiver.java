@@ -108,6 +108,9 @@ public final class UdpReceiver implements AutoCloseable {
         }
     }
 
+    /** Whether the kernel's receive buffer cap was logged already (it is the same for every socket). */
+    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
+
     /**
      * How a receiver behaves.
      *
@@ -118,12 +121,10 @@ public final class UdpReceiver implements AutoCloseable {
      * @param tick          the longest time between two {@link Listener#onTick} calls
      * @param allow         sources allowed; empty allows every one
      * @param startsStream  whether a TS datagram from a new source starts a stream; null takes any
+     * @param camera        the camera's name, which a plugged input logs under; null for {@code service}
      */
-    /** Whether the kernel's receive buffer cap was logged already (it is the same for every socket). */
-    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
-
     public record Options(String service, int receiveBuffer, Duration stoppedAfter, Duration switchAfter,
-            Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream) {
+            Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream, String camera) {
 
         public Options {
             Objects.requireNonNull(service, "service");
@@ -133,23 +134,28 @@ public final class UdpReceiver implements AutoCloseable {
         /** 8 MiB receive buffer, stopped after 2 s, a new source after 2 s of silence, ticks every 100 ms. */
         public static Options of(String service) {
             return new Options(service, 8 << 20, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofMillis(100), List.of(), null);
+                    Duration.ofMillis(100), List.of(), null, null);
         }
 
         public Options withStartsStream(Predicate<ByteBuffer> test) {
-            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, test);
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, test, camera);
         }
 
         public Options withAllow(List<Cidr> sources) {
-            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, sources, startsStream);
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, sources, startsStream,
+                    camera);
         }
 
         public Options withStoppedAfter(Duration d) {
-            return new Options(service, receiveBuffer, d, switchAfter, tick, allow, startsStream);
+            return new Options(service, receiveBuffer, d, switchAfter, tick, allow, startsStream, camera);
         }
 
         public Options withSwitchAfter(Duration d) {
-            return new Options(service, receiveBuffer, stoppedAfter, d, tick, allow, startsStream);
+            return new Options(service, receiveBuffer, stoppedAfter, d, tick, allow, startsStream, camera);
+        }
+
+        public Options withCamera(String name) {
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, startsStream, name);
         }
     }
 
@@ -304,7 +310,8 @@ public final class UdpReceiver implements AutoCloseable {
             Thread t = Thread.ofPlatform().name(name).unstarted(LogContext.carry(factory == null ? this::run
                     : this::runPlugged));
             if (factory != null) {
-                input = factory.start(options.service(), endpoint, new Feed(queue));
+                input = factory.start(options.camera() != null ? options.camera() : options.service(), endpoint,
+                        new Feed(queue));
             }
             thread = t;
             t.start();

@@ -161,7 +161,7 @@ public final class Recorder implements AutoCloseable {
         started = true;
         try {
             receiver = new UdpReceiver(config.listen(), UdpReceiver.Options.of("recorder")
-                    .withStartsStream(PatCheck::startsStream), new Input());
+                    .withStartsStream(PatCheck::startsStream).withCamera(config.camera()), new Input());
             try {
                 receiver.bind();
             } catch (ReceiveException e) {

@@ -39,14 +39,23 @@ public final class LiveInput implements AutoCloseable {
      * @throws io.streamtee.config.ConfigException when no plugged input serves {@code listen}'s scheme
      */
     public LiveInput(Endpoint listen, Hub hub) {
-        this(listen, hub, System::currentTimeMillis);
+        this(listen, hub, null, System::currentTimeMillis);
+    }
+
+    /** An input for the camera {@code camera}, the name a plugged input logs under. */
+    public LiveInput(Endpoint listen, Hub hub, String camera) {
+        this(listen, hub, camera, System::currentTimeMillis);
     }
 
     LiveInput(Endpoint listen, Hub hub, LongSupplier wallClock) {
+        this(listen, hub, null, wallClock);
+    }
+
+    private LiveInput(Endpoint listen, Hub hub, String camera, LongSupplier wallClock) {
         this.hub = hub;
         this.wallClock = wallClock;
         this.receiver = new UdpReceiver(listen, UdpReceiver.Options.of("viewer")
-                .withStartsStream(PatCheck::startsStream), new Input());
+                .withStartsStream(PatCheck::startsStream).withCamera(camera), new Input());
         fresh();
     }
 

@@ -205,7 +205,7 @@ public final class ViewCommand implements Callable<Integer> {
         List<CameraFeed> cameras = new ArrayList<>();
         for (Map.Entry<String, Endpoint> e : in.entrySet()) {
             Hub hub = Hub.withDefaults(QUEUE);
-            cameras.add(new CameraFeed(e.getKey(), hub, new LiveInput(e.getValue(), hub)));
+            cameras.add(new CameraFeed(e.getKey(), hub, new LiveInput(e.getValue(), hub, e.getKey())));
         }
         ViewServer server = new ViewServer(cameras, "--http", at.listen(), at.token(), max);
         try {

@@ -3,6 +3,7 @@ package io.streamtee.input;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -30,7 +31,7 @@ public final class Inputs {
                 found.putIfAbsent(s, f);
             }
         }
-        this.byScheme = Map.copyOf(found);
+        this.byScheme = Collections.unmodifiableMap(found); // sorted: the schemes in messages, in order
     }
 
     /** The factories registered in {@code META-INF/services/io.streamtee.input.InputFactory}, looked up once. */

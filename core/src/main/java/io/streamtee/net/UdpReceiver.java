@@ -202,7 +202,7 @@ public final class UdpReceiver implements AutoCloseable {
 
     private DatagramChannel channel;
     private ArrayBlockingQueue<byte[]> queue; // from a plugged input
-    private Input input;
+    private volatile Input input; // read by stats() on any thread
     private Selector selector;
     private NetworkInterface joined;
     private InetSocketAddress localAddress;
@@ -237,7 +237,7 @@ public final class UdpReceiver implements AutoCloseable {
     }
 
     /**
-     * Binds (and joins the group) without receiving yet. Idempotent.
+     * Binds (and joins the group) without receiving yet; for a plugged input, nothing to bind. Idempotent.
      *
      * @throws ReceiveException with a one-line message naming the address
      */
@@ -302,7 +302,7 @@ public final class UdpReceiver implements AutoCloseable {
         joined = iface;
     }
 
-    /** Binds if need be and starts the receive thread. Idempotent. */
+    /** Binds if need be and starts the receive thread, and a plugged input (which starts sending). Idempotent. */
     public synchronized UdpReceiver start() {
         bind();
         if (thread == null) {

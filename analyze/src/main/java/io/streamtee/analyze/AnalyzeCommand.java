@@ -71,8 +71,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
     Path configFile;
 
     @Option(names = "--listen", paramLabel = "URL",
-            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
-                    + "(default: " + DEFAULT_LISTEN + ").")
+            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR), or a camera"
+                    + " pulled over rtsp:// or received over srt:// (default: " + DEFAULT_LISTEN + ").")
     String listen;
 
     @Option(names = "--camera", paramLabel = "NAME",

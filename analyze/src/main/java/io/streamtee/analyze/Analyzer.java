@@ -87,7 +87,7 @@ public final class Analyzer implements AutoCloseable {
         started = true;
         try {
             receiver = new UdpReceiver(config.listen(), UdpReceiver.Options.of("analyzer")
-                    .withStartsStream(PatCheck::startsStream), new Input());
+                    .withStartsStream(PatCheck::startsStream).withCamera(config.camera()), new Input());
             try {
                 receiver.bind();
             } catch (ReceiveException e) {
@@ -104,11 +104,8 @@ public final class Analyzer implements AutoCloseable {
             health = new HealthMonitor(config.health(), wallOffsetMillis, this::health, assembler);
             startNanos = System.nanoTime();
             receiver.start();
-            InetSocketAddress local = receiver.localAddress();
-            java.net.NetworkInterface joined = receiver.joinedInterface();
-            LOG.info("analyzing {} as camera '{}' (listening on {}{}): motion at {} px high{}{}, {} sink(s){}",
-                    config.listen(), config.camera(), local.getAddress().getHostAddress() + ":" + local.getPort(),
-                    joined == null ? "" : " on " + joined.getName(), config.motion().frameHeight(),
+            LOG.info("analyzing {} as camera '{}' ({}): motion at {} px high{}{}, {} sink(s){}",
+                    config.listen(), config.camera(), receiver.where(), config.motion().frameHeight(),
                     config.zones().isEmpty() ? "" : ", " + config.zones().size() + " zone(s)",
                     config.masks().isEmpty() ? "" : ", " + config.masks().size() + " mask(s)",
                     queues.size(), queues.isEmpty() ? "" : " (" + String.join(", ",
@@ -121,7 +118,10 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
-    /** The bound address (the real port when asked for port 0), or null before {@link #start()}. */
+    /**
+     * The bound address (the real port when asked for port 0), or null before {@link #start()} and for a plugged
+     * input ({@code rtsp://}).
+     */
     public synchronized InetSocketAddress localAddress() {
         return receiver == null ? null : receiver.localAddress();
     }
@@ -138,9 +138,13 @@ public final class Analyzer implements AutoCloseable {
                 w == null ? 0 : w.skippedDamaged());
     }
 
-    /** The input's counters: every datagram received, what was taken, what was dropped and why. */
+    /**
+     * The input's counters: every datagram received, what was taken, what was dropped and why, a plugged input's own
+     * ({@link UdpReceiver.Stats#input()}); null before {@link #start()}.
+     */
     public UdpReceiver.Stats inputStats() {
-        return receiver.stats();
+        UdpReceiver r = receiver;
+        return r == null ? null : r.stats();
     }
 
     /**

@@ -8,6 +8,7 @@ import io.streamtee.analyze.motion.Polygon;
 import io.streamtee.analyze.motion.TrackerSettings;
 import io.streamtee.analyze.motion.Zone;
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.Inputs;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -59,14 +60,14 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
     }
 
     /**
-     * Checks an input for the analyzer: UDP only (the receiver it uses).
+     * Checks an input for the analyzer: UDP, or a scheme some plugged input on the class path serves
+     * ({@link Inputs}: {@code rtsp://}, {@code srt://} with the bridge module).
      *
      * @throws io.streamtee.config.ConfigException one line naming {@code key}
      */
     static Endpoint checkListen(String key, Endpoint listen) {
         if (!listen.isUdp()) {
-            throw io.streamtee.config.ConfigException.at(key, "the analyzer takes udp:// input (unicast or multicast),"
-                    + " not " + listen.url());
+            Inputs.installed().require(key, listen, List.of("udp"));
         }
         return listen;
     }

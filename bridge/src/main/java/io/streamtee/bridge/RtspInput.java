@@ -22,10 +22,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
 import io.streamtee.media.Ffmpeg;
 import io.streamtee.media.FfmpegException;
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

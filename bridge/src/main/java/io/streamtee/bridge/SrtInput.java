@@ -11,10 +11,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
 
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
 import io.streamtee.media.Ffmpeg;
 import io.streamtee.net.Backoff;
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;

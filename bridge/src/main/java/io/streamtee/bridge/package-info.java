@@ -1,6 +1,6 @@
 /**
- * Route inputs that need FFmpeg, behind the relay's input SPI ({@link io.streamtee.relay.input.InputFactory}), so that
- * the relay module stays free of it: RTSP cameras ({@link io.streamtee.bridge.RtspInputFactory}), pulled with
+ * Inputs that need FFmpeg, behind core's input SPI ({@link io.streamtee.input.InputFactory}: a relay route's input,
+ * or the recorder's, analyzer's or viewer's {@code --listen}), so that the relay and the services stay free of it: RTSP cameras ({@link io.streamtee.bridge.RtspInputFactory}), pulled with
  * libavformat's RTSP client and remuxed, without re-encoding, into MPEG-TS datagrams; and SRT
  * ({@link io.streamtee.bridge.SrtInputFactory}), received with libavformat's {@code srt} protocol (libsrt), one SRT
  * message per datagram.

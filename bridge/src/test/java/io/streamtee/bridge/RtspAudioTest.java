@@ -8,11 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.streamtee.relay.Route;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.RtspServer;
 import io.streamtee.testing.UdpReceiver;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,10 +55,7 @@ class RtspAudioTest {
         wav = dir.resolve("sine.wav");
         FfmpegJudge.check(FfmpegJudge.ffmpeg("-v", "error", "-y", "-f", "lavfi", "-i",
                 "sine=frequency=440:sample_rate=8000", "-t", "4", "-ac", "1", wav.toString()));
-        script = dir.resolve("rtsp_server.py");
-        try (InputStream in = RtspAudioTest.class.getResourceAsStream("rtsp_server.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        script = RtspServer.script(dir);
         sourceFrames = RtspInputTest.frameHashes(clip).subList(0, COMPARED);
         sourceAudioPackets = audioPts(clip).size();
         assertThat(sourceAudioPackets).isBetween(180, 200); // 4 s of 1024-sample frames at 48 kHz

@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtee.relay.Route;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.RtspServer;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.ts.Pes;
 import io.streamtee.ts.TsPacket;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,10 +73,7 @@ class RtspDriftTest {
                 "-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-bf", "2", "-g", "50");
         int sourceFrames = FfmpegJudge.frames(clip);
         assertThat(sourceFrames).isEqualTo(SECONDS * FPS);
-        Path script = dir.resolve("rtsp_server.py");
-        try (InputStream in = RtspDriftTest.class.getResourceAsStream("rtsp_server.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path script = RtspServer.script(dir);
         try (RtspServer server = RtspServer.start(script, clip, 0, null);
                 UdpReceiver rx = UdpReceiver.open("127.0.0.1");
                 var relay = RtspInputTest.relay("rtsp://127.0.0.1:" + server.port() + "/stream", rx.url())) {

@@ -15,10 +15,10 @@ import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.RtspServer;
 import io.streamtee.testing.UdpReceiver;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -29,7 +29,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -74,10 +73,7 @@ class RtspInputTest {
         RtspServer.assumeInstalled();
         clip = FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 4,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
-        script = dir.resolve("rtsp_server.py");
-        try (InputStream in = RtspInputTest.class.getResourceAsStream("rtsp_server.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        script = RtspServer.script(dir);
         List<String> all = frameHashes(clip);
         assertThat(all).hasSize(FRAMES);
         sourceFrames = all.subList(0, COMPARED);

@@ -4,6 +4,10 @@ import io.streamtee.cli.LogContext;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
+import io.streamtee.input.InputFactory;
+import io.streamtee.input.Inputs;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -16,22 +20,33 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The UDP input of a service (the recorder, the analyzer, the live viewer): one socket on a unicast address, a
+ * The input of a service (the recorder, the analyzer, the live viewer): one socket on a unicast address, a
  * multicast group (joined on {@link MulticastInterface}'s interface) or a source-specific group ({@code ?source=}),
  * read by its own platform thread, which hands the {@link Listener} only well-formed MPEG-TS from one source
  * ({@link TsSourceLock}) and allowed by the allow-list. Everything else is dropped and counted by {@link Drop reason}.
+ *
+ * <p>Any other scheme ({@code rtsp://}, {@code srt://}) is a plugged input ({@link io.streamtee.input.InputFactory},
+ * found by {@link Inputs}): no socket of ours; the input's datagrams go through a bounded queue of
+ * {@value #QUEUE} datagrams (when full, dropped and counted as {@link Drop#QUEUE_FULL}) to the same receive thread,
+ * the same checks and the same {@link Listener}, as if received from the input's address. Its own counters
+ * (connects, reconnects, errors) are in {@link Stats#input()}.
  *
  * <pre>{@code
  * try (UdpReceiver in = new UdpReceiver(endpoint, UdpReceiver.Options.of("recorder"), listener).start()) {
@@ -49,6 +64,8 @@ public final class UdpReceiver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpReceiver.class);
     private static final int BATCH = 256;
+    /** Datagrams a plugged input may be ahead of the receive thread: about 5 MB, like the UDP socket's buffer. */
+    static final int QUEUE = 4096;
 
     /** Called on the receive thread; must not keep {@code buf} after returning. */
     public interface Listener {
@@ -81,13 +98,18 @@ public final class UdpReceiver implements AutoCloseable {
         /** No stream has started yet (and this datagram does not start one). */
         NO_STREAM_YET,
         /** From another source than the one the receiver is locked onto. */
-        OTHER_SOURCE;
+        OTHER_SOURCE,
+        /** From a plugged input while {@value UdpReceiver#QUEUE} of its datagrams waited for the receive thread. */
+        QUEUE_FULL;
 
         /** {@code not_ts}: the name in logs and metrics. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
+
+    /** Whether the kernel's receive buffer cap was logged already (it is the same for every socket). */
+    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
 
     /**
      * How a receiver behaves.
@@ -99,12 +121,10 @@ public final class UdpReceiver implements AutoCloseable {
      * @param tick          the longest time between two {@link Listener#onTick} calls
      * @param allow         sources allowed; empty allows every one
      * @param startsStream  whether a TS datagram from a new source starts a stream; null takes any
+     * @param camera        the camera's name, which a plugged input logs under; null for {@code service}
      */
-    /** Whether the kernel's receive buffer cap was logged already (it is the same for every socket). */
-    private static final AtomicBoolean CAPPED_WARNED = new AtomicBoolean();
-
     public record Options(String service, int receiveBuffer, Duration stoppedAfter, Duration switchAfter,
-            Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream) {
+            Duration tick, List<Cidr> allow, Predicate<ByteBuffer> startsStream, String camera) {
 
         public Options {
             Objects.requireNonNull(service, "service");
@@ -114,23 +134,28 @@ public final class UdpReceiver implements AutoCloseable {
         /** 8 MiB receive buffer, stopped after 2 s, a new source after 2 s of silence, ticks every 100 ms. */
         public static Options of(String service) {
             return new Options(service, 8 << 20, Duration.ofSeconds(2), Duration.ofSeconds(2),
-                    Duration.ofMillis(100), List.of(), null);
+                    Duration.ofMillis(100), List.of(), null, null);
         }
 
         public Options withStartsStream(Predicate<ByteBuffer> test) {
-            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, test);
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, test, camera);
         }
 
         public Options withAllow(List<Cidr> sources) {
-            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, sources, startsStream);
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, sources, startsStream,
+                    camera);
         }
 
         public Options withStoppedAfter(Duration d) {
-            return new Options(service, receiveBuffer, d, switchAfter, tick, allow, startsStream);
+            return new Options(service, receiveBuffer, d, switchAfter, tick, allow, startsStream, camera);
         }
 
         public Options withSwitchAfter(Duration d) {
-            return new Options(service, receiveBuffer, stoppedAfter, d, tick, allow, startsStream);
+            return new Options(service, receiveBuffer, stoppedAfter, d, tick, allow, startsStream, camera);
+        }
+
+        public Options withCamera(String name) {
+            return new Options(service, receiveBuffer, stoppedAfter, switchAfter, tick, allow, startsStream, name);
         }
     }
 
@@ -144,13 +169,19 @@ public final class UdpReceiver implements AutoCloseable {
      * @param drops         datagrams dropped, by reason
      * @param source        the source locked onto, or null
      * @param switches      times the lock moved to another source
+     * @param input         a plugged input's own counters ({@link Input#counters()}: connects, reconnects,
+     *                      errors), the same keys in the same order for its life; empty for UDP
      */
     public record Stats(long datagrams, long bytes, long accepted, long acceptedBytes, Map<Drop, Long> drops,
-            InetSocketAddress source, long switches) {
+            InetSocketAddress source, long switches, Map<String, Long> input) {
 
         public Stats {
             drops = Map.copyOf(drops);
+            input = Collections.unmodifiableMap(new LinkedHashMap<>(input));
         }
+
+        /** Nothing received, no plugged input. */
+        public static final Stats NONE = new Stats(0, 0, 0, 0, Map.of(), null, 0, Map.of());
 
         public long dropped(Drop reason) {
             return drops.getOrDefault(reason, 0L);
@@ -167,8 +198,11 @@ public final class UdpReceiver implements AutoCloseable {
     private final Listener listener;
     private final TsSourceLock lock;
     private final Cidr[] allow;
+    private final InputFactory factory; // null for udp://
 
     private DatagramChannel channel;
+    private ArrayBlockingQueue<byte[]> queue; // from a plugged input
+    private volatile Input input; // read by stats() on any thread
     private Selector selector;
     private NetworkInterface joined;
     private InetSocketAddress localAddress;
@@ -185,11 +219,15 @@ public final class UdpReceiver implements AutoCloseable {
     private volatile long accepted;
     private volatile long acceptedBytes;
     private final AtomicLongArray drops = new AtomicLongArray(Drop.values().length);
+    private final AtomicLong queueFullBytes = new AtomicLong();
 
+    /**
+     * @throws io.streamtee.config.ConfigException when no input on the class path serves the endpoint's scheme (one
+     *                                             line naming the endpoint)
+     */
     public UdpReceiver(Endpoint endpoint, Options options, Listener listener) {
-        if (!endpoint.isUdp()) {
-            throw new IllegalArgumentException("not a udp:// address: " + endpoint);
-        }
+        this.factory = endpoint.isUdp() ? null
+                : Inputs.installed().require(endpoint.masked(), endpoint, List.of("udp"));
         this.endpoint = endpoint;
         this.options = options;
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -199,7 +237,7 @@ public final class UdpReceiver implements AutoCloseable {
     }
 
     /**
-     * Binds (and joins the group) without receiving yet. Idempotent.
+     * Binds (and joins the group) without receiving yet; for a plugged input, nothing to bind. Idempotent.
      *
      * @throws ReceiveException with a one-line message naming the address
      */
@@ -207,7 +245,11 @@ public final class UdpReceiver implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("receiver closed");
         }
-        if (channel != null) {
+        if (channel != null || queue != null) {
+            return this;
+        }
+        if (factory != null) {
+            queue = new ArrayBlockingQueue<>(QUEUE); // nothing to bind: the input starts with the thread
             return this;
         }
         InetSocketAddress address = endpoint.address();
@@ -260,17 +302,42 @@ public final class UdpReceiver implements AutoCloseable {
         joined = iface;
     }
 
-    /** Binds if need be and starts the receive thread. Idempotent. */
+    /** Binds if need be and starts the receive thread, and a plugged input (which starts sending). Idempotent. */
     public synchronized UdpReceiver start() {
         bind();
         if (thread == null) {
-            thread = Thread.ofPlatform().name(options.service() + "-" + localAddress.getPort()).unstarted(LogContext.carry(this::run));
-            thread.start();
+            String name = options.service() + "-" + (factory == null ? localAddress.getPort() : endpoint.scheme());
+            Thread t = Thread.ofPlatform().name(name).unstarted(LogContext.carry(factory == null ? this::run
+                    : this::runPlugged));
+            if (factory != null) {
+                input = factory.start(options.camera() != null ? options.camera() : options.service(), endpoint,
+                        new Feed(queue));
+            }
+            thread = t;
+            t.start();
         }
         return this;
     }
 
-    /** The bound address (the real port when asked for port 0; the group for multicast); null before bind. */
+    /**
+     * Where the datagrams come from, for a person: {@code listening on 127.0.0.1:8101}, with {@code on eth0} for a
+     * joined group, or {@code taken from the rtsp:// input} for a plugged one.
+     */
+    public synchronized String where() {
+        if (factory != null) {
+            return "taken from the " + endpoint.scheme() + ":// input";
+        }
+        if (localAddress == null) {
+            return "not bound";
+        }
+        return "listening on " + localAddress.getAddress().getHostAddress() + ":" + localAddress.getPort()
+                + (joined == null ? "" : " on " + joined.getName());
+    }
+
+    /**
+     * The bound address (the real port when asked for port 0; the group for multicast); null before bind, and for a
+     * plugged input (which binds nothing of ours).
+     */
     public synchronized InetSocketAddress localAddress() {
         return localAddress;
     }
@@ -293,7 +360,10 @@ public final class UdpReceiver implements AutoCloseable {
                 byReason.put(d, n);
             }
         }
-        return new Stats(datagrams, bytes, accepted, acceptedBytes, byReason, lock.source(), lock.switches());
+        Input in = input;
+        return new Stats(datagrams + drops.get(Drop.QUEUE_FULL.ordinal()), bytes + queueFullBytes.get(), accepted,
+                acceptedBytes, byReason, lock.source(), lock.switches(),
+                in == null ? Map.of() : in.counters());
     }
 
     // ---------------------------------------------------------------- the receive thread
@@ -315,13 +385,7 @@ public final class UdpReceiver implements AutoCloseable {
                         in.flip();
                         datagram(in, from, System.nanoTime());
                     }
-                    long now = System.nanoTime();
-                    if (!stopped && lastAcceptedNanos != 0
-                            && now - lastAcceptedNanos > options.stoppedAfter().toNanos()) {
-                        stopped = true;
-                        listener.onStopped(now - lastAcceptedNanos);
-                    }
-                    listener.onTick(now);
+                    afterBatch(System.nanoTime());
                 } catch (IOException | RuntimeException e) {
                     if (stopping) {
                         break;
@@ -332,6 +396,58 @@ public final class UdpReceiver implements AutoCloseable {
             }
         } finally {
             listener.onEnd();
+        }
+    }
+
+    /** The receive thread of a plugged input: the same as {@link #run()}, with the queue for a socket. */
+    private void runPlugged() {
+        InetSocketAddress from = endpoint.address();
+        long tickMillis = Math.max(1, options.tick().toMillis());
+        try {
+            while (!stopping) {
+                try {
+                    byte[] d = queue.poll(tickMillis, TimeUnit.MILLISECONDS);
+                    for (int n = 0; d != null && !stopping; n++) {
+                        datagram(ByteBuffer.wrap(d), from, System.nanoTime());
+                        d = n + 1 < BATCH ? queue.poll() : null;
+                    }
+                    afterBatch(System.nanoTime());
+                } catch (InterruptedException e) {
+                    if (stopping) {
+                        break;
+                    }
+                } catch (RuntimeException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    LOG.error("{}: unexpected error, the {} goes on: {}", endpoint, options.service(), e.toString());
+                    LOG.debug("details", e);
+                }
+            }
+        } finally {
+            listener.onEnd();
+        }
+    }
+
+    /** Where a plugged input hands its datagrams: copies into the queue; when it is full, drops and counts. */
+    private final class Feed implements DatagramSink {
+        private final ArrayBlockingQueue<byte[]> to;
+
+        Feed(ArrayBlockingQueue<byte[]> to) {
+            this.to = to;
+        }
+
+        @Override
+        public void accept(List<byte[]> batch) {
+            for (byte[] d : batch) {
+                if (stopping) {
+                    return;
+                }
+                if (!to.offer(d.clone())) { // counted here: the receive thread never sees it
+                    queueFullBytes.addAndGet(d.length);
+                    drops.incrementAndGet(Drop.QUEUE_FULL.ordinal());
+                }
+            }
         }
     }
 
@@ -367,6 +483,15 @@ public final class UdpReceiver implements AutoCloseable {
         }
     }
 
+    /** After each batch and each quiet tick: says when the stream stopped, then ticks. */
+    private void afterBatch(long now) {
+        if (!stopped && lastAcceptedNanos != 0 && now - lastAcceptedNanos > options.stoppedAfter().toNanos()) {
+            stopped = true;
+            listener.onStopped(now - lastAcceptedNanos);
+        }
+        listener.onTick(now);
+    }
+
     private boolean allowed(InetSocketAddress from) {
         if (allow.length == 0) {
             return true;
@@ -386,10 +511,14 @@ public final class UdpReceiver implements AutoCloseable {
 
     // ---------------------------------------------------------------- closing
 
-    /** Stops the receive thread (after its {@link Listener#onEnd}) and releases the socket. Idempotent. */
+    /**
+     * Stops a plugged input (within a few seconds, its contract), then the receive thread (after its
+     * {@link Listener#onEnd}) and releases the socket. Idempotent.
+     */
     @Override
     public void close() {
         Thread t;
+        Input in;
         synchronized (this) {
             if (closed) {
                 return;
@@ -400,6 +529,14 @@ public final class UdpReceiver implements AutoCloseable {
                 selector.wakeup();
             }
             t = thread;
+            in = input;
+        }
+        if (in != null) {
+            try {
+                in.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing the input: {}", endpoint, e.toString());
+            }
         }
         if (t != null && t != Thread.currentThread()) {
             boolean interrupted = false;

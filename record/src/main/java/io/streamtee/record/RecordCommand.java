@@ -47,8 +47,8 @@ public final class RecordCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--listen", paramLabel = "URL", defaultValue = "udp://127.0.0.1:8101",
-            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR) "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Input: udp://host:port, or a multicast group (?iface=NAME, ?source=ADDR), or a camera"
+                    + " pulled over rtsp:// or received over srt:// (default: ${DEFAULT-VALUE}).")
     String listen;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "recordings",
@@ -139,6 +139,40 @@ public final class RecordCommand implements Callable<Integer> {
         return config;
     }
 
+    /** A started recorder and its playback server (null without {@code --http}); closing closes both. */
+    record Running(Recorder recorder, PlaybackServer playback) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                if (playback != null) {
+                    playback.close();
+                }
+            } finally {
+                recorder.close();
+            }
+        }
+    }
+
+    /**
+     * Checks the options and starts the recorder and the playback server; the caller closes them.
+     *
+     * @throws ConfigException a bad option (exit 2)
+     * @throws CommandException a socket, directory or port that cannot be used (exit 1)
+     */
+    Running start() {
+        RecorderConfig config = config();
+        ApiSettings playback = playback();
+        Recorder recorder = new Recorder(config).start();
+        try {
+            return new Running(recorder, playback == null ? null : new PlaybackServer(config.dir(),
+                    playback.listen().getAddress().getHostAddress(), playback.listen().getPort(),
+                    playback.token()).start());
+        } catch (RuntimeException e) {
+            recorder.close();
+            throw e;
+        }
+    }
+
     /**
      * Records until SIGTERM or Ctrl-C, then closes the current segment (flushed, forced, indexed). A bad option throws
      * a {@link ConfigException}, a recorder or server that cannot start a {@link RecordException} or
@@ -146,13 +180,8 @@ public final class RecordCommand implements Callable<Integer> {
      */
     @Override
     public Integer call() throws InterruptedException {
-        RecorderConfig config = config();
-        ApiSettings playback = playback();
         CountDownLatch stop = Signals.stopLatch();
-        try (Recorder recorder = new Recorder(config).start();
-                PlaybackServer server = playback == null ? null : new PlaybackServer(config.dir(),
-                        playback.listen().getAddress().getHostAddress(), playback.listen().getPort(),
-                        playback.token()).start()) {
+        try (Running running = start()) {
             stop.await();
         }
         return 0;

@@ -161,7 +161,7 @@ public final class Recorder implements AutoCloseable {
         started = true;
         try {
             receiver = new UdpReceiver(config.listen(), UdpReceiver.Options.of("recorder")
-                    .withStartsStream(PatCheck::startsStream), new Input());
+                    .withStartsStream(PatCheck::startsStream).withCamera(config.camera()), new Input());
             try {
                 receiver.bind();
             } catch (ReceiveException e) {
@@ -191,11 +191,7 @@ public final class Recorder implements AutoCloseable {
             nextHousekeeping = now + housekeepingInterval.toNanos();
             summary = new RecorderSummary(summaryEvery, clock.getZone(), now);
             receiver.start();
-            InetSocketAddress local = receiver.localAddress();
-            java.net.NetworkInterface joined = receiver.joinedInterface();
-            LOG.info("recording {} (listening on {}{}) to {} ({} segments{}{})", config.listen(),
-                    local.getAddress().getHostAddress() + ":" + local.getPort(),
-                    joined == null ? "" : " on " + joined.getName(), cameraDir,
+            LOG.info("recording {} ({}) to {} ({} segments{}{})", config.listen(), receiver.where(), cameraDir,
                     Units.formatDuration(config.segment()),
                     config.keep().isZero() ? "" : ", kept " + Units.formatDuration(config.keep()),
                     config.maxBytes() == 0 ? "" : ", at most " + Units.formatBytes(config.maxBytes()));
@@ -209,7 +205,7 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** The bound address (the real port when asked for port 0). */
+    /** The bound address (the real port when asked for port 0); null for a plugged input ({@code rtsp://}). */
     public InetSocketAddress localAddress() {
         return receiver == null ? null : receiver.localAddress();
     }
@@ -266,6 +262,7 @@ public final class Recorder implements AutoCloseable {
                 + s.continuityErrors() + " continuity errors, " + s.diskFullDeletions() + " deleted for space, "
                 + s.retentionDeletions() + " by retention"
                 + (in == null || in.dropped() == 0 ? "" : "; " + in.dropped() + " datagrams dropped " + drops(in))
+                + (in == null || in.input().isEmpty() ? "" : "; input " + in.input())
                 + (u == null ? "" : "; " + u.uploaded() + " uploaded (" + Units.formatBytes(u.uploadedBytes())
                         + "), " + u.pending() + " waiting for upload, " + u.failures() + " upload failures"
                         + (u.lostForUpload() == 0 ? "" : ", " + u.lostForUpload() + " deleted for space before "

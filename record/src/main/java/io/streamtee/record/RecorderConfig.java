@@ -3,8 +3,10 @@ package io.streamtee.record;
 import io.streamtee.config.CameraName;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.Inputs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,7 +33,7 @@ public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration 
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(keep, "keep");
         if (!listen.isUdp()) {
-            throw new ConfigException("--listen: the recorder takes udp:// input, got '" + listen.url() + "'");
+            Inputs.installed().require("--listen", listen, List.of("udp")); // rtsp://, srt://: plugged inputs
         }
         if (!CameraName.isValid(camera)) {
             throw new ConfigException("--camera: '" + camera + "' is not a usable name (letters, digits, . _ -; "

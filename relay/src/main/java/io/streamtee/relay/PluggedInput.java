@@ -8,14 +8,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.streamtee.config.Endpoint;
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
-import io.streamtee.relay.input.InputFactory;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
+import io.streamtee.input.InputFactory;
+import io.streamtee.input.Inputs;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,24 +29,13 @@ import org.slf4j.LoggerFactory;
 final class PluggedInput {
     private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);
     static final int MAX_PENDING = 1024;
-    private static volatile Map<String, InputFactory> factories;
 
     private PluggedInput() {
     }
 
     /** The factory serving {@code scheme}, or null when no module on the class path serves it. */
     static InputFactory factory(String scheme) {
-        Map<String, InputFactory> known = factories;
-        if (known == null) {
-            Map<String, InputFactory> found = new TreeMap<>();
-            for (InputFactory f : ServiceLoader.load(InputFactory.class, PluggedInput.class.getClassLoader())) {
-                for (String s : f.schemes()) {
-                    found.putIfAbsent(s, f);
-                }
-            }
-            factories = known = Map.copyOf(found);
-        }
-        return known.get(scheme);
+        return Inputs.installed().find(scheme);
     }
 
     /**

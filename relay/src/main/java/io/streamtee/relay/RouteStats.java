@@ -43,7 +43,7 @@ public final class RouteStats {
     }
 
     /**
-     * The counters of an input made by an {@link io.streamtee.relay.input.InputFactory} (connects, reconnects,
+     * The counters of an input made by an {@link io.streamtee.input.InputFactory} (connects, reconnects,
      * errors by kind), the same keys for the route's life; empty for the relay's own inputs.
      */
     public java.util.Map<String, Long> inputCounters() {

@@ -2,7 +2,6 @@ package io.streamtee.view;
 
 import io.streamtee.config.CameraName;
 import io.streamtee.net.UdpReceiver;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,8 +15,6 @@ import java.util.Objects;
  */
 public record CameraFeed(String name, Hub hub, LiveInput input) {
 
-    private static final UdpReceiver.Stats NO_INPUT = new UdpReceiver.Stats(0, 0, 0, 0, Map.of(), null, 0);
-
     public CameraFeed {
         if (!CameraName.isValid(name)) {
             throw new IllegalArgumentException("not a camera name: " + name);
@@ -27,6 +24,6 @@ public record CameraFeed(String name, Hub hub, LiveInput input) {
 
     /** The input's receiver counters (all 0 without an input). */
     public UdpReceiver.Stats receiver() {
-        return input == null ? NO_INPUT : input.stats();
+        return input == null ? UdpReceiver.Stats.NONE : input.stats();
     }
 }

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The viewer's input: a {@link UdpReceiver} taking well-formed TS from one source (the first whose PAT checks,
+ * The viewer's input: a {@link UdpReceiver} (a UDP socket, or a plugged input such as {@code rtsp://}) taking
+ * well-formed TS from one source (the first whose PAT checks,
  * {@link PatCheck}), demuxed ({@link TsDemux}) into H.264/H.265 access units ({@link AccessUnitAssembler}), each
  * published to the {@link Hub} as a {@link Frame} stamped with the wall clock when it was complete. After a silence
  * ({@link UdpReceiver.Listener#onBack}: the camera restarted, perhaps at another size) the demuxer starts afresh and
@@ -32,16 +33,29 @@ public final class LiveInput implements AutoCloseable {
     private volatile long accessUnits;
     private boolean closed;
 
-    /** @param listen a udp:// address (port 0 for any free one) */
+    /**
+     * @param listen a udp:// address (port 0 for any free one), or a URL a plugged input serves ({@code rtsp://},
+     *               {@code srt://})
+     * @throws io.streamtee.config.ConfigException when no plugged input serves {@code listen}'s scheme
+     */
     public LiveInput(Endpoint listen, Hub hub) {
-        this(listen, hub, System::currentTimeMillis);
+        this(listen, hub, null, System::currentTimeMillis);
+    }
+
+    /** An input for the camera {@code camera}, the name a plugged input logs under. */
+    public LiveInput(Endpoint listen, Hub hub, String camera) {
+        this(listen, hub, camera, System::currentTimeMillis);
     }
 
     LiveInput(Endpoint listen, Hub hub, LongSupplier wallClock) {
+        this(listen, hub, null, wallClock);
+    }
+
+    private LiveInput(Endpoint listen, Hub hub, String camera, LongSupplier wallClock) {
         this.hub = hub;
         this.wallClock = wallClock;
         this.receiver = new UdpReceiver(listen, UdpReceiver.Options.of("viewer")
-                .withStartsStream(PatCheck::startsStream), new Input());
+                .withStartsStream(PatCheck::startsStream).withCamera(camera), new Input());
         fresh();
     }
 
@@ -121,9 +135,14 @@ public final class LiveInput implements AutoCloseable {
         return this;
     }
 
-    /** The bound address (the real port when 0 was asked for). */
+    /** The bound address (the real port when 0 was asked for); null for a plugged input ({@code rtsp://}). */
     public InetSocketAddress localAddress() {
         return receiver.localAddress();
+    }
+
+    /** Where the datagrams come from, for a person ({@link UdpReceiver#where()}). */
+    public String where() {
+        return receiver.where();
     }
 
     /** The receiver's counters. */

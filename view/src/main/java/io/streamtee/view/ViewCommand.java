@@ -7,6 +7,7 @@ import io.streamtee.config.ApiSettings;
 import io.streamtee.config.CameraName;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.Inputs;
 import io.streamtee.net.ReceiveException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -54,8 +55,8 @@ public final class ViewCommand implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "[NAME=]URL",
             description = "Input, once per camera: NAME=udp://host:port, or a multicast group (?iface=NAME,"
-                    + " ?source=ADDR); a bare URL is the camera named by --camera (default: " + DEFAULT_LISTEN
-                    + ").")
+                    + " ?source=ADDR), or rtsp://..., srt://...; a bare URL is the camera named by --camera (default: "
+                    + DEFAULT_LISTEN + ").")
     List<String> listen = new ArrayList<>();
 
     @Option(names = "--http", paramLabel = "HOST:PORT",
@@ -127,14 +128,16 @@ public final class ViewCommand implements Callable<Integer> {
             throw new ConfigException("--listen: " + ex.getMessage(), ex);
         }
         if (!e.isUdp()) {
-            throw ConfigException.at("--listen", "the viewer takes udp:// input (unicast or multicast), not "
-                    + e.url());
+            Inputs.installed().require("--listen", e, List.of("udp")); // rtsp://, srt://: plugged inputs
         }
         return e;
     }
 
     /** Two inputs that cannot both bind: the same port (not 0), unless both are different multicast groups. */
     private static boolean clash(Endpoint a, Endpoint b) {
+        if (!a.isUdp() || !b.isUdp()) {
+            return false; // a plugged input binds no socket of ours (an SRT listener's own bind error is its own)
+        }
         int port = a.address().getPort();
         if (port == 0 || port != b.address().getPort()) {
             return false;
@@ -202,7 +205,7 @@ public final class ViewCommand implements Callable<Integer> {
         List<CameraFeed> cameras = new ArrayList<>();
         for (Map.Entry<String, Endpoint> e : in.entrySet()) {
             Hub hub = Hub.withDefaults(QUEUE);
-            cameras.add(new CameraFeed(e.getKey(), hub, new LiveInput(e.getValue(), hub)));
+            cameras.add(new CameraFeed(e.getKey(), hub, new LiveInput(e.getValue(), hub, e.getKey())));
         }
         ViewServer server = new ViewServer(cameras, "--http", at.listen(), at.token(), max);
         try {
@@ -223,10 +226,8 @@ public final class ViewCommand implements Callable<Integer> {
             throw e;
         }
         for (CameraFeed c : cameras) {
-            InetSocketAddress bound = c.input().localAddress();
-            LOG.info("viewing camera '{}' from {} (listening on {}:{}) at {}cameras/{}/", c.name(),
-                    in.get(c.name()).url(), bound.getAddress().getHostAddress(), bound.getPort(), server.url(),
-                    c.name());
+            LOG.info("viewing camera '{}' from {} ({}) at {}cameras/{}/", c.name(), in.get(c.name()),
+                    c.input().where(), server.url(), c.name());
         }
         LOG.info("the viewer serves {} at {} ({}; at most {} viewers per camera)",
                 cameras.size() == 1 ? "its camera" : cameras.size() + " cameras (a grid at /)", server.url(),

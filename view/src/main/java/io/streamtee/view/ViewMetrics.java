@@ -16,7 +16,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * streamtee_view_datagrams_total / _datagram_bytes_total     UDP datagrams received, taken or not, and their bytes
- * streamtee_view_datagrams_dropped_total{reason}              not_ts (garbage), no_stream_yet, other_source, denied
+ * streamtee_view_datagrams_dropped_total{reason}              not_ts (garbage), no_stream_yet, other_source, denied,
+ *                                                             queue_full (a plugged input ahead of the receive thread)
+ * streamtee_view_input_events_total{event}                    a plugged input's (rtsp://, srt://): connects, errors...
  * streamtee_view_frames_total / _frame_bytes_total            access units published, and their bytes
  * streamtee_view_viewers                                      (gauge) viewers watching now
  * streamtee_view_viewer_limit                                 (gauge) the most viewers at once
@@ -55,6 +57,11 @@ final class ViewMetrics {
             for (UdpReceiver.Drop d : UdpReceiver.Drop.values()) {
                 counter(c, "streamtee.view.datagrams.dropped", "UDP datagrams dropped, by reason (not_ts: garbage)",
                         tags.and("reason", d.label()), x -> x.feed().receiver().dropped(d));
+            }
+            for (String event : c.feed().receiver().input().keySet()) { // fixed for the input's life
+                counter(c, "streamtee.view.input.events",
+                        "Events of a plugged input (rtsp://, srt://): connects, reconnects, errors by kind",
+                        tags.and("event", event), x -> x.feed().receiver().input().getOrDefault(event, 0L));
             }
             counter(c, "streamtee.view.frames", "Access units published to the viewers", tags,
                     x -> x.hub().frames());

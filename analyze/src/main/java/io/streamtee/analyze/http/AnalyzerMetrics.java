@@ -12,8 +12,10 @@ import io.streamtee.analyze.event.SinkQueue;
 import io.streamtee.analyze.health.HealthEvent;
 import io.streamtee.analyze.health.HealthMonitor;
 import io.streamtee.analyze.health.StreamFacts;
+import io.streamtee.net.UdpReceiver;
 import io.streamtee.ts.Tr101290;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -22,6 +24,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * streamtee_analyze_datagrams_total                 streamtee_analyze_access_units_total
+ * streamtee_analyze_input_events_total{event}       (a plugged input's, rtsp:// or srt://: connects, errors by kind)
  * streamtee_analyze_frames_decoded_total            streamtee_analyze_frames_skipped_total{reason}  (overload, damage)
  * streamtee_analyze_decode_errors_total             streamtee_analyze_decode_queue           (gauge)
  * streamtee_analyze_events_total{kind,phase}        (kind motion|health, phase start|update|end)
@@ -57,6 +60,12 @@ public final class AnalyzerMetrics {
         Tags tags = Tags.of("camera", analyzer.config().camera());
         // Micrometer holds the counted object weakly: count through this (held by the server), not a lambda's capture.
         counter("streamtee.analyze.datagrams", "Datagrams received", tags, m -> m.analyzer.stats().datagrams());
+        UdpReceiver.Stats input = analyzer.inputStats();
+        for (String event : input == null ? Set.<String>of() : input.input().keySet()) { // fixed for life
+            counter("streamtee.analyze.input.events",
+                    "Events of a plugged input (rtsp://, srt://): connects, reconnects, errors by kind",
+                    tags.and("event", event), m -> m.analyzer.inputStats().input().getOrDefault(event, 0L));
+        }
         counter("streamtee.analyze.access.units", "Video access units assembled", tags,
                 m -> m.analyzer.stats().accessUnits());
         counter("streamtee.analyze.frames.decoded", "Frames decoded", tags, m -> m.analyzer.stats().framesDecoded());

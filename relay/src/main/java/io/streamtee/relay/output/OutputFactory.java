@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * A kind of route output that lives outside the relay module (SRT, sent with FFmpeg's libsrt in the {@code bridge}
  * module), found with {@link java.util.ServiceLoader} by the scheme of the output URL, like
- * {@link io.streamtee.relay.input.InputFactory} for inputs: registered in
+ * {@link io.streamtee.input.InputFactory} for inputs: registered in
  * {@code META-INF/services/io.streamtee.relay.output.OutputFactory}. The relay's own outputs (UDP, TCP) do not go
  * through it.
  */

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
+import io.streamtee.input.InputFactory;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.TestRelays;
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
-import io.streamtee.relay.input.InputFactory;
 import io.streamtee.testing.UdpReceiver;
 import java.time.Duration;
 import java.util.ArrayList;

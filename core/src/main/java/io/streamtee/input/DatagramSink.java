@@ -1,8 +1,8 @@
-package io.streamtee.relay.input;
+package io.streamtee.input;
 
 import java.util.List;
 
-/** Where an {@link Input} hands its datagrams: the route's fan-out. */
+/** Where an {@link Input} hands its datagrams: a route's fan-out, or a service's receive thread. */
 @FunctionalInterface
 public interface DatagramSink {
 

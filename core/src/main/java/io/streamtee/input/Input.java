@@ -1,4 +1,4 @@
-package io.streamtee.relay.input;
+package io.streamtee.input;
 
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.streamtee.kafka;
 
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

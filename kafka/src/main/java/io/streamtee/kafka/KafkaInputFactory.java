@@ -1,9 +1,9 @@
 package io.streamtee.kafka;
 
 import io.streamtee.config.Endpoint;
-import io.streamtee.relay.input.DatagramSink;
-import io.streamtee.relay.input.Input;
-import io.streamtee.relay.input.InputFactory;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
+import io.streamtee.input.InputFactory;
 import java.util.Set;
 
 /** Serves {@code kafka://} route inputs with {@link KafkaInput}; registered for the ServiceLoader. */

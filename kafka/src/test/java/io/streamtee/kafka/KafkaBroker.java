@@ -11,16 +11,16 @@ import org.apache.kafka.common.test.TestKitNodes;
 /**
  * A real Apache Kafka broker for tests: one KRaft node, broker and controller combined, started in the test's JVM
  * from Kafka's own artifacts ({@link KafkaClusterTestKit}) on free loopback ports, its logs in a temporary
- * directory deleted on close.
+ * directory deleted on close. Other modules' tests use it through this module's test jar.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
 
     private KafkaBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
     }
 
-    static KafkaBroker start() throws Exception {
+    public static KafkaBroker start() throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -44,7 +44,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** {@code host:port} of the broker, for a {@code kafka://} URL. */
-    String bootstrap() {
+    public String bootstrap() {
         return cluster.bootstrapServers();
     }
 
@@ -59,7 +59,7 @@ final class KafkaBroker implements AutoCloseable {
         cluster.waitForReadyBrokers();
     }
 
-    void createTopic(String name, int partitions) throws Exception {
+    public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }

@@ -2,7 +2,7 @@
 # What an RTSP input costs (issue 13, "Cost"), next to ffmpeg doing the same job, in one sitting, as one table:
 #   bench/rtsp-cost.sh                           (20 s warm-up, 30 s measured, each: about 2 minutes)
 #   WARMUP=3 MEASURE=5 bench/rtsp-cost.sh        (a short check that it works; not a figure to quote)
-# GStreamer's gst-rtsp-server (the tests' bridge/src/test/resources/.../rtsp_server.py: Debian's python3-gi and
+# GStreamer's gst-rtsp-server (the tests' testing/src/main/resources/.../rtsp_server.py: Debian's python3-gi and
 # gir1.2-gst-rtsp-server-1.0) serves a 1280x720 30 fps 4 Mbit/s H.264 High clip with B-frames (the one
 # bench/analyze-cost.sh makes) at real time on 127.0.0.1, each client from the clip's start. Then, one after the
 # other:
@@ -25,7 +25,7 @@ source "$ROOT/bin/jdk.sh"
 ST="$ROOT/bin/streamtee"
 HELPER="$ROOT/bench/rtsp_cost.py"
 SNAP="$ROOT/bench/analyze_cost.py"
-SERVER="$ROOT/bridge/src/test/resources/io/streamtee/bridge/rtsp_server.py"
+SERVER="$ROOT/testing/src/main/resources/io/streamtee/testing/rtsp_server.py"
 WARMUP="${WARMUP:-20}"
 MEASURE="${MEASURE:-30}"
 FFMPEG="${FFMPEG:-ffmpeg}"

@@ -68,7 +68,8 @@ fact clip_desc "$(ffprobe -v error -select_streams v:0 -of csv=p=0 \
   -show_entries stream=codec_name,profile,width,height,r_frame_rate,has_b_frames "$CLIP" | head -n1), $LENGTH s, \
 $(ffprobe -v error -show_entries format=bit_rate -of csv=p=0 "$CLIP" | awk '{printf "%.2f Mbit/s", $1 / 1e6}')"
 
-/usr/bin/python3 "$SERVER" "$CLIP" 0 >"$WORK/server.log" 2>&1 </dev/zero &
+# stdin: a pipe that stays open while the script runs (the server stops when its stdin ends)
+/usr/bin/python3 "$SERVER" "$CLIP" 0 >"$WORK/server.log" 2>&1 < <(sleep $((3 * BOUND))) &
 SRV=$!; PIDS+=("$SRV")
 wait_for "$WORK/server.log" '^PORT [0-9]+' 30 "$SRV"
 URL="rtsp://127.0.0.1:$(awk '/^PORT/ {print $2}' "$WORK/server.log")/stream"

@@ -58,7 +58,9 @@ print("PORT %d" % server.get_bound_port(), flush=True)
 
 
 def watch_stdin():
-    sys.stdin.read()
+    # until EOF, keeping nothing: a stdin that never ends (a pipe kept open) must not fill the memory
+    while sys.stdin.buffer.read(4096):
+        pass
     GLib.idle_add(loop.quit)
 
 

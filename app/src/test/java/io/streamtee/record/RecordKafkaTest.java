@@ -8,14 +8,8 @@ import io.streamtee.testing.FfmpegJudge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,29 +35,14 @@ class RecordKafkaTest {
         FfmpegJudge.assumeEncoder("libx264");
         clip = FfmpegJudge.encode(dir.resolve("clip.ts"), "testsrc2=size=320x240:rate=25", 4,
                 "-c:v", "libx264", "-profile:v", "high", "-bf", "2", "-g", "25");
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (broker != null) {
-            broker.close();
-        }
+        broker = KafkaBroker.shared();
     }
 
     @Test
     void recordsACameraReadFromAKafkaTopicFromItsStart() throws Exception {
         broker.createTopic("porch", 1);
         byte[] ts = Files.readAllBytes(clip);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                "bootstrap.servers", broker.bootstrap(), "acks", "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int at = 0; at < ts.length; at += DATAGRAM) { // as the relay's Kafka output writes them: one a record
-                byte[] datagram = Arrays.copyOfRange(ts, at, Math.min(ts.length, at + DATAGRAM));
-                producer.send(new ProducerRecord<>("porch", "porch".getBytes(), datagram));
-            }
-            producer.flush();
-        }
+        broker.writeDatagrams("porch", "porch", ts, DATAGRAM);
         Path recordings = dir.resolve("recordings");
         RecordCommand command = new RecordCommand();
         new CommandLine(command).parseArgs("--listen", "kafka://" + broker.bootstrap() + "/porch?from=earliest",

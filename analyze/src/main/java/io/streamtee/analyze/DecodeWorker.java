@@ -11,6 +11,7 @@ import io.streamtee.analyze.motion.MotionTracker;
 import io.streamtee.analyze.motion.TrackerSettings;
 import io.streamtee.analyze.motion.UpdateThinning;
 import io.streamtee.cli.LogContext;
+import io.streamtee.media.Ffmpeg;
 import io.streamtee.media.Frame;
 import io.streamtee.media.JpegEncoder;
 import io.streamtee.media.VideoDecoder;
@@ -46,6 +47,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DecodeWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecodeWorker.class);
+    private static final Logger FFMPEG_LOG = LoggerFactory.getLogger(Ffmpeg.LOGGER + ".decode");
     /** Access units that may wait for the decoder (well under a GOP at any usual frame rate). */
     static final int QUEUE = 12;
 
@@ -262,6 +264,8 @@ final class DecodeWorker implements AutoCloseable {
     }
 
     private void run() {
+        // the decoder's complaints about a damaged frame: counted (decodeErrors), so FFmpeg's own lines at DEBUG
+        Ffmpeg.logAs(FFMPEG_LOG);
         try {
             while (true) {
                 Unit u = queue.take();

@@ -366,7 +366,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
 
     /**
      * {@code text} with the value of each secret query parameter replaced by {@code ***}: SRT's {@code passphrase},
-     * and any whose name ends in {@code password} or {@code .key} (a PEM private key) or contains {@code jaas},
+     * and any whose name ends in {@code passphrase} or {@code password} or {@code .key} (a PEM private key) or contains {@code jaas},
      * {@code secret} or {@code token}.
      */
     private static String maskPassphrase(String text) {
@@ -380,7 +380,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             String pair = pairs[i];
             int eq = pair.indexOf('=');
             String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
-            boolean secret = key.equals("passphrase") || key.endsWith("password") || key.contains("jaas")
+            boolean secret = key.endsWith("passphrase") || key.endsWith("password") || key.contains("jaas")
                     || key.contains("secret") || key.contains("token") || key.endsWith(".key");
             out.append(i == 0 ? "" : "&").append(secret && eq >= 0 ? pair.substring(0, eq) + "=***" : pair);
         }

@@ -176,6 +176,9 @@ class EndpointTest {
                 Role.INPUT);
         assertThat(in.address().getPort()).isEqualTo(Endpoint.KAFKA_PORT);
         assertThat(in.params()).containsEntry("group", "recorders").containsEntry("consumer.max.poll.records", "50");
+        // a Kafka PASSWORD property whose name ends in passphrase
+        assertThat(Endpoint.parse("kafka://127.0.0.1/cams?consumer.sasl.oauthbearer.assertion.private.key.passphrase"
+                + "=hunter2", Role.INPUT).masked()).doesNotContain("hunter2").endsWith(".passphrase=***");
     }
 
     @Test

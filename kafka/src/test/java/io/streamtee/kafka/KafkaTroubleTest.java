@@ -11,6 +11,9 @@ import io.streamtee.relay.OutputStats;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.Route;
 import io.streamtee.relay.RouteOutput;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.http.ControlServer;
 import io.streamtee.relay.http.RelayMetrics;
 import io.streamtee.relay.output.DatagramOutput;
@@ -23,6 +26,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -157,6 +161,19 @@ class KafkaTroubleTest {
             long start = System.nanoTime();
             relay.close();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+    }
+
+    @Test
+    void aReloadWithTheSameSettingsKeepsAnOutputWhoseUrlHoldsASecret() throws Exception {
+        String url = "kafka://127.0.0.1:" + deadPort() + "/cams?producer.max.block.ms=300"
+                + "&producer.ssl.truststore.password=hunter2";
+        try (Relay relay = Cameras.relay("cam", "udp://127.0.0.1:0", url)) {
+            String before = relay.route("cam").outputs().get(0).id();
+            String summary = relay.apply(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(
+                    "udp://127.0.0.1:0", List.of(), List.of(url))), "0", null)));
+            assertThat(summary).doesNotContain("added").doesNotContain("removed");
+            assertThat(relay.route("cam").outputs().get(0).id()).as("the same output, not a new one").isEqualTo(before);
         }
     }
 

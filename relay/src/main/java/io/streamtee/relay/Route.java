@@ -181,7 +181,9 @@ public final class Route {
         List<RouteOutput> unmatched = new ArrayList<>(outputs.stream().filter(RouteOutput::fromConfig).toList());
         List<Endpoint> toAdd = new ArrayList<>();
         for (Endpoint e : next.outputs()) {
-            RouteOutput same = unmatched.stream().filter(o -> o.url().equals(e.url())).findFirst().orElse(null);
+            // by the URL as written: url() is the masked one, which a URL with a secret never equals
+            RouteOutput same = unmatched.stream().filter(o -> o.endpoint() != null && o.endpoint().url().equals(e.url()))
+                    .findFirst().orElse(null);
             if (same != null) {
                 unmatched.remove(same);
             } else {

@@ -115,7 +115,8 @@ public final class ConfigLoader {
         for (int i = 0; i < outputText.size(); i++) {
             Endpoint out = endpoint(key + ".outputs[" + i + "]", outputText.get(i), Endpoint.Role.OUTPUT, env);
             if (out.address().getAddress().isAnyLocalAddress()) {
-                throw ConfigException.at(key + ".outputs[" + i + "]", "'" + out.url() + "' is a wildcard address, not a destination");
+                throw ConfigException.at(key + ".outputs[" + i + "]", "'" + out.masked() + "' is a wildcard address, not a"
+                        + " destination");
             }
             outputs.add(out);
         }

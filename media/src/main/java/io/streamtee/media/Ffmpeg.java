@@ -29,6 +29,7 @@ public final class Ffmpeg {
     private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
     /** {@code scheme://user:password@}: the password is masked in every message (the RTSP client prints its URL). */
     private static final Pattern PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@]*:)[^/\\s@]*@");
+    private static final LineBudget BUDGET = new LineBudget();
     private static volatile boolean quiet;
     /** Held so that the callback is never collected while FFmpeg may call it. */
     private static LogCallback callback;
@@ -38,8 +39,9 @@ public final class Ffmpeg {
 
     /**
      * Sends FFmpeg's own log messages to SLF4J instead of stderr, once per process: to the logger the calling thread
-     * named ({@link #logAs}), else to {@value #LOGGER}; FFmpeg's error and fatal messages at ERROR, warnings at WARN,
-     * info at INFO, verbose and debug at DEBUG; every {@code user:password@} in them masked. FFmpeg's own level is
+     * named ({@link #logAs}), else to {@value #LOGGER}; FFmpeg's errors and warnings at WARN (at most 20 lines in 10 s,
+     * the rest at DEBUG and counted in one line), info at INFO, verbose and debug at DEBUG; every
+     * {@code user:password@} in them masked. FFmpeg's own level is
      * lowered to errors (a stream's routine warnings would flood the log), or to debug when the {@value #LOGGER}
      * logger has DEBUG on at the first call; a level already lower is kept, and so is one set after the first call.
      */
@@ -102,16 +104,60 @@ public final class Ffmpeg {
             return;
         }
         log = DEFAULT_LOG;
-        if (avLevel <= AV_LOG_ERROR) {
-            log.error("{}", text);
-        } else if (avLevel <= AV_LOG_WARNING) {
-            log.warn("{}", text);
+        if (avLevel <= AV_LOG_WARNING) {
+            // FFmpeg's errors are about the data (a damaged frame from a decoder's own threads, which no logAs
+            // reaches), and whoever called FFmpeg reports and counts the failure in its own words: a warning here,
+            // and at most LINES_PER_WINDOW of them per window, so a lossy camera cannot fill the log
+            long suppressed = BUDGET.take(System.nanoTime());
+            if (suppressed > 0) {
+                log.warn("{} more of FFmpeg's lines in the last {} s not shown (logger {} at DEBUG shows them all)",
+                        suppressed, LineBudget.WINDOW_NANOS / 1_000_000_000L, LOGGER);
+            }
+            if (suppressed >= 0) {
+                log.warn("{}", text);
+            } else {
+                log.debug("{}", text);
+            }
         } else if (avLevel <= AV_LOG_INFO) {
             log.info("{}", text);
         } else if (avLevel <= AV_LOG_DEBUG) {
             log.debug("{}", text);
         } else {
             log.trace("{}", text);
+        }
+    }
+
+    /**
+     * How many of FFmpeg's warnings and errors the default logger shows: {@link #LINES_PER_WINDOW} per window of
+     * {@link #WINDOW_NANOS}; the rest are counted and said in one line when the next window opens. Thread-safe.
+     */
+    static final class LineBudget {
+        static final int LINES_PER_WINDOW = 20;
+        static final long WINDOW_NANOS = 10_000_000_000L;
+        private long windowStart;
+        private boolean started;
+        private int used;
+        private long suppressed;
+
+        /**
+         * Takes one line at {@code nowNanos}: -1 when it is over the budget (counted, not shown), else how many were
+         * not shown in the window that just ended (0 mostly), to be said before it.
+         */
+        synchronized long take(long nowNanos) {
+            long said = 0;
+            if (!started || nowNanos - windowStart >= WINDOW_NANOS) {
+                started = true;
+                windowStart = nowNanos;
+                used = 0;
+                said = suppressed;
+                suppressed = 0;
+            }
+            if (used >= LINES_PER_WINDOW) {
+                suppressed++;
+                return -1;
+            }
+            used++;
+            return said;
         }
     }
 

@@ -3,8 +3,9 @@ package io.streamtee.bridge;
 /**
  * An audio stream's times as written: always rising, and continuous across the jump libavformat's RTSP client makes
  * when the stream's first RTCP sender report moves it onto the video's clock (see {@link Rejoin}): a DTS not after the
- * last, or more than a quarter of a second after it (a loss that long is rarer than the jump), moves (with every later
- * one) to just after the last packet. A packet without any time is dropped. Works in the stream's time base; not
+ * last moves (with every later one) to just after the last packet, and so does, once per stream, one more than a
+ * quarter of a second after it (the jump forward; after that, such a gap is audio lost on the way, and kept, or the
+ * audio would run early against the video from there on). A packet without any time is dropped. Works in the stream's time base; not
  * thread-safe.
  */
 final class AudioTimes {
@@ -12,6 +13,7 @@ final class AudioTimes {
     private long offset;
     private long last = MissingTimes.NONE;
     private long lastDuration;
+    private boolean jumpedForward;
 
     /** @param second one second in the stream's time base (its sample rate, for RTP audio), more than 0 */
     AudioTimes(long second) {
@@ -35,7 +37,9 @@ final class AudioTimes {
         long p = pts != MissingTimes.NONE ? pts : d;
         d += offset;
         p += offset;
-        if (last != MissingTimes.NONE && (d <= last || d > last + second / 4)) {
+        boolean forward = last != MissingTimes.NONE && d > last + second / 4 && !jumpedForward;
+        if (last != MissingTimes.NONE && (d <= last || forward)) {
+            jumpedForward |= forward;
             long move = last + Math.max(1, lastDuration) - d;
             offset += move;
             d += move;

@@ -99,4 +99,15 @@ class RejoinTest {
         assertThat(a.next(100, 100, 1024)).containsExactly(5120, 5120);
         assertThat(a.next(NONE, NONE, 1024)).isNull();
     }
+
+    @Test
+    void afterTheJumpForwardAGapOfLostAudioIsKept() {
+        AudioTimes a = new AudioTimes(48_000);
+        assertThat(a.next(1024, 1024, 1024)).containsExactly(1024, 1024);
+        assertThat(a.next(2048 + 38_464, 2048 + 38_464, 1024)).containsExactly(2048, 2048); // the report's jump
+        assertThat(a.next(3072 + 38_464, 3072 + 38_464, 1024)).containsExactly(3072, 3072);
+        // 320 ms of audio lost on the way (15 packets): the next one keeps its place, 15 packets on
+        long lost = 3072 + 38_464 + 16 * 1024;
+        assertThat(a.next(lost, lost, 1024)).containsExactly(3072 + 16 * 1024, 3072 + 16 * 1024);
+    }
 }

@@ -100,6 +100,11 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         }
         p.put(ProducerConfig.ACKS_CONFIG, acks);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.toString(acks.equals("all")));
+        if (!acks.equals("all")) {
+            // without idempotence, a retried batch could land after the next one: one request at a time keeps a
+            // camera's datagrams in order in its partition (a producer.max.in.flight... given in the URL wins)
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        }
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(params.containsKey("linger")
                 ? checked(() -> Units.duration("linger", params.get("linger")).toMillis()) : DEFAULT_LINGER_MS));
         long batch = params.containsKey("batch") ? checked(() -> Units.bytes("batch", params.get("batch")))

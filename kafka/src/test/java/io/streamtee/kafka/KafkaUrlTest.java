@@ -41,6 +41,7 @@ class KafkaUrlTest {
         assertThat(url.key("frontdoor")).isEqualTo("door");
         assertThat(url.buffer()).isEqualTo(100);
         assertThat(url.producer("frontdoor")).containsEntry("acks", "1").containsEntry("enable.idempotence", "false")
+                .containsEntry("max.in.flight.requests.per.connection", "1")
                 .containsEntry("batch.size", "1048576").containsEntry("compression.type", "lz4")
                 .containsEntry("security.protocol", "SASL_SSL").containsEntry("linger.ms", "7");
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -50,6 +52,7 @@ final class KafkaOutput implements DatagramOutput {
     enum Trouble {
         UNREACHABLE("unreachable", "no Kafka broker answered"),
         NO_TOPIC("no_topic", "the broker answers, but the topic is not there"),
+        SLOW("slow", "the broker takes datagrams slower than they come (the producer's buffer stayed full)"),
         REFUSED("refused", "refused by the broker (authentication or authorization)"),
         TOO_LARGE("too_large", "a datagram is larger than the broker or producer accepts (max.request.size)"),
         OTHER("other", "send failed");
@@ -63,6 +66,9 @@ final class KafkaOutput implements DatagramOutput {
         }
 
         static Trouble of(Throwable t) {
+            if (t instanceof BufferExhaustedException) {
+                return SLOW;
+            }
             if (t instanceof TimeoutException) {
                 return UNREACHABLE;
             }
@@ -93,6 +99,8 @@ final class KafkaOutput implements DatagramOutput {
     private final Callback acked = this::acked;
     private volatile boolean stopped;
     private volatile Trouble logged;
+    /** The last failure the producer's callback saw, for the output's thread to log. */
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile String lastTrouble;
 
     /** @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line) */
@@ -163,6 +171,10 @@ final class KafkaOutput implements DatagramOutput {
 
     private void run() {
         while (!stopped) {
+            Throwable f = failure.getAndSet(null);
+            if (f != null) {
+                failed(f, false); // failed on the producer's thread, counted there: said here, where a probe may wait
+            }
             Pending p;
             try {
                 p = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -178,7 +190,7 @@ final class KafkaOutput implements DatagramOutput {
                 if (stopped) {
                     break;
                 }
-                failed(e);
+                failed(e, true);
             }
         }
     }
@@ -187,22 +199,38 @@ final class KafkaOutput implements DatagramOutput {
         if (e == null) {
             records.increment();
             bytes.add(Math.max(0, metadata.serializedValueSize()));
+            failure.set(null); // a failure not yet said is over
             if (logged != null) {
                 logged = null;
                 lastTrouble = null;
                 log.info("{}: sending again", where);
             }
         } else if (!stopped) {
-            failed(e);
+            // on the producer's I/O thread: counted now, said by the output's own thread (a probe may take 1 s)
+            errors.get(kind(e)).increment();
+            failure.set(e);
         }
     }
 
-    private void failed(Throwable e) {
+    /**
+     * What went wrong: a timeout after a broker has answered is taken for the topic's metadata that never came. (A
+     * broker gone after it answered is taken for that too: the producer's metrics do not tell the two apart
+     * steadily; its connection count flaps while it reconnects.)
+     */
+    private Trouble kind(Throwable e) {
         Trouble t = Trouble.of(e);
-        if (t == Trouble.UNREACHABLE && answered()) {
-            t = Trouble.NO_TOPIC;
+        return t == Trouble.UNREACHABLE && answered() ? Trouble.NO_TOPIC : t;
+    }
+
+    /**
+     * Logs a failed send once per change of trouble, on the output's own thread; {@code count}: count it too (one
+     * thrown by {@code send}; the producer's callback counts its own).
+     */
+    private void failed(Throwable e, boolean count) {
+        Trouble t = kind(e);
+        if (count) {
+            errors.get(t).increment();
         }
-        errors.get(t).increment();
         if (t != logged) {
             logged = t;
             String detail = switch (t) {

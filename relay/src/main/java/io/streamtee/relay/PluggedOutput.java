@@ -24,6 +24,7 @@ final class PluggedOutput implements Output {
     private PluggedOutput(DatagramOutput out, OutputStats stats) {
         this.out = out;
         this.stats = stats;
+        stats.plugged(out::counters, out::gauges);
     }
 
     /** Whether the relay sends to {@code scheme} itself (UDP, TCP) rather than through a factory. */

@@ -126,6 +126,7 @@ public final class Libsrt {
     final MethodHandle setloglevel;
     final MethodHandle setlogflags;
     final MethodHandle getversion;
+    final MethodHandle cleanup;
     final MethodHandle getsockname;
 
     private Libsrt(String soname, SymbolLookup lib) {
@@ -164,6 +165,7 @@ public final class Libsrt {
         setloglevel = h(l, lib, "srt_setloglevel", FunctionDescriptor.ofVoid(JAVA_INT));
         setlogflags = h(l, lib, "srt_setlogflags", FunctionDescriptor.ofVoid(JAVA_INT));
         getversion = h(l, lib, "srt_getversion", FunctionDescriptor.of(JAVA_INT));
+        cleanup = h(l, lib, "srt_cleanup", FunctionDescriptor.of(JAVA_INT));
         getsockname = h(l, lib, "srt_getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     }
 

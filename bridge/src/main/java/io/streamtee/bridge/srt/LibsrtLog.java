@@ -57,12 +57,14 @@ final class LibsrtLog {
                 | Libsrt.SRT_LOGF_DISABLE_SEVERITY | Libsrt.SRT_LOGF_DISABLE_EOL);
         srt.callObject(srt.setloglevel, Libsrt.LOG_NOTICE);
         srt.callObject(srt.setloghandler, MemorySegment.NULL, upcall);
-        // At exit libsrt's own cleanup joins its threads; one of them calling this upcall while the JVM is going
-        // down waits for the JVM forever, and the process never ends. So the upcall goes before the JVM does.
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("libsrt-log-off").unstarted(() -> {
+        // A libsrt thread that ran this upcall is attached to the JVM and detaches when it ends. At exit, libsrt's
+        // own destructor joins its threads after the JVM is gone: the detach waits for the JVM forever, and the
+        // process never ends. So libsrt stops its threads (srt_cleanup) while the JVM still runs, at shutdown.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("libsrt-cleanup").unstarted(() -> {
             off = true;
             srt.callObject(srt.setloglevel, Libsrt.LOG_CRIT);
             srt.callObject(srt.setloghandler, MemorySegment.NULL, MemorySegment.NULL);
+            srt.call(srt.cleanup);
         }));
     }
 

@@ -26,9 +26,9 @@ import org.slf4j.Logger;
  * caller reads libsrt's reject reason ({@code srt_getrejectreason}: {@code SRT_REJ_BADSECRET} or
  * {@code SRT_REJ_UNSECURE}). A listener has no such call: libsrt refuses the caller inside the handshake and never
  * hands the listener a socket. The one place it says so is its log: while listening, the link taps libsrt's log
- * lines ({@link LibsrtLog}) and counts a line that names this listener's port together with the reject reason
- * ({@code srt_listen_callback} was considered and left: it runs before the passphrase is checked, so it sees every
- * caller, refused or not).
+ * lines ({@link LibsrtLog}) and counts libsrt's "listen ret: 1010|1011" line about a handshake of this listening
+ * socket ({@code srt_listen_callback} was considered and left: it runs before the passphrase is checked, so it sees
+ * every caller, refused or not, and learns nothing of the refusal).
  */
 final class SrtLink {
     /** Why a session ended: counter key ({@code errors.<key>}), a line for a person, how soon to try again. */

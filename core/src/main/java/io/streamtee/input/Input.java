@@ -12,6 +12,14 @@ public interface Input extends AutoCloseable {
     Map<String, Long> counters();
 
     /**
+     * The input's gauges now (values that go up and down, e.g. an SRT link's {@code srt.rttMillis}), for the API and
+     * the metrics: like {@link #counters()}, the same keys for the input's whole life. None by default. Thread-safe.
+     */
+    default Map<String, Double> gauges() {
+        return Map.of();
+    }
+
+    /**
      * Stops the input: no datagram reaches the sink after this returns, and it returns within a few seconds even when
      * the far end does not answer. Idempotent.
      */

@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
 final class KafkaOutput implements DatagramOutput {
     private static final Logger log = LoggerFactory.getLogger(KafkaOutput.class);
     static final String ROUTE_HEADER = "streamtee.route";
-    /** The producer metrics shown in {@link #counters()}, under {@code producer.<name>}; rates and averages rounded. */
-    static final List<String> PRODUCER_METRICS = List.of("record-send-total", "record-error-total",
-            "record-retry-total", "record-send-rate", "batch-size-avg", "request-latency-avg", "buffer-available-bytes",
-            "buffer-total-bytes", "waiting-threads");
+    /** The producer's totals among {@link #counters()}, under {@code producer.<name>}. */
+    static final List<String> PRODUCER_TOTALS = List.of("record-send-total", "record-error-total",
+            "record-retry-total");
+    /** The producer's rates, averages and levels among {@link #gauges()}, under {@code producer.<name>}. */
+    static final List<String> PRODUCER_GAUGES = List.of("record-send-rate", "batch-size-avg", "request-latency-avg",
+            "buffer-available-bytes", "buffer-total-bytes", "waiting-threads");
 
     /** What went wrong with the last send, as logged and counted. */
     enum Trouble {
@@ -137,13 +139,35 @@ final class KafkaOutput implements DatagramOutput {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("records", records.sum());
         m.put("bytes", bytes.sum());
-        m.put("queued", (long) queue.size());
         for (Map.Entry<Trouble, LongAdder> e : errors.entrySet()) {
             m.put("errors." + e.getKey().key, e.getValue().sum());
         }
-        Map<MetricName, ? extends Metric> metrics = producer.metrics();
-        for (String name : PRODUCER_METRICS) {
-            m.put("producer." + name, KafkaClients.metric(metrics, "producer-metrics", name));
+        Map<String, Double> producerMetrics = producerMetrics();
+        for (String name : PRODUCER_TOTALS) {
+            m.put("producer." + name, Math.round(producerMetrics.getOrDefault(name, 0.0)));
+        }
+        return m;
+    }
+
+    @Override
+    public Map<String, Double> gauges() {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("queued", (double) queue.size());
+        Map<String, Double> producerMetrics = producerMetrics();
+        for (String name : PRODUCER_GAUGES) {
+            m.put("producer." + name, producerMetrics.getOrDefault(name, 0.0));
+        }
+        return m;
+    }
+
+    /** The producer's metrics of its group {@code producer-metrics} that are numbers, by name: one pass. */
+    private Map<String, Double> producerMetrics() {
+        Map<String, Double> m = new java.util.HashMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> e : producer.metrics().entrySet()) {
+            if (e.getKey().group().equals("producer-metrics") && e.getValue().metricValue() instanceof Number n) {
+                double d = n.doubleValue();
+                m.put(e.getKey().name(), Double.isNaN(d) || Double.isInfinite(d) ? 0 : d);
+            }
         }
         return m;
     }

@@ -62,7 +62,7 @@ class KafkaRestartTest {
             broker.startBroker();
             camera.sendPaced(sent.subList(600, 900), 64, () -> (int) (counter(out, "records") - 300));
             // every copy the output took is either acknowledged or failed, once the producer is done with it
-            await().atMost(Duration.ofSeconds(60)).until(() -> counter(out, "queued") == 0
+            await().atMost(Duration.ofSeconds(60)).until(() -> out.gauges().getOrDefault("queued", 0.0) == 0
                     && counter(out, "records") + errors(out) == out.snapshot().datagrams());
             long acked = counter(out, "records");
             assertThat(acked).isGreaterThanOrEqualTo(600);

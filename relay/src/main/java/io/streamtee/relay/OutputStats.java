@@ -3,6 +3,7 @@ package io.streamtee.relay;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * Counters of one output, shared by the route's workers. Updated once per read batch, not per datagram; read from
@@ -20,7 +21,8 @@ public final class OutputStats {
     private final LongAdder failedBytes = new LongAdder();
     private final LongAdder[] drops = new LongAdder[DropReason.values().length];
     private volatile long lastDatagramMillis;
-    private volatile java.util.function.Supplier<Map<String, Long>> counters = Map::of;
+    private volatile Supplier<Map<String, Long>> counters = Map::of;
+    private volatile Supplier<Map<String, Double>> gauges = Map::of;
 
     public OutputStats(String url) {
         this.url = url;
@@ -57,17 +59,23 @@ public final class OutputStats {
         drops[reason.ordinal()].add(count);
     }
 
-    /** Where {@link #counters()} comes from: an output made by an {@code OutputFactory}. */
-    void counters(java.util.function.Supplier<Map<String, Long>> source) {
-        this.counters = source;
+    /** Where {@link #counters()} and {@link #gauges()} come from: an output made by an {@code OutputFactory}. */
+    void plugged(Supplier<Map<String, Long>> counters, Supplier<Map<String, Double>> gauges) {
+        this.counters = counters;
+        this.gauges = gauges;
     }
 
     /**
-     * The counters of an output made by an {@code OutputFactory} (e.g. Kafka's records, errors and producer
-     * metrics), the same keys for the output's whole life; empty for the relay's own outputs.
+     * The counters of an output made by an {@link io.streamtee.relay.output.OutputFactory} (an SRT link's connects,
+     * packets, retransmissions), the same keys for the output's life; empty for the relay's own outputs.
      */
     public Map<String, Long> counters() {
         return counters.get();
+    }
+
+    /** The gauges of such an output (an SRT link's RTT, bandwidth, latency); empty for the relay's own outputs. */
+    public Map<String, Double> gauges() {
+        return gauges.get();
     }
 
     public String url() {

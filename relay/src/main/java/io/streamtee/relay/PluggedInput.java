@@ -73,6 +73,7 @@ final class PluggedInput {
             throw e;
         }
         stats.inputCounters(input::counters);
+        stats.inputGauges(input::gauges);
         handle.closeFuture().addListener(f -> {
             feed.closed = true;
             try {

@@ -24,6 +24,7 @@ final class PluggedOutput implements Output {
     private PluggedOutput(DatagramOutput out, OutputStats stats) {
         this.out = out;
         this.stats = stats;
+        stats.plugged(out::counters, out::gauges);
     }
 
     /** Whether the relay sends to {@code scheme} itself (UDP, TCP) rather than through a factory. */
@@ -53,9 +54,7 @@ final class PluggedOutput implements Output {
             throw new RelayException("route " + route + " output " + endpoint + ": " + endpoint.scheme()
                     + ":// outputs are not supported by this build (the module that serves them is not on the class path)");
         }
-        DatagramOutput out = factory.start(route, endpoint);
-        stats.counters(out::counters);
-        return new PluggedOutput(out, stats);
+        return new PluggedOutput(factory.start(route, endpoint), stats);
     }
 
     @Override

@@ -16,6 +16,7 @@ public final class RouteStats {
     private volatile long lastDatagramMillis;
     private volatile java.net.InetAddress lastDeniedSource;
     private volatile java.util.function.Supplier<java.util.Map<String, Long>> inputCounters = java.util.Map::of;
+    private volatile java.util.function.Supplier<java.util.Map<String, Double>> inputGauges = java.util.Map::of;
 
     void received(long count, long byteCount, long nowMillis) {
         datagrams.add(count);
@@ -48,6 +49,19 @@ public final class RouteStats {
      */
     public java.util.Map<String, Long> inputCounters() {
         return inputCounters.get();
+    }
+
+    /** Where {@link #inputGauges()} comes from: an input made by an {@code InputFactory}. */
+    void inputGauges(java.util.function.Supplier<java.util.Map<String, Double>> gauges) {
+        this.inputGauges = gauges;
+    }
+
+    /**
+     * The gauges of an input made by an {@link io.streamtee.input.InputFactory} (an SRT link's RTT, bandwidth,
+     * latency), the same keys for the route's life; empty for the relay's own inputs.
+     */
+    public java.util.Map<String, Double> inputGauges() {
+        return inputGauges.get();
     }
 
     void inputError() {

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.Cidr;
 import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
 import io.streamtee.http.Web;
 import io.streamtee.http.WebServer;
 import io.streamtee.relay.DropReason;
@@ -185,7 +186,7 @@ public final class ControlServer implements AutoCloseable {
         } catch (ConfigException e) {
             throw new Web.BadRequest(e.getMessage());
         }
-        Web.json(ctx, 201, Map.of("id", out.id(), "url", out.url()));
+        Web.json(ctx, 201, Map.of("id", out.id(), "url", Endpoint.mask(out.url())));
     }
 
     private void removeOutput(Context ctx) {
@@ -268,6 +269,10 @@ public final class ControlServer implements AutoCloseable {
         if (!inputCounters.isEmpty()) {
             m.put("inputCounters", inputCounters);
         }
+        Map<String, Double> inputGauges = route.stats().inputGauges();
+        if (!inputGauges.isEmpty()) {
+            m.put("inputGauges", inputGauges);
+        }
         m.put("outputs", route.outputs().stream().map(ControlServer::describe).toList());
         return m;
     }
@@ -280,7 +285,7 @@ public final class ControlServer implements AutoCloseable {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", out.id());
-        m.put("url", out.url());
+        m.put("url", Endpoint.mask(out.url()));
         m.put("datagrams", s.datagrams());
         m.put("bytes", s.bytes());
         m.put("drops", drops);
@@ -288,6 +293,10 @@ public final class ControlServer implements AutoCloseable {
         Map<String, Long> counters = out.stats().counters();
         if (!counters.isEmpty()) {
             m.put("counters", counters);
+        }
+        Map<String, Double> gauges = out.stats().gauges();
+        if (!gauges.isEmpty()) {
+            m.put("gauges", gauges);
         }
         return m;
     }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streamtee.config.Endpoint;
 import io.streamtee.relay.DropReason;
 import io.streamtee.relay.OutputStats;
 import io.streamtee.relay.Relay;
@@ -81,7 +82,7 @@ public final class RelayMetrics {
             meters.computeIfAbsent(rs, k -> routeMeters(route.name(), rs));
             for (RouteOutput out : route.outputs()) {
                 OutputStats os = out.stats();
-                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), out.url(), os));
+                meters.computeIfAbsent(os, k -> outputMeters(route.name(), out.id(), Endpoint.mask(out.url()), os));
             }
         }
     }
@@ -91,8 +92,13 @@ public final class RelayMetrics {
         List<Meter> list = new ArrayList<>(routeInputMeters(tags, stats));
         for (String event : stats.inputCounters().keySet()) {
             list.add(counter("streamtee.route.input.events",
-                    "Events of a pulled input (RTSP): connects, reconnects, errors by kind", tags.and("event", event),
-                    stats, s -> s.inputCounters().getOrDefault(event, 0L)));
+                    "Events of a pulled input (RTSP, SRT): connects, reconnects, errors by kind, SRT packets",
+                    tags.and("event", event), stats, s -> s.inputCounters().getOrDefault(event, 0L)));
+        }
+        for (String gauge : stats.inputGauges().keySet()) {
+            list.add(gauge("streamtee.route.input.gauges",
+                    "Gauges of a pulled input: an SRT link's RTT and latency (ms), bandwidth and rates (Mbit/s)",
+                    tags.and("gauge", gauge), stats, s -> s.inputGauges().getOrDefault(gauge, 0.0)));
         }
         return list;
     }
@@ -130,13 +136,21 @@ public final class RelayMetrics {
             list.add(counter("streamtee.output.dropped.datagrams", "Copies the output lost, by reason",
                     tags.and("reason", reason.key()), stats, s -> s.snapshot().dropped(reason)));
         }
-        for (String name : stats.counters().keySet()) {
-            list.add(Gauge.builder("streamtee.output.plugged", stats, s -> s.counters().getOrDefault(name, 0L))
-                    .description("Counters of an output made by a module (Kafka: records, errors by kind, the"
-                            + " producer's metrics)")
-                    .tags(tags.and("name", name)).register(registry));
+        for (String event : stats.counters().keySet()) {
+            list.add(counter("streamtee.output.events",
+                    "Events of a plugged output (SRT): connects, errors by kind, SRT packets, retransmissions",
+                    tags.and("event", event), stats, s -> s.counters().getOrDefault(event, 0L)));
+        }
+        for (String gauge : stats.gauges().keySet()) {
+            list.add(gauge("streamtee.output.gauges",
+                    "Gauges of a plugged output: an SRT link's RTT and latency (ms), bandwidth and rates (Mbit/s)",
+                    tags.and("gauge", gauge), stats, s -> s.gauges().getOrDefault(gauge, 0.0)));
         }
         return list;
+    }
+
+    private <T> Meter gauge(String name, String help, Tags tags, T obj, ToDoubleFunction<T> value) {
+        return Gauge.builder(name, obj, value).description(help).tags(tags).register(registry);
     }
 
     private <T> Meter counter(String name, String help, Tags tags, T obj, ToDoubleFunction<T> value) {

@@ -14,6 +14,11 @@ public interface DatagramOutput extends AutoCloseable {
     /** The output's counters now: the same keys, in the same order, for its whole life. Thread-safe. */
     Map<String, Long> counters();
 
+    /** The output's gauges now (e.g. an SRT link's RTT): the same keys for its whole life; none by default. */
+    default Map<String, Double> gauges() {
+        return Map.of();
+    }
+
     /** Stops the output within a few seconds even when the far end does not answer. Idempotent. */
     @Override
     void close();

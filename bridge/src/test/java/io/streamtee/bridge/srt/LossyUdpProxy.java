@@ -1,4 +1,4 @@
-package io.streamtee.bridge;
+package io.streamtee.bridge.srt;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

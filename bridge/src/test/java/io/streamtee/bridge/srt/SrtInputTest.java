@@ -1,4 +1,4 @@
-package io.streamtee.bridge;
+package io.streamtee.bridge.srt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,6 +55,7 @@ class SrtInputTest {
 
     @BeforeAll
     static void clip() throws Exception {
+        SrtInputTest.assumeLibsrt();
         FfmpegJudge.assumeEncoder("libx264");
         assumeTrue(Arrays.stream(FfmpegJudge.check(FfmpegJudge.ffmpeg("-hide_banner", "-protocols")).split("\n"))
                 .anyMatch(l -> l.strip().equals("srt")), "this ffmpeg has no srt protocol (built without libsrt)");
@@ -89,6 +90,15 @@ class SrtInputTest {
 
     private List<String> logLines() {
         return logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** Skips the test when no libsrt 1.5 is installed. */
+    static void assumeLibsrt() {
+        try {
+            Libsrt.load();
+        } catch (Libsrt.LibsrtMissing e) {
+            assumeTrue(false, e.getMessage());
+        }
     }
 
     /** The MD5 of each decoded video frame, in presentation order ({@code ffmpeg -f framemd5}). */
@@ -144,7 +154,7 @@ class SrtInputTest {
         long messages = route.stats().inputCounters().get("messages");
         await().atMost(Duration.ofSeconds(10)).until(() -> rx.count() == route.stats().inputCounters().get("messages"));
         assertThat(messages).isGreaterThan(50);
-        assertThat(rx.datagrams()).allMatch(d -> d.length == SrtInput.PAYLOAD || d.length % 188 == 0);
+        assertThat(rx.datagrams()).allMatch(d -> d.length == SrtLink.PAYLOAD || d.length % 188 == 0);
         List<String> frames = frameHashes(rx.writeTo(dir.resolve("captured.ts"), 0));
         assertThat(frames.size()).isGreaterThan(FRAMES);
         assertThat(frames.subList(0, FRAMES)).as("every frame of the clip, in order").isEqualTo(sourceFrames);
@@ -163,10 +173,31 @@ class SrtInputTest {
         assertThat(wrong.exitValue()).as("libsrt refuses the caller").isNotZero();
         assertThat(rx.count()).isZero();
         assertThat(route.stats().inputCounters()).containsEntry("connects", 0L).containsEntry("messages", 0L);
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.stats().inputCounters().get("refused.passphrase") >= 1);
         // the listener still listens: the right passphrase is let in
         Process right = send(callerUrl(port, PASSPHRASE));
         await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 50);
         right.destroyForcibly();
+    }
+
+    @Test
+    void aListenerCountsEachCallerRefusedForItsPassphraseWrongOrMissingInOneLine() throws Exception {
+        int port = freeUdpPort();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=listener&passphrase=" + PASSPHRASE, rx.url());
+        Process wrong = send(callerUrl(port, "not-the-passphrase"));
+        assertThat(wrong.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.stats().inputCounters().get("refused.passphrase") == 1);
+        Process none = send("srt://127.0.0.1:" + port + "?mode=caller&pkt_size=1316");
+        assertThat(none.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(none.exitValue()).as("libsrt refuses a caller without passphrase").isNotZero();
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.stats().inputCounters().get("refused.passphrase") == 2);
+        send(callerUrl(port, PASSPHRASE));
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 50);
+        assertThat(route.stats().inputCounters()).containsEntry("refused.passphrase", 2L)
+                .containsEntry("connects", 1L);
+        assertThat(logLines()).filteredOn(l -> l.contains("refused")).hasSize(1).first().asString()
+                .contains("another passphrase").doesNotContain(PASSPHRASE);
     }
 
     @Test
@@ -193,6 +224,7 @@ class SrtInputTest {
                 + "?mode=caller&passphrase=wrong-passphrase", Endpoint.Role.INPUT), got::add, 3_000).start());
         await().atMost(Duration.ofSeconds(30)).until(() -> in.counters().get("errors.refused") >= 1);
         assertThat(in.counters()).containsEntry("connects", 0L).containsEntry("errors.other", 0L);
+        assertThat(in.counters().get("refused.passphrase")).isEqualTo(in.counters().get("errors.refused"));
         assertThat(got).isEmpty();
         assertThat(logLines()).hasSize(1).first().asString().contains("route cam input srt://127.0.0.1:" + port
                 + "?mode=caller&passphrase=***").doesNotContain("wrong-passphrase").doesNotContain("\n");
@@ -213,7 +245,9 @@ class SrtInputTest {
         for (String mode : List.of("listener", "caller")) {
             SrtInput in = new SrtInput("cam", Endpoint.parse("srt://127.0.0.1:" + freeUdpPort() + "?mode=" + mode,
                     Endpoint.Role.INPUT), x -> { }, 120_000).start();
-            Thread.sleep(300); // let it block in libsrt: nothing to wait for, we are testing close itself
+            // let it wait in libsrt (for a caller, or for the handshake): we are testing close itself
+            await().atMost(Duration.ofSeconds(5)).until(() -> in.phase().equals(mode.equals("listener")
+                    ? "listening" : "calling"));
             long start = System.nanoTime();
             in.close();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as(mode).isLessThan(Duration.ofSeconds(2));
@@ -235,6 +269,10 @@ class SrtInputTest {
         List<String> srtFrames = frameHashes(srtRx.writeTo(dir.resolve("lossy-srt.ts"), 0));
         assertThat(srtFrames.size()).isGreaterThan(FRAMES);
         assertThat(srtFrames.subList(0, FRAMES)).as("every frame, in spite of the loss").isEqualTo(sourceFrames);
+        Map<String, Long> link = srt.stats().inputCounters();
+        assertThat(link.get("srt.receiveLoss")).as("losses libsrt saw").isPositive();
+        assertThat(link.get("srt.retransmissionsReceived")).as("retransmissions that repaired them").isPositive();
+        assertThat(link).containsEntry("srt.receiveDropped", 0L).containsEntry("srt.undecryptable", 0L);
 
         // plain UDP: ffmpeg -> the same kind of lossy proxy -> the relay's UDP input
         UdpReceiver udpRx = use(UdpReceiver.open("127.0.0.1"));
@@ -252,16 +290,17 @@ class SrtInputTest {
     }
 
     @Test
-    void libavformatIsGivenTheHostAndPortAndTheModeLatencyInMicrosecondsPassphraseAndStreamidAsOptions() {
-        Endpoint e = Endpoint.parse("srt://127.0.0.1:9000?mode=caller&latency=200ms&passphrase=a%20b%26c0123456"
-                + "&streamid=cam1", Endpoint.Role.INPUT);
-        assertThat(SrtInput.libavformatUrl(e)).isEqualTo("srt://127.0.0.1:9000");
-        assertThat(SrtInput.options(e)).containsExactly(Map.entry("mode", "caller"), Map.entry("transtype", "live"),
-                Map.entry("payload_size", "1316"), Map.entry("latency", "200000"),
-                Map.entry("passphrase", "a b&c0123456"), Map.entry("streamid", "cam1"));
-        Endpoint listener = Endpoint.parse("srt://[::1]:9000", Endpoint.Role.INPUT);
-        assertThat(SrtInput.libavformatUrl(listener)).isEqualTo("srt://[0:0:0:0:0:0:0:1]:9000");
-        assertThat(SrtInput.options(listener)).containsExactly(Map.entry("mode", "listener"),
-                Map.entry("transtype", "live"), Map.entry("payload_size", "1316"));
+    void theUrlsLatencyIsTheLinksLatencyAndTheLinkReportsRttAndPackets() throws Exception {
+        int port = freeUdpPort();
+        UdpReceiver rx = use(UdpReceiver.open("127.0.0.1"));
+        Route route = relay("srt://127.0.0.1:" + port + "?mode=listener&latency=200ms", rx.url());
+        send("srt://127.0.0.1:" + port + "?mode=caller&pkt_size=1316");
+        await().atMost(Duration.ofSeconds(20)).until(() -> rx.count() > 50);
+        Map<String, Double> gauges = route.stats().inputGauges();
+        assertThat(gauges.get("srt.receiveLatencyMillis")).isEqualTo(200.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> route.stats().inputGauges().get("srt.rttMillis") > 0);
+        Map<String, Long> c = route.stats().inputCounters();
+        assertThat(c.get("srt.packetsReceivedUnique")).isGreaterThanOrEqualTo(c.get("messages"));
+        assertThat(c.get("srt.bytesReceived")).isGreaterThanOrEqualTo(c.get("bytes"));
     }
 }

@@ -34,6 +34,8 @@ final class SrtLink {
     /** Why a session ended: counter key ({@code errors.<key>}), a line for a person, how soon to try again. */
     enum Trouble {
         TIMEOUT("timeout", "the peer sent nothing", backoff(500, 10_000)),
+        NO_ANSWER("no_answer", "no SRT answer to the call (nothing listens there, or it does not speak SRT)",
+                backoff(1_000, 30_000)),
         REFUSED("refused", "the connection was refused (nothing listens there, or another passphrase)",
                 backoff(1_000, 30_000)),
         LOST("lost", "the peer went away", backoff(200, 5_000)),
@@ -252,10 +254,10 @@ final class SrtLink {
     /** The trouble a failed connect or transfer means. */
     static Trouble trouble(SrtSocket.SrtException e) {
         if (e.code == Libsrt.SRT_ECONNREJ) {
-            return e.rejectReason == Libsrt.SRT_REJ_TIMEOUT ? Trouble.TIMEOUT : Trouble.REFUSED;
+            return e.rejectReason == Libsrt.SRT_REJ_TIMEOUT ? Trouble.NO_ANSWER : Trouble.REFUSED;
         }
         if (e.code == Libsrt.SRT_ENOSERVER) {
-            return Trouble.TIMEOUT;
+            return Trouble.NO_ANSWER; // the call timed out
         }
         if (e.code == Libsrt.SRT_ECONNLOST || e.code == Libsrt.SRT_ENOCONN) {
             return Trouble.LOST;

@@ -15,6 +15,7 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.UdpReceiver;
+import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -228,6 +229,58 @@ class SrtInputTest {
         assertThat(got).isEmpty();
         assertThat(logLines()).hasSize(1).first().asString().contains("route cam input srt://127.0.0.1:" + port
                 + "?mode=caller&passphrase=***").doesNotContain("wrong-passphrase").doesNotContain("\n");
+    }
+
+    /** A UDP port on loopback that answers every datagram with 64 bytes of garbage, until the test ends. */
+    private DatagramSocket garbagePeer() throws Exception {
+        DatagramSocket peer = use(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        Thread.ofPlatform().daemon().start(() -> {
+            byte[] buf = new byte[2048];
+            byte[] junk = "this is not SRT, just 64 bytes of garbage for the caller......".getBytes();
+            try {
+                while (!peer.isClosed()) {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    peer.receive(p);
+                    peer.send(new DatagramPacket(junk, junk.length, p.getSocketAddress()));
+                }
+            } catch (java.io.IOException e) {
+                // closed at the end of the test
+            }
+        });
+        return peer;
+    }
+
+    @Test
+    void asTheCallerAPeerThatDoesNotSpeakSrtIsOneLineAndTriedAgain() throws Exception {
+        DatagramSocket peer = garbagePeer();
+        List<List<byte[]>> got = new CopyOnWriteArrayList<>();
+        SrtInput in = use(new SrtInput("cam", Endpoint.parse("srt://127.0.0.1:" + peer.getLocalPort()
+                + "?mode=caller", Endpoint.Role.INPUT), got::add, 3_000).start());
+        await().atMost(Duration.ofSeconds(40)).until(() -> in.counters().get("errors.no_answer") >= 2);
+        assertThat(in.counters()).containsEntry("connects", 0L).containsEntry("errors.other", 0L);
+        assertThat(got).isEmpty();
+        assertThat(logLines()).hasSize(1).first().asString().contains("route cam input srt://127.0.0.1:"
+                + peer.getLocalPort()).contains("does not speak SRT").doesNotContain("\n");
+    }
+
+    @Test
+    void asTheListenerGarbageIsIgnoredAndARealCallerComesThroughAfterIt() throws Exception {
+        int port = freeUdpPort();
+        List<List<byte[]>> got = new CopyOnWriteArrayList<>();
+        SrtInput in = use(new SrtInput("cam", Endpoint.parse("srt://127.0.0.1:" + port + "?mode=listener&passphrase="
+                + PASSPHRASE, Endpoint.Role.INPUT), got::add, 3_000).start());
+        await().atMost(Duration.ofSeconds(10)).until(() -> in.phase().equals("listening"));
+        try (DatagramSocket junk = new DatagramSocket()) {
+            byte[] garbage = new byte[1316];
+            for (int i = 0; i < 200; i++) {
+                garbage[0] = (byte) i;
+                junk.send(new DatagramPacket(garbage, garbage.length, InetAddress.getLoopbackAddress(), port));
+            }
+        }
+        send(callerUrl(port, PASSPHRASE));
+        await().atMost(Duration.ofSeconds(30)).until(() -> in.counters().get("connects") >= 1
+                && got.stream().mapToInt(List::size).sum() > 50);
+        assertThat(in.counters()).containsEntry("errors.other", 0L);
     }
 
     @Test

@@ -39,6 +39,25 @@ final class CameraStatus {
     private CameraStatus() {
     }
 
+    /**
+     * The input link's own figures when the input has them (an RTSP camera's connects and errors; an SRT link's RTT,
+     * latency, loss and retransmissions): {@code {"counters": {...}, "gauges": {...}}}, or null for a plain UDP input.
+     */
+    static Map<String, Object> link(Route route) {
+        if (route == null) {
+            return null;
+        }
+        Map<String, Long> counters = route.stats().inputCounters();
+        Map<String, Double> gauges = route.stats().inputGauges();
+        if (counters.isEmpty() && gauges.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("counters", counters);
+        m.put("gauges", gauges);
+        return m;
+    }
+
     static Map<String, Object> of(CameraServices c, Route route, ViewRoutes view, long nowMillis) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
@@ -52,6 +71,7 @@ final class CameraStatus {
         m.put("bitrate", route == null ? 0 : Math.round(route.stats().bitsPerSecond(nowMillis)));
         m.put("datagrams", s == null ? 0 : s.datagrams());
         m.put("bytes", s == null ? 0 : s.bytes());
+        m.put("link", link(route));
         Map<String, Object> services = new LinkedHashMap<>();
         services.put("record", c.recorder() != null);
         services.put("analyze", c.analyzer() != null);

@@ -155,6 +155,58 @@ class SrtOutputTest {
         assertThat(SrtInputTest.frameHashes(captured)).as("the clip, once, every frame").isEqualTo(sourceFrames);
     }
 
+    /**
+     * Whether a socket is bound to UDP {@code port} on 127.0.0.1 or any address, as /proc/net/udp lists them (read,
+     * not probed by binding, which could take the port from under the process about to bind it).
+     */
+    private static boolean bound(int port) throws java.io.IOException {
+        String hexPort = String.format(":%04X", port);
+        return java.nio.file.Files.readAllLines(Path.of("/proc/net/udp")).stream().skip(1)
+                .map(l -> l.trim().split("\\s+")[1])
+                .anyMatch(local -> local.endsWith(hexPort)
+                        && (local.startsWith("0100007F") || local.startsWith("00000000")));
+    }
+
+    @Test
+    void withFivePercentLossOnTheWayOutTheReceiverStillGetsEveryFrame() throws Exception {
+        int port = SrtInputTest.freeUdpPort();
+        Path captured = dir.resolve("lossy.ts");
+        Process receiver = FfmpegJudge.start(FfmpegJudge.ffmpeg("-v", "error", "-i", "srt://127.0.0.1:" + port
+                + "?mode=listener&latency=300000&passphrase=" + PASSPHRASE, "-map", "0", "-c", "copy", "-f", "mpegts",
+                captured.toString()));
+        // the proxy sends to ffmpeg's port at once: wait until ffmpeg listens there (a datagram to a port nobody has
+        // bound yet comes back as ICMP port unreachable, which ends the proxy's pump)
+        await().atMost(Duration.ofSeconds(20)).until(() -> bound(port));
+        Process sender = null;
+        try (LossyUdpProxy proxy = new LossyUdpProxy(port, 0.05, 13);
+                Relay relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(
+                        "udp://127.0.0.1:0", List.of(), List.of("srt://127.0.0.1:" + proxy.port()
+                                + "?mode=caller&latency=300ms&passphrase=" + PASSPHRASE))), "0", null))).start()) {
+            Route route = relay.routes().get(0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> route.outputStats().get(0).counters()
+                    .get("connects") == 1L);
+            sender = FfmpegJudge.start(FfmpegJudge.ffmpeg("-v", "error", "-re", "-i", clip.toString(), "-c", "copy",
+                    "-f", "mpegts", "udp://127.0.0.1:" + route.localAddress().getPort() + "?pkt_size=1316"));
+            assertThat(sender.waitFor(40, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> route.outputStats().get(0).counters().get("messages")
+                    .equals(route.stats().snapshot().datagrams()));
+            Map<String, Long> counters = route.outputStats().get(0).counters();
+            assertThat(proxy.dropped()).as("the path lost datagrams").isPositive();
+            assertThat(counters.get("srt.retransmitted")).as("and SRT sent them again").isPositive();
+            assertThat(counters.get("srt.sendDropped")).as("none too late").isZero();
+        } finally {
+            if (sender != null) {
+                sender.destroyForcibly();
+            }
+        }
+        if (!receiver.waitFor(20, TimeUnit.SECONDS)) {
+            receiver.destroy();
+            receiver.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(SrtInputTest.frameHashes(captured)).as("the clip, every frame, over a lossy path")
+                .isEqualTo(sourceFrames);
+    }
+
     @Test
     void twoEndsInRendezvousOnLoopbackCarryEveryDatagramInOrder() throws Exception {
         int a = SrtInputTest.freeUdpPort();

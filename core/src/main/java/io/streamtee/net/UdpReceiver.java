@@ -429,7 +429,11 @@ public final class UdpReceiver implements AutoCloseable {
         }
     }
 
-    /** Where a plugged input hands its datagrams: copies into the queue; when it is full, drops and counts. */
+    /**
+     * Where a plugged input hands its datagrams: copies into the queue; {@link #accept} drops and counts what does
+     * not fit, {@link #offer} takes a batch only when all of it fits (the input alone fills the queue, so the room
+     * it sees can only grow until it puts the batch in).
+     */
     private final class Feed implements DatagramSink {
         private final ArrayBlockingQueue<byte[]> to;
 
@@ -448,6 +452,17 @@ public final class UdpReceiver implements AutoCloseable {
                     drops.incrementAndGet(Drop.QUEUE_FULL.ordinal());
                 }
             }
+        }
+
+        @Override
+        public boolean offer(List<byte[]> batch) {
+            if (stopping || to.remainingCapacity() < batch.size()) {
+                return false;
+            }
+            for (byte[] d : batch) {
+                to.add(d.clone());
+            }
+            return true;
         }
     }
 

@@ -152,6 +152,41 @@ class PluggedReceiverTest {
     }
 
     @Test
+    void anOfferedBatchIsTakenWholeOrRefusedWholeAndARefusalIsNoDrop() {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        UdpReceiver.Listener busy = new UdpReceiver.Listener() {
+            @Override
+            public void onData(byte[] buf, int off, int len, long nanos) {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (UdpReceiver in = receiver(busy).start()) {
+            Scripted.Running input = LAST.get();
+            input.push(List.of(ts(7)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> inside.getCount() == 0);
+            List<byte[]> most = new ArrayList<>();
+            for (int i = 0; i < UdpReceiver.QUEUE - 10; i++) {
+                most.add(ts(7));
+            }
+            assertThat(input.sink.offer(most)).isTrue();
+            List<byte[]> eleven = new ArrayList<>(most.subList(0, 11));
+            assertThat(input.sink.offer(eleven)).isFalse(); // 10 places left: none of the 11 taken
+            assertThat(input.sink.offer(eleven.subList(0, 10))).isTrue();
+            assertThat(in.stats().dropped()).isZero();
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> in.stats().accepted() == 1 + UdpReceiver.QUEUE);
+            assertThat(in.stats().datagrams()).isEqualTo(1 + UdpReceiver.QUEUE);
+            assertThat(input.sink.offer(eleven)).isTrue();
+        }
+    }
+
+    @Test
     void aSchemeNoInputServesIsOneLineNamingTheUrlMasked() {
         assertThatThrownBy(() -> new UdpReceiver(Endpoint.parse("srt://127.0.0.1:9000?passphrase=0123456789ab",
                 Endpoint.Role.INPUT), UdpReceiver.Options.of("viewer"), new UdpReceiverTest.Heard()))

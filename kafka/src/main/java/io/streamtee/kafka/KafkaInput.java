@@ -4,6 +4,7 @@ import io.streamtee.input.DatagramSink;
 import io.streamtee.input.Input;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,11 +31,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code kafka://broker:9092/topic?group=recorders&from=earliest|latest|<time>} as a route input: consumes the
- * topic in a consumer group and hands each record's value to the route as one datagram, the records of one poll as
- * one batch, in order within each partition. Offsets are committed after the hand-off (asynchronously after each
- * batch, synchronously when partitions are taken away and on close), so a restarted input, or another member of
- * the group given its partitions, resumes after the last datagram handed on. {@code from=<time>} seeks each
- * partition to that time when this input is first given it. See {@link KafkaUrl} for the options.
+ * topic in a consumer group and hands each record's value on as one datagram, in batches of at most {@value #CHUNK},
+ * in order within each partition. The hand-off is {@link DatagramSink#offer}: when the route or service has no room
+ * (a replay of a backlog comes faster than a recorder writes), the rest of the poll is held and the partitions are
+ * paused until it has room, so nothing is dropped on the way in. Offsets are committed for what was taken only
+ * (asynchronously after each hand-off, synchronously when partitions are taken away and on close), so a restarted
+ * input, or another member of the group given its partitions, resumes after the last datagram handed on.
+ * {@code from=<time>} seeks a partition to that time when the group has no committed offset for it (a new group:
+ * the replay of a time range); where it has one, the group resumes there. See {@link KafkaUrl} for the options.
  *
  * <p>A broker that is absent or not Kafka, or a topic that is not there, is not an error Kafka's consumer reports: it
  * waits. When this input has been given no partition for a while (15 s), it says so in one line, with what a
@@ -43,6 +47,10 @@ import org.slf4j.LoggerFactory;
 final class KafkaInput implements Input {
     private static final Logger log = LoggerFactory.getLogger(KafkaInput.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a poll waits while records are held for a sink that had no room: how soon they are offered again. */
+    private static final Duration HELD_POLL = Duration.ofMillis(5);
+    /** The most datagrams handed on in one batch. */
+    static final int CHUNK = 256;
     static final long DEFAULT_QUIET_MILLIS = 15_000;
 
     private final String where;
@@ -60,9 +68,11 @@ final class KafkaInput implements Input {
     private final LongAdder commitErrors = new LongAdder();
     private final LongAdder pollErrors = new LongAdder();
     private final LongAdder rebalances = new LongAdder();
+    private final LongAdder paused = new LongAdder();
     private final AtomicLong partitions = new AtomicLong();
-    /** Partitions this input was given once: {@code from=<time>} seeks only the first time. Consumer thread only. */
-    private final Set<TopicPartition> seen = new HashSet<>();
+    /** Records polled and not yet taken by the sink, in poll order. Consumer thread only. */
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
+    private volatile int heldCount;
     /** The offset after the last record handed on, per partition held. Consumer thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> handed = new HashMap<>();
     private volatile boolean stopped;
@@ -98,10 +108,16 @@ final class KafkaInput implements Input {
         m.put("batches", batches.sum());
         m.put("partitions", partitions.get());
         m.put("rebalances", rebalances.sum());
+        m.put("paused", paused.sum());
         m.put("commits", commits.sum());
         m.put("errors.commit", commitErrors.sum());
         m.put("errors.poll", pollErrors.sum());
         return m;
+    }
+
+    @Override
+    public Map<String, Double> gauges() {
+        return Map.of("held", (double) heldCount);
     }
 
     @Override
@@ -136,7 +152,7 @@ final class KafkaInput implements Input {
                 }
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
-                    polled = consumer.poll(POLL);
+                    polled = consumer.poll(held.isEmpty() ? POLL : HELD_POLL);
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
@@ -145,10 +161,15 @@ final class KafkaInput implements Input {
                     pause();
                     continue;
                 }
-                if (polled.isEmpty() || stopped) {
-                    continue;
+                if (stopped) {
+                    break;
                 }
-                handOff(polled);
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
+                    held.add(r);
+                }
+                if (!held.isEmpty()) {
+                    handOff();
+                }
             }
         } catch (WakeupException e) {
             // closing
@@ -164,25 +185,54 @@ final class KafkaInput implements Input {
         }
     }
 
-    /** Hands the poll's records on as one batch, then commits the offsets after them. */
-    private void handOff(ConsumerRecords<byte[], byte[]> polled) {
-        List<byte[]> batch = new ArrayList<>(polled.count());
+    /**
+     * Offers the held records to the sink, {@value #CHUNK} at a time, in poll order, until it refuses one batch or
+     * all are taken, and commits the offsets after what was taken. Held records left over pause their partitions
+     * (the consumer keeps polling, for the group, and fetches nothing more for them); all taken, they resume.
+     */
+    private void handOff() {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        for (TopicPartition tp : polled.partitions()) {
-            List<ConsumerRecord<byte[], byte[]>> list = polled.records(tp);
-            for (ConsumerRecord<byte[], byte[]> r : list) {
-                byte[] value = r.value();
-                if (value != null) {
-                    batch.add(value);
-                    bytes.add(value.length);
+        List<byte[]> batch = new ArrayList<>(Math.min(CHUNK, held.size()));
+        while (!held.isEmpty()) {
+            batch.clear();
+            int n = 0;
+            long size = 0;
+            for (ConsumerRecord<byte[], byte[]> r : held) {
+                if (n == CHUNK) {
+                    break;
+                }
+                n++;
+                if (r.value() != null) {
+                    batch.add(r.value());
+                    size += r.value().length;
                 }
             }
-            next.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+            if (!batch.isEmpty() && !sink.offer(batch)) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                ConsumerRecord<byte[], byte[]> r = held.poll();
+                next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            }
+            records.add(batch.size());
+            bytes.add(size);
+            batches.increment();
         }
-        sink.accept(batch);
+        heldCount = held.size();
+        if (held.isEmpty()) {
+            if (!consumer.paused().isEmpty()) {
+                consumer.resume(consumer.paused());
+            }
+        } else {
+            if (consumer.paused().isEmpty()) {
+                paused.increment();
+            }
+            consumer.pause(consumer.assignment()); // again: a partition given since comes unpaused
+        }
+        if (next.isEmpty()) {
+            return;
+        }
         handed.putAll(next);
-        records.add(batch.size());
-        batches.increment();
         if (logged != null) {
             logged = null;
             lastTrouble = null;
@@ -196,6 +246,16 @@ final class KafkaInput implements Input {
                 log.debug("{}: commit failed", where, e);
             }
         });
+    }
+
+    /** Forgets the held records of partitions no longer this input's: their next owner reads them again. */
+    private void forget(Collection<TopicPartition> gone) {
+        if (held.isEmpty() || gone.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> set = new HashSet<>(gone);
+        held.removeIf(r -> set.contains(new TopicPartition(r.topic(), r.partition())));
+        heldCount = held.size();
     }
 
     /** Commits {@code offsets} (what was handed on) now; a failure is counted, the next commit covers it. */
@@ -250,12 +310,14 @@ final class KafkaInput implements Input {
                 }
             }
             commitSync(going);
+            forget(revoked);
             partitions.addAndGet(-revoked.size());
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
             lost.forEach(handed::remove);
+            forget(lost);
             partitions.addAndGet(-lost.size());
         }
 
@@ -267,12 +329,15 @@ final class KafkaInput implements Input {
                 log.info("{}: given partitions {}", where, assigned.stream().map(TopicPartition::partition)
                         .sorted().toList());
             }
-            if (from == null) {
+            if (from == null || assigned.isEmpty()) {
                 return;
             }
+            // the time counts where the group has not been yet; where it has, it resumes after its last commit
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned),
+                    Duration.ofSeconds(5));
             Map<TopicPartition, Long> times = new HashMap<>();
             for (TopicPartition tp : assigned) {
-                if (seen.add(tp)) {
+                if (committed.get(tp) == null) {
                     times.put(tp, from.toEpochMilli());
                 }
             }
@@ -289,7 +354,9 @@ final class KafkaInput implements Input {
                     toEnd.add(tp);
                 }
             }
-            consumer.seekToEnd(toEnd);
+            if (!toEnd.isEmpty()) { // (an empty collection would mean every partition held)
+                consumer.seekToEnd(toEnd);
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Input options: {@code group} (the consumer group; {@code streamtee-<route>} by default), {@code from}
  * ({@code latest}, the default, {@code earliest}, or an ISO-8601 time such as {@code 2026-11-30T20:00:00Z}: where a
- * partition starts when this consumer is first given it), and {@code consumer.<property>}, any Kafka consumer
+ * partition starts when the group has no committed offset for it; where it has one, the group resumes there), and {@code consumer.<property>}, any Kafka consumer
  * property.
  */
 record KafkaUrl(String masked, String brokers, String topic, Map<String, String> params) {

@@ -22,13 +22,14 @@ import org.slf4j.LoggerFactory;
  * A route input made by an {@link InputFactory} found on the class path (e.g. {@code rtsp://} from the bridge
  * module). Its datagrams, handed over from the input's own thread, are copied into buffers and fired into the
  * worker's {@link FanOut} on the worker's event loop, one batch at a time, as if read from a socket whose sender is
- * the input's address (which the allow list checks). At most {@value #MAX_PENDING} batches wait for the loop; past
- * that, batches are dropped and counted as input errors. Closing the handle closes the input on the loop: its
+ * the input's address (which the allow list checks). At most {@value #MAX_PENDING} datagrams wait for the loop (about
+ * 10 MB of 1,316-byte datagrams); a batch that does not fit is dropped and counted as input errors, or, offered with
+ * {@link DatagramSink#offer}, refused for the input to offer again. Closing the handle closes the input on the loop: its
  * {@link Input#close()} is bounded (a few seconds at most, see its contract), and no batch is fired after it.
  */
 final class PluggedInput {
     private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);
-    static final int MAX_PENDING = 1024;
+    static final int MAX_PENDING = 8192;
 
     private PluggedInput() {
     }
@@ -101,31 +102,44 @@ final class PluggedInput {
 
         @Override
         public void accept(List<byte[]> datagrams) {
-            if (closed || datagrams.isEmpty()) {
-                return;
-            }
-            if (pending.incrementAndGet() > MAX_PENDING) {
-                pending.decrementAndGet();
+            if (!offer(datagrams) && !closed) {
                 stats.inputError();
-                return;
             }
-            ByteBuf[] copies = new ByteBuf[datagrams.size()];
-            for (int i = 0; i < copies.length; i++) {
+        }
+
+        @Override
+        public boolean offer(List<byte[]> datagrams) {
+            if (closed) {
+                return false;
+            }
+            int n = datagrams.size();
+            if (n == 0) {
+                return true;
+            }
+            // one thread offers, the loop only takes away: the room seen here can only grow
+            if (pending.get() + n > MAX_PENDING && pending.get() > 0) {
+                return false; // (a batch larger than the whole bound goes alone, into an empty queue)
+            }
+            pending.addAndGet(n);
+            ByteBuf[] copies = new ByteBuf[n];
+            for (int i = 0; i < n; i++) {
                 byte[] d = datagrams.get(i);
                 copies[i] = handle.alloc().directBuffer(d.length).writeBytes(d);
             }
             try {
                 handle.eventLoop().execute(() -> fire(copies));
             } catch (RuntimeException e) { // the loop is shutting down
-                pending.decrementAndGet();
+                pending.addAndGet(-n);
                 for (ByteBuf b : copies) {
                     b.release();
                 }
+                return false;
             }
+            return true;
         }
 
         private void fire(ByteBuf[] copies) {
-            pending.decrementAndGet();
+            pending.addAndGet(-copies.length);
             if (closed || !handle.isOpen()) {
                 for (ByteBuf b : copies) {
                     b.release();

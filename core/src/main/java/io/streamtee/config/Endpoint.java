@@ -34,11 +34,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     public enum Role {
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
                 "rtsp", Set.of("transport", "audio"), "rtsps", Set.of("transport", "audio"),
-                "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from")),
+                "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from", "sasl", "tls")),
                 "consumer."),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
                 "srt", Set.of("mode", "passphrase", "latency", "streamid"),
-                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer")), "producer.");
+                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer", "sasl", "tls")), "producer.");
 
         private final Map<String, Set<String>> params;
         /** The prefix of a {@code kafka://} parameter handed to Kafka's client as it is ({@code producer.acks=1}). */
@@ -98,10 +98,11 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             path = rest.substring(slash);
             rest = rest.substring(0, slash);
         }
-        if (kafka) {
-            rest = firstKafkaBroker(text, rest, path);
-        }
         int at = rest.lastIndexOf('@');
+        if (kafka) {
+            rest = firstKafkaBroker(text, rest.substring(at + 1), path); // a user and password: SASL's
+            at = -1;
+        }
         if (at >= 0) {
             if (!camera) {
                 throw new ConfigException("bad URL '" + text + "': a " + scheme + ":// address takes no user or password");

@@ -185,7 +185,7 @@ class EndpointTest {
     void aBadKafkaUrlIsOneLineNamingWhatIsWrong() {
         assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?partitions=3", Role.OUTPUT))
                 .hasMessage("bad URL 'kafka://127.0.0.1:9092/cams?partitions=3': unknown parameter 'partitions' for a"
-                        + " kafka output (known: acks, batch, buffer, compression, key, linger,"
+                        + " kafka output (known: acks, batch, buffer, compression, key, linger, sasl, tls,"
                         + " producer.<any Kafka client property>)");
         assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?producer.acks=1", Role.INPUT))
                 .message().contains("unknown parameter 'producer.acks' for a kafka input");
@@ -197,7 +197,15 @@ class EndpointTest {
                 .message().contains("an empty broker");
         assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092,127.0.0.1:x/cams", Role.OUTPUT))
                 .message().contains("port 'x' is not a number");
-        assertThatThrownBy(() -> Endpoint.parse("kafka://u:pw@127.0.0.1:9092/cams", Role.OUTPUT))
-                .hasMessage("bad URL 'kafka://u:***@127.0.0.1:9092/cams': a kafka:// address takes no user or password");
+    }
+
+    @Test
+    void aKafkaUrlCarriesSaslCredentialsAsUserInfoMasked() {
+        Endpoint e = Endpoint.parse("kafka://relay-1:p%40ss%3Aword@127.0.0.1:9093,127.0.0.2/cams?sasl=scram-sha-512"
+                + "&tls=true", Role.OUTPUT);
+        assertThat(e.address().getPort()).isEqualTo(9093);
+        assertThat(e.address().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(e.params()).containsEntry("sasl", "scram-sha-512").containsEntry("tls", "true");
+        assertThat(e.masked()).isEqualTo("kafka://relay-1:***@127.0.0.1:9093,127.0.0.2/cams?sasl=scram-sha-512&tls=true");
     }
 }

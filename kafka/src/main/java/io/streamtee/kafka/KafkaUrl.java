@@ -3,6 +3,8 @@ package io.streamtee.kafka;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,8 +38,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@code latest}, the default, {@code earliest}, or an ISO-8601 time such as {@code 2026-11-30T20:00:00Z}: where a
  * partition starts when the group has no committed offset for it; where it has one, the group resumes there), and {@code consumer.<property>}, any Kafka consumer
  * property.
+ *
+ * <p>Both: a user and password in the URL ({@code kafka://USER:PASSWORD@broker:9092/topic}, percent-encoded where
+ * needed) log in with SASL, {@code sasl=plain} (the default), {@code scram-sha-256} or {@code scram-sha-512};
+ * {@code tls=true} encrypts the connection (the JVM's trust store; {@code producer.ssl.truststore.location} and the
+ * like for another). The password shows nowhere: the URL is logged {@link Endpoint#masked() masked}.
  */
-record KafkaUrl(String masked, String brokers, String topic, Map<String, String> params) {
+record KafkaUrl(String masked, String brokers, String topic, Map<String, String> params, String user,
+        String password) {
     static final int DEFAULT_LINGER_MS = 5;
     static final int DEFAULT_BATCH = 256 * 1024;
     static final int DEFAULT_BUFFER = 8192;
@@ -57,13 +65,74 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
                 break;
             }
         }
+        String authority = rest.substring(0, end);
+        String user = null;
+        String password = null;
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String info = authority.substring(0, at);
+            int colon = info.indexOf(':');
+            user = percentDecoded(colon < 0 ? info : info.substring(0, colon));
+            password = colon < 0 ? "" : percentDecoded(info.substring(colon + 1));
+            authority = authority.substring(at + 1);
+        }
         List<String> brokers = new ArrayList<>();
-        for (String b : rest.substring(0, end).split(",")) {
+        for (String b : authority.split(",")) {
             boolean hasPort = b.startsWith("[") ? !b.endsWith("]") : b.lastIndexOf(':') >= 0;
             brokers.add(hasPort ? b : b + ":" + Endpoint.KAFKA_PORT);
         }
         return new KafkaUrl(endpoint.masked(), String.join(",", brokers), endpoint.path().substring(1),
-                endpoint.params());
+                endpoint.params(), user, password);
+    }
+
+    /** {@code %xx} decoded, and nothing else ('+' stays '+'): user info is not a form. */
+    private static String percentDecoded(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Never the password: a record's generated toString would show it. */
+    @Override
+    public String toString() {
+        return masked;
+    }
+
+    /**
+     * Puts the connection's security into {@code p}: {@code security.protocol} from the user info ({@code SASL_}) and
+     * {@code tls=true} ({@code SSL}); with a user, the SASL mechanism ({@code sasl=plain}, the default,
+     * {@code scram-sha-256} or {@code scram-sha-512}) and its login module's JAAS line carrying the user and password.
+     * {@code producer.}/{@code consumer.} properties given in the URL are put after this and win.
+     */
+    private void security(Properties p) {
+        String tlsValue = params.getOrDefault("tls", "false");
+        if (!tlsValue.equals("true") && !tlsValue.equals("false")) {
+            throw bad("tls '" + tlsValue + "' is not true or false");
+        }
+        boolean tls = tlsValue.equals("true");
+        String sasl = params.get("sasl");
+        if (sasl != null && user == null) {
+            throw bad("sasl=" + sasl + " needs a user and password: kafka://USER:PASSWORD@broker:9092/topic");
+        }
+        if (user == null) {
+            p.put("security.protocol", tls ? "SSL" : "PLAINTEXT");
+            return;
+        }
+        String mechanism = switch (sasl == null ? "plain" : sasl.toLowerCase(Locale.ROOT)) {
+            case "plain" -> "PLAIN";
+            case "scram-sha-256" -> "SCRAM-SHA-256";
+            case "scram-sha-512" -> "SCRAM-SHA-512";
+            default -> throw bad("sasl '" + sasl + "' is not one of plain, scram-sha-256, scram-sha-512");
+        };
+        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        p.put("security.protocol", tls ? "SASL_SSL" : "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", mechanism);
+        p.put("sasl.jaas.config", module + " required username=\"" + jaasQuoted(user) + "\" password=\""
+                + jaasQuoted(password) + "\";");
+    }
+
+    /** {@code s} inside a JAAS double-quoted string (Kafka's parser takes backslash escapes there). */
+    private static String jaasQuoted(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** The record key of every datagram: {@code key=}, or the route's name. */
@@ -119,6 +188,7 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         }
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Integer.toString(DEFAULT_MAX_BLOCK_MS));
+        security(p);
         passThrough("producer.", ProducerConfig.configNames(), p);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -157,6 +227,7 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         // a time: the consumer seeks to it when given a partition; where it has no offset for it, the earliest
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromTime() == null ? params.getOrDefault("from", "latest")
                 : "earliest");
+        security(p);
         passThrough("consumer.", ConsumerConfig.configNames(), p);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

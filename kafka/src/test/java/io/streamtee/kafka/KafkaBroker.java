@@ -2,6 +2,7 @@ package io.streamtee.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +10,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -21,15 +24,38 @@ import org.apache.kafka.common.test.TestKitNodes;
 public final class KafkaBroker implements AutoCloseable {
     private static KafkaBroker shared;
 
-    private final KafkaClusterTestKit cluster;
+    /** The SASL user that may do anything on {@link #startSasl()}'s broker, and its password. */
+    static final String ADMIN = JaasUtils.KAFKA_PLAIN_ADMIN;
+    static final String ADMIN_PASSWORD = JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD;
+    /** A SASL user {@link #startSasl()}'s broker knows but lets do nothing (no ACL), and its password. */
+    static final String NOBODY = JaasUtils.KAFKA_PLAIN_USER1;
+    static final String NOBODY_PASSWORD = JaasUtils.KAFKA_PLAIN_USER1_PASSWORD;
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
+    private final KafkaClusterTestKit cluster;
+    /** The properties this fixture's own clients (admin, writer) need to connect: SASL's on a SASL broker. */
+    private final Map<String, Object> client;
+
+    private KafkaBroker(KafkaClusterTestKit cluster, Map<String, Object> client) {
         this.cluster = cluster;
+        this.client = client;
     }
 
     public static KafkaBroker start() throws Exception {
+        return start(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A broker whose clients (and controller) must log in with SASL PLAIN: {@link #ADMIN} may do
+     * anything, {@link #NOBODY} is known and allowed nothing (Kafka's ACL authorizer, no ACL), others are refused.
+     */
+    static KafkaBroker startSasl() throws Exception {
+        return start(SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    private static KafkaBroker start(SecurityProtocol protocol) throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -47,7 +73,18 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return new KafkaBroker(cluster);
+        Map<String, Object> client = protocol == SecurityProtocol.PLAINTEXT ? Map.of() : Map.of(
+                "security.protocol", protocol.name, "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + ADMIN_PASSWORD + "\";");
+        return new KafkaBroker(cluster, client);
+    }
+
+    private Map<String, Object> client(Map<String, Object> more) {
+        Map<String, Object> all = new HashMap<>(client);
+        all.putAll(more);
+        all.put("bootstrap.servers", bootstrap());
+        return all;
     }
 
     /**
@@ -74,8 +111,8 @@ public final class KafkaBroker implements AutoCloseable {
      * datagram} bytes (the last one shorter), key {@code key}, acknowledged by the broker before this returns.
      */
     public void writeDatagrams(String topic, String key, byte[] ts, int datagram) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap(),
-                "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client(Map.of("acks", "all")),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int at = 0; at < ts.length; at += datagram) {
                 producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
                         Arrays.copyOfRange(ts, at, Math.min(ts.length, at + datagram))));
@@ -101,7 +138,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = Admin.create(client(Map.of()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }

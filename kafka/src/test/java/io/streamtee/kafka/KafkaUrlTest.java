@@ -47,6 +47,36 @@ class KafkaUrlTest {
     }
 
     @Test
+    void aUserAndPasswordLogInWithSaslAndTlsEncrypts() {
+        KafkaUrl plain = out("kafka://relay-1:p%40ss%22w%5Crd+1@127.0.0.1/cams");
+        assertThat(plain.producer("door")).containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " username=\"relay-1\" password=\"p@ss\\\"w\\\\rd+1\";");
+        assertThat(plain.toString()).isEqualTo("kafka://relay-1:***@127.0.0.1/cams").doesNotContain("p@ss");
+        KafkaUrl scram = in("kafka://u:pw@127.0.0.1/cams?sasl=scram-sha-256&tls=true&group=g");
+        assertThat(scram.consumer("door")).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-256")
+                .containsEntry("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"u\" password=\"pw\";");
+        assertThat(out("kafka://127.0.0.1/cams?tls=true").producer("door")).containsEntry("security.protocol", "SSL")
+                .doesNotContainKey("sasl.jaas.config");
+        assertThat(out("kafka://127.0.0.1/cams").producer("door")).containsEntry("security.protocol", "PLAINTEXT");
+        // a property given in the URL wins
+        assertThat(out("kafka://u:pw@127.0.0.1/cams?producer.sasl.mechanism=OAUTHBEARER").producer("door"))
+                .containsEntry("sasl.mechanism", "OAUTHBEARER");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?sasl=plain").producer("door"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?sasl=plain': sasl=plain needs a user and password:"
+                        + " kafka://USER:PASSWORD@broker:9092/topic");
+        assertThatThrownBy(() -> out("kafka://u:pw@127.0.0.1/cams?sasl=kerberos").producer("door"))
+                .hasMessage("bad URL 'kafka://u:***@127.0.0.1/cams?sasl=kerberos': sasl 'kerberos' is not one of"
+                        + " plain, scram-sha-256, scram-sha-512");
+        assertThatThrownBy(() -> in("kafka://127.0.0.1/cams?tls=yes").consumer("door"))
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?tls=yes': tls 'yes' is not true or false");
+    }
+
+    @Test
     void theConsumerCommitsItselfAndStartsWhereFromSays() {
         Properties latest = in("kafka://127.0.0.1/cams").consumer("door");
         assertThat(latest).containsEntry("group.id", "streamtee-door").containsEntry("auto.offset.reset", "latest")

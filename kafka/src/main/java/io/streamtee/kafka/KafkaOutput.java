@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.clients.producer.Callback;
@@ -32,12 +33,16 @@ import org.slf4j.LoggerFactory;
  * datagram's bytes as they came, its key the route's name ({@code key=} overrides: one camera stays in one partition,
  * in order), its timestamp the time the datagram reached the output, and a {@value #ROUTE_HEADER} header naming the
  * route (the relay's source). The producer is Kafka's own, idempotent with {@code acks=all} unless the URL says
- * otherwise, batched (linger, batch size), not compressed; see {@link KafkaUrl} for the options.
+ * otherwise, batched (linger, batch size), not compressed; see {@link KafkaUrl} for the options. Outputs with the
+ * same brokers and settings share one producer ({@link SharedProducers}): its figures among each output's counters
+ * ({@code producer.*}) are the shared producer's.
  *
  * <p>{@link #offer} never blocks: it puts the datagram in a bounded queue ({@code buffer=}) that one thread of the
  * output's own hands to the producer; when the queue is full (the producer waits for an absent or slow broker: its
  * send blocks up to {@code max.block.ms}, 5 s by default), the datagram is refused and the route counts it
- * {@code buffer_full}. A failed send is counted ({@code errors.*}) and logged once per change of trouble, naming the
+ * {@code buffer_full}. No more than {@code buffer=} datagrams of one output wait in the shared producer either (sent,
+ * not yet acknowledged): one output whose partition's broker stops answering cannot take the whole producer's
+ * memory from the others. A failed send is counted ({@code errors.*}) and logged once per change of trouble, naming the
  * route and the masked URL; the producer keeps trying, nothing is fatal.
  */
 final class KafkaOutput implements DatagramOutput {
@@ -92,7 +97,11 @@ final class KafkaOutput implements DatagramOutput {
     private final String topic;
     private final String key;
     private final List<Header> headers;
+    private final SharedProducers.Lease lease;
     private final KafkaProducer<String, byte[]> producer;
+    private final int buffer;
+    /** Records sent to the producer and not yet acknowledged or failed. */
+    private final AtomicInteger unacked = new AtomicInteger();
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
     private final LongAdder records = new LongAdder();
@@ -112,15 +121,13 @@ final class KafkaOutput implements DatagramOutput {
         this.topic = url.topic();
         this.key = url.key(route);
         this.headers = List.of(new RecordHeader(ROUTE_HEADER, route.getBytes(StandardCharsets.UTF_8)));
-        this.queue = new ArrayBlockingQueue<>(url.buffer());
+        this.buffer = url.buffer();
+        this.queue = new ArrayBlockingQueue<>(buffer);
         for (Trouble t : Trouble.values()) {
             errors.put(t, new LongAdder());
         }
-        try {
-            this.producer = new KafkaProducer<>(url.producer(route));
-        } catch (KafkaException e) {
-            throw url.bad(KafkaClients.describe(e));
-        }
+        this.lease = SharedProducers.acquire(url.producer(route), url::bad);
+        this.producer = lease.producer();
         this.thread = Thread.ofPlatform().name("kafka-out-" + route).daemon().unstarted(this::run);
     }
 
@@ -172,6 +179,11 @@ final class KafkaOutput implements DatagramOutput {
         return m;
     }
 
+    /** How many outputs share this one's producer now (itself included). */
+    int producerSharedBy() {
+        return lease.sharedBy();
+    }
+
     /** The last trouble as logged (one line), or null when the last send went through. */
     String trouble() {
         return lastTrouble;
@@ -183,14 +195,14 @@ final class KafkaOutput implements DatagramOutput {
             return;
         }
         stopped = true;
-        // wakes a send waiting for metadata; what is batched gets 2 s to go
-        producer.close(java.time.Duration.ofSeconds(2));
+        thread.interrupt(); // wakes a send waiting for metadata or for room in the producer
         try {
             thread.join(3_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         queue.clear();
+        lease.close(); // the last output of the producer closes it: what is batched gets 2 s to go
     }
 
     private void run() {
@@ -209,8 +221,17 @@ final class KafkaOutput implements DatagramOutput {
                 continue;
             }
             try {
+                while (unacked.get() >= buffer && !stopped) {
+                    Thread.sleep(1); // this output's share of the producer is full: its own queue takes the wait
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            try {
+                unacked.incrementAndGet();
                 producer.send(new ProducerRecord<>(topic, null, p.arrivedMillis(), key, p.value(), headers), acked);
             } catch (KafkaException | IllegalStateException e) {
+                unacked.decrementAndGet();
                 if (stopped) {
                     break;
                 }
@@ -220,6 +241,7 @@ final class KafkaOutput implements DatagramOutput {
     }
 
     private void acked(RecordMetadata metadata, Exception e) {
+        unacked.decrementAndGet();
         if (e == null) {
             records.increment();
             bytes.add(Math.max(0, metadata.serializedValueSize()));

@@ -58,6 +58,10 @@ public final class KafkaBench {
                     }
                 }
             }
+            catchUp(broker, 50_000);
+            for (boolean withKafka : new boolean[] {false, true}) {
+                manyCameras(broker, MANY, MANY_RATE, Math.max(seconds, 5), withKafka);
+            }
             int best = 0;
             for (int rate : rates) {
                 String topic = "rate" + rate;
@@ -65,17 +69,23 @@ public final class KafkaBench {
                 long sent;
                 long received;
                 long outOfOrder;
+                long producerNanos;
+                long consumerNanos;
                 try (Receiver sink = new Receiver();
                         Relay in = Cameras.relay("out", "kafka://" + broker.bootstrap() + "/" + topic
                                 + "?group=bench&from=earliest", sink.url());
                         Relay out = Cameras.relay("cam", "udp://127.0.0.1:0", "kafka://" + broker.bootstrap() + "/"
                                 + topic)) {
                     Thread.sleep(3_000); // the consumer joins its group
+                    long producerBefore = cpu(PRODUCER_THREADS);
+                    long consumerBefore = cpu(CONSUMER_THREADS);
                     Run run = send(out.route("cam").localAddress(), rate, seconds, sink);
                     long deadline = System.nanoTime() + 15_000_000_000L;
                     while (sink.count.get() < run.sent && System.nanoTime() < deadline) {
                         Thread.sleep(50);
                     }
+                    producerNanos = cpu(PRODUCER_THREADS) - producerBefore;
+                    consumerNanos = cpu(CONSUMER_THREADS) - consumerBefore;
                     sent = run.sent;
                     received = sink.count.get();
                     outOfOrder = sink.outOfOrder.get();
@@ -85,8 +95,10 @@ public final class KafkaBench {
                     best = rate;
                 }
                 System.out.printf(Locale.ROOT, "{\"run\": \"through-kafka\", \"rate\": %d, \"seconds\": %.1f,"
-                        + " \"sent\": %d, \"received\": %d, \"out_of_order\": %d, \"lossless\": %b}%n",
-                        rate, seconds, sent, received, outOfOrder, clean);
+                        + " \"sent\": %d, \"received\": %d, \"out_of_order\": %d, \"lossless\": %b,"
+                        + " \"kafka_output_cpu_us_per_datagram\": %.2f, \"kafka_input_cpu_us_per_datagram\": %.2f}%n",
+                        rate, seconds, sent, received, outOfOrder, clean, producerNanos / 1000.0 / Math.max(1, sent),
+                        consumerNanos / 1000.0 / Math.max(1, received));
                 if (!clean) {
                     break;
                 }
@@ -97,6 +109,118 @@ public final class KafkaBench {
     }
 
     private record Run(long sent, long cpuNanos) {
+    }
+
+    /** Cameras in the many-cameras run, and each one's datagrams per second (a 4 Mbit/s camera: about 380). */
+    private static final int MANY = Integer.getInteger("bench.cameras", 100);
+    private static final int MANY_RATE = Integer.getInteger("bench.cameraRate", 380);
+
+    /**
+     * {@code cameras} routes in one relay, each a camera of {@code perCamera} datagrams/s, each sent to one UDP
+     * output, or to one UDP output and a Kafka output (one topic of 12 partitions, key = route): the relay's CPU
+     * (event loops, Kafka outputs' threads, producers' network threads) per datagram and in cores, after a warm-up
+     * of the same length.
+     */
+    private static void manyCameras(KafkaBroker broker, int cameras, int perCamera, double seconds, boolean kafka)
+            throws Exception {
+        String topic = "many" + (kafka ? 1 : 0);
+        broker.createTopic(topic, 12);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < cameras; i++) {
+            names.add("cam" + i);
+        }
+        try (Receiver sink = new Receiver()) {
+            java.util.Map<String, io.streamtee.relay.config.RouteConfig> routes = new java.util.LinkedHashMap<>();
+            for (String n : names) {
+                routes.put(n, io.streamtee.relay.config.RouteConfig.of("udp://127.0.0.1:0", List.of(), kafka
+                        ? List.of(sink.url(), "kafka://" + broker.bootstrap() + "/" + topic) : List.of(sink.url())));
+            }
+            try (Relay relay = new Relay(io.streamtee.relay.config.ConfigLoader.check(
+                    new io.streamtee.relay.config.RelayConfig(routes, "0", null))).start()) {
+                List<InetSocketAddress> to = new ArrayList<>();
+                for (String n : names) {
+                    to.add(relay.route(n).localAddress());
+                }
+                sendAll(to, perCamera, seconds); // warm-up
+                long sinkBefore = sink.count.get();
+                long cpuBefore = relayCpu();
+                long start = System.nanoTime();
+                long sent = sendAll(to, perCamera, seconds);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (sink.count.get() - sinkBefore < sent && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long wall = System.nanoTime() - start;
+                long cpuNanos = relayCpu() - cpuBefore;
+                long kafkaDropped = 0;
+                for (String n : names) {
+                    var stats = relay.route(n).outputStats();
+                    kafkaDropped += kafka ? stats.get(1).snapshot().dropped() : 0;
+                }
+                System.out.printf(Locale.ROOT, "{\"run\": \"many-cameras\", \"outputs\": \"%s\", \"cameras\": %d,"
+                        + " \"rate_per_camera\": %d, \"sent\": %d, \"received_udp\": %d, \"kafka_dropped\": %d,"
+                        + " \"cpu_us_per_datagram\": %.2f, \"cores\": %.3f, \"threads\": %d}%n",
+                        kafka ? "udp+kafka" : "udp", cameras, perCamera, sent, sink.count.get() - sinkBefore,
+                        kafkaDropped, cpuNanos / 1000.0 / Math.max(1, sent), cpuNanos / (double) wall,
+                        Thread.activeCount());
+            }
+        }
+    }
+
+    /** Sends 1316-byte datagrams to each of {@code to} in turn, {@code perCamera}/s each, for {@code seconds}. */
+    private static long sendAll(List<InetSocketAddress> to, int perCamera, double seconds) throws Exception {
+        long rate = (long) perCamera * to.size();
+        long total = (long) (rate * seconds);
+        byte[] d = new byte[SIZE];
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            long start = System.nanoTime();
+            for (long i = 0; i < total; i++) {
+                long due = start + i * 1_000_000_000L / rate;
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                ByteBuffer.wrap(d).putLong(0, i / to.size());
+                ch.send(ByteBuffer.wrap(d), to.get((int) (i % to.size())));
+            }
+        }
+        return total;
+    }
+
+    /** The Kafka output's own thread and its producer's network thread. */
+    private static final String[] PRODUCER_THREADS = {"kafka-out-", "kafka-producer-network-thread | streamtee-"};
+    /** The Kafka input's thread (it polls: fetches, hands on, commits) and its consumer's heartbeat thread. */
+    private static final String[] CONSUMER_THREADS = {"kafka-in-", "kafka-coordinator-heartbeat-thread"};
+
+    /**
+     * A consumer catching up: {@code count} datagrams written to a topic first, then one relay reads them from the
+     * start as fast as it can and sends each to a UDP socket; wall time and CPU of the whole relay (its event loop,
+     * the input's thread, the heartbeat thread) until it has read them all: datagrams per CPU-second is what one core
+     * of consumers takes.
+     */
+    private static void catchUp(KafkaBroker broker, int count) throws Exception {
+        broker.createTopic("backlog", 1);
+        broker.writeDatagrams("backlog", "cam", new byte[count * SIZE], SIZE);
+        try (Receiver sink = new Receiver()) {
+            long cpuBefore = cpu("relay-", "kafka-in-", "kafka-coordinator-heartbeat-thread");
+            long start = System.nanoTime();
+            try (Relay in = Cameras.relay("out", "kafka://" + broker.bootstrap() + "/backlog?group=catchup"
+                    + "&from=earliest", sink.url())) {
+                long deadline = start + 60_000_000_000L;
+                while (in.route("out").stats().inputCounters().getOrDefault("records", 0L) < count
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                long wall = System.nanoTime() - start;
+                long cpuNanos = cpu("relay-", "kafka-in-", "kafka-coordinator-heartbeat-thread") - cpuBefore;
+                long read = in.route("out").stats().inputCounters().getOrDefault("records", 0L);
+                System.out.printf(Locale.ROOT, "{\"run\": \"catch-up\", \"datagrams\": %d, \"read\": %d,"
+                        + " \"seconds\": %.2f, \"datagrams_per_second\": %.0f, \"cpu_us_per_datagram\": %.2f,"
+                        + " \"datagrams_per_cpu_second\": %.0f}%n", count, read, wall / 1e9, read * 1e9 / wall,
+                        cpuNanos / 1000.0 / Math.max(1, read), read * 1e9 / Math.max(1, cpuNanos));
+            }
+        }
     }
 
     /** Sends numbered 1316-byte datagrams at {@code rate}/s for {@code seconds}; CPU of the relay's threads. */
@@ -127,14 +251,19 @@ public final class KafkaBench {
 
     /** CPU time of the relay's event loops, the Kafka outputs' threads and their producers' network threads. */
     private static long relayCpu() {
+        return cpu("relay-", "kafka-out-", "kafka-in-", "kafka-producer-network-thread | streamtee-");
+    }
+
+    /** CPU time of the live threads whose names start with one of {@code prefixes}. */
+    private static long cpu(String... prefixes) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            String n = t.getName();
-            if (n.startsWith("relay-") || n.startsWith("kafka-out-") || n.startsWith("kafka-in-")
-                    || n.startsWith("kafka-producer-network-thread | streamtee-")) {
-                long c = mx.getThreadCpuTime(t.threadId());
-                sum += Math.max(0, c);
+            for (String p : prefixes) {
+                if (t.getName().startsWith(p)) {
+                    sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+                    break;
+                }
             }
         }
         return sum;

@@ -99,6 +99,30 @@ class KafkaTroubleTest {
     }
 
     @Test
+    void outputsWithTheSameBrokersAndSettingsShareOneProducerAndTheLastToCloseClosesIt() throws Exception {
+        String url = "kafka://127.0.0.1:" + deadPort() + "/cams?producer.max.block.ms=300";
+        KafkaOutputFactory factory = new KafkaOutputFactory();
+        KafkaOutput door = (KafkaOutput) factory.start("door", Endpoint.parse(url, Endpoint.Role.OUTPUT));
+        KafkaOutput yard = (KafkaOutput) factory.start("yard", Endpoint.parse(url, Endpoint.Role.OUTPUT));
+        KafkaOutput other = (KafkaOutput) factory.start("gate", Endpoint.parse(url + "&acks=1",
+                Endpoint.Role.OUTPUT));
+        try {
+            assertThat(door.producerSharedBy()).isEqualTo(2);
+            assertThat(yard.producerSharedBy()).isEqualTo(2);
+            assertThat(other.producerSharedBy()).isEqualTo(1);
+            door.close();
+            door.close();
+            assertThat(yard.producerSharedBy()).isEqualTo(1);
+            KafkaOutput again = (KafkaOutput) factory.start("door", Endpoint.parse(url, Endpoint.Role.OUTPUT));
+            assertThat(again.producerSharedBy()).isEqualTo(2);
+            again.close();
+        } finally {
+            yard.close();
+            other.close();
+        }
+    }
+
+    @Test
     void anAbsentBrokerIsNamedWithWhatTheConnectionSaid() throws Exception {
         int port = deadPort();
         DatagramOutput out = new KafkaOutputFactory().start("cam", Endpoint.parse("kafka://127.0.0.1:" + port

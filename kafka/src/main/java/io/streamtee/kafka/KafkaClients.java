@@ -37,20 +37,30 @@ final class KafkaClients {
         return 0;
     }
 
+    /** What a TCP connection to a broker said: whether something listens there, and in a few words. */
+    record Probe(boolean listening, String text) {
+    }
+
     /**
      * What a TCP connection to {@code hostPort} (a broker of the URL) says, in a few words: nothing listens (the
      * error), or something does that gave the client no Kafka answer. Blocks up to one second.
      */
     static String probe(String hostPort) {
+        return connect(hostPort).text();
+    }
+
+    /** Connects to {@code hostPort} and closes; blocks up to one second. */
+    static Probe connect(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
         int port = Integer.parseInt(hostPort.substring(colon + 1));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(host, port), 1_000);
-            return hostPort + " accepts connections but gave no Kafka answer: is it a Kafka broker,"
-                    + " with the right security.protocol?";
+            return new Probe(true, hostPort + " accepts connections but gave no Kafka answer: is it a Kafka broker,"
+                    + " with the right security.protocol?");
         } catch (IOException e) {
-            return hostPort + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Probe(false, hostPort + ": " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()));
         }
     }
 }

@@ -55,11 +55,14 @@ final class KafkaOutput implements DatagramOutput {
     static final List<String> PRODUCER_GAUGES = List.of("record-send-rate", "batch-size-avg", "request-latency-avg",
             "buffer-available-bytes", "buffer-total-bytes", "waiting-threads");
 
+    /** How long this output's share of the producer stays full before it says why. */
+    private static final long FULL_FOR_NANOS = 1_000_000_000L;
+
     /** What went wrong with the last send, as logged and counted. */
     enum Trouble {
         UNREACHABLE("unreachable", "no Kafka broker answered"),
         NO_TOPIC("no_topic", "the broker answers, but the topic is not there"),
-        SLOW("slow", "the broker takes datagrams slower than they come (the producer's buffer stayed full)"),
+        SLOW("slow", "the broker takes datagrams slower than they come"),
         REFUSED("refused", "refused by the broker (authentication or authorization)"),
         TOO_LARGE("too_large", "a datagram is larger than the broker or producer accepts (max.request.size)"),
         OTHER("other", "send failed");
@@ -113,6 +116,10 @@ final class KafkaOutput implements DatagramOutput {
     /** The last failure the producer's callback saw, for the output's thread to log. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile String lastTrouble;
+    /** Whether something listened at the first broker when last probed (output's thread writes; true until then). */
+    private volatile boolean listening = true;
+    private KafkaClients.Probe lastProbe;
+    private long lastProbeNanos;
 
     /** @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line) */
     KafkaOutput(String route, KafkaUrl url) {
@@ -221,8 +228,14 @@ final class KafkaOutput implements DatagramOutput {
                 continue;
             }
             try {
+                long since = System.nanoTime();
+                boolean said = false;
                 while (unacked.get() >= buffer && !stopped) {
                     Thread.sleep(1); // this output's share of the producer is full: its own queue takes the wait
+                    if (!said && System.nanoTime() - since > FULL_FOR_NANOS) {
+                        said = true;
+                        full();
+                    }
                 }
             } catch (InterruptedException e) {
                 break;
@@ -246,6 +259,7 @@ final class KafkaOutput implements DatagramOutput {
             records.increment();
             bytes.add(Math.max(0, metadata.serializedValueSize()));
             failure.set(null); // a failure not yet said is over
+            listening = true;
             if (logged != null) {
                 logged = null;
                 lastTrouble = null;
@@ -259,13 +273,23 @@ final class KafkaOutput implements DatagramOutput {
     }
 
     /**
-     * What went wrong: a timeout after a broker has answered is taken for the topic's metadata that never came. (A
-     * broker gone after it answered is taken for that too: the producer's metrics do not tell the two apart
-     * steadily; its connection count flaps while it reconnects.)
+     * What went wrong: a timeout while the first broker accepts connections, after a broker has answered, is taken
+     * for the topic's metadata that never came; while nothing listens there (as last probed), for a broker gone.
      */
     private Trouble kind(Throwable e) {
         Trouble t = Trouble.of(e);
-        return t == Trouble.UNREACHABLE && answered() ? Trouble.NO_TOPIC : t;
+        return t == Trouble.UNREACHABLE && listening && answered() ? Trouble.NO_TOPIC : t;
+    }
+
+    /** Connects to the first broker, at most every 2 s, and remembers whether something listens there. */
+    private KafkaClients.Probe probe() {
+        long now = System.nanoTime();
+        if (lastProbe == null || now - lastProbeNanos > 2_000_000_000L) {
+            lastProbe = KafkaClients.connect(url.brokers().split(",")[0]);
+            lastProbeNanos = now;
+            listening = lastProbe.listening();
+        }
+        return lastProbe;
     }
 
     /**
@@ -273,19 +297,39 @@ final class KafkaOutput implements DatagramOutput {
      * thrown by {@code send}; the producer's callback counts its own).
      */
     private void failed(Throwable e, boolean count) {
-        Trouble t = kind(e);
+        Trouble base = Trouble.of(e);
+        KafkaClients.Probe probe = base == Trouble.UNREACHABLE || base == Trouble.SLOW ? probe() : null;
+        Trouble t = probe != null && !probe.listening() ? Trouble.UNREACHABLE : kind(e);
         if (count) {
             errors.get(t).increment();
         }
         if (t != logged) {
             logged = t;
             String detail = switch (t) {
-                case UNREACHABLE -> KafkaClients.probe(url.brokers().split(",")[0]);
+                case UNREACHABLE -> probe().text();
                 case NO_TOPIC -> "no topic '" + topic + "': create it, or let the broker create topics"
                         + " (auto.create.topics.enable)";
                 default -> KafkaClients.describe(e);
             };
             lastTrouble = t.text + " (" + detail + ")";
+            log.warn("{}: {}; the producer keeps trying, datagrams it cannot take are dropped and counted", where,
+                    lastTrouble);
+        }
+    }
+
+    /**
+     * Says why {@code buffer=} datagrams of this output have waited for the broker's acknowledgement for a second:
+     * nothing listens at the first broker any more (a broker gone after it answered: the producer holds the records
+     * until {@code delivery.timeout.ms}), or it is slow. Its own queue fills meanwhile, and the route counts
+     * {@code buffer_full}. On the output's thread (the probe may take a second).
+     */
+    private void full() {
+        KafkaClients.Probe probe = probe();
+        Trouble t = probe.listening() ? Trouble.SLOW : Trouble.UNREACHABLE;
+        if (t != logged) {
+            logged = t;
+            lastTrouble = t.text + " (" + (probe.listening() ? buffer + " datagrams sent and not yet acknowledged"
+                    : probe.text()) + ")";
             log.warn("{}: {}; the producer keeps trying, datagrams it cannot take are dropped and counted", where,
                     lastTrouble);
         }

@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * each after a warm-up run of the same length
  * (the CPU time of the relay's event loops, the Kafka output's thread and its producer's network thread, per
  * datagram; the difference is the Kafka output's cost);</li>
+ * <li>a consumer catching up on a backlog: datagrams read per second and per CPU-second;</li>
+ * <li>100 cameras of 380 datagrams/s (4 Mbit/s) in one relay, with UDP outputs, then UDP and Kafka outputs: CPU per
+ * datagram and cores;</li>
  * <li>the highest rate, among those given, at which camera -> relay -> Kafka -> relay -> UDP delivers every datagram
- * (1316 bytes) in order.</li>
+ * (1316 bytes) in order, with the Kafka output's and the Kafka input's CPU per datagram at each rate.</li>
  * </ol>
  * Prints one JSON line per run. Arguments: {@code rates} (comma-separated datagrams/s), {@code seconds} per run.
  */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.relay.OutputStats;
+import io.streamtee.config.Endpoint;
 import io.streamtee.relay.Relay;
 import io.streamtee.testing.UdpSender;
 import java.time.Duration;
@@ -91,6 +92,38 @@ class KafkaRestartTest {
             // what was acknowledged before the restart, and everything after it, is there
             assertThat(topic.stream().map(Cameras::number).toList()).containsAll(
                     java.util.stream.IntStream.range(0, 300).boxed().toList());
+        }
+    }
+
+    @Test
+    void aBrokerGoneAfterItAnsweredIsNamedUnreachableAndTheOutputSaysWhenItSendsAgain() throws Exception {
+        broker.createTopic("gone", 1);
+        KafkaOutput out = (KafkaOutput) new KafkaOutputFactory().start("cam", Endpoint.parse("kafka://"
+                + broker.bootstrap() + "/gone?buffer=20&producer.max.block.ms=1000"
+                + "&producer.delivery.timeout.ms=60000", Endpoint.Role.OUTPUT));
+        try {
+            List<byte[]> datagrams = Cameras.datagrams(0, 0, 1000);
+            assertThat(out.offer(datagrams.get(0))).isTrue();
+            await().atMost(Duration.ofSeconds(20)).until(() -> out.counters().get("records") == 1);
+            broker.stopBroker();
+            try {
+                int[] next = {1};
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    out.offer(datagrams.get(next[0]++));
+                    return out.trouble() != null;
+                });
+                assertThat(out.trouble()).startsWith("no Kafka broker answered (").contains("refused")
+                        .doesNotContain("\n");
+            } finally {
+                broker.startBroker();
+            }
+            int[] next = {500};
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                out.offer(datagrams.get(next[0]++));
+                return out.trouble() == null;
+            });
+        } finally {
+            out.close();
         }
     }
 }

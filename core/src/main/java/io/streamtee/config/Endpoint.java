@@ -38,7 +38,8 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
                 "consumer."),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
                 "srt", Set.of("mode", "passphrase", "latency", "streamid"),
-                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer", "sasl", "tls")), "producer.");
+                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer", "partitions", "sasl", "tls")),
+                "producer.");
 
         private final Map<String, Set<String>> params;
         /** The prefix of a {@code kafka://} parameter handed to Kafka's client as it is ({@code producer.acks=1}). */

@@ -3,6 +3,9 @@ package io.streamtee.kafka;
 import io.streamtee.relay.output.DatagramOutput;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -11,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -23,6 +29,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
@@ -100,6 +107,10 @@ final class KafkaOutput implements DatagramOutput {
     private final String topic;
     private final String key;
     private final List<Header> headers;
+    private final String route;
+    /** Partitions to create the topic with when it is not there; 0: never create it. */
+    private final int partitions;
+    private long lastCreateNanos;
     private final SharedProducers.Lease lease;
     private final KafkaProducer<String, byte[]> producer;
     private final int buffer;
@@ -128,6 +139,8 @@ final class KafkaOutput implements DatagramOutput {
         this.topic = url.topic();
         this.key = url.key(route);
         this.headers = List.of(new RecordHeader(ROUTE_HEADER, route.getBytes(StandardCharsets.UTF_8)));
+        this.route = route;
+        this.partitions = url.partitions();
         this.buffer = url.buffer();
         this.queue = new ArrayBlockingQueue<>(buffer);
         for (Trouble t : Trouble.values()) {
@@ -213,6 +226,9 @@ final class KafkaOutput implements DatagramOutput {
     }
 
     private void run() {
+        if (partitions > 0) {
+            createTopic();
+        }
         while (!stopped) {
             Throwable f = failure.getAndSet(null);
             if (f != null) {
@@ -300,6 +316,9 @@ final class KafkaOutput implements DatagramOutput {
         Trouble base = Trouble.of(e);
         KafkaClients.Probe probe = base == Trouble.UNREACHABLE || base == Trouble.SLOW ? probe() : null;
         Trouble t = probe != null && !probe.listening() ? Trouble.UNREACHABLE : kind(e);
+        if (t == Trouble.NO_TOPIC && partitions > 0 && System.nanoTime() - lastCreateNanos > 5_000_000_000L) {
+            createTopic();
+        }
         if (count) {
             errors.get(t).increment();
         }
@@ -307,8 +326,8 @@ final class KafkaOutput implements DatagramOutput {
             logged = t;
             String detail = switch (t) {
                 case UNREACHABLE -> probe().text();
-                case NO_TOPIC -> "no topic '" + topic + "': create it, or let the broker create topics"
-                        + " (auto.create.topics.enable)";
+                case NO_TOPIC -> "no topic '" + topic + "': create it, give the output partitions=N to create it,"
+                        + " or let the broker create topics (auto.create.topics.enable)";
                 default -> KafkaClients.describe(e);
             };
             lastTrouble = t.text + " (" + detail + ")";
@@ -332,6 +351,37 @@ final class KafkaOutput implements DatagramOutput {
                     : probe.text()) + ")";
             log.warn("{}: {}; the producer keeps trying, datagrams it cannot take are dropped and counted", where,
                     lastTrouble);
+        }
+    }
+
+    /**
+     * Creates the topic with {@code partitions=} partitions (the broker's default replication), unless it is there;
+     * a failure is one line, and the output tries again when a send finds no topic (at most every 5 s).
+     */
+    private void createTopic() {
+        lastCreateNanos = System.nanoTime();
+        Properties props = url.admin(route);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin admin = Admin.create(props)) {
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+                        .all().get(10, TimeUnit.SECONDS);
+                log.info("{}: created topic '{}' with {} partitions", where, topic, partitions);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    log.warn("{}: could not create topic '{}': {}", where, topic, KafkaClients.describe(e.getCause()));
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                log.warn("{}: could not create topic '{}': no answer in 10 s ({})", where, topic,
+                        KafkaClients.probe(url.brokers().split(",")[0]));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                admin.close(java.time.Duration.ofSeconds(1));
+            }
+        } catch (KafkaException e) {
+            log.warn("{}: could not create topic '{}': {}", where, topic, KafkaClients.describe(e));
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -31,7 +32,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code linger} (default {@value #DEFAULT_LINGER_MS} ms), {@code batch} (bytes per partition batch, default
  * {@value #DEFAULT_BATCH} bytes), {@code compression} ({@code none}, the default: video does not compress;
  * {@code gzip}, {@code snappy}, {@code lz4}, {@code zstd}), {@code buffer} (datagrams waiting for the producer,
- * default {@value #DEFAULT_BUFFER}; past it they are dropped and counted) and {@code producer.<property>}, any Kafka
+ * default {@value #DEFAULT_BUFFER}; past it they are dropped and counted), {@code partitions} (create the topic
+ * with that many partitions if it is not there; without it the output never creates a topic) and
+ * {@code producer.<property>}, any Kafka
  * producer property (SASL, SSL), which wins over the options above.
  *
  * <p>Input options: {@code group} (the consumer group; {@code streamtee-<route>} by default), {@code from}
@@ -156,6 +159,38 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
             // below
         }
         throw bad("buffer '" + v + "' is not a number of datagrams in 1-1000000");
+    }
+
+    /**
+     * How many partitions to create the topic with when it is not there ({@code partitions=}), or 0: the output does
+     * not create it (the broker may, if {@code auto.create.topics.enable}).
+     */
+    int partitions() {
+        String v = params.get("partitions");
+        if (v == null) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 100_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw bad("partitions '" + v + "' is not a number in 1-100000");
+    }
+
+    /** The admin client's properties for {@code route}: the producer's that an admin client knows (brokers, security). */
+    Properties admin(String route) {
+        Properties p = new Properties();
+        Set<String> known = AdminClientConfig.configNames();
+        producer(route).forEach((k, v) -> {
+            if (known.contains(k.toString())) {
+                p.put(k, v);
+            }
+        });
+        return p;
     }
 
     /** The producer's properties: the options, then every {@code producer.} property over them. */

@@ -165,7 +165,8 @@ class KafkaRelayTest {
                 return out.counters().get("errors.no_topic") >= 2;
             });
             assertThat(((KafkaOutput) out).trouble()).isEqualTo("the broker answers, but the topic is not there"
-                    + " (no topic 'nosuch': create it, or let the broker create topics (auto.create.topics.enable))");
+                    + " (no topic 'nosuch': create it, give the output partitions=N to create it, or let the broker"
+                    + " create topics (auto.create.topics.enable))");
             assertThat(out.counters().get("errors.unreachable")).isZero();
             await().atMost(Duration.ofSeconds(30)).until(() -> in.trouble() != null);
             assertThat(in.trouble()).isEqualTo("no partition of topic 'nosuch' given in 1 s (the broker answers: is"
@@ -173,6 +174,22 @@ class KafkaRelayTest {
         } finally {
             out.close();
             in.close();
+        }
+    }
+
+    @Test
+    void anOutputWithPartitionsCreatesItsMissingTopicAndSends() throws Exception {
+        List<byte[]> sent = Cameras.datagrams(0, 0, 50);
+        try (UdpReceiver consumer = UdpReceiver.open("127.0.0.1");
+                Relay toKafka = Cameras.relay("cam", "udp://127.0.0.1:0", "kafka://" + broker.bootstrap()
+                        + "/made?partitions=4");
+                Relay fromKafka = Cameras.relay("replay", "kafka://" + broker.bootstrap()
+                        + "/made?group=players&from=earliest", consumer.url());
+                UdpSender camera = UdpSender.to(toKafka.route("cam").localAddress())) {
+            camera.sendPaced(sent, 16, consumer::count);
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.count() >= sent.size());
+            assertSameInOrder(consumer.datagrams(), sent);
+            assertThat(partitions(fromKafka.route("replay"))).isEqualTo(4);
         }
     }
 

@@ -72,6 +72,11 @@ class KafkaUrlTest {
         assertThatThrownBy(() -> out("kafka://u:pw@127.0.0.1/cams?sasl=kerberos").producer("door"))
                 .hasMessage("bad URL 'kafka://u:***@127.0.0.1/cams?sasl=kerberos': sasl 'kerberos' is not one of"
                         + " plain, scram-sha-256, scram-sha-512");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?partitions=0").partitions())
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?partitions=0': partitions '0' is not a number in 1-100000");
+        assertThat(out("kafka://127.0.0.1/cams?partitions=12").partitions()).isEqualTo(12);
+        assertThat(out("kafka://u:pw@127.0.0.1/cams?tls=true").admin("door")).containsEntry("security.protocol",
+                "SASL_SSL").containsKey("sasl.jaas.config").doesNotContainKey("acks");
         assertThatThrownBy(() -> in("kafka://127.0.0.1/cams?tls=yes").consumer("door"))
                 .hasMessage("bad URL 'kafka://127.0.0.1/cams?tls=yes': tls 'yes' is not true or false");
     }

@@ -9,7 +9,7 @@
 #    datagrams/s each in one relay, UDP outputs only, then UDP and Kafka outputs (CPU per datagram, cores);
 # 3. camera -> relay -> Kafka -> relay -> UDP at each rate in turn until one loses or reorders a datagram; the last
 #    lossless rate is "highest_lossless_rate".
-# One JSON line per run. The broker runs in the same JVM and competes for the same cores: quote figures with the
+# One JSON line per run; `python3 bench/scale_model.py OUTPUT` turns them into docs/scale.md. The broker runs in the same JVM and competes for the same cores: quote figures with the
 # machine they came from, and never from a shared machine as capacity.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -21,6 +21,9 @@ cp="$(mktemp -t kafka-bench-cp.XXXXXX)"
 trap 'rm -f "$cp"' EXIT
 (cd "$ROOT" && mvn -q -B -ntp -pl kafka -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$cp" >/dev/null)
+# the sitting: when, and how busy the machine was (the figures of a busy machine are not a quiet machine's)
+printf '{"run": "sitting", "date": "%s", "load": "%s"}\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" \
+  "$(cut -d' ' -f1-3 /proc/loadavg)"
 # the JSON lines only (the broker's and the relays' log lines go to the same stdout)
 "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx1g -Dlogback.configurationFile="$ROOT/kafka/src/test/resources/logback-test.xml" \
   -cp "$ROOT/kafka/target/test-classes:$ROOT/kafka/target/classes:$(cat "$cp")" \

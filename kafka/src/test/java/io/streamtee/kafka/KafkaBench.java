@@ -62,8 +62,8 @@ public final class KafkaBench {
                 }
             }
             catchUp(broker, 50_000);
-            for (boolean withKafka : new boolean[] {false, true}) {
-                manyCameras(broker, MANY, MANY_RATE, Math.max(seconds, 5), withKafka);
+            for (String outputs : List.of("udp", "kafka", "udp+kafka")) {
+                manyCameras(broker, MANY, MANY_RATE, Math.max(seconds, 5), outputs);
             }
             int best = 0;
             for (int rate : rates) {
@@ -124,9 +124,11 @@ public final class KafkaBench {
      * (event loops, Kafka outputs' threads, producers' network threads) per datagram and in cores, after a warm-up
      * of the same length.
      */
-    private static void manyCameras(KafkaBroker broker, int cameras, int perCamera, double seconds, boolean kafka)
+    private static void manyCameras(KafkaBroker broker, int cameras, int perCamera, double seconds, String outputs)
             throws Exception {
-        String topic = "many" + (kafka ? 1 : 0);
+        boolean kafka = outputs.contains("kafka");
+        boolean udp = outputs.contains("udp");
+        String topic = "many-" + outputs.replace('+', '-');
         broker.createTopic(topic, 12);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < cameras; i++) {
@@ -135,8 +137,14 @@ public final class KafkaBench {
         try (Receiver sink = new Receiver()) {
             java.util.Map<String, io.streamtee.relay.config.RouteConfig> routes = new java.util.LinkedHashMap<>();
             for (String n : names) {
-                routes.put(n, io.streamtee.relay.config.RouteConfig.of("udp://127.0.0.1:0", List.of(), kafka
-                        ? List.of(sink.url(), "kafka://" + broker.bootstrap() + "/" + topic) : List.of(sink.url())));
+                List<String> outs = new ArrayList<>();
+                if (udp) {
+                    outs.add(sink.url());
+                }
+                if (kafka) {
+                    outs.add("kafka://" + broker.bootstrap() + "/" + topic);
+                }
+                routes.put(n, io.streamtee.relay.config.RouteConfig.of("udp://127.0.0.1:0", List.of(), outs));
             }
             try (Relay relay = new Relay(io.streamtee.relay.config.ConfigLoader.check(
                     new io.streamtee.relay.config.RelayConfig(routes, "0", null))).start()) {
@@ -150,23 +158,59 @@ public final class KafkaBench {
                 long start = System.nanoTime();
                 long sent = sendAll(to, perCamera, seconds);
                 long deadline = System.nanoTime() + 5_000_000_000L;
-                while (sink.count.get() - sinkBefore < sent && System.nanoTime() < deadline) {
+                while (udp && sink.count.get() - sinkBefore < sent && System.nanoTime() < deadline) {
                     Thread.sleep(20);
+                }
+                while (kafka && kafkaRecords(relay, names, udp ? 1 : 0) < 2 * sent && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // the warm-up's and the run's
                 }
                 long wall = System.nanoTime() - start;
                 long cpuNanos = relayCpu() - cpuBefore;
                 long kafkaDropped = 0;
+                long kafkaRecords = 0;
                 for (String n : names) {
                     var stats = relay.route(n).outputStats();
-                    kafkaDropped += kafka ? stats.get(1).snapshot().dropped() : 0;
+                    if (kafka) {
+                        var out = stats.get(udp ? 1 : 0);
+                        kafkaDropped += out.snapshot().dropped();
+                        kafkaRecords += out.counters().getOrDefault("records", 0L);
+                    }
                 }
                 System.out.printf(Locale.ROOT, "{\"run\": \"many-cameras\", \"outputs\": \"%s\", \"cameras\": %d,"
                         + " \"rate_per_camera\": %d, \"sent\": %d, \"received_udp\": %d, \"kafka_dropped\": %d,"
-                        + " \"cpu_us_per_datagram\": %.2f, \"cores\": %.3f, \"threads\": %d}%n",
-                        kafka ? "udp+kafka" : "udp", cameras, perCamera, sent, sink.count.get() - sinkBefore,
-                        kafkaDropped, cpuNanos / 1000.0 / Math.max(1, sent), cpuNanos / (double) wall,
-                        Thread.activeCount());
+                        + " \"cpu_us_per_datagram\": %.2f, \"cores\": %.3f, \"threads\": %d%s}%n",
+                        outputs, cameras, perCamera, sent, sink.count.get() - sinkBefore, kafkaDropped,
+                        cpuNanos / 1000.0 / Math.max(1, sent), cpuNanos / (double) (long) (seconds * 1e9),
+                        Thread.activeCount(), kafka ? String.format(Locale.ROOT,
+                                ", \"kafka_records\": %d, \"stored_bytes_per_record\": %.1f", kafkaRecords,
+                                topicBytes(broker, topic) / (double) Math.max(1, kafkaRecords)) : "");
             }
+        }
+    }
+
+    private static long kafkaRecords(Relay relay, List<String> names, int output) {
+        long sum = 0;
+        for (String n : names) {
+            sum += relay.route(n).outputStats().get(output).counters().getOrDefault("records", 0L);
+        }
+        return sum;
+    }
+
+    /** The bytes of {@code topic}'s logs on the broker (records, batch headers, indexes aside). */
+    private static long topicBytes(KafkaBroker broker, String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", broker.bootstrap()))) {
+            long sum = 0;
+            for (var dirs : admin.describeLogDirs(List.of(0)).allDescriptions().get().values()) {
+                for (var dir : dirs.values()) {
+                    for (var e : dir.replicaInfos().entrySet()) {
+                        if (e.getKey().topic().equals(topic)) {
+                            sum += e.getValue().size();
+                        }
+                    }
+                }
+            }
+            return sum;
         }
     }
 

@@ -58,12 +58,14 @@ final class KafkaInput implements Input {
     private final long quietNanos;
     private final String topic;
     private final Instant from;
-    private final DatagramSink sink;
+    /** Who takes the records of a key; for a plain input, its one sink takes every record. */
+    private final Claims claims;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final LongAdder records = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final LongAdder batches = new LongAdder();
+    private final LongAdder unclaimed = new LongAdder();
     private final LongAdder commits = new LongAdder();
     private final LongAdder commitErrors = new LongAdder();
     private final LongAdder pollErrors = new LongAdder();
@@ -81,12 +83,22 @@ final class KafkaInput implements Input {
 
     /** @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line) */
     KafkaInput(String route, KafkaUrl url, DatagramSink sink, long quietMillis) {
+        this(route, url, Claims.all(sink), quietMillis);
+    }
+
+    /**
+     * An input whose records go where {@code claims} says by their key (a record no one here claims is passed over,
+     * counted {@code unclaimed}, and committed).
+     *
+     * @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line)
+     */
+    KafkaInput(String route, KafkaUrl url, Claims claims, long quietMillis) {
         this.where = "route " + route + " input " + url.masked();
         this.firstBroker = url.brokers().split(",")[0];
         this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietMillis);
         this.topic = url.topic();
         this.from = url.fromTime();
-        this.sink = sink;
+        this.claims = claims;
         try {
             this.consumer = new KafkaConsumer<>(url.consumer(route));
         } catch (KafkaException e) {
@@ -106,6 +118,9 @@ final class KafkaInput implements Input {
         m.put("records", records.sum());
         m.put("bytes", bytes.sum());
         m.put("batches", batches.sum());
+        if (claims.keyed()) {
+            m.put("unclaimed", unclaimed.sum());
+        }
         m.put("partitions", partitions.get());
         m.put("rebalances", rebalances.sum());
         m.put("paused", paused.sum());
@@ -195,10 +210,12 @@ final class KafkaInput implements Input {
         List<byte[]> batch = new ArrayList<>(Math.min(CHUNK, held.size()));
         while (!held.isEmpty()) {
             batch.clear();
+            // a run of records for the same claim, in poll order
+            Claims.Claim claim = claims.claim(held.peek().key());
             int n = 0;
             long size = 0;
             for (ConsumerRecord<byte[], byte[]> r : held) {
-                if (n == CHUNK) {
+                if (n == CHUNK || (n > 0 && claims.claim(r.key()) != claim)) {
                     break;
                 }
                 n++;
@@ -207,13 +224,18 @@ final class KafkaInput implements Input {
                     size += r.value().length;
                 }
             }
-            if (!batch.isEmpty() && !sink.offer(batch)) {
+            if (claim != null && !batch.isEmpty() && !claim.sink().offer(batch)) {
                 break;
             }
             for (int i = 0; i < n; i++) {
                 ConsumerRecord<byte[], byte[]> r = held.poll();
                 next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
             }
+            if (claim == null) {
+                unclaimed.add(n);
+                continue;
+            }
+            claim.took(batch.size(), size);
             records.add(batch.size());
             bytes.add(size);
             batches.increment();

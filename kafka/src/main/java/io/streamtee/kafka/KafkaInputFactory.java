@@ -16,6 +16,10 @@ public final class KafkaInputFactory implements InputFactory {
 
     @Override
     public Input start(String route, Endpoint endpoint, DatagramSink sink) {
-        return new KafkaInput(route, KafkaUrl.of(endpoint), sink, KafkaInput.DEFAULT_QUIET_MILLIS).start();
+        KafkaUrl url = KafkaUrl.of(endpoint);
+        if (url.params().containsKey("key")) {
+            return KeyedConsumers.join(route, url, sink, KafkaInput.DEFAULT_QUIET_MILLIS);
+        }
+        return new KafkaInput(route, url, sink, KafkaInput.DEFAULT_QUIET_MILLIS).start();
     }
 }

@@ -37,7 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code producer.<property>}, any Kafka
  * producer property (SASL, SSL), which wins over the options above.
  *
- * <p>Input options: {@code group} (the consumer group; {@code streamtee-<route>} by default), {@code from}
+ * <p>Input options: {@code key} (take only the records of this key, a camera: the inputs of one process on the same
+ * topic and group then share one consumer, see {@link KeyedConsumers}), {@code group} (the consumer group;
+ * {@code streamtee-<route>} by default, {@code streamtee-<topic>} with {@code key}), {@code from}
  * ({@code latest}, the default, {@code earliest}, or an ISO-8601 time such as {@code 2026-11-30T20:00:00Z}: where a
  * partition starts when the group has no committed offset for it; where it has one, the group resumes there), and {@code consumer.<property>}, any Kafka consumer
  * property.
@@ -230,10 +232,16 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         return p;
     }
 
-    /** The consumer group ({@code group=}), {@code streamtee-<route>} by default. */
+    /**
+     * The consumer group ({@code group=}), by default {@code streamtee-<route>}, or with {@code key=} (the inputs of
+     * one process share a consumer) {@code streamtee-<topic>}.
+     */
     String group(String route) {
         String g = params.get("group");
-        return g == null || g.isEmpty() ? "streamtee-" + route : g;
+        if (g == null || g.isEmpty()) {
+            return "streamtee-" + (params.containsKey("key") ? topic : route);
+        }
+        return g;
     }
 
     /** The time to start from ({@code from=<ISO time>}), or null for {@code earliest} / {@code latest}. */

@@ -1,0 +1,156 @@
+package io.streamtee.kafka;
+
+import static io.streamtee.kafka.Cameras.assertSameInOrder;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.streamtee.config.ConfigException;
+import io.streamtee.config.Endpoint;
+import io.streamtee.relay.Relay;
+import io.streamtee.relay.config.ConfigLoader;
+import io.streamtee.relay.config.RelayConfig;
+import io.streamtee.relay.config.RouteConfig;
+import io.streamtee.testing.UdpReceiver;
+import io.streamtee.testing.UdpSender;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code key=} inputs on a real broker: two members (two processes in life; here two consumers told apart by
+ * {@code consumer.client.id}) each with an input per camera of a 3-camera topic. The group splits the cameras between
+ * them, each camera's datagrams go to that camera's input alone, and when one member stops the other's inputs for
+ * its cameras go on from the last commit: per camera, nothing lost, nothing twice, in order.
+ */
+@Timeout(180)
+class KafkaKeyedTest {
+    private static final int PER_CAMERA = 300;
+    private static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.shared();
+    }
+
+    /** Three camera names the default partitioner puts in partitions 0, 1 and 2 of a 3-partition topic. */
+    private static List<String> camerasOnPartitions() {
+        String[] byPartition = new String[3];
+        for (int i = 0; Stream.of(byPartition).anyMatch(s -> s == null); i++) {
+            String name = "door" + i;
+            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % 3;
+            if (byPartition[p] == null) {
+                byPartition[p] = name;
+            }
+        }
+        return List.of(byPartition);
+    }
+
+    /** A member: a relay with a route per camera, each taking its camera's records and sending them to its port. */
+    private static Relay member(String name, List<String> cameras, List<UdpReceiver> to) {
+        Map<String, RouteConfig> routes = new LinkedHashMap<>();
+        for (int i = 0; i < cameras.size(); i++) {
+            routes.put(cameras.get(i), RouteConfig.of("kafka://" + broker.bootstrap() + "/keyed?group=recorders"
+                    + "&from=earliest&key=" + cameras.get(i) + "&consumer.client.id=" + name, List.of(),
+                    List.of(to.get(i).url())));
+        }
+        return new Relay(ConfigLoader.check(new RelayConfig(routes, "0", null))).start();
+    }
+
+    private static long counter(Relay relay, String route, String name) {
+        return relay.route(route).stats().inputCounters().getOrDefault(name, 0L);
+    }
+
+    private static int count(List<UdpReceiver> receivers) {
+        return receivers.stream().mapToInt(UdpReceiver::count).sum();
+    }
+
+    @Test
+    void twoMembersSplitTheCamerasAndTheOneLeftTakesOverFromTheLastCommit() throws Exception {
+        broker.createTopic("keyed", 3);
+        List<String> cameras = camerasOnPartitions();
+        List<List<byte[]>> first = new ArrayList<>();
+        List<List<byte[]>> then = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            first.add(Cameras.datagrams(c, 0, PER_CAMERA));
+            then.add(Cameras.datagrams(c, PER_CAMERA, PER_CAMERA));
+        }
+        List<UdpReceiver> a = new ArrayList<>();
+        List<UdpReceiver> b = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            a.add(UdpReceiver.open("127.0.0.1"));
+            b.add(UdpReceiver.open("127.0.0.1"));
+        }
+        List<UdpReceiver> all = new ArrayList<>(a);
+        all.addAll(b);
+        List<UdpSender> senders = new ArrayList<>();
+        try (Relay toKafka = Cameras.relay(cameras, "kafka://" + broker.bootstrap() + "/keyed");
+                Relay memberB = member("member-b", cameras, b)) {
+            Relay memberA = member("member-a", cameras, a);
+            try {
+                for (String c : cameras) {
+                    senders.add(UdpSender.to(toKafka.route(c).localAddress()));
+                }
+                String any = cameras.get(0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> counter(memberA, any, "partitions") > 0
+                        && counter(memberB, any, "partitions") > 0
+                        && counter(memberA, any, "partitions") + counter(memberB, any, "partitions") == 3);
+                Cameras.sendInterleaved(senders, first, 64, () -> count(all));
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(all) >= 3 * PER_CAMERA);
+                for (int c = 0; c < 3; c++) {
+                    // camera c's datagrams went to camera c's input of one member, and only there
+                    assertThat(a.get(c).count() == 0 || b.get(c).count() == 0).as("camera %d at one member", c)
+                            .isTrue();
+                    for (int other = 0; other < 3; other++) {
+                        int o = other;
+                        assertThat(Stream.of(a.get(c), b.get(c)).flatMap(r -> r.datagrams().stream())
+                                .filter(d -> Cameras.camera(d) == o).count()).isEqualTo(o == c ? PER_CAMERA : 0);
+                    }
+                }
+                assertThat(counter(memberA, any, "unclaimed") + counter(memberB, any, "unclaimed")).isZero();
+                memberA.close(); // commits what it handed on, leaves the group
+                await().atMost(Duration.ofSeconds(60)).until(() -> counter(memberB, any, "partitions") == 3);
+                Cameras.sendInterleaved(senders, then, 64, () -> count(all));
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(all) >= 6 * PER_CAMERA);
+            } finally {
+                for (UdpSender s : senders) {
+                    s.close();
+                }
+                memberA.close();
+            }
+            for (int c = 0; c < 3; c++) {
+                List<byte[]> sent = new ArrayList<>(first.get(c));
+                sent.addAll(then.get(c));
+                List<byte[]> merged = new ArrayList<>(a.get(c).datagrams());
+                merged.addAll(b.get(c).datagrams());
+                assertSameInOrder(merged, sent);
+            }
+        } finally {
+            for (UdpReceiver r : all) {
+                r.close();
+            }
+        }
+    }
+
+    @Test
+    void twoInputsOfOneProcessClaimingOneKeyIsOneLine() {
+        String url = "kafka://127.0.0.1:9/keyed2?group=g&key=door";
+        var first = new KafkaInputFactory().start("one", Endpoint.parse(url, Endpoint.Role.INPUT), batch -> { });
+        try {
+            assertThatThrownBy(() -> new KafkaInputFactory().start("two", Endpoint.parse(url, Endpoint.Role.INPUT),
+                    batch -> { })).isInstanceOf(ConfigException.class)
+                    .hasMessage("bad URL '" + url + "': key 'door' is taken by another input here on the same topic"
+                            + " and group");
+        } finally {
+            first.close();
+        }
+    }
+}

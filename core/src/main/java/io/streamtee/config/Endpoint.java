@@ -34,11 +34,12 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
     public enum Role {
         INPUT(Map.of("udp", Set.of("iface", "source"), "tcp", Set.of("framing"), "http", Set.of("framing"),
                 "rtsp", Set.of("transport", "audio"), "rtsps", Set.of("transport", "audio"),
-                "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from", "key", "sasl", "tls")),
+                "srt", Set.of("mode", "passphrase", "latency", "streamid"), "kafka", Set.of("group", "from", "key", "sasl", "tls", "ca")),
                 "consumer."),
         OUTPUT(Map.of("udp", Set.of("ttl", "iface", "loop"), "tcp", Set.of("framing"),
                 "srt", Set.of("mode", "passphrase", "latency", "streamid"),
-                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer", "partitions", "sasl", "tls")),
+                "kafka", Set.of("key", "acks", "linger", "batch", "compression", "buffer", "partitions", "sasl", "tls",
+                        "ca")),
                 "producer.");
 
         private final Map<String, Set<String>> params;

@@ -185,7 +185,7 @@ class EndpointTest {
     void aBadKafkaUrlIsOneLineNamingWhatIsWrong() {
         assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?replicas=3", Role.OUTPUT))
                 .hasMessage("bad URL 'kafka://127.0.0.1:9092/cams?replicas=3': unknown parameter 'replicas' for a"
-                        + " kafka output (known: acks, batch, buffer, compression, key, linger, partitions, sasl, tls,"
+                        + " kafka output (known: acks, batch, buffer, ca, compression, key, linger, partitions, sasl, tls,"
                         + " producer.<any Kafka client property>)");
         assertThatThrownBy(() -> Endpoint.parse("kafka://127.0.0.1:9092/cams?producer.acks=1", Role.INPUT))
                 .message().contains("unknown parameter 'producer.acks' for a kafka input");

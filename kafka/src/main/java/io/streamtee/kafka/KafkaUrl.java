@@ -46,8 +46,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Both: a user and password in the URL ({@code kafka://USER:PASSWORD@broker:9092/topic}, percent-encoded where
  * needed) log in with SASL, {@code sasl=plain} (the default), {@code scram-sha-256} or {@code scram-sha-512};
- * {@code tls=true} encrypts the connection (the JVM's trust store; {@code producer.ssl.truststore.location} and the
- * like for another). The password shows nowhere: the URL is logged {@link Endpoint#masked() masked}.
+ * {@code tls=true} encrypts the connection, trusting the JVM's certificate authorities, or with {@code ca=FILE} (which
+ * implies {@code tls=true}) those of a PEM file. The password shows nowhere: the URL is logged {@link Endpoint#masked() masked}.
  */
 record KafkaUrl(String masked, String brokers, String topic, Map<String, String> params, String user,
         String password) {
@@ -108,11 +108,22 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
      * {@code producer.}/{@code consumer.} properties given in the URL are put after this and win.
      */
     private void security(Properties p) {
-        String tlsValue = params.getOrDefault("tls", "false");
+        String ca = params.get("ca");
+        String tlsValue = params.getOrDefault("tls", ca != null ? "true" : "false");
         if (!tlsValue.equals("true") && !tlsValue.equals("false")) {
             throw bad("tls '" + tlsValue + "' is not true or false");
         }
         boolean tls = tlsValue.equals("true");
+        if (ca != null) {
+            if (!tls) {
+                throw bad("ca= is for an encrypted connection: drop tls=false");
+            }
+            if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+                throw bad("ca '" + ca + "' is not a readable file (PEM certificates the brokers' must chain to)");
+            }
+            p.put("ssl.truststore.type", "PEM");
+            p.put("ssl.truststore.location", ca);
+        }
         String sasl = params.get("sasl");
         if (sasl != null && user == null) {
             throw bad("sasl=" + sasl + " needs a user and password: kafka://USER:PASSWORD@broker:9092/topic");

@@ -1,6 +1,7 @@
 package io.streamtee.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +53,53 @@ public final class KafkaBroker implements AutoCloseable {
         return start(SecurityProtocol.SASL_PLAINTEXT);
     }
 
+    /**
+     * A broker whose clients must connect with TLS (its controller listener stays plain): its certificate, for
+     * {@code localhost} and {@code 127.0.0.1}, made now with the JDK's keytool in {@code dir}, where
+     * {@code dir/ca.pem} is the certificate a client must trust.
+     */
+    static KafkaBroker startTls(Path dir) throws Exception {
+        Path keystore = dir.resolve("broker.p12");
+        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keystore.toString(),
+                "-storetype", "PKCS12", "-storepass", "broker-secret", "-keypass", "broker-secret");
+        keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(), "-storepass",
+                "broker-secret", "-file", dir.resolve("ca.pem").toString());
+        // the test kit sets up PLAINTEXT and SASL_PLAINTEXT listeners only; its protocol map yields to one given
+        return start(SecurityProtocol.PLAINTEXT, Map.of("listener.security.protocol.map",
+                "EXTERNAL:SSL,CONTROLLER:PLAINTEXT", "ssl.keystore.location", keystore.toString(),
+                "ssl.keystore.password", "broker-secret", "ssl.key.password", "broker-secret",
+                "ssl.keystore.type", "PKCS12", "ssl.truststore.type", "PEM", "ssl.truststore.location",
+                dir.resolve("ca.pem").toString()), Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", dir.resolve("ca.pem").toString()));
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
+        }
+    }
+
     private static KafkaBroker start(SecurityProtocol protocol) throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        Map<String, Object> client = protocol == SecurityProtocol.PLAINTEXT ? Map.of() : Map.of(
+                "security.protocol", protocol.name, "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
+                        + "\" password=\"" + ADMIN_PASSWORD + "\";");
+        return start(protocol, Map.of(), client);
+    }
+
+    private static KafkaBroker start(SecurityProtocol protocol, Map<String, String> brokerProps,
+            Map<String, Object> client) throws Exception {
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
-                .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build())
+                .setBrokerSecurityProtocol(protocol).setControllerSecurityProtocol(protocol).build());
+        brokerProps.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
@@ -73,10 +117,6 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        Map<String, Object> client = protocol == SecurityProtocol.PLAINTEXT ? Map.of() : Map.of(
-                "security.protocol", protocol.name, "sasl.mechanism", "PLAIN", "sasl.jaas.config",
-                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
-                        + "\" password=\"" + ADMIN_PASSWORD + "\";");
         return new KafkaBroker(cluster, client);
     }
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KafkaUrlTest {
 
@@ -47,7 +50,8 @@ class KafkaUrlTest {
     }
 
     @Test
-    void aUserAndPasswordLogInWithSaslAndTlsEncrypts() {
+    void aUserAndPasswordLogInWithSaslAndTlsEncrypts(@TempDir Path tmp) throws Exception {
+        String pem = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n").toString();
         KafkaUrl plain = out("kafka://relay-1:p%40ss%22w%5Crd+1@127.0.0.1/cams");
         assertThat(plain.producer("door")).containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "PLAIN")
@@ -62,6 +66,9 @@ class KafkaUrlTest {
         assertThat(out("kafka://127.0.0.1/cams?tls=true").producer("door")).containsEntry("security.protocol", "SSL")
                 .doesNotContainKey("sasl.jaas.config");
         assertThat(out("kafka://127.0.0.1/cams").producer("door")).containsEntry("security.protocol", "PLAINTEXT");
+        assertThat(in("kafka://127.0.0.1/cams?ca=" + pem).consumer("door"))
+                .containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.type", "PEM")
+                .containsEntry("ssl.truststore.location", pem);
         // a property given in the URL wins
         assertThat(out("kafka://u:pw@127.0.0.1/cams?producer.sasl.mechanism=OAUTHBEARER").producer("door"))
                 .containsEntry("sasl.mechanism", "OAUTHBEARER");
@@ -77,6 +84,11 @@ class KafkaUrlTest {
         assertThat(out("kafka://127.0.0.1/cams?partitions=12").partitions()).isEqualTo(12);
         assertThat(out("kafka://u:pw@127.0.0.1/cams?tls=true").admin("door")).containsEntry("security.protocol",
                 "SASL_SSL").containsKey("sasl.jaas.config").doesNotContainKey("acks");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?ca=/nonexistent/ca.pem").producer("door"))
+                .hasMessage("bad URL 'kafka://127.0.0.1/cams?ca=/nonexistent/ca.pem': ca '/nonexistent/ca.pem' is not a"
+                        + " readable file (PEM certificates the brokers' must chain to)");
+        assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?tls=false&ca=" + pem).producer("door"))
+                .hasMessageEndingWith("ca= is for an encrypted connection: drop tls=false");
         assertThatThrownBy(() -> in("kafka://127.0.0.1/cams?tls=yes").consumer("door"))
                 .hasMessage("bad URL 'kafka://127.0.0.1/cams?tls=yes': tls 'yes' is not true or false");
     }

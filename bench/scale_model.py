@@ -68,6 +68,7 @@ def main():
         "FIG_EGRESS": f"{egress:.1f}", "FIG_BROKER_OUT": f"{repl + egress:.1f}", "FIG_BROKERS": f"{brokers}",
         "FIG_CAMERA_HOUR": f"{camera_hour:.2f}",
         "FIG_RETENTION": f"{CAMERAS * camera_hour * REPLICAS / 1000:.0f}",
+        "FIG_HIGHEST": f"{by['summary']['highest_lossless_rate']:,}",
         "FIG_CONSUME_PCT": f"{PER_CAMERA * consume_us / 1e4:.2f}",
         "FIG_CONSUME_CORES": f"{GROUPS * CAMERAS * PER_CAMERA * consume_us / 1e6:.0f}",
     }

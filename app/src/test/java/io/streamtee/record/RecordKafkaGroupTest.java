@@ -21,8 +21,8 @@ import picocli.CommandLine;
 
 /**
  * Recorders scaled out by consumer group: two members (two machines in life; here two consumers in one JVM told
- * apart by {@code consumer.client.id}), each running a recorder per camera with {@code --listen
- * kafka://...?group=recorders&key=CAMERA}. The group gives each member one of the two cameras' partitions, each
+ * apart by {@code consumer.client.id}), each a process running a recorder per camera, as {@code serve} runs them,
+ * each recorder with {@code --listen kafka://...?group=recorders&key=CAMERA}. The group gives each member one of the two cameras' partitions, each
  * camera is recorded by one member only, and when that member stops, the other member's recorder for the camera
  * takes it over from the last commit: every datagram of each camera handed to a recorder once, and the recordings
  * of both hold all frames but for the group of pictures cut by the hand-over. A real broker (KRaft, in this JVM).

@@ -100,6 +100,10 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             path = rest.substring(slash);
             rest = rest.substring(0, slash);
         }
+        if (kafka && path.contains("@") && rest.indexOf('@') < 0) {
+            // a topic has no '@': a '/' typed into the password (masked by mask(), which looks past it)
+            throw new ConfigException("bad URL '" + mask(text) + "': the user or password has a '/': write it %2F");
+        }
         int at = rest.lastIndexOf('@');
         if (kafka) {
             rest = firstKafkaBroker(text, rest.substring(at + 1), path); // a user and password: SASL's
@@ -357,6 +361,12 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             }
         }
         int at = text.lastIndexOf('@', end - 1);
+        if (at < start && end < text.length() && text.charAt(end) == '/') {
+            // a '/' typed into the password: the user info still ends at the last '@' before the query
+            int query = text.indexOf('?', end);
+            at = text.lastIndexOf('@', (query < 0 ? text.length() : query) - 1);
+            end = at < 0 ? end : at + 1;
+        }
         if (at < start) {
             return text;
         }

@@ -407,9 +407,9 @@ public final class UdpReceiver implements AutoCloseable {
             while (!stopping) {
                 try {
                     byte[] d = queue.poll(tickMillis, TimeUnit.MILLISECONDS);
-                    for (int n = 0; d != null && !stopping; n++) {
+                    for (int n = 0; d != null; n++) { // a datagram taken from the queue is always handled
                         datagram(ByteBuffer.wrap(d), from, System.nanoTime());
-                        d = n + 1 < BATCH ? queue.poll() : null;
+                        d = n + 1 < BATCH && !stopping ? queue.poll() : null;
                     }
                     afterBatch(System.nanoTime());
                 } catch (InterruptedException e) {
@@ -425,7 +425,17 @@ public final class UdpReceiver implements AutoCloseable {
                 }
             }
         } finally {
-            listener.onEnd();
+            try {
+                // what the input handed over is the listener's (a replayable input has committed it): all of it
+                for (byte[] d = queue.poll(); d != null; d = queue.poll()) {
+                    datagram(ByteBuffer.wrap(d), from, System.nanoTime());
+                }
+                afterBatch(System.nanoTime());
+            } catch (RuntimeException e) {
+                LOG.error("{}: unexpected error while closing: {}", endpoint, e.toString());
+            } finally {
+                listener.onEnd();
+            }
         }
     }
 

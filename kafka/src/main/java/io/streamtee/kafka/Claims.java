@@ -33,6 +33,8 @@ final class Claims {
 
     private final Claim all;
     private final Map<String, Claim> byKey;
+    /** When each key's last claim was withdrawn ({@link System#nanoTime()}). */
+    private final Map<String, Long> withdrawn = new ConcurrentHashMap<>();
 
     private Claims(Claim all, Map<String, Claim> byKey) {
         this.all = all;
@@ -67,7 +69,14 @@ final class Claims {
     }
 
     void withdraw(String key, Claim claim) {
-        byKey.remove(key, claim);
+        if (byKey.remove(key, claim)) {
+            withdrawn.put(key, System.nanoTime());
+        }
+    }
+
+    /** When the claim on {@code key} (UTF-8) was last withdrawn, or null if never. */
+    Long withdrawnAt(byte[] key) {
+        return key == null || byKey == null ? null : withdrawn.get(new String(key, StandardCharsets.UTF_8));
     }
 
     /** How many keys are claimed. */

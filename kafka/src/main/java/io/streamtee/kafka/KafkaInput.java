@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +73,15 @@ final class KafkaInput implements Input {
     private final LongAdder rebalances = new LongAdder();
     private final LongAdder paused = new LongAdder();
     private final AtomicLong partitions = new AtomicLong();
-    /** Records polled and not yet taken by the sink, in poll order. Consumer thread only. */
-    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
+    /** Records polled and not yet taken, per partition, in offset order. Consumer thread only. */
+    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> held = new LinkedHashMap<>();
+    /** How long the records of a key no input here claims wait for one (just started; just withdrawn). */
+    static final long CLAIM_GRACE_NANOS = 10_000_000_000L;
+    private final long startedNanos = System.nanoTime();
+    /** Partitions given and not yet sought to {@code from=<time>}. Consumer thread only. */
+    private final Set<TopicPartition> toSeek = new HashSet<>();
+    /** Keys whose records were passed over, said once each. Consumer thread only. */
+    private final Set<String> passedOver = new HashSet<>();
     private volatile int heldCount;
     /** The offset after the last record handed on, per partition held. Consumer thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> handed = new HashMap<>();
@@ -93,7 +101,16 @@ final class KafkaInput implements Input {
      * @throws io.streamtee.config.ConfigException when Kafka's client refuses the properties (one line)
      */
     KafkaInput(String route, KafkaUrl url, Claims claims, long quietMillis) {
-        this.where = "route " + route + " input " + url.masked();
+        this(route, "route " + route + " input " + url.masked(), url, claims, quietMillis);
+    }
+
+    /**
+     * @param name  names the consumer's thread ({@code kafka-in-NAME}) and client ({@code streamtee-NAME})
+     * @param where how log lines name this input
+     */
+    KafkaInput(String name, String where, KafkaUrl url, Claims claims, long quietMillis) {
+        String route = name;
+        this.where = where;
         this.firstBroker = url.brokers().split(",")[0];
         this.quietNanos = TimeUnit.MILLISECONDS.toNanos(quietMillis);
         this.topic = url.topic();
@@ -165,9 +182,12 @@ final class KafkaInput implements Input {
                             + (answered ? "the broker answers: is the topic there, or has the group more members"
                                     + " than the topic partitions?" : KafkaClients.probe(firstBroker)) + ")");
                 }
+                if (!toSeek.isEmpty()) {
+                    seekToTime();
+                }
                 ConsumerRecords<byte[], byte[]> polled;
                 try {
-                    polled = consumer.poll(held.isEmpty() ? POLL : HELD_POLL);
+                    polled = consumer.poll(heldCount == 0 && toSeek.isEmpty() ? POLL : HELD_POLL);
                 } catch (WakeupException e) {
                     break;
                 } catch (KafkaException e) {
@@ -179,8 +199,8 @@ final class KafkaInput implements Input {
                 if (stopped) {
                     break;
                 }
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    held.add(r);
+                for (TopicPartition tp : polled.partitions()) {
+                    held.computeIfAbsent(tp, k -> new ArrayDeque<>()).addAll(polled.records(tp));
                 }
                 if (!held.isEmpty()) {
                     handOff();
@@ -201,55 +221,79 @@ final class KafkaInput implements Input {
     }
 
     /**
-     * Offers the held records to the sink, {@value #CHUNK} at a time, in poll order, until it refuses one batch or
-     * all are taken, and commits the offsets after what was taken. Held records left over pause their partitions
-     * (the consumer keeps polling, for the group, and fetches nothing more for them); all taken, they resume.
+     * Offers each partition's held records, in offset order, {@value #CHUNK} at a time and in runs of one claim (one
+     * camera), until its claim refuses a batch or all are taken, and commits the offsets after what was taken. A
+     * partition whose records wait is paused (the consumer keeps polling, for the group and the other partitions,
+     * and fetches nothing more for it); all taken, it resumes. A record no input here claims waits too, while this
+     * input has just started or its key was just withdrawn ({@link #CLAIM_GRACE_NANOS}: a camera's input not yet
+     * registered, or closing with its process); after that it is passed over, counted {@code unclaimed}, and said.
      */
     private void handOff() {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-        List<byte[]> batch = new ArrayList<>(Math.min(CHUNK, held.size()));
-        while (!held.isEmpty()) {
-            batch.clear();
-            // a run of records for the same claim, in poll order
-            Claims.Claim claim = claims.claim(held.peek().key());
-            int n = 0;
-            long size = 0;
-            for (ConsumerRecord<byte[], byte[]> r : held) {
-                if (n == CHUNK || (n > 0 && claims.claim(r.key()) != claim)) {
+        List<byte[]> batch = new ArrayList<>(CHUNK);
+        List<TopicPartition> waiting = new ArrayList<>();
+        int left = 0;
+        for (Iterator<Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>>> it =
+                held.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> e = it.next();
+            ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = e.getValue();
+            while (!queue.isEmpty()) {
+                batch.clear();
+                byte[] key = queue.peek().key();
+                Claims.Claim claim = claims.claim(key);
+                int n = 0;
+                long size = 0;
+                for (ConsumerRecord<byte[], byte[]> r : queue) {
+                    if (n == CHUNK || (n > 0 && claims.claim(r.key()) != claim)) {
+                        break;
+                    }
+                    n++;
+                    if (r.value() != null) {
+                        batch.add(r.value());
+                        size += r.value().length;
+                    }
+                }
+                if (claim == null ? mayClaimSoon(key) : !batch.isEmpty() && !claim.sink().offer(batch)) {
                     break;
                 }
-                n++;
-                if (r.value() != null) {
-                    batch.add(r.value());
-                    size += r.value().length;
+                ConsumerRecord<byte[], byte[]> last = null;
+                for (int i = 0; i < n; i++) {
+                    last = queue.poll();
                 }
+                next.put(e.getKey(), new OffsetAndMetadata(last.offset() + 1));
+                if (claim == null) {
+                    unclaimed.add(n);
+                    passOver(key);
+                    continue;
+                }
+                claim.took(batch.size(), size);
+                records.add(batch.size());
+                bytes.add(size);
+                batches.increment();
             }
-            if (claim != null && !batch.isEmpty() && !claim.sink().offer(batch)) {
-                break;
+            if (queue.isEmpty()) {
+                it.remove();
+            } else {
+                waiting.add(e.getKey());
+                left += queue.size();
             }
-            for (int i = 0; i < n; i++) {
-                ConsumerRecord<byte[], byte[]> r = held.poll();
-                next.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-            }
-            if (claim == null) {
-                unclaimed.add(n);
-                continue;
-            }
-            claim.took(batch.size(), size);
-            records.add(batch.size());
-            bytes.add(size);
-            batches.increment();
         }
-        heldCount = held.size();
-        if (held.isEmpty()) {
-            if (!consumer.paused().isEmpty()) {
-                consumer.resume(consumer.paused());
+        heldCount = left;
+        Set<TopicPartition> paused = consumer.paused();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : paused) {
+            if (!held.containsKey(tp) && !toSeek.contains(tp)) {
+                resume.add(tp);
             }
-        } else {
-            if (consumer.paused().isEmpty()) {
-                paused.increment();
+        }
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        if (!waiting.isEmpty()) {
+            if (!paused.containsAll(waiting)) {
+                this.paused.increment();
             }
-            consumer.pause(consumer.assignment()); // again: a partition given since comes unpaused
+            consumer.pause(waiting);
         }
         if (next.isEmpty()) {
             return;
@@ -270,14 +314,31 @@ final class KafkaInput implements Input {
         });
     }
 
+    /** Whether the records of {@code key}, which no input here claims now, should wait for one. */
+    private boolean mayClaimSoon(byte[] key) {
+        long now = System.nanoTime();
+        if (now - startedNanos < CLAIM_GRACE_NANOS) {
+            return true;
+        }
+        Long withdrawn = claims.withdrawnAt(key);
+        return withdrawn != null && now - withdrawn < CLAIM_GRACE_NANOS;
+    }
+
+    private void passOver(byte[] key) {
+        String k = key == null ? "(none)" : new String(key, java.nio.charset.StandardCharsets.UTF_8);
+        if (passedOver.add(k)) {
+            log.warn("{}: records of key '{}' are passed over: no input here takes them (give every member of the"
+                    + " group the same cameras)", where, k);
+        }
+    }
+
     /** Forgets the held records of partitions no longer this input's: their next owner reads them again. */
     private void forget(Collection<TopicPartition> gone) {
         if (held.isEmpty() || gone.isEmpty()) {
             return;
         }
-        Set<TopicPartition> set = new HashSet<>(gone);
-        held.removeIf(r -> set.contains(new TopicPartition(r.topic(), r.partition())));
-        heldCount = held.size();
+        gone.forEach(held::remove);
+        heldCount = held.values().stream().mapToInt(ArrayDeque::size).sum();
     }
 
     /** Commits {@code offsets} (what was handed on) now; a failure is counted, the next commit covers it. */
@@ -354,19 +415,33 @@ final class KafkaInput implements Input {
             if (from == null || assigned.isEmpty()) {
                 return;
             }
+            toSeek.addAll(assigned);
+            seekToTime();
+        }
+    }
+
+    /**
+     * Seeks the partitions given since to {@code from=<time>} where the group has no commit. The lookups may fail (a
+     * slow coordinator); then those partitions stay paused, and this is tried again before the next poll, so that a
+     * replay of an hour never becomes a replay of the whole topic. Consumer thread only.
+     */
+    private void seekToTime() {
+        toSeek.retainAll(consumer.assignment());
+        if (toSeek.isEmpty()) {
+            return;
+        }
+        try {
             // the time counts where the group has not been yet; where it has, it resumes after its last commit
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned),
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(toSeek),
                     Duration.ofSeconds(5));
             Map<TopicPartition, Long> times = new HashMap<>();
-            for (TopicPartition tp : assigned) {
+            for (TopicPartition tp : toSeek) {
                 if (committed.get(tp) == null) {
                     times.put(tp, from.toEpochMilli());
                 }
             }
-            if (times.isEmpty()) {
-                return;
-            }
-            Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, Duration.ofSeconds(5));
+            Map<TopicPartition, OffsetAndTimestamp> found = times.isEmpty() ? Map.of()
+                    : consumer.offsetsForTimes(times, Duration.ofSeconds(5));
             List<TopicPartition> toEnd = new ArrayList<>();
             for (TopicPartition tp : times.keySet()) {
                 OffsetAndTimestamp at = found.get(tp);
@@ -379,6 +454,13 @@ final class KafkaInput implements Input {
             if (!toEnd.isEmpty()) { // (an empty collection would mean every partition held)
                 consumer.seekToEnd(toEnd);
             }
+            List<TopicPartition> done = new ArrayList<>(toSeek);
+            toSeek.clear();
+            done.removeIf(held::containsKey);
+            consumer.resume(done);
+        } catch (KafkaException e) {
+            consumer.pause(toSeek);
+            trouble("could not find where " + from + " is (" + KafkaClients.describe(e) + ")");
         }
     }
 }

@@ -247,7 +247,7 @@ final class KafkaOutput implements DatagramOutput {
                 long since = System.nanoTime();
                 boolean said = false;
                 while (unacked.get() >= buffer && !stopped) {
-                    Thread.sleep(1); // this output's share of the producer is full: its own queue takes the wait
+                    Thread.sleep(5); // this output's share of the producer is full: its own queue takes the wait
                     if (!said && System.nanoTime() - since > FULL_FOR_NANOS) {
                         said = true;
                         full();

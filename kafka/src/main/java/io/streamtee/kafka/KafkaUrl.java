@@ -77,8 +77,13 @@ record KafkaUrl(String masked, String brokers, String topic, Map<String, String>
         if (at >= 0) {
             String info = authority.substring(0, at);
             int colon = info.indexOf(':');
-            user = percentDecoded(colon < 0 ? info : info.substring(0, colon));
-            password = colon < 0 ? "" : percentDecoded(info.substring(colon + 1));
+            try {
+                user = percentDecoded(colon < 0 ? info : info.substring(0, colon));
+                password = colon < 0 ? "" : percentDecoded(info.substring(colon + 1));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("bad URL '" + endpoint.masked() + "': the user or password is not"
+                        + " percent-encoded (a '%' starts %XX: write '%' as %25)");
+            }
             authority = authority.substring(at + 1);
         }
         List<String> brokers = new ArrayList<>();

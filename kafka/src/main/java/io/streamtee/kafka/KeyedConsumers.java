@@ -55,7 +55,10 @@ final class KeyedConsumers {
             shared = OPEN.get(id);
             if (shared == null) {
                 shared = new Shared(id);
-                shared.input = new KafkaInput(route, url, shared.claims, quietMillis);
+                // named by topic and group, not by the route that happened to come first
+                String shown = url.masked().replaceAll("([?&])key=[^&]*&?", "$1").replaceAll("[?&]$", "");
+                shared.input = new KafkaInput(url.topic(), "kafka input " + shown + " (the consumer of this"
+                        + " process's key= inputs)", url, shared.claims, quietMillis);
                 OPEN.put(id, shared);
                 shared.input.start();
             }

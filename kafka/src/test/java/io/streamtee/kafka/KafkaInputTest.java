@@ -13,8 +13,15 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import io.streamtee.net.UdpReceiver;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,5 +152,42 @@ class KafkaInputTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> after.got.size() == 70);
             assertSameInOrder(List.copyOf(after.got), sent.subList(30, 100));
         }
+    }
+
+    private static long committed(String group, String topic, int partition) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
+            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                    .get(10, TimeUnit.SECONDS).get(new TopicPartition(topic, partition));
+            return o == null ? 0 : o.offset();
+        }
+    }
+
+    @Test
+    void aServiceClosingHandsItsListenerEverythingTheInputHandedOver() throws Exception {
+        broker.createTopic("queued", 1);
+        int datagram = 7 * 188;
+        byte[] ts = new byte[2000 * datagram];
+        for (int i = 0; i < ts.length; i += 188) {
+            ts[i] = 0x47;
+        }
+        broker.writeDatagrams("queued", "cam", ts, datagram);
+        AtomicInteger heard = new AtomicInteger();
+        UdpReceiver.Listener slow = (buf, off, len, nanos) -> {
+            heard.incrementAndGet();
+            LockSupport.parkNanos(2_000_000); // a recorder slower than the replay
+        };
+        UdpReceiver in = new UdpReceiver(Endpoint.parse("kafka://" + broker.bootstrap()
+                + "/queued?group=gq&from=earliest", Endpoint.Role.INPUT), UdpReceiver.Options.of("recorder"), slow)
+                .start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> in.stats().input().getOrDefault("records", 0L) > 500);
+        } finally {
+            in.close();
+        }
+        long committed = committed("gq", "queued", 0);
+        assertThat(committed).isPositive();
+        assertThat(in.stats().datagrams()).as("datagrams the receive thread took, of those committed")
+                .isEqualTo(committed);
+        assertThat(in.stats().dropped()).isLessThanOrEqualTo(1); // the first, before a PAT: not the stream yet
     }
 }

@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import io.streamtee.input.DatagramSink;
+import io.streamtee.input.Input;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.streamtee.relay.Relay;
 import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
@@ -151,6 +154,81 @@ class KafkaKeyedTest {
                             + " and group");
         } finally {
             first.close();
+        }
+    }
+
+    /** Two camera names the default partitioner puts in partitions 0 and 1 of a 2-partition topic. */
+    private static String[] twoOnPartitions() {
+        String[] byPartition = new String[2];
+        for (int i = 0; byPartition[0] == null || byPartition[1] == null; i++) {
+            String name = "gate" + i;
+            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % 2;
+            if (byPartition[p] == null) {
+                byPartition[p] = name;
+            }
+        }
+        return byPartition;
+    }
+
+    @Test
+    void aCameraWhoseServiceIsFullStallsOnlyItsOwnPartition() throws Exception {
+        broker.createTopic("stall", 2);
+        String[] cams = twoOnPartitions();
+        String base = "kafka://" + broker.bootstrap() + "/stall?group=gs&from=earliest&key=";
+        DatagramSink full = new DatagramSink() {
+            @Override
+            public void accept(List<byte[]> d) {
+            }
+
+            @Override
+            public boolean offer(List<byte[]> d) {
+                return false;
+            }
+        };
+        AtomicInteger toY = new AtomicInteger();
+        Input x = new KafkaInputFactory().start(cams[0], Endpoint.parse(base + cams[0], Endpoint.Role.INPUT), full);
+        Input y = new KafkaInputFactory().start(cams[1], Endpoint.parse(base + cams[1], Endpoint.Role.INPUT),
+                batch -> toY.addAndGet(batch.size()));
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> y.counters().get("partitions") == 2);
+            broker.writeDatagrams("stall", cams[0], new byte[10 * 1316], 1316);
+            await().atMost(Duration.ofSeconds(30)).until(() -> y.gauges().get("held") > 0);
+            broker.writeDatagrams("stall", cams[1], new byte[10 * 1316], 1316);
+            await().atMost(Duration.ofSeconds(15)).until(() -> toY.get() == 10);
+            assertThat(x.counters().get("records")).isZero();
+        } finally {
+            x.close();
+            y.close();
+        }
+    }
+
+    @Test
+    void theRecordsOfACameraWhoseInputClosedFirstWaitForTheConsumerToLeave() throws Exception {
+        broker.createTopic("withdrawn", 1);
+        String base = "kafka://" + broker.bootstrap() + "/withdrawn?group=gw&from=earliest&key=";
+        AtomicInteger toX = new AtomicInteger();
+        Input x = new KafkaInputFactory().start("x", Endpoint.parse(base + "x", Endpoint.Role.INPUT),
+                batch -> toX.addAndGet(batch.size()));
+        Input y = new KafkaInputFactory().start("y", Endpoint.parse(base + "y", Endpoint.Role.INPUT), batch -> { });
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> y.counters().get("partitions") == 1);
+            x.close(); // camera x's route closes first, as a process's routes close one by one
+            broker.writeDatagrams("withdrawn", "x", new byte[100 * 1316], 1316);
+            // they wait (their partition paused, so maybe not all of them fetched) rather than being passed over
+            await().atMost(Duration.ofSeconds(30)).until(() -> y.gauges().get("held") > 0);
+            assertThat(y.counters().get("unclaimed")).isZero();
+        } finally {
+            y.close();
+        }
+        assertThat(toX.get()).isZero();
+        // nothing committed past what an input took: the member that takes the partition over reads camera x's 100
+        AtomicInteger later = new AtomicInteger();
+        Input again = new KafkaInputFactory().start("x", Endpoint.parse(base + "x", Endpoint.Role.INPUT),
+                batch -> later.addAndGet(batch.size()));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> later.get() == 100);
+        } finally {
+            again.close();
         }
     }
 }

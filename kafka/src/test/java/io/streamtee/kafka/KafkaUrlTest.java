@@ -89,6 +89,12 @@ class KafkaUrlTest {
                         + " readable file (PEM certificates the brokers' must chain to)");
         assertThatThrownBy(() -> out("kafka://127.0.0.1/cams?tls=false&ca=" + pem).producer("door"))
                 .hasMessageEndingWith("ca= is for an encrypted connection: drop tls=false");
+        assertThatThrownBy(() -> out("kafka://relay:s3cr%zzQ@127.0.0.1:9092/cams"))
+                .isInstanceOf(ConfigException.class).hasMessage("bad URL 'kafka://relay:***@127.0.0.1:9092/cams': the"
+                        + " user or password is not percent-encoded (a '%' starts %XX: write '%' as %25)");
+        assertThatThrownBy(() -> out("kafka://relay:pa/ssw0rd@127.0.0.1:9092/cams"))
+                .isInstanceOf(ConfigException.class).hasMessage("bad URL 'kafka://relay:***@127.0.0.1:9092/cams': the"
+                        + " user or password has a '/': write it %2F");
         assertThatThrownBy(() -> in("kafka://127.0.0.1/cams?tls=yes").consumer("door"))
                 .hasMessage("bad URL 'kafka://127.0.0.1/cams?tls=yes': tls 'yes' is not true or false");
     }

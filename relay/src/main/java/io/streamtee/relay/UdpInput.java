@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
@@ -39,6 +40,11 @@ final class UdpInput {
     static final int RECEIVE_SLOTS = 16;
     /** Datagrams read per wake-up before the batch is fanned out. */
     static final int MAX_MESSAGES_PER_READ = 256;
+    /**
+     * A wake-up this soon after the previous one reads in recvmmsg batches; a later one reads one datagram with
+     * recvmsg (see {@link BatchReceiveAllocator}). Evenly paced input below 10,000 datagrams/s reads with recvmsg.
+     */
+    static final long BUSY_NANOS = 100_000;
 
     private UdpInput() {
     }
@@ -59,8 +65,7 @@ final class UdpInput {
                 .handler(fanOut);
         if (transport.isEpoll()) {
             b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_SLOT);
-            b.option(ChannelOption.RCVBUF_ALLOCATOR,
-                    new BatchReceiveAllocator(RECEIVE_SLOT * RECEIVE_SLOTS, MAX_MESSAGES_PER_READ));
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator());
             if (spec.workers() > 1) {
                 b.option(UnixChannelOption.SO_REUSEPORT, true);
             }
@@ -85,6 +90,12 @@ final class UdpInput {
         }
         checkReceiveBuffer(spec, ch, transport.isEpoll());
         return ch;
+    }
+
+    /** How the epoll input sizes its reads: one datagram by recvmsg when quiet, recvmmsg batches when busy. */
+    static RecvByteBufAllocator receiveAllocator() {
+        return new BatchReceiveAllocator(RECEIVE_SLOT, RECEIVE_SLOTS, MAX_MESSAGES_PER_READ, BUSY_NANOS,
+                System::nanoTime);
     }
 
     private static void join(String route, DatagramChannel ch, Endpoint in) {

@@ -13,14 +13,19 @@ import java.util.function.LongSupplier;
  * <p>Netty's epoll datagram channel reads with recvmsg when the buffer holds one datagram slot and with recvmmsg when
  * it holds several. Its recvmmsg also asks the kernel for IP_RECVORIGDSTADDR (a getsockopt) on every call, so at a
  * camera's rate, where each wake-up finds one datagram, recvmmsg costs two system calls for what recvmsg does in one.
- * So a wake-up is <em>quiet</em> (one slot, recvmsg, then back to epoll) unless the input is busy: the previous
- * wake-up was less than {@code busyNanos} ago, or it read more than one datagram. A busy wake-up reads in recvmmsg
+ * So a wake-up is <em>quiet</em> (one slot, recvmsg, then back to epoll) unless the input is busy: the loop waited
+ * less than {@code busyNanos} for it since the previous batch was fanned out ({@link #batchDone}; a datagram was
+ * already waiting), or the previous wake-up read more than one datagram. A busy wake-up reads in recvmmsg
  * batches of {@code slots} slots and goes on while a call fills every slot (after a call that did not, the socket is
  * empty, so the loop ends at once instead of making one more call only to be told EAGAIN; with level-triggered
  * epoll, stopping early loses nothing: epoll reports the socket again if data remains).
  *
  * <p>A burst that starts on a quiet wake-up costs one extra epoll round: the first datagram is read alone, epoll
- * reports the socket again at once, and that wake-up, less than {@code busyNanos} later, is busy.
+ * reports the socket again as soon as it is fanned out, and that wake-up is busy. The wait is measured from the end
+ * of the fan-out, not from the previous wake-up, so a slow fan-out (large datagrams, code not yet compiled) does not
+ * keep a backlogged input reading one datagram per wake-up.
+ *
+ * <p>One allocator serves one channel; {@link #batchDone} runs on that channel's event loop.
  */
 final class BatchReceiveAllocator implements RecvByteBufAllocator {
     private final int slot;
@@ -28,12 +33,13 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
     private final int maxMessagesPerRead;
     private final long busyNanos;
     private final LongSupplier nanoClock;
+    private PerWakeUp handle;
 
     /**
      * @param slot               bytes per datagram slot (the channel's MAX_DATAGRAM_PAYLOAD_SIZE)
      * @param slots              slots per recvmmsg call on a busy wake-up
      * @param maxMessagesPerRead datagrams a busy wake-up reads at most before the batch is fanned out
-     * @param busyNanos          a wake-up this soon after the previous one is busy
+     * @param busyNanos          a wake-up that comes this soon after the previous batch was fanned out is busy
      * @param nanoClock          monotonic time in nanoseconds ({@link System#nanoTime} outside tests)
      */
     BatchReceiveAllocator(int slot, int slots, int maxMessagesPerRead, long busyNanos, LongSupplier nanoClock) {
@@ -49,13 +55,21 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
 
     @Override
     public Handle newHandle() {
-        return new PerWakeUp();
+        handle = new PerWakeUp();
+        return handle;
+    }
+
+    /** Called once a wake-up's batch has been fanned out: the loop goes back to waiting from now. */
+    void batchDone() {
+        if (handle != null) {
+            handle.idleSince = nanoClock.getAsLong();
+        }
     }
 
     /** One channel's handle: {@link #reset} starts a wake-up's read loop, {@link #readComplete} ends it. */
     final class PerWakeUp implements ExtendedHandle {
         private ChannelConfig config;
-        private long lastWakeUp = Long.MIN_VALUE;
+        private long idleSince = Long.MIN_VALUE;
         private boolean lastReadMany;
         private boolean busy;
         private int messages;
@@ -71,8 +85,8 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
         public void reset(ChannelConfig config) {
             this.config = config;
             long now = nanoClock.getAsLong();
-            busy = lastReadMany || lastWakeUp != Long.MIN_VALUE && now - lastWakeUp < busyNanos;
-            lastWakeUp = now;
+            busy = lastReadMany || idleSince != Long.MIN_VALUE && now - idleSince < busyNanos;
+            idleSince = now; // until batchDone says when the fan-out ended
             messages = 0;
             lastBytes = 0;
             attemptedBytes = 0;

@@ -26,6 +26,18 @@ import io.streamtee.relay.config.RelaySettings;
  * elsewhere.
  */
 public final class NettyTransport {
+    /** Netty's switch for its JDK Flight Recorder events, read once when Netty starts. */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+    static {
+        // Netty 4.2's buffer allocators emit Flight Recorder events; with them on, the first buffer the input
+        // allocates loads and initializes the JDK's whole Flight Recorder on the event loop (150-170 ms measured,
+        // no recording running), and a burst that arrives then overflows the receive buffer. Off unless asked for.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
+    }
+
     private final boolean epoll;
 
     private NettyTransport(boolean epoll) {

@@ -21,7 +21,18 @@ class BatchReceiveAllocatorTest {
     private final ExtendedHandle handle = (ExtendedHandle) allocator.newHandle();
     private final DefaultChannelConfig config = new DefaultChannelConfig(new EmbeddedChannel());
 
-    /** One wake-up's read loop as Netty's epoll datagram channel runs it; returns the buffer sizes it asked for. */
+    /**
+     * One wake-up's read loop as Netty's epoll datagram channel runs it, then the fan-out ({@code fanOutNanos} long);
+     * returns the buffer size it asked for last.
+     */
+    private int wakeUp(long fanOutNanos, int... datagramsPerCall) {
+        int asked = wakeUp(datagramsPerCall);
+        now.addAndGet(fanOutNanos);
+        allocator.batchDone();
+        return asked;
+    }
+
+    /** One wake-up's read loop as Netty's epoll datagram channel runs it; returns the buffer size it asked for last. */
     private int wakeUp(int... datagramsPerCall) {
         handle.reset(config);
         int asked = 0;
@@ -38,6 +49,7 @@ class BatchReceiveAllocatorTest {
             }
         }
         handle.readComplete();
+        allocator.batchDone();
         return asked;
     }
 
@@ -67,6 +79,15 @@ class BatchReceiveAllocatorTest {
         handle.incMessagesRead(3);
         handle.lastBytesRead(3 * SLOT);
         assertThat(handle.continueReading()).as("a call that left slots empty found the socket drained").isFalse();
+    }
+
+    @Test
+    void aWakeUpRightAfterASlowFanOutIsBusy() {
+        // a fan-out of large datagrams by code not yet compiled takes long; a datagram waiting when it ends is a
+        // backlog, however long ago the previous wake-up began
+        assertThat(wakeUp(2_000_000, 1)).isEqualTo(SLOT);
+        now.addAndGet(5_000);
+        assertThat(wakeUp(1)).isEqualTo(SLOT * SLOTS);
     }
 
     @Test

@@ -12,7 +12,9 @@ RATE="${2:-2000}"
 SECS="${3:-5}"
 shift $(( $# > 3 ? 3 : $# ))
 BIN="$HOME/.cache/relaybench/bin"
-[ -x "$BIN/udpgen" ] || python3 "$ROOT/../shared/bench/relaybench.py" list >/dev/null
+BENCH="${RELAYBENCH:-$ROOT/../shared/bench/relaybench.py}"
+[ -f "$BENCH" ] || BENCH=/work/shared/bench/relaybench.py # a worktree under /work/wt
+[ -x "$BIN/udpgen" ] || python3 "$BENCH" list >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 IN=$(free_port); O1=$(free_port); O2=$(free_port); O3=$(free_port)
 tmp="$(mktemp -d -t relay-strace.XXXXXX)"

@@ -82,6 +82,9 @@ final class UdpInput {
             FixedRecvByteBufAllocator one = new FixedRecvByteBufAllocator(RECEIVE_SLOT);
             one.maxMessagesPerRead(MAX_MESSAGES_PER_READ);
             b.option(ChannelOption.RCVBUF_ALLOCATOR, one);
+            if (transport.isLinux() && spec.workers() > 1) {
+                b.option(UnixChannelOption.SO_REUSEPORT, true);
+            }
         }
         if (in.isMulticast()) {
             b.option(ChannelOption.SO_REUSEADDR, true);
@@ -94,10 +97,10 @@ final class UdpInput {
         if (in.isMulticast()) {
             join(spec.name(), ch, in);
         }
-        if (transport.isEpoll()) {
+        if (transport.isLinux()) {
             forceReceiveBuffer(spec, ch);
         }
-        checkReceiveBuffer(spec, ch, transport.isEpoll());
+        checkReceiveBuffer(spec, ch, transport.isLinux());
         return ch;
     }
 

@@ -25,7 +25,7 @@ class BatchReceiveAllocatorTest {
      * One wake-up's read loop as Netty's epoll datagram channel runs it, then the fan-out ({@code fanOutNanos} long);
      * returns the buffer size it asked for last.
      */
-    private int wakeUp(long fanOutNanos, int... datagramsPerCall) {
+    private int wakeUpAndFanOut(long fanOutNanos, int... datagramsPerCall) {
         int asked = wakeUp(datagramsPerCall);
         now.addAndGet(fanOutNanos);
         allocator.batchDone();
@@ -85,7 +85,7 @@ class BatchReceiveAllocatorTest {
     void aWakeUpRightAfterASlowFanOutIsBusy() {
         // a fan-out of large datagrams by code not yet compiled takes long; a datagram waiting when it ends is a
         // backlog, however long ago the previous wake-up began
-        assertThat(wakeUp(2_000_000, 1)).isEqualTo(SLOT);
+        assertThat(wakeUpAndFanOut(2_000_000, 1)).isEqualTo(SLOT);
         now.addAndGet(5_000);
         assertThat(wakeUp(1)).isEqualTo(SLOT * SLOTS);
     }

@@ -81,7 +81,7 @@ public final class RelayCommand implements Callable<Integer> {
     String apiToken;
 
     @Option(names = "--transport", paramLabel = "NAME",
-            description = "auto (epoll on Linux, else NIO), epoll or nio (default: auto).")
+            description = "auto (epoll on Linux, else NIO), epoll, io_uring or nio (default: auto).")
     String transport;
 
     /** Builds the settings from the config file or the flags; flags that tune a route may not mix with --config. */

@@ -4,6 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -39,6 +42,11 @@ final class UdpInput {
     static final int RECEIVE_SLOTS = 16;
     /** Datagrams read per wake-up before the batch is fanned out. */
     static final int MAX_MESSAGES_PER_READ = 256;
+    /**
+     * A wake-up that comes this soon after the previous batch was fanned out reads in recvmmsg batches (a datagram
+     * was waiting); a later one reads one datagram with recvmsg (see {@link BatchReceiveAllocator}).
+     */
+    static final long BUSY_NANOS = 50_000;
 
     private UdpInput() {
     }
@@ -55,19 +63,28 @@ final class UdpInput {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channelFactory(transport.datagramChannel(in.isIpv6()))
-                .option(ChannelOption.SO_RCVBUF, spec.receiveBuffer())
-                .handler(fanOut);
+                .option(ChannelOption.SO_RCVBUF, spec.receiveBuffer());
         if (transport.isEpoll()) {
+            BatchReceiveAllocator reads = receiveAllocator();
+            b.handler(new ChannelInitializer<Channel>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new BatchDone(reads), fanOut);
+                }
+            });
             b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RECEIVE_SLOT);
-            b.option(ChannelOption.RCVBUF_ALLOCATOR,
-                    new BatchReceiveAllocator(RECEIVE_SLOT * RECEIVE_SLOTS, MAX_MESSAGES_PER_READ));
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, reads);
             if (spec.workers() > 1) {
                 b.option(UnixChannelOption.SO_REUSEPORT, true);
             }
         } else {
+            b.handler(fanOut);
             FixedRecvByteBufAllocator one = new FixedRecvByteBufAllocator(RECEIVE_SLOT);
             one.maxMessagesPerRead(MAX_MESSAGES_PER_READ);
             b.option(ChannelOption.RCVBUF_ALLOCATOR, one);
+            if (transport.isLinux() && spec.workers() > 1) {
+                b.option(UnixChannelOption.SO_REUSEPORT, true);
+            }
         }
         if (in.isMulticast()) {
             b.option(ChannelOption.SO_REUSEADDR, true);
@@ -80,11 +97,35 @@ final class UdpInput {
         if (in.isMulticast()) {
             join(spec.name(), ch, in);
         }
-        if (transport.isEpoll()) {
+        if (transport.isLinux()) {
             forceReceiveBuffer(spec, ch);
         }
-        checkReceiveBuffer(spec, ch, transport.isEpoll());
+        checkReceiveBuffer(spec, ch, transport.isLinux());
         return ch;
+    }
+
+    /**
+     * How the epoll input sizes its reads: one datagram by recvmsg when quiet, recvmmsg batches when busy. One per
+     * channel, with a {@link BatchDone} in front of the fan-out.
+     */
+    static BatchReceiveAllocator receiveAllocator() {
+        return new BatchReceiveAllocator(RECEIVE_SLOT, RECEIVE_SLOTS, MAX_MESSAGES_PER_READ, BUSY_NANOS,
+                System::nanoTime);
+    }
+
+    /** Tells the allocator when a batch has been fanned out (the fan-out, next in the pipeline, ends the event). */
+    static final class BatchDone extends ChannelInboundHandlerAdapter {
+        private final BatchReceiveAllocator reads;
+
+        BatchDone(BatchReceiveAllocator reads) {
+            this.reads = reads;
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.fireChannelReadComplete();
+            reads.batchDone();
+        }
     }
 
     private static void join(String route, DatagramChannel ch, Endpoint in) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.netty.channel.uring.IoUring;
 import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RelaySettings;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,8 +71,9 @@ class RelayTest {
     }
 
     @ParameterizedTest(name = "transport {0}, gso {1}")
-    @CsvSource({"epoll, auto", "epoll, on", "epoll, off", "nio, off"})
+    @CsvSource({"epoll, auto", "epoll, on", "epoll, off", "nio, off", "io_uring, auto"})
     void everyDatagramReachesEveryOutputWholeOnceAndInOrder(String transport, String gso) throws Exception {
+        Assumptions.assumeTrue(!transport.equals("io_uring") || IoUring.isAvailable(), "io_uring not available");
         List<UdpReceiver> outs = receivers(3, "127.0.0.1");
         Relay relay = relay("udp://127.0.0.1:0", outs.stream().map(UdpReceiver::url).toList(), List.of(),
                 transport, gso);

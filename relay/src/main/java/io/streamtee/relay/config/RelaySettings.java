@@ -29,7 +29,9 @@ public record RelaySettings(List<RouteSpec> routes, Duration statsInterval, Tran
         /** Native epoll on Linux (recvmmsg, sendmmsg, UDP GSO); NIO elsewhere. */
         AUTO,
         EPOLL,
-        NIO
+        NIO,
+        /** Linux's io_uring (no UDP GSO): sends and the next receive go to the kernel in one system call. */
+        IO_URING
     }
 
     public RelaySettings {

@@ -16,7 +16,7 @@
 # Logs: $WORK (default a new temp dir). Figures are from a shared machine unless said otherwise.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
-ST="$ROOT/bin/streamtee"
+ST="${ST:-$ROOT/bin/streamtee}"   # the launcher to measure (ST=/path/to/other/bin/streamtee: another build)
 HELPER="$ROOT/bench/start_memory.py"
 WORK="${WORK:-$(mktemp -d -t start-memory.XXXXXX)}"
 EVERY="${EVERY:-10}"

@@ -39,6 +39,7 @@ case "$mode" in
     ;;
   services)
     seconds="${2:-60}"
+    cd "$WORK"   # demo writes its recordings and events under the working directory
     port="$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     "$ST" camera --to "127.0.0.1:$port" --pattern --bitrate 4M --size 1280x720 --fps 30 \
       >/dev/null 2>"$WORK/camera.log" &

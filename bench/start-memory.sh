@@ -29,13 +29,13 @@ case "$mode" in
   start)
     default="$ST relay --listen udp://127.0.0.1:{IN} --to 127.0.0.1:{OUT}"
     read -r -a cmd <<<"${START_CMD:-$default}"
-    python3 "$HELPER" start --runs "${2:-10}" --log "$WORK/start.log" -- "${cmd[@]}"
+    python3 "$HELPER" start --runs "${2:-10}" --log "$WORK/start.log" -- "${cmd[@]}" | tee "$WORK/start.jsonl"
     ;;
   memory)
     default="$ST relay --listen udp://127.0.0.1:{IN} {TO}"
     read -r -a cmd <<<"${MEMORY_CMD:-$default}"
     python3 "$HELPER" memory --seconds "${2:-600}" --rate "${RATE:-20000}" --outs "${OUTS:-3}" --every "$EVERY" \
-      --work "$WORK" -- "${cmd[@]}"
+      --work "$WORK" -- "${cmd[@]}" | tee "$WORK/memory.jsonl"
     ;;
   services)
     seconds="${2:-60}"

@@ -19,7 +19,9 @@ jvm_defaults() {
   if [ "${JAVA_MAJOR:-0}" -ge 22 ]; then common+=(-XX:TrimNativeHeapInterval=5000); fi
   case "${1:-}" in
     relay)
-      JVM_OPTS=("${common[@]}" -Xms16m -Xmx64m -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=32m
+      # Direct memory holds the datagrams: per route 1 MiB of receive buffer and, only while an output is stalled,
+      # up to its queue limit (--send-buffer, 1 MiB) per output. 256 MB: 64 routes of 3 outputs all stalled at once.
+      JVM_OPTS=("${common[@]}" -Xms16m -Xmx64m -XX:MaxDirectMemorySize=256m -XX:ReservedCodeCacheSize=32m
         -XX:MaxMetaspaceSize=128m) ;;
     camera | record | view | playback)
       JVM_OPTS=("${common[@]}" -Xmx256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
@@ -39,20 +41,23 @@ jvm_defaults() {
 # loopback ports, 2,000 datagrams through it, 2-4 s) with this very Java and these jars. A JVM that finds the cache
 # stale (another Java build, changed jars) or unreadable says nothing and starts without it; a training run that
 # fails leaves a .failed mark (retried when a jar changes), so no start pays for it twice. Older Java: no cache.
-# STREAMTEE_AOT_CACHE=DIR puts it elsewhere; STREAMTEE_AOT_CACHE=off uses none. Bash built-ins only, but for mkdir
-# and mv to make the cache (without them: no cache).
+# STREAMTEE_AOT_CACHE=DIR puts it elsewhere; STREAMTEE_AOT_CACHE=off uses none. Bash built-ins only, but for readlink,
+# and mkdir and mv to make the cache (without them: no cache).
 aot_prepare() {
   AOT_OPTS=()
-  local dir="${STREAMTEE_AOT_CACHE:-$1}" name="" line f cache tmp log stale=""
+  local dir="${STREAMTEE_AOT_CACHE:-$1}" name="" home line f cache tmp log stale=""
   shift
   [ "${JAVA_MAJOR:-0}" -ge 25 ] && [ "$dir" != off ] || return 0
-  # One cache per Java: its exact build (the release file) and its path name it.
-  if [ -f "${JAVA%/bin/java}/release" ]; then
+  # One cache per Java: its exact build (the release file of its home, /usr/bin/java followed) and its home name it,
+  # so an upgraded Java makes a cache of its own.
+  home="$(readlink -f "$JAVA" 2>/dev/null || echo "$JAVA")"
+  home="${home%/bin/java}"
+  if [ -f "$home/release" ]; then
     while IFS= read -r line; do
       case "$line" in JAVA_RUNTIME_VERSION=*) name="${line#*=}"; name="${name//\"/}" ;; esac
-    done <"${JAVA%/bin/java}/release"
+    done <"$home/release"
   fi
-  name="${name}${JAVA%/bin/java}"
+  name="${name}${home}"
   cache="$dir/streamtee-${name//[^A-Za-z0-9.+-]/_}.aot"
   if [ -f "$cache" ]; then
     for f in "$@"; do [ "$f" -nt "$cache" ] && { stale=1; break; }; done

@@ -10,7 +10,8 @@
 # Memory bounds per command, sized from what each one was measured to need (bench/start-memory.sh): the relay keeps
 # no video, only the datagrams in flight; the services that decode or encode video keep frames on the heap and the
 # codecs' buffers outside it. SerialGC: the smallest collector, no GC threads; at these heap sizes its pauses are
-# about a millisecond. TrimNativeHeapInterval gives the C library's free memory back to the system (JDK 22+; what
+# about a millisecond. -Xms: without it the heap starts at 1/64 of the machine's memory (376 MB here), and the young
+# generation's share of that becomes resident bit by bit; with it the heap grows from a small start as needed. TrimNativeHeapInterval gives the C library's free memory back to the system (JDK 22+; what
 # the JIT compilers used at start-up stays resident otherwise).
 jvm_defaults() {
   # io.netty.jfr.enabled=false: Netty's JFR events for buffer allocation cost 0.05-0.07 s on the first datagram
@@ -24,13 +25,13 @@ jvm_defaults() {
       JVM_OPTS=("${common[@]}" -Xms16m -Xmx64m -XX:MaxDirectMemorySize=256m -XX:ReservedCodeCacheSize=32m
         -XX:MaxMetaspaceSize=128m) ;;
     camera | record | view | playback)
-      JVM_OPTS=("${common[@]}" -Xmx256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
+      JVM_OPTS=("${common[@]}" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
         -XX:MaxMetaspaceSize=192m) ;;
     analyze)
-      JVM_OPTS=("${common[@]}" -Xmx384m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
+      JVM_OPTS=("${common[@]}" -Xms32m -Xmx384m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
         -XX:MaxMetaspaceSize=192m) ;;
     serve | demo)
-      JVM_OPTS=("${common[@]}" -Xmx1g -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m) ;;
+      JVM_OPTS=("${common[@]}" -Xms64m -Xmx1g -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m) ;;
     *)
       JVM_OPTS=("${common[@]}" -Xmx64m) ;;  # --help, --version, help: print and exit
   esac

@@ -7,17 +7,43 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code streamtee} in this JVM: the help a new user reads first, and the one error form of every command. */
 class MainTest {
     private record Result(int exit, String out, String err) {
     }
 
+    /** Runs {@code args} as {@code main} does: with only the command they name, when they name one. */
     private static Result run(String... args) {
+        return run(Main.commandLine(args), args);
+    }
+
+    private static Result run(Object command, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Cli.run(new Main(), new PrintWriter(out, true), new PrintWriter(err, true), args);
+        int exit = Cli.run(command, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aCommandRunAloneIsTheOneInTheFullListWithTheSameHelpAndErrors() {
+        CommandLine full = Cli.commandLine(new Main());
+        List<String> names = full.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+        assertThat(Main.COMMANDS.keySet()).containsExactlyElementsOf(names);
+        for (String name : names) {
+            CommandLine alone = Main.commandLine(name);
+            assertThat(alone.getSubcommands().keySet()).as(name).containsExactly(name);
+            assertThat(alone.getSubcommands().get(name).getCommand().getClass()).as(name)
+                    .isEqualTo(full.getSubcommands().get(name).getCommand().getClass());
+            Result help = run(name, "--help");
+            assertThat(help).as(name + " --help").isEqualTo(run(new Main(), name, "--help"));
+            assertThat(help.out()).startsWith("Usage: streamtee " + name + " ");
+            assertThat(run(name, "--no-such-option")).as(name + " --no-such-option")
+                    .isEqualTo(run(new Main(), name, "--no-such-option"));
+        }
+        assertThat(Main.commandLine("help").getSubcommands()).containsKeys("relay", "demo", "help");
+        assertThat(Main.commandLine().getSubcommands()).containsKeys("relay", "demo", "help");
     }
 
     private static String oneLine(String text) {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +102,62 @@ class ArchiveIT {
         assertThat(run.out()).startsWith("streamtee ");
         assertThat(Files.readString(calls)).as("the java on PATH ran streamtee")
                 .contains("--enable-native-access=ALL-UNNAMED").contains("io.streamtee.app.Main");
+    }
+
+    @Test
+    void givesEachCommandItsMemoryBoundsAndStreamteeJavaOptsWin() throws Exception {
+        Path calls = tmp.resolve("calls.txt");
+        Path bin = Files.createDirectories(tmp.resolve("jdk/bin"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        script(bin.resolve("java"), "echo \"$@\" >> '" + calls + "'\nexec '" + java + "' \"$@\"\n");
+        Path path = Unpacked.toolsIn(tmp.resolve("path"));
+        Files.createSymbolicLink(path.resolve("java"), bin.resolve("java"));
+        Map<String, String> env = Map.of("JAVA_HOME", oldJdk().toString(), "STREAMTEE_JAVA_OPTS", "-Xmx100m");
+
+        for (String command : List.of("relay", "analyze")) {
+            Files.deleteIfExists(calls);
+            Run run = archive.run(tmp, path, env, List.of(archive.launcher(), command, "--help"));
+            assertThat(run.exit()).as(run.err()).isZero();
+            String main = Files.readAllLines(calls).stream().filter(l -> l.contains("io.streamtee.app.Main"))
+                    .findFirst().orElseThrow();
+            String bound = command.equals("relay") ? "-Xmx64m" : "-Xmx384m";
+            assertThat(main).as(command).contains("-XX:+UseSerialGC", bound, "-XX:MaxDirectMemorySize=");
+            assertThat(main.indexOf("-Xmx100m")).as("STREAMTEE_JAVA_OPTS after the defaults: %s", main)
+                    .isGreaterThan(main.indexOf(bound));
+        }
+    }
+
+    @Test
+    void onJava25ItMakesTheStartUpCacheOnceAndStartsWhenTheCacheIsBad() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "JDK 25's AOT cache");
+        // mkdir and mv are what making the cache takes besides the launcher's tools
+        Path path = Unpacked.toolsIn(tmp.resolve("path"));
+        Files.createSymbolicLink(path.resolve("mkdir"), which("mkdir"));
+        Files.createSymbolicLink(path.resolve("mv"), which("mv"));
+        Path dir = tmp.resolve("aot");
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "STREAMTEE_AOT_CACHE", dir.toString());
+
+        Run first = archive.run(tmp, path, env, List.of(archive.launcher(), "--version"));
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("streamtee: making the start-up cache");
+        Path cache;
+        try (Stream<Path> files = Files.list(dir)) {
+            cache = files.filter(f -> f.getFileName().toString().endsWith(".aot")).findFirst().orElseThrow();
+        }
+        assertThat(cache).isNotEmptyFile();
+
+        Run second = archive.run(tmp, path, env, List.of(archive.launcher(), "--version"));
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.err()).as("made once").isEmpty();
+        assertThat(second.out()).startsWith("streamtee ");
+
+        // A cache the JVM cannot use (cut short, or from another build): it starts without it, silently.
+        Files.write(cache, Arrays.copyOf(Files.readAllBytes(cache), 4096));
+        Run bad = archive.run(tmp, path, env, List.of(archive.launcher(), "--version"));
+        assertThat(bad.exit()).as(bad.err()).isZero();
+        assertThat(bad.err()).isEmpty();
+        assertThat(bad.out()).startsWith("streamtee ");
     }
 
     @Test

@@ -22,7 +22,10 @@ jvm_defaults() {
     relay)
       # Direct memory holds the datagrams: per route 1 MiB of receive buffer and, only while an output is stalled,
       # up to its queue limit (--send-buffer, 1 MiB) per output. 256 MB: 64 routes of 3 outputs all stalled at once.
-      JVM_OPTS=("${common[@]}" -Xms16m -Xmx64m -XX:MaxDirectMemorySize=256m -XX:ReservedCodeCacheSize=32m
+      # The heap holds little for UDP and TCP, but a Kafka output's records wait on it (the producer's 32 MB buffer,
+      # and each output's queue of up to 8192 datagrams while the broker is away) and so do a Kafka input's fetches:
+      # -Xmx256m is room for that; the heap grows from -Xms only when it is used, so it costs UDP nothing.
+      JVM_OPTS=("${common[@]}" -Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:ReservedCodeCacheSize=32m
         -XX:MaxMetaspaceSize=128m) ;;
     camera | record | view | playback)
       JVM_OPTS=("${common[@]}" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m

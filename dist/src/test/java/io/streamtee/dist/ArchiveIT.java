@@ -120,7 +120,7 @@ class ArchiveIT {
             assertThat(run.exit()).as(run.err()).isZero();
             String main = Files.readAllLines(calls).stream().filter(l -> l.contains("io.streamtee.app.Main"))
                     .findFirst().orElseThrow();
-            String bound = command.equals("relay") ? "-Xmx64m" : "-Xmx384m";
+            String bound = command.equals("relay") ? "-Xmx256m" : "-Xmx384m";
             assertThat(main).as(command).contains("-XX:+UseSerialGC", bound, "-XX:MaxDirectMemorySize=");
             assertThat(main.indexOf("-Xmx100m")).as("STREAMTEE_JAVA_OPTS after the defaults: %s", main)
                     .isGreaterThan(main.indexOf(bound));

@@ -39,4 +39,24 @@ class ConfigFuzzFindingsTest {
                 .hasMessage("bad URL 'udp://127.0.0.1:6000?ttl=%zz': parameter 'ttl' is not validly"
                         + " percent-encoded (a % must be followed by two hex digits)");
     }
+
+    /**
+     * Found by {@code ConfigFuzzTest#units} (crash-4d206318…): a number too large for its unit made {@code Units}
+     * throw ArithmeticException or NumberFormatException, or (a size) wrap around to a negative count.
+     */
+    @Test
+    void aValueTooLargeIsAConfigError() {
+        assertThatThrownBy(() -> Units.duration("timeout", "5555555555555555"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("timeout: '5555555555555555' is too large");
+        assertThatThrownBy(() -> Units.bytes("buffer", "99999999999999999999"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("buffer: '99999999999999999999' is too large");
+        assertThatThrownBy(() -> Units.bytes("buffer", "9999999999999G"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("buffer: '9999999999999G' is too large");
+        assertThatThrownBy(() -> Units.bitrate("bitrate", "99999999999999999999G"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bitrate: '99999999999999999999G' is too large");
+    }
 }

@@ -463,7 +463,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             if (byName != null) {
                 return byName;
             }
-            if (Character.isDigit(v.charAt(0)) || v.contains(":")) {
+            if (!v.isEmpty() && (Character.isDigit(v.charAt(0)) || v.contains(":"))) {
                 NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(v));
                 if (byAddress != null) {
                     return byAddress;

@@ -59,4 +59,15 @@ class ConfigFuzzFindingsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("bitrate: '99999999999999999999G' is too large");
     }
+
+    /**
+     * Found by {@code ConfigFuzzTest#endpointInput} (crash-b99cd408…): an empty {@code iface=} made
+     * {@code Endpoint.networkInterface} throw StringIndexOutOfBoundsException.
+     */
+    @Test
+    void anEmptyIfaceIsAConfigError() {
+        assertThatThrownBy(() -> Endpoint.parse("udp://239.1.1.1:5000?iface=", Endpoint.Role.INPUT))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bad URL 'udp://239.1.1.1:5000?iface=': no network interface '' on this machine");
+    }
 }

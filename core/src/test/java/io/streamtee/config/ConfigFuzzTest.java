@@ -91,15 +91,15 @@ class ConfigFuzzTest {
     }
 
     /**
-     * A URL with references; every variable is set to the text after the last NUL (without any {@code $}), or unset
-     * when there is none.
+     * A URL with references; every variable is set to the text after the last NUL (without any {@code $} or
+     * <code>{</code>, which could make a reference with the text around it), or unset when there is none.
      */
     @FuzzTest
     void urlVariables(byte[] input) {
         String text = text(input);
         int nul = text.lastIndexOf('\0');
         String url = nul < 0 ? text : text.substring(0, nul);
-        String value = nul < 0 ? null : text.substring(nul + 1).replace("$", "");
+        String value = nul < 0 ? null : text.substring(nul + 1).replace("$", "").replace("{", "");
         try {
             String expanded = UrlVariables.expand(url, name -> value);
             assertThat(expanded).doesNotContain("${");

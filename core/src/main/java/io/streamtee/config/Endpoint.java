@@ -219,8 +219,15 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
                 continue;
             }
             int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String key;
+            String value;
+            try {
+                key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) { // a % not followed by two hex digits; the value may be a secret
+                throw new ConfigException("bad URL '" + text + "': parameter '" + (eq < 0 ? pair : pair.substring(0, eq))
+                        + "' is not validly percent-encoded (a % must be followed by two hex digits)");
+            }
             boolean kafkaProperty = scheme.equals("kafka") && key.startsWith(role.kafkaPrefix)
                     && key.length() > role.kafkaPrefix.length();
             if (!known.contains(key) && !passThrough && !kafkaProperty) {
@@ -467,7 +474,7 @@ public record Endpoint(String url, String scheme, InetSocketAddress address, Str
             if (byName != null) {
                 return byName;
             }
-            if (Character.isDigit(v.charAt(0)) || v.contains(":")) {
+            if (!v.isEmpty() && (Character.isDigit(v.charAt(0)) || v.contains(":"))) {
                 NetworkInterface byAddress = NetworkInterface.getByInetAddress(InetAddress.getByName(v));
                 if (byAddress != null) {
                     return byAddress;

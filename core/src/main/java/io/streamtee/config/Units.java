@@ -29,16 +29,24 @@ public final class Units {
         if (!m.matches()) {
             throw ConfigException.at(key, "'" + text + "' is not a size (examples: 212992, 8MB, 4MiB)");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
         boolean binary = unit.contains("i");
         long base = binary ? 1024 : 1000;
-        return switch (unit.charAt(0)) {
-            case 'k' -> n * base;
-            case 'm' -> n * base * base;
-            case 'g' -> n * base * base * base;
-            default -> n;
+        long factor = switch (unit.charAt(0)) {
+            case 'k' -> base;
+            case 'm' -> base * base;
+            case 'g' -> base * base * base;
+            default -> 1;
         };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw tooLarge(key, text);
+        }
+    }
+
+    private static ConfigException tooLarge(String key, String text) {
+        return ConfigException.at(key, "'" + text + "' is too large");
     }
 
     /**
@@ -59,12 +67,16 @@ public final class Units {
             case "d" -> 86_400_000_000_000L;
             default -> 1_000_000_000L;
         };
-        if (!m.group(1).contains(".")) {
-            return Duration.ofNanos(Math.multiplyExact(Long.parseLong(m.group(1)), nanosPerUnit));
+        try {
+            if (!m.group(1).contains(".")) {
+                return Duration.ofNanos(Math.multiplyExact(Long.parseLong(m.group(1)), nanosPerUnit));
+            }
+            return Duration.ofNanos(new java.math.BigDecimal(m.group(1))
+                    .multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).setScale(0, java.math.RoundingMode.HALF_UP)
+                    .longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw tooLarge(key, text);
         }
-        return Duration.ofNanos(new java.math.BigDecimal(m.group(1))
-                .multiply(java.math.BigDecimal.valueOf(nanosPerUnit)).setScale(0, java.math.RoundingMode.HALF_UP)
-                .longValueExact());
     }
 
     /** Whether {@code text} is a number with no unit, such as {@code 20} (for flags where that is ambiguous). */
@@ -84,8 +96,12 @@ public final class Units {
             case "m" -> 1_000_000L;
             default -> 1_000_000_000L;
         };
-        return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(factor))
-                .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        try {
+            return new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(factor))
+                    .setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException e) {
+            throw tooLarge(key, text);
+        }
     }
 
     /** Formats a byte count for logs: {@code 1.5 MB}. */

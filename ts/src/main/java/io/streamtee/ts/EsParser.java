@@ -123,7 +123,9 @@ final class EsParser {
                     return to;
                 }
                 hdrNeed = 9 + (hdr[8] & 0xFF);
-                continue;
+                if (hdrNeed > hdrLen) {
+                    continue; // PES_header_data_length 0 (no PTS) means the header is complete
+                }
             }
             hdrNeed = 0;
         }

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Fuzzes every Jazzer @FuzzTest of the project, one after another, each for SECONDS_PER_TARGET (default 60):
+#   bench/fuzz.sh              # 60 s per target
+#   bench/fuzz.sh 10           # a bounded run
+#   bench/fuzz.sh 3600         # a long run
+#   TARGETS='ts:TsFuzzTest#demux core:ConfigFuzzTest#endpoint' bench/fuzz.sh 30    # only these
+# A plain `mvn test` only replays each fuzz test's inputs (seeds and past findings in
+# src/test/resources/<package>/<Class>Inputs/<method>/); here JAZZER_FUZZ=1 makes the one selected test fuzz
+# (Jazzer fuzzes at most one @FuzzTest per JVM, hence one Maven run per target). The time limit and a per-input
+# timeout reach libFuzzer as -max_total_time and -timeout through Jazzer's jazzer.internal.arg.N JUnit parameters
+# (they come after the annotation's maxDuration, so they win). Jazzer writes each finding (crash-*, timeout-*) into
+# that Inputs directory, where the next `mvn test` replays it: turn it into a fix and a regression test. The corpus
+# it grows stays in <module>/.cifuzz-corpus/ (not committed) and is reused by the next run.
+# Prints per target: executions (libFuzzer's number_of_executed_units), new coverage-increasing inputs, findings,
+# wall time; the exit code is 1 when any target had a finding or failed. Runs only the JVM of the tests: nothing
+# here talks to the network.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+# shellcheck source=bin/jdk.sh
+source "$ROOT/bin/jdk.sh"
+SECONDS_PER_TARGET="${1:-60}"
+PER_INPUT_TIMEOUT="${PER_INPUT_TIMEOUT:-30}"
+if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: bench/fuzz.sh [SECONDS_PER_TARGET]   (a positive whole number of seconds, got '$SECONDS_PER_TARGET')" >&2
+  exit 2
+fi
+cd "$ROOT"
+LOGS="$(mktemp -d "${TMPDIR:-/tmp}/streamtee-fuzz.XXXXXX")"
+
+# module:Class#method for every @FuzzTest method under */src/test/java.
+discover() {
+  grep -rl --include='*.java' '@FuzzTest' -- */src/test/java | sort | while read -r file; do
+    module="${file%%/src/test/java/*}"
+    class="$(basename "$file" .java)"
+    awk '/@FuzzTest/ { want = 1; next }
+         want && match($0, /void [A-Za-z0-9_]+\(/) { m = substr($0, RSTART + 5, RLENGTH - 6); print m; want = 0 }' \
+        "$file" | while read -r method; do
+      echo "$module:$class#$method"
+    done
+  done
+}
+
+if [[ -n "${TARGETS:-}" ]]; then
+  read -r -a targets <<< "$TARGETS"
+else
+  mapfile -t targets < <(discover)
+fi
+if [[ ${#targets[@]} -eq 0 ]]; then
+  echo "no @FuzzTest found" >&2
+  exit 2
+fi
+
+stat_of() { # libFuzzer's final stat NAME from a log, or nothing
+  grep -oE "stat::$1:[[:space:]]*[0-9]+" "$2" | tail -1 | grep -oE '[0-9]+$' || true
+}
+
+inputs_dir() { # module class method -> the Inputs directory Jazzer writes findings to
+  local file
+  file="$(grep -rl --include="$2.java" "class $2" -- "$1/src/test/java" | head -1)"
+  local pkg="${file#"$1"/src/test/java/}"
+  echo "$1/src/test/resources/$(dirname "$pkg")/$2Inputs/$3"
+}
+
+echo "bench/fuzz.sh: ${#targets[@]} targets, ${SECONDS_PER_TARGET} s each, per-input timeout ${PER_INPUT_TIMEOUT} s;" \
+     "logs in $LOGS; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
+printf '%-42s %12s %8s %9s %7s  %s\n' TARGET EXECUTIONS EXEC/S NEW_COV WALL_S FINDINGS
+status=0
+total_start=$(date +%s)
+for target in "${targets[@]}"; do
+  module="${target%%:*}"
+  test="${target#*:}"
+  class="${test%%#*}"
+  method="${test#*#}"
+  dir="$(inputs_dir "$module" "$class" "$method")"
+  mkdir -p "$dir"
+  before="$(ls "$dir" | grep -E '^(crash|timeout|slow-unit|oom)-' || true)"
+  log="$LOGS/$module-$class-$method.log"
+  start=$(date +%s)
+  rc=0
+  JAZZER_FUZZ=1 mvn -B -ntp -q test -pl "$module" -am -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \
+      -Djazzer.internal.arg.0=fake_argv0 \
+      -Djazzer.internal.arg.1=-max_total_time="$SECONDS_PER_TARGET" \
+      -Djazzer.internal.arg.2=-timeout="$PER_INPUT_TIMEOUT" \
+      -Djazzer.internal.arg.3=-print_final_stats=1 > "$log" 2>&1 || rc=$?
+  wall=$(( $(date +%s) - start ))
+  execs="$(stat_of number_of_executed_units "$log")"
+  rate="$(stat_of average_exec_per_sec "$log")"
+  newcov="$(stat_of new_units_added "$log")"
+  after="$(ls "$dir" | grep -E '^(crash|timeout|slow-unit|oom)-' || true)"
+  found="$(comm -13 <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+  if [[ -n "${found// /}" ]]; then
+    findings="$found(in $dir)"
+    status=1
+  elif [[ $rc -ne 0 ]]; then
+    findings="Maven failed (exit $rc), see $log"
+    status=1
+  else
+    findings="none"
+  fi
+  printf '%-42s %12s %8s %9s %7s  %s\n' "$module:$test" "${execs:-?}" "${rate:-?}" "${newcov:-?}" "$wall" "$findings"
+done
+echo "total wall time: $(( $(date +%s) - total_start )) s (each target's includes Maven's start and the build check)"
+exit $status

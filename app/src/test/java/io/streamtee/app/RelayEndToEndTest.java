@@ -116,7 +116,11 @@ class RelayEndToEndTest {
                 sender.sendPaced(sent.subList(1000, 2000), 100, a::count);
                 await().atMost(Duration.ofSeconds(10)).until(() -> late.count() >= 1000);
 
-                // 2. SIGHUP re-reads the file (nothing changed), then another change swaps an output
+                // 2. SIGHUP re-reads the file (nothing changed), then another change swaps an output; a process
+                // tree started under nohup ignores SIGHUP, and the relay says so instead
+                org.junit.jupiter.api.Assumptions.assumeFalse(log.lines().stream()
+                        .anyMatch(l -> l.contains("SIGHUP is ignored in this process")),
+                        "SIGHUP is ignored in this process tree (started with nohup): the SIGHUP step cannot run");
                 long applied = log.lines().stream().filter(l -> l.contains("config applied")).count();
                 new ProcessBuilder("kill", "-HUP", Long.toString(relay.pid())).start().waitFor();
                 await().atMost(Duration.ofSeconds(20)).until(() -> log.lines().stream()

@@ -1,7 +1,9 @@
 package io.streamtee.cli;
 
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Waits for SIGTERM or SIGINT so that a command can stop in order (stop reading, drain, print its summary) and exit 0,
@@ -24,12 +26,24 @@ public final class Signals {
         return stop;
     }
 
-    /** Installs a handler for SIGHUP, where the platform has it. */
-    public static void onHangup(Runnable action) {
+    /**
+     * Installs a handler for SIGHUP, where the platform has it. A process started with SIGHUP ignored ({@code nohup})
+     * keeps ignoring it (the JVM installs no handler then): that is said in one warning line, since a reload on
+     * SIGHUP would otherwise silently do nothing.
+     *
+     * @return whether SIGHUP now runs {@code action}
+     */
+    public static boolean onHangup(Runnable action) {
         try {
-            Signal.handle(new Signal("HUP"), s -> action.run());
+            SignalHandler previous = Signal.handle(new Signal("HUP"), s -> action.run());
+            if (previous == SignalHandler.SIG_IGN) {
+                LoggerFactory.getLogger(Signals.class).warn("SIGHUP is ignored in this process (started with nohup?):"
+                        + " kill -HUP will not reload; a change to the config file still does");
+                return false;
+            }
+            return true;
         } catch (IllegalArgumentException e) {
-            // not available here
+            return false; // not available here
         }
     }
 }

@@ -172,7 +172,7 @@ class SrtOutputTest {
         int port = SrtInputTest.freeUdpPort();
         Path captured = dir.resolve("lossy.ts");
         Process receiver = FfmpegJudge.start(FfmpegJudge.ffmpeg("-v", "error", "-i", "srt://127.0.0.1:" + port
-                + "?mode=listener&latency=300000&passphrase=" + PASSPHRASE, "-map", "0", "-c", "copy", "-f", "mpegts",
+                + "?mode=listener&latency=1000000&passphrase=" + PASSPHRASE, "-map", "0", "-c", "copy", "-f", "mpegts",
                 captured.toString()));
         // the proxy sends to ffmpeg's port at once: wait until ffmpeg listens there (a datagram to a port nobody has
         // bound yet comes back as ICMP port unreachable, which ends the proxy's pump)
@@ -181,7 +181,7 @@ class SrtOutputTest {
         try (LossyUdpProxy proxy = new LossyUdpProxy(port, 0.05, 13);
                 Relay relay = new Relay(ConfigLoader.check(new RelayConfig(Map.of("cam", RouteConfig.of(
                         "udp://127.0.0.1:0", List.of(), List.of("srt://127.0.0.1:" + proxy.port()
-                                + "?mode=caller&latency=300ms&passphrase=" + PASSPHRASE))), "0", null))).start()) {
+                                + "?mode=caller&latency=1s&passphrase=" + PASSPHRASE))), "0", null))).start()) {
             Route route = relay.routes().get(0);
             await().atMost(Duration.ofSeconds(20)).until(() -> route.outputStats().get(0).counters()
                     .get("connects") == 1L);

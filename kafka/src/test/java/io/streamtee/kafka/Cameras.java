@@ -26,6 +26,25 @@ final class Cameras {
     private Cameras() {
     }
 
+    /**
+     * Camera names {@code prefix0, prefix1, ...}, one per partition of a {@code partitions}-partition topic, in
+     * partition order: where Kafka's default partitioner puts the records the relay keys by route name.
+     */
+    static List<String> onPartitions(String prefix, int partitions) {
+        String[] byPartition = new String[partitions];
+        int found = 0;
+        for (int i = 0; found < partitions; i++) {
+            String name = prefix + i;
+            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    name.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+            if (byPartition[p] == null) {
+                byPartition[p] = name;
+                found++;
+            }
+        }
+        return List.of(byPartition);
+    }
+
     /** {@code count} datagrams of camera {@code camera}, numbered from {@code first}. */
     static List<byte[]> datagrams(int camera, int first, int count) {
         Random r = new Random(camera * 1_000_003L + first);

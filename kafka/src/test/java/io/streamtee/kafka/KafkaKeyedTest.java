@@ -16,14 +16,12 @@ import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,19 +40,6 @@ class KafkaKeyedTest {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = KafkaBroker.shared();
-    }
-
-    /** Three camera names the default partitioner puts in partitions 0, 1 and 2 of a 3-partition topic. */
-    private static List<String> camerasOnPartitions() {
-        String[] byPartition = new String[3];
-        for (int i = 0; Stream.of(byPartition).anyMatch(s -> s == null); i++) {
-            String name = "door" + i;
-            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % 3;
-            if (byPartition[p] == null) {
-                byPartition[p] = name;
-            }
-        }
-        return List.of(byPartition);
     }
 
     /** A member: a relay with a route per camera, each taking its camera's records and sending them to its port. */
@@ -79,7 +64,7 @@ class KafkaKeyedTest {
     @Test
     void twoMembersSplitTheCamerasAndTheOneLeftTakesOverFromTheLastCommit() throws Exception {
         broker.createTopic("keyed", 3);
-        List<String> cameras = camerasOnPartitions();
+        List<String> cameras = Cameras.onPartitions("door", 3);
         List<List<byte[]>> first = new ArrayList<>();
         List<List<byte[]>> then = new ArrayList<>();
         for (int c = 0; c < 3; c++) {
@@ -157,23 +142,10 @@ class KafkaKeyedTest {
         }
     }
 
-    /** Two camera names the default partitioner puts in partitions 0 and 1 of a 2-partition topic. */
-    private static String[] twoOnPartitions() {
-        String[] byPartition = new String[2];
-        for (int i = 0; byPartition[0] == null || byPartition[1] == null; i++) {
-            String name = "gate" + i;
-            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % 2;
-            if (byPartition[p] == null) {
-                byPartition[p] = name;
-            }
-        }
-        return byPartition;
-    }
-
     @Test
     void aCameraWhoseServiceIsFullStallsOnlyItsOwnPartition() throws Exception {
         broker.createTopic("stall", 2);
-        String[] cams = twoOnPartitions();
+        String[] cams = Cameras.onPartitions("gate", 2).toArray(String[]::new);
         String base = "kafka://" + broker.bootstrap() + "/stall?group=gs&from=earliest&key=";
         DatagramSink full = new DatagramSink() {
             @Override

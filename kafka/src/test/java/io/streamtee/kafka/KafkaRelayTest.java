@@ -10,12 +10,9 @@ import io.streamtee.relay.Route;
 import io.streamtee.relay.output.DatagramOutput;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,19 +40,6 @@ class KafkaRelayTest {
         }
     }
 
-    /** Three route names whose records the default partitioner puts in partitions 0, 1 and 2 of a 3-partition topic. */
-    private static List<String> camerasOnPartitions() {
-        String[] byPartition = new String[3];
-        for (int i = 0; Stream.of(byPartition).anyMatch(s -> s == null); i++) {
-            String name = "cam" + i;
-            int p = Utils.toPositive(Utils.murmur2(name.getBytes(StandardCharsets.UTF_8))) % 3;
-            if (byPartition[p] == null) {
-                byPartition[p] = name;
-            }
-        }
-        return List.of(byPartition);
-    }
-
     private static List<UdpSender> senders(Relay relay, List<String> cameras) throws Exception {
         List<UdpSender> senders = new ArrayList<>();
         for (String c : cameras) {
@@ -73,7 +57,7 @@ class KafkaRelayTest {
     @Test
     void threeCamerasGoThroughKafkaAndBackByteIdenticalAndInOrder() throws Exception {
         broker.createTopic("cams", 3);
-        List<String> cameras = camerasOnPartitions();
+        List<String> cameras = Cameras.onPartitions("cam", 3);
         List<List<byte[]>> sent = List.of(Cameras.datagrams(0, 0, PER_CAMERA), Cameras.datagrams(1, 0, PER_CAMERA),
                 Cameras.datagrams(2, 0, PER_CAMERA));
         try (UdpReceiver consumer = UdpReceiver.open("127.0.0.1");
@@ -103,7 +87,7 @@ class KafkaRelayTest {
     @Test
     void aGroupOfTwoSplitsTheCamerasAndTheOneLeftTakesOverWithNothingLost() throws Exception {
         broker.createTopic("group", 3);
-        List<String> cameras = camerasOnPartitions();
+        List<String> cameras = Cameras.onPartitions("cam", 3);
         String input = "kafka://" + broker.bootstrap() + "/group?group=recorders&from=earliest";
         List<List<byte[]>> first = List.of(Cameras.datagrams(0, 0, PER_CAMERA), Cameras.datagrams(1, 0, PER_CAMERA),
                 Cameras.datagrams(2, 0, PER_CAMERA));

@@ -2,6 +2,7 @@ package io.streamtee.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
@@ -9,13 +10,19 @@ import io.streamtee.camera.Destination;
 import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -150,27 +157,27 @@ class ServeReloadTest {
     }
 
     /** Open file descriptors of this JVM. */
-    private static long fds() throws java.io.IOException {
-        try (java.util.stream.Stream<Path> fd = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+    private static long fds() throws IOException {
+        try (Stream<Path> fd = Files.list(Path.of("/proc/self/fd"))) {
             return fd.count();
         }
     }
 
     private static int threads() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        return ManagementFactory.getThreadMXBean().getThreadCount();
     }
 
     @Test
     @Timeout(90)
     void aStormOfAHundredReloadsInTenSecondsCostsTheSteadyCameraNothingAndLeaksNothing() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(Path.of("/proc/self/fd")),
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")),
                 "no /proc/self/fd to count open files in");
         try (UdpReceiver extra = UdpReceiver.open("127.0.0.1"); UdpReceiver other = UdpReceiver.open("127.0.0.1");
                 Serve serve = new Serve(ServeYaml.parse("t.yml", config(extra.port(), LEAVING), k -> null))
                         .start(null)) {
             // even: a camera (viewer only) added, one (recorder) removed, an output added to the steady camera;
             // odd: all back. The steady camera's services and its first output stay through it all.
-            java.util.function.IntFunction<ServeConfig> config = n -> ServeYaml.parse("t.yml", n % 2 == 0
+            IntFunction<ServeConfig> config = n -> ServeYaml.parse("t.yml", n % 2 == 0
                     ? config(extra.port(), COMING).replace("outputs: [udp://127.0.0.1:" + extra.port() + "]",
                             "outputs: [udp://127.0.0.1:" + extra.port() + ", " + other.url() + "]")
                     : config(extra.port(), LEAVING), k -> null);
@@ -192,7 +199,7 @@ class ServeReloadTest {
                     for (int i = 0; i < count; i += step) {
                         int from = i;
                         sender.sendPaced(sent.subList(i, Math.min(count, i + step)), 16, () -> extra.count() - from);
-                        java.util.concurrent.locks.LockSupport.parkNanos(95_000_000);
+                        LockSupport.parkNanos(95_000_000);
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -203,7 +210,7 @@ class ServeReloadTest {
             for (; reloads < 100; reloads++) {
                 serve.reload(config.apply(reloads));
                 long due = start + (reloads + 1) * 95_000_000L; // 100 in 9.5 s
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
+                LockSupport.parkNanos(Math.max(0, due - System.nanoTime()));
             }
             long stormMs = (System.nanoTime() - start) / 1_000_000;
             sending.get(60, TimeUnit.SECONDS);
@@ -232,7 +239,8 @@ class ServeReloadTest {
                     .put("datagrams", count).put("lost_kept_outputs", lostKept)
                     .put("fds_before", fdsBefore).put("fds_after", fds())
                     .put("threads_before", threadsBefore).put("threads_after", threads())
-                    .record(getClass(), "aStormOfAHundredReloadsInTenSecondsCostsTheSteadyCameraNothingAndLeaksNothing");
+                    .record(getClass(),
+                            "aStormOfAHundredReloadsInTenSecondsCostsTheSteadyCameraNothingAndLeaksNothing");
         }
     }
 

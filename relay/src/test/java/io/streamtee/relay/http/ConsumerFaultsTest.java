@@ -14,6 +14,7 @@ import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,11 +22,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -145,7 +148,8 @@ class ConsumerFaultsTest {
                 .put("lost_others", (2L * sent.size()) - a.count() - c.count())
                 .put("dropped_counted", bs.dropped()).put("refused_counted", bs.dropped(DropReason.REFUSED))
                 .put("datagrams", sent.size()).put("outputs", 3)
-                .record(getClass(), "aUdpConsumerKilledAndStartedAgainOnItsPortGetsTheStreamAgainAndTheOthersLoseNothing");
+                .record(getClass(),
+                        "aUdpConsumerKilledAndStartedAgainOnItsPortGetsTheStreamAgainAndTheOthersLoseNothing");
     }
 
     /**
@@ -236,7 +240,7 @@ class ConsumerFaultsTest {
             }
             assertThat(stalled.snapshot().dropped(DropReason.BUFFER_FULL)).as("copies lost while stalled").isPositive();
             drain.resume();
-            List<byte[]> after = new java.util.ArrayList<>();
+            List<byte[]> after = new ArrayList<>();
             for (int i = 0; i < 3000; i++) {
                 after.add(filled((byte) 0x5A));
             }
@@ -360,12 +364,12 @@ class ConsumerFaultsTest {
                 .record(getClass(), "anHttpConsumerThatGoesAwayAndComesBackGetsTheStreamAgainAndTheOthersLoseNothing");
     }
 
-    private static java.net.URI uri(String s) {
-        return java.net.URI.create(s);
+    private static URI uri(String s) {
+        return URI.create(s);
     }
 
     private static byte[] concat(List<byte[]> datagrams) {
-        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         datagrams.forEach(all::writeBytes);
         return all.toByteArray();
     }

@@ -111,14 +111,19 @@ class ServeKillTest {
             long t0 = System.nanoTime();
             Process second = serve(config, log2);
             long[] recordedAt = {0};
+            long[] servingAt = {0};
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                boolean recorded = segmentFiles(cam).stream().anyMatch(f -> !before.contains(f) && size(f) > 0);
-                if (recorded) {
+                if (servingAt[0] == 0 && Files.readString(log2).contains("serve: web on")) {
+                    servingAt[0] = System.nanoTime();
+                }
+                if (recordedAt[0] == 0
+                        && segmentFiles(cam).stream().anyMatch(f -> !before.contains(f) && size(f) > 0)) {
                     recordedAt[0] = System.nanoTime();
                 }
-                return recorded;
+                return recordedAt[0] != 0 && servingAt[0] != 0;
             });
             long recoveryMs = (recordedAt[0] - t0) / 1_000_000;
+            long servingMs = (servingAt[0] - t0) / 1_000_000;
             long[] eventAt = {0};
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 boolean again = parse(events).stream().anyMatch(e -> e.path("kind").asText().equals("MOTION")
@@ -168,7 +173,8 @@ class ServeKillTest {
                     .filter(e -> e.path("phase").asText().equals("START")).count();
             long endedBefore = all.stream().limit(eventsBefore).filter(e -> e.path("phase").asText().equals("END"))
                     .map(e -> e.path("id").asText()).distinct().count();
-            Figures.of("fault.serve.sigkill").put("recovery_ms", recoveryMs).put("events_resume_ms", eventsMs)
+            Figures.of("fault.serve.sigkill").put("recovery_ms", recoveryMs).put("serving_ms", servingMs)
+                    .put("events_resume_ms", eventsMs)
                     .put("segments_repaired", repairedRows(cam)).put("segments", rows.size())
                     .put("segments_undecodable", 0).put("events", all.size()).put("duplicate_events", 0)
                     .put("events_cut_open", startedBefore - endedBefore)

@@ -240,17 +240,30 @@ class ConsumerFaultsTest {
             }
             assertThat(stalled.snapshot().dropped(DropReason.BUFFER_FULL)).as("copies lost while stalled").isPositive();
             drain.resume();
-            List<byte[]> after = new ArrayList<>();
-            for (int i = 0; i < 3000; i++) {
-                after.add(filled((byte) 0x5A));
+            // the stream goes on, marked, until the consumer has it again, then 1,000 more; then the end mark until
+            // it arrives (a copy that finds the queue still full is dropped: the consumer gets the stream, not every
+            // copy)
+            List<byte[]> marked = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                marked.add(filled((byte) 0x5A));
             }
-            after.add(filled((byte) 0xA5));
-            int base = udp.count();
-            for (int i = 0; i < after.size(); i += 100) {
-                sender.sendPaced(after.subList(i, Math.min(after.size(), i + 100)), 64, () -> udp.count() - base);
+            int markedAfterSeen = 0;
+            for (int round = 0; round < 500 && markedAfterSeen < 1000; round++) {
+                if (drain.markerNanos != 0) {
+                    markedAfterSeen += marked.size();
+                }
+                int base = udp.count();
+                sender.sendPaced(marked, 64, () -> udp.count() - base);
+                sentCount += marked.size();
                 LockSupport.parkNanos(2_000_000); // camera-like: about 50,000 datagrams/s at most
             }
-            sentCount += after.size();
+            byte[] end = filled((byte) 0xA5);
+            for (int i = 0; i < 1000 && drain.endNanos == 0; i++) {
+                int base = udp.count();
+                sender.sendPaced(List.of(end), 1, () -> udp.count() - base);
+                sentCount++;
+                LockSupport.parkNanos(10_000_000);
+            }
         }
         int total = sentCount;
         await().atMost(Duration.ofSeconds(30)).until(() -> udp.count() >= total && drain.endNanos != 0);

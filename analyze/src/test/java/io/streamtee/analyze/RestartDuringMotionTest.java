@@ -8,6 +8,7 @@ import io.streamtee.analyze.motion.MotionSettings;
 import io.streamtee.analyze.motion.Zones;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.PatternClip;
+import io.streamtee.testing.Figures;
 import io.streamtee.ts.AccessUnitAssembler;
 import io.streamtee.ts.TsDemux;
 import java.io.ByteArrayOutputStream;
@@ -76,5 +77,8 @@ class RestartDuringMotionTest {
         int endAt = events.indexOf(end);
         assertThat(motion.stream().filter(e -> e.phase() == Event.Phase.END)).hasSize(1);
         assertThat(endAt).isLessThan(events.size());
+        Figures.of("fault.serve.camera-restart-during-motion").put("events_ended", 1)
+                .put("end_after_restart_ms", end.endMillis() - T0 - 15_000)
+                .record(getClass(), "anEventOpenWhenTheCameraRestartsEndsByTheOldClock");
     }
 }

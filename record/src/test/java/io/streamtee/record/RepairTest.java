@@ -2,6 +2,7 @@ package io.streamtee.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtee.testing.Figures;
 import io.streamtee.ts.TsPacket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,10 @@ class RepairTest {
         Files.createDirectories(seg.getParent());
         Files.write(seg, partialSegment(400, 77)); // killed mid-packet
 
+        long recorderRepaired;
         try (Recorder recorder = new Recorder(Recordings.config(dir)).start()) {
             assertThat(recorder.stats().repaired()).isEqualTo(1);
+            recorderRepaired = recorder.stats().repaired();
         }
         assertThat(Files.size(seg)).isEqualTo(400L * TsPacket.SIZE);
         List<SegmentIndex.Row> rows = Recordings.rows(cam);
@@ -52,6 +55,10 @@ class RepairTest {
         assertThat(Recordings.column(cam, "keyframes", String.class).get(0))
                 .isEqualTo(keyframes.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
         assertThat(Recordings.column(cam, "duration_ms", Long.class).get(0)).isPositive();
+        Figures.of("fault.serve.repair-cut-segment").put("segments_repaired", recorderRepaired)
+                .put("bytes_cut", 400L * TsPacket.SIZE + 77 - Files.size(seg))
+                .put("frames_kept", Recordings.column(cam, "frames", Long.class).get(0))
+                .record(getClass(), "aSegmentFileTheIndexDoesNotKnowIsCutToWholePacketsScannedAndIndexed");
     }
 
     @Test

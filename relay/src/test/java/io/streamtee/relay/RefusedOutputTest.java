@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.net.InetSocketAddress;
@@ -73,6 +74,11 @@ class RefusedOutputTest {
         assertThat(s.dropped(DropReason.REFUSED)).isPositive();
         assertThat(s.datagrams()).isLessThan(sent.size());
         assertThat(route.outputStats().get(0).snapshot().datagrams()).isEqualTo(sent.size());
+        Figures.of("fault.relay.refused-output").put("datagrams", sent.size())
+                .put("sent_to_dead", s.datagrams()).put("refused_counted", s.dropped(DropReason.REFUSED))
+                .put("unaccounted", sent.size() - s.datagrams() - s.dropped())
+                .put("lost_others", sent.size() - live.count())
+                .record(getClass(), "aCopyIsSentOrDroppedNeverBoth");
     }
 
     @Test

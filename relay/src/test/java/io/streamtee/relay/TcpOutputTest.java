@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.TcpReceiver;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
@@ -113,14 +114,22 @@ class TcpOutputTest {
             first.close();
             sendUntil(sender, PROBE, () -> out.snapshot().dropped(DropReason.REFUSED) > 0);
 
+            long refusedAt = out.snapshot().dropped();
+            long reopened = System.nanoTime();
             TcpReceiver again = use(TcpReceiver.open(port, true));
             sendUntil(sender, PROBE, () -> !again.lengthFramed().isEmpty());
+            long recoveryMs = (System.nanoTime() - reopened) / 1_000_000;
+            long lostMeanwhile = out.snapshot().dropped();
             List<byte[]> sent = Datagrams.mixed(300, 7);
             long before = out.snapshot().datagrams();
             sender.sendPaced(sent, 50, () -> (int) (out.snapshot().datagrams() - before));
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     withoutLeadingProbes(again.lengthFramed(), PROBE).size() >= sent.size());
             assertSame(withoutLeadingProbes(again.lengthFramed(), PROBE), sent);
+            Figures.of("fault.relay.tcp-consumer-restart").put("recovery_ms", recoveryMs)
+                    .put("dropped_while_gone", refusedAt).put("dropped_until_recovered", lostMeanwhile)
+                    .put("dropped_after_recovery", out.snapshot().dropped() - lostMeanwhile)
+                    .record(getClass(), "reconnectsWhenTheConsumerComesBackAndCountsWhatWasLostMeanwhile");
         }
     }
 
@@ -141,6 +150,10 @@ class TcpOutputTest {
         assertThat(tcp.dropped(DropReason.BUFFER_FULL)).isPositive();
         assertThat(tcp.datagrams() + tcp.dropped()).isEqualTo(sent.size());
         assertThat(route.outputStats().get(0).snapshot().dropped()).isZero();
+        Figures.of("fault.relay.tcp-stall-neighbour").put("datagrams", sent.size())
+                .put("lost", tcp.dropped()).put("lost_counted_full", tcp.dropped(DropReason.BUFFER_FULL))
+                .put("lost_others", sent.size() - udp.count())
+                .record(getClass(), "aStalledConsumerCostsOnlyItsOwnCopies");
     }
 
     static byte[] concat(List<byte[]> parts) {

@@ -8,6 +8,7 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.record.Recorder;
 import io.streamtee.record.SegmentStore;
+import io.streamtee.testing.Figures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -106,6 +107,18 @@ class ServeIsolationTest {
                     healthy.recorder().inputStats().datagrams()).isEqualTo(cameras.get(1).stats().datagramsSent()));
             assertThat(healthy.recorder().stats().segments()).as("the healthy recorder closed segments").isPositive();
             assertThat(serve.camera("stalled").recorder().stats().segments()).as("the stalled one did not").isZero();
+            long framesOthers = 0;
+            long framesGotOthers = 0;
+            for (int i = 0; i < 2; i++) { // both cameras' viewers and analyzers, the healthy camera's recorder
+                CameraServices s = serve.cameras().get(i);
+                framesOthers += 2 * cameras.get(i).stats().framesEncoded();
+                framesGotOthers += s.feed().hub().frames() + s.analyzer().stats().accessUnits();
+            }
+            Figures.of("fault.serve.recorder-stall").put("stalled_writes", stalledWrites.get())
+                    .put("frames_lost_others", framesOthers - framesGotOthers)
+                    .put("datagrams_lost_healthy_recorder", cameras.get(1).stats().datagramsSent()
+                            - healthy.recorder().inputStats().datagrams())
+                    .record(getClass(), "aStalledRecorderCostsNoOtherServiceAFrame");
         } finally {
             release.countDown(); // the disk answers again: the recorder can close
             serve.close();

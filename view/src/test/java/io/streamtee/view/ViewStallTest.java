@@ -7,6 +7,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.Endpoint;
+import io.streamtee.testing.Figures;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -80,6 +81,11 @@ class ViewStallTest {
                     assertThat(got.get(i)).as("PTS of message %d", i).isEqualTo(got.get(0) + i * STEP);
                 }
                 assertThat(server.cutOff()).isZero();
+                long expected = (got.getLast() - got.getFirst()) / STEP + 1;
+                Figures.of("fault.serve.viewer-stall").put("frames_checked", got.size())
+                        .put("frames_lost_others", expected - got.size()).put("stalled_skips", hub.skips())
+                        .put("cut_off", server.cutOff())
+                        .record(getClass(), "aStalledWebSocketViewerIsSkippedWhileTheOtherGetsEveryFrame");
             }
         }
     }

@@ -11,6 +11,7 @@ import io.streamtee.relay.TestRelays;
 import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.ByteArrayOutputStream;
@@ -102,6 +103,10 @@ class StreamTest {
         assertThat(live.bytes()).isEqualTo(concat(sent));
         assertThat(output(route, stalled).stats().snapshot().dropped(DropReason.BUFFER_FULL)).isPositive();
         assertThat(route.outputs()).hasSize(3);
+        Figures.of("fault.relay.http-stall-neighbours").put("datagrams", sent.size())
+                .put("lost", output(route, stalled).stats().snapshot().dropped())
+                .put("lost_others", 2L * sent.size() - udp.count() - live.size() / SIZE)
+                .record(getClass(), "aStalledClientSlowsNeitherALiveClientNorTheUdpOutput");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.streamtee.camera.Destination;
 import io.streamtee.camera.PatternClip;
 import io.streamtee.camera.PatternScript;
 import io.streamtee.config.Endpoint;
+import io.streamtee.testing.Figures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,5 +113,9 @@ class MotionTruthTest {
         sink.events.stream().filter(e -> e.kind() == Event.Kind.MOTION)
                 .forEach(e -> motion.computeIfAbsent(e.id(), k -> new ArrayList<>()).add(e));
         truth.check("live 640x360", motion, MotionTracker.DEFAULT_GAP);
+        Figures.of("analyze.events").put("visits", truth.visits().size()).put("motion_events", motion.size())
+                .put("frames_sent", sent.framesEncoded()).put("frames_decoded", stats.framesDecoded())
+                .put("frames_skipped", stats.framesSkipped())
+                .record(MotionTruthTest.class, "liveOverUdpOneEventPerVisitAtTheDefaults");
     }
 }

@@ -9,6 +9,7 @@ import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.playback.PlaybackServer;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,7 +81,12 @@ class CameraRecordingTest {
         Path cam = dir.resolve("camera");
         List<SegmentIndex.Row> rows = Recordings.rows(cam);
         assertThat(rows).hasSize(6);
-        assertThat(decodedFromKeyframes(cam, rows)).as("frames recorded").isEqualTo(sent.framesEncoded());
+        int decoded = decodedFromKeyframes(cam, rows);
+        assertThat(decoded).as("frames recorded").isEqualTo(sent.framesEncoded());
+        Figures.of("record.segments").put("seconds", 60).put("segments", rows.size())
+                .put("frames_sent", sent.framesEncoded()).put("frames_decoded", decoded)
+                .put("frames_lost", sent.framesEncoded() - decoded)
+                .record(CameraRecordingTest.class, "sixtySecondsOfTheCameraRecordAndPlayBackFrameExact");
 
         long t0 = rows.getFirst().startMillis();
         String range = "from=" + java.time.Instant.ofEpochMilli(t0 + 15_300) + "&to="

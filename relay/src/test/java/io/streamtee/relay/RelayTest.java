@@ -11,6 +11,7 @@ import io.streamtee.relay.config.RelaySettings;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.IOException;
@@ -90,11 +91,17 @@ class RelayTest {
         Route route = relay.routes().get(0);
         assertThat(route.stats().snapshot().datagrams()).isEqualTo(sent.size());
         long bytes = sent.stream().mapToLong(b -> b.length).sum();
+        long dropped = 0;
         for (OutputStats o : route.outputStats()) {
             assertThat(o.snapshot().datagrams()).isEqualTo(sent.size());
             assertThat(o.snapshot().bytes()).isEqualTo(bytes);
             assertThat(o.snapshot().dropped()).isZero();
+            dropped += o.snapshot().dropped();
         }
+        Figures.of("relay.identity." + transport + "-gso-" + gso).put("datagrams", sent.size())
+                .put("outputs", outs.size()).put("compared_min", minCount(outs))
+                .put("bytes_compared", bytes * outs.size()).put("dropped", dropped)
+                .record(RelayTest.class, "everyDatagramReachesEveryOutputWholeOnceAndInOrder");
     }
 
     @Test

@@ -9,7 +9,8 @@
 Tests record figures with io.streamtee.testing.Figures: one JSON line per record,
 {"id": ..., "test": "Class#method", "at": ISO time, "values": {...}}, in <module>/target/figures/figures.jsonl (and
 the scripts' in target/figures/figures.jsonl at the root). The newest line of each id wins. In the template,
-{{ID.KEY}} is a value, {{ID:test}} the test that measured it, {{ID:at}} the day it was measured (UTC). A placeholder
+{{ID.KEY}} is a value, {{ID:test}} the test that measured it, {{ID:at}} the day it was measured (UTC), {{measured}} the span of
+the figures' times. A placeholder
 without a figure stops the script with the list of what is missing, so no figure is ever typed in; the figures
 used are written beside the page (docs/reliability-figures.jsonl) for anyone to check.
 
@@ -83,6 +84,10 @@ def main():
         return show(fig["values"][key])
 
     page = PLACEHOLDER.sub(fill, template)
+    if used:
+        times = sorted(f["at"] for f in used.values())
+        page = page.replace("{{measured}}", f"measured between {times[0][:16]} and {times[-1][:16]} UTC"
+                            .replace("T", " "))
     unused = sorted(set(figures) - set(used))
     if unused:
         print("recorded but not in the page: " + ", ".join(unused), file=sys.stderr)

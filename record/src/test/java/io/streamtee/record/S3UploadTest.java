@@ -535,10 +535,17 @@ class S3UploadTest {
             recorder.close();
         }
         // 0.5 s of close wait and 1 s for the thread to end, not the 60 s of the socket timeout
+        long closeMs = (System.nanoTime() - closing) / 1_000_000;
         assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
         assertThat(Recordings.rows(cam)).hasSize(2);
         assertThat(notUploaded(cam)).isEqualTo(2);
         assertThat(recorder.uploadStats().uploaded()).isZero();
         assertThat(recorder.uploadStats().pending()).isEqualTo(2);
+        Figures.of("fault.storage.hang-at-close").put("close_ms", closeMs).put("close_wait_ms", 500)
+                .put("segments_recorded", Recordings.rows(cam).size())
+                .put("segments_left_queued", notUploaded(cam))
+                .put("segments_lost", Recordings.rows(cam).size() - notUploaded(cam)
+                        - recorder.uploadStats().uploaded())
+                .record(getClass(), "closeWaitsForAHangingStoreOnlySoLongAndWhatIsLeftStaysQueued");
     }
 }

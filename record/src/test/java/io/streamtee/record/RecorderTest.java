@@ -149,7 +149,8 @@ class RecorderTest {
     @Test
     void aCameraRestartAfterSilenceIsNotLoss() throws Exception {
         List<byte[]> before = TestStream.datagrams(new TestStream().seconds(4).bytes());
-        List<byte[]> after = TestStream.datagrams(new TestStream().seconds(2).bytes()); // counters from 0 again
+        TestStream restarted = new TestStream().seconds(2);
+        List<byte[]> after = TestStream.datagrams(restarted.bytes()); // counters from 0 again
         Path cam = dir.resolve("camera");
         Recorder.Stats stats;
         try (LogLines log = LogLines.record();
@@ -164,6 +165,16 @@ class RecorderTest {
         assertThat(Recordings.gaps(cam)).extracting(SegmentIndex.Gap::kind).containsExactly("stopped");
         assertThat(Recordings.column(cam, "continuity_errors", Long.class)).containsOnly(0L);
         assertThat(Recordings.rows(cam)).hasSize(2);
+        List<Long> frames = Recordings.column(cam, "frames", Long.class);
+        SegmentIndex.Gap gap = Recordings.gaps(cam).get(0);
+        io.streamtee.testing.Figures.of("fault.camera.restart-record")
+                .put("segments", Recordings.rows(cam).size())
+                .put("frames_sent_after_restart", restarted.frames())
+                .put("frames_recorded_after_restart", frames.getLast())
+                .put("frames_lost_after_restart", restarted.frames() - frames.getLast())
+                .put("lost_bytes", stats.lostBytes()).put("continuity_errors", stats.continuityErrors())
+                .put("stopped_gap_ms", gap.endMillis() - gap.startMillis())
+                .record(getClass(), "aCameraRestartAfterSilenceIsNotLoss");
     }
 
     /** A recorder that cannot bind its port leaves no lock file, no index and no directory behind. */

@@ -83,14 +83,19 @@ class RecorderTest {
 
     @Test
     void aStreamThatStopsClosesTheSegmentAndIsIndexedAsAGap() throws Exception {
-        byte[] ts = new TestStream().seconds(4).bytes();
+        TestStream stream = new TestStream().seconds(4);
+        byte[] ts = stream.bytes();
         List<byte[]> datagrams = TestStream.datagrams(ts);
         int half = datagrams.size() / 2;
         Path cam = dir.resolve("camera");
+        long segmentClosedMs;
         try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(10))).start()) {
             Recordings.send(recorder, datagrams.subList(0, half));
+            long stopped = System.nanoTime();
             // after 2 s without data the segment is closed (and indexed) while the recorder runs
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> recorder.stats().segments() == 1);
+            segmentClosedMs = (System.nanoTime() - stopped) / 1_000_000;
             Recordings.send(recorder, datagrams.subList(half, datagrams.size()));
         }
         List<SegmentIndex.Gap> gaps = Recordings.gaps(cam);
@@ -98,6 +103,13 @@ class RecorderTest {
         assertThat(gaps.get(0).kind()).isEqualTo("stopped");
         assertThat(gaps.get(0).endMillis() - gaps.get(0).startMillis()).isGreaterThanOrEqualTo(2000);
         assertThat(Recordings.rows(cam)).hasSize(2);
+        long recorded = Recordings.column(cam, "frames", Long.class).stream().mapToLong(Long::longValue).sum();
+        io.streamtee.testing.Figures.of("fault.camera.stop-record")
+                .put("segment_closed_after_stop_ms", segmentClosedMs)
+                .put("stopped_gap_ms", gaps.get(0).endMillis() - gaps.get(0).startMillis())
+                .put("frames_sent", stream.frames()).put("frames_recorded", recorded)
+                .put("frames_lost", stream.frames() - recorded)
+                .record(getClass(), "aStreamThatStopsClosesTheSegmentAndIsIndexedAsAGap");
     }
 
     @Test

@@ -54,8 +54,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * counted, a healthy sink beside it gets every event on time, and once the server is back the waiting events arrive.
  *
  * <p>What the queue guarantees (read from {@link SinkQueue}): events are delivered one at a time, in order; a failed
- * delivery is retried after a backoff, up to its attempts (the analyzer: 5 tries, 0.5 s doubling to 30 s), then
- * counted as failed and dropped; while the head event is retried the others wait in the bounded queue (the analyzer:
+ * delivery is retried after a backoff, up to its attempts (the analyzer: 5 tries, waits of 0.5, 1, 2 and 4 s, each
+ * cut by up to half by jitter: a window of 3.75 to 7.5 s plus the tries' own time), then counted as failed and
+ * dropped; while the head event is retried the others wait in the bounded queue (the analyzer:
  * 1000), whose oldest is dropped and counted when it is full. So an outage shorter than the retry window loses
  * nothing (shown here, with a shorter backoff); a longer one costs the counted failures and drops, never another
  * sink's events. A delivery whose answer was lost may arrive twice (at least once: counted here as duplicates).
@@ -491,9 +492,10 @@ class SinkFaultsTest {
                 long healthyMaxMs = offeredAt.entrySet().stream()
                         .mapToLong(e -> (healthy.at.get(e.getKey()) - e.getValue()) / 1_000_000).max().orElseThrow();
                 // the fault lasts until a try failed and was counted (a hanging one: after its 1 s timeout), at
-                // least 1.5 s; a sink that cannot see the fault (a hanging file, syslog into the socket buffer)
-                // gets 3 s
-                long minimum = faultStart + Duration.ofMillis(1500).toNanos();
+                // least 1 s (less than the shortest retry window: 0.1 + 0.2 + 0.4 + 0.8 s of waits with the
+                // jitter at its lowest); a sink that cannot see the fault (a hanging file, syslog into the socket
+                // buffer) gets 3 s
+                long minimum = faultStart + Duration.ofMillis(1000).toNanos();
                 long most = faultStart + Duration.ofSeconds(3).toNanos();
                 while (System.nanoTime() < most && (faulty.retried() == 0 || System.nanoTime() < minimum)) {
                     Thread.sleep(20); // a fault's duration, not waiting for a result

@@ -10,6 +10,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.net.UdpReceiver;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
 import io.streamtee.ts.TsPacket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -73,6 +74,11 @@ class BadInputTest {
                 .allMatch(e -> "FORMAT".equals(e.details().get("problem")));
     }
 
+    private static boolean newSizeSeen(Analyzer analyzer) {
+        var facts = analyzer.health().facts();
+        return facts != null && facts.width() == 640;
+    }
+
     @Test
     void aCameraRestartedAtAnotherSizeIsOneFormatChangeAndDecodingGoesOn() throws Exception {
         AnalyzerTest.Recording sink = new AnalyzerTest.Recording();
@@ -86,10 +92,20 @@ class BadInputTest {
             }
             // restarted at once: new SPS, PTS, PCR and continuity counters, from a new port, which the input takes
             // once the old one has been silent for 2 s (so the first 2 s of it are dropped, counted)
+            long restarted = System.nanoTime();
+            long[] firstFrame = {0};
+            Thread watch = Thread.ofVirtual().start(() -> { // measures only: the new camera's size is seen
+                long deadline = restarted + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline && !newSizeSeen(analyzer)) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+                }
+                firstFrame[0] = System.nanoTime();
+            });
+            long all;
             try (Camera cam = new Camera(HealthEndToEndTest.camera(to, HealthEndToEndTest.SMALL.withSize(640, 360),
                     Duration.ofSeconds(4))).start()) {
                 assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
-                long all = first + cam.stats().framesEncoded();
+                all = first + cam.stats().framesEncoded();
                 try {
                     await().atMost(Duration.ofSeconds(10)).until(() -> analyzer.stats().framesDecoded() >= all - 50);
                 } finally {
@@ -98,6 +114,15 @@ class BadInputTest {
             }
             assertThat(analyzer.health().formatChanges()).isEqualTo(1);
             assertThat(analyzer.inputStats().dropped(UdpReceiver.Drop.OTHER_SOURCE)).isPositive();
+            watch.join(Duration.ofSeconds(30));
+            Figures.of("fault.camera.restart-new-size-analyze")
+                    .put("new_size_seen_after_restart_ms", (firstFrame[0] - restarted) / 1_000_000)
+                    .put("frames_sent", all).put("frames_decoded", analyzer.stats().framesDecoded())
+                    .put("frames_not_decoded", all - analyzer.stats().framesDecoded())
+                    .put("datagrams_dropped_other_source", analyzer.inputStats().dropped(UdpReceiver.Drop.OTHER_SOURCE))
+                    .put("format_changes", analyzer.health().formatChanges())
+                    .put("decode_errors", analyzer.stats().decodeErrors())
+                    .record(getClass(), "aCameraRestartedAtAnotherSizeIsOneFormatChangeAndDecodingGoesOn");
         }
         String all = HealthEndToEndTest.describe(sink);
         System.out.println(all);
@@ -137,6 +162,12 @@ class BadInputTest {
             assertThat(analyzer.stats().decodeErrors()).isZero();
             assertThat(analyzer.health().formatChanges()).isEqualTo(1);
             assertThat(analyzer.health().facts().width()).isEqualTo(640);
+            Figures.of("fault.camera.resolution-change-analyze").put("frames_sent", 100)
+                    .put("frames_decoded", analyzer.stats().framesDecoded())
+                    .put("frames_not_decoded", 100 - analyzer.stats().framesDecoded())
+                    .put("decode_errors", analyzer.stats().decodeErrors())
+                    .put("format_changes", analyzer.health().formatChanges())
+                    .record(getClass(), "aResolutionChangeMidStreamIsOneFormatChangeAndDecodingFollowsIt");
         }
         // FFmpeg's muxer leaves out a frame's PCR now and then (80 ms apart): PCR errors, rightly; nothing else
         String all = HealthEndToEndTest.describe(sink);

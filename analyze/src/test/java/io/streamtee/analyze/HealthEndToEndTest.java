@@ -11,6 +11,7 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.Endpoint;
+import io.streamtee.testing.Figures;
 import io.streamtee.ts.Tr101290;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -70,14 +71,40 @@ class HealthEndToEndTest {
             // the lost datagrams damaged access units: the decoder skipped to the next keyframe, counted as damage
             await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().framesSkippedDamaged() > 0);
             // 2. stopped: the continuity episode ends by its quiet time, the stream is lost after 2 s
+            long stopped = System.nanoTime();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> of(sink, HealthEvent.Kind.STREAM_LOST).size() >= 1);
+            long lostSaidMs = (System.nanoTime() - stopped) / 1_000_000;
             await().atMost(Duration.ofSeconds(10)).until(() -> of(sink, HealthEvent.Kind.STREAM_LOST).size() == 1
                     && videoContinuity(sink).size() == 2);
             errors = analyzer.health().errorCount(Tr101290.Kind.CONTINUITY_COUNT_ERROR);
             // 3. restarted: back after the silence, confirmed after 1 s of data
+            long decodedBefore = analyzer.stats().framesDecoded();
+            long restarted = System.nanoTime();
+            long backSaidMs;
+            long firstFrameMs;
+            long framesAfter;
             try (Camera cam = new Camera(camera(analyzer.localAddress(), SMALL, Duration.ofSeconds(3))).start()) {
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> analyzer.stats().framesDecoded() > decodedBefore);
+                firstFrameMs = (System.nanoTime() - restarted) / 1_000_000;
                 await().atMost(Duration.ofSeconds(10)).until(() -> of(sink, HealthEvent.Kind.STREAM_LOST).size() == 2);
+                backSaidMs = (System.nanoTime() - restarted) / 1_000_000;
                 assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
+                framesAfter = cam.stats().framesEncoded();
             }
+            try { // measured, not asserted: what the analyzer decoded of the restarted camera
+                await().atMost(Duration.ofSeconds(5)).until(() -> analyzer.stats().framesDecoded() - decodedBefore
+                        >= framesAfter);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                System.out.println("decoded after the restart: " + (analyzer.stats().framesDecoded() - decodedBefore)
+                        + " of " + framesAfter);
+            }
+            Figures.of("fault.camera.stop-restart-analyze").put("stream_lost_said_ms", lostSaidMs)
+                    .put("first_frame_after_restart_ms", firstFrameMs).put("stream_back_said_ms", backSaidMs)
+                    .put("frames_sent_after_restart", framesAfter)
+                    .put("frames_decoded_after_restart", analyzer.stats().framesDecoded() - decodedBefore)
+                    .record(getClass(), "lossIsOneContinuityEpisodeThenACameraStoppedAndRestartedIsLostAndBack");
             assertThat(analyzer.health().errorCount(Tr101290.Kind.CONTINUITY_COUNT_ERROR)).isEqualTo(errors);
             // one on the video PID; the PAT's and PMT's (when a lost datagram held them) may be more than 5 s apart
             assertThat(analyzer.health().problemsStarted(HealthEvent.Kind.CONTINUITY)).isPositive();

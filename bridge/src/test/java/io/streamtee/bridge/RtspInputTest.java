@@ -15,6 +15,7 @@ import io.streamtee.relay.config.ConfigLoader;
 import io.streamtee.relay.config.RelayConfig;
 import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.RtspServer;
 import io.streamtee.testing.UdpReceiver;
 import java.io.BufferedReader;
@@ -193,11 +194,20 @@ class RtspInputTest {
         server.close();
         await().atMost(Duration.ofSeconds(20)).until(() -> route.stats().inputCounters().get("errors.refused") >= 1);
         int before = rx.count();
+        long starting = System.nanoTime();
         server = use(RtspServer.start(script, clip, port, null));
+        long restarted = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> rx.count() > before);
+        long firstDatagramMs = (System.nanoTime() - restarted) / 1_000_000;
         await().atMost(Duration.ofSeconds(30)).until(() -> route.stats().inputCounters().get("reconnects") >= 1
                 && rx.count() > before + 20);
         assertThat(logLines()).anyMatch(l -> l.contains("the camera refused the connection"))
                 .anyMatch(l -> l.contains("receiving H.264 320x240 over tcp again"));
+        Figures.of("fault.rtsp.camera-reboot").put("server_start_ms", (restarted - starting) / 1_000_000)
+                .put("recovery_ms", firstDatagramMs)
+                .put("refused_counted", route.stats().inputCounters().get("errors.refused"))
+                .put("reconnects", route.stats().inputCounters().get("reconnects"))
+                .record(getClass(), "theServerStoppedAndStartedAgainTheInputReconnectsAndTheStreamResumes");
     }
 
     @Test

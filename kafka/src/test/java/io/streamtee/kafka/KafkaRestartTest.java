@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.streamtee.relay.OutputStats;
 import io.streamtee.config.Endpoint;
 import io.streamtee.relay.Relay;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpSender;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +61,21 @@ class KafkaRestartTest {
             for (byte[] d : sent.subList(300, 600)) {
                 camera.send(d);
             }
+            long ackedBeforeStart = counter(out, "records");
+            long[] firstAckNanos = {0};
+            long restarting = System.nanoTime();
             broker.startBroker();
+            long started = System.nanoTime();
+            Thread watch = Thread.ofVirtual().start(() -> { // measures only: when the first record is acknowledged
+                long deadline = started + Duration.ofSeconds(60).toNanos();
+                while (firstAckNanos[0] == 0 && System.nanoTime() < deadline) {
+                    if (counter(out, "records") > ackedBeforeStart) {
+                        firstAckNanos[0] = System.nanoTime();
+                    } else {
+                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+                    }
+                }
+            });
             camera.sendPaced(sent.subList(600, 900), 64, () -> (int) (counter(out, "records") - 300));
             // every copy the output took is either acknowledged or failed, once the producer is done with it
             await().atMost(Duration.ofSeconds(60)).until(() -> out.gauges().getOrDefault("queued", 0.0) == 0
@@ -92,6 +107,15 @@ class KafkaRestartTest {
             // what was acknowledged before the restart, and everything after it, is there
             assertThat(topic.stream().map(Cameras::number).toList()).containsAll(
                     java.util.stream.IntStream.range(0, 300).boxed().toList());
+            watch.join(Duration.ofSeconds(5));
+            OutputStats.Snapshot snapshot = out.snapshot();
+            Figures.of("fault.kafka.restart").put("broker_start_ms", (started - restarting) / 1_000_000)
+                    .put("recovery_ms", firstAckNanos[0] == 0 ? -1 : (firstAckNanos[0] - started) / 1_000_000)
+                    .put("sent", sent.size()).put("acknowledged", acked).put("in_topic", topic.size())
+                    .put("lost_acknowledged", acked - topic.size())
+                    .put("failed_counted", errors(out)).put("dropped_counted", snapshot.dropped())
+                    .put("taken_by_output", snapshot.datagrams())
+                    .record(getClass(), "aBrokerRestartMidStreamLosesNothingTheProducerAcknowledged");
         }
     }
 

@@ -17,6 +17,7 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.http.ControlServer;
 import io.streamtee.relay.http.RelayMetrics;
 import io.streamtee.relay.output.DatagramOutput;
+import io.streamtee.testing.Figures;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
 import java.io.OutputStream;
@@ -58,6 +59,12 @@ class KafkaTroubleTest {
             assertThat(udp.datagrams()).isEqualTo(sent.size());
             assertThat(kafka.dropped(DropReason.BUFFER_FULL)).isPositive();
             assertThat(kafka.datagrams() + kafka.dropped()).isEqualTo(sent.size());
+            Figures.of("fault.kafka.down").put("sent", sent.size())
+                    .put("lost_udp_output", sent.size() - consumer.count())
+                    .put("udp_output_dropped", udp.dropped())
+                    .put("kafka_dropped_counted", kafka.dropped())
+                    .put("kafka_dropped_buffer_full", kafka.dropped(DropReason.BUFFER_FULL))
+                    .record(getClass(), "withTheBrokerDownTheUdpOutputLosesNothingAndTheKafkaOutputCountsDrops");
         }
     }
 

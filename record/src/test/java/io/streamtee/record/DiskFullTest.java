@@ -2,6 +2,7 @@ package io.streamtee.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtee.testing.Figures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -115,6 +116,36 @@ class DiskFullTest {
             assertThat(scan.continuityErrors).isZero();
         }
         assertThat(rows.size() + stats.diskFullDeletions()).isEqualTo(stats.segments());
+        recordFigures("fault.disk.full-simulated", "theOldestSegmentsAreDeletedAndRecordingGoesOn", stream, stats,
+                cam, rows, disk.failures);
+    }
+
+    /**
+     * What the full disk cost: the segments and stream seconds deleted to make room (the oldest), and the gap inside
+     * what is kept (the sum of the holes between consecutive kept segments' PTS, in ms; 0 when what is left is one
+     * unbroken recording up to the end).
+     */
+    private void recordFigures(String id, String method, TestStream stream, Recorder.Stats stats, Path cam,
+            List<SegmentIndex.Row> rows, long enospc) throws Exception {
+        List<Long> starts = Recordings.column(cam, "pts_start", Long.class);
+        List<Long> ends = Recordings.column(cam, "pts_end", Long.class);
+        long gapTicks = 0;
+        for (int i = 1; i < starts.size(); i++) {
+            gapTicks += Math.max(0, starts.get(i) - ends.get(i - 1));
+        }
+        long keptTicks = ends.getLast() - starts.getFirst();
+        long streamTicks = (long) stream.frames() * stream.frameTicks();
+        long keptBytes = rows.stream().mapToLong(SegmentIndex.Row::bytes).sum();
+        Figures figures = Figures.of(id).put("segments_written", stats.segments()).put("segments_deleted", stats.diskFullDeletions())
+                .put("segments_kept", rows.size()).put("stream_ms", streamTicks / 90)
+                .put("deleted_stream_ms", (streamTicks - keptTicks) / 90)
+                .put("deleted_bytes", stats.bytesWritten() - keptBytes)
+                .put("recording_gap_ms", gapTicks / 90).put("lost_bytes", stats.lostBytes())
+                .put("write_errors", stats.writeErrors());
+        if (enospc >= 0) {
+            figures.put("enospc_seen", enospc); // counted by the simulated disk only
+        }
+        figures.record(getClass(), method);
     }
 
     /**
@@ -153,6 +184,8 @@ class DiskFullTest {
                 assertThat(b.length).isEqualTo(row.bytes());
                 assertThat(SegmenterTest.Scan.of(b).firstIsKeyframe).isTrue();
             }
+            recordFigures("fault.disk.full-tmpfs", "onARealFullTmpfsTheOldestAreDeletedAndRecordingGoesOn", stream,
+                    stats, cam, rows, -1);
         } finally {
             new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
         }

@@ -83,14 +83,19 @@ class RecorderTest {
 
     @Test
     void aStreamThatStopsClosesTheSegmentAndIsIndexedAsAGap() throws Exception {
-        byte[] ts = new TestStream().seconds(4).bytes();
+        TestStream stream = new TestStream().seconds(4);
+        byte[] ts = stream.bytes();
         List<byte[]> datagrams = TestStream.datagrams(ts);
         int half = datagrams.size() / 2;
         Path cam = dir.resolve("camera");
+        long segmentClosedMs;
         try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(10))).start()) {
             Recordings.send(recorder, datagrams.subList(0, half));
+            long stopped = System.nanoTime();
             // after 2 s without data the segment is closed (and indexed) while the recorder runs
-            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().segments() == 1);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> recorder.stats().segments() == 1);
+            segmentClosedMs = (System.nanoTime() - stopped) / 1_000_000;
             Recordings.send(recorder, datagrams.subList(half, datagrams.size()));
         }
         List<SegmentIndex.Gap> gaps = Recordings.gaps(cam);
@@ -98,6 +103,13 @@ class RecorderTest {
         assertThat(gaps.get(0).kind()).isEqualTo("stopped");
         assertThat(gaps.get(0).endMillis() - gaps.get(0).startMillis()).isGreaterThanOrEqualTo(2000);
         assertThat(Recordings.rows(cam)).hasSize(2);
+        long recorded = Recordings.column(cam, "frames", Long.class).stream().mapToLong(Long::longValue).sum();
+        io.streamtee.testing.Figures.of("fault.camera.stop-record")
+                .put("segment_closed_after_stop_ms", segmentClosedMs)
+                .put("stopped_gap_ms", gaps.get(0).endMillis() - gaps.get(0).startMillis())
+                .put("frames_sent", stream.frames()).put("frames_recorded", recorded)
+                .put("frames_lost", stream.frames() - recorded)
+                .record(getClass(), "aStreamThatStopsClosesTheSegmentAndIsIndexedAsAGap");
     }
 
     @Test
@@ -149,7 +161,8 @@ class RecorderTest {
     @Test
     void aCameraRestartAfterSilenceIsNotLoss() throws Exception {
         List<byte[]> before = TestStream.datagrams(new TestStream().seconds(4).bytes());
-        List<byte[]> after = TestStream.datagrams(new TestStream().seconds(2).bytes()); // counters from 0 again
+        TestStream restarted = new TestStream().seconds(2);
+        List<byte[]> after = TestStream.datagrams(restarted.bytes()); // counters from 0 again
         Path cam = dir.resolve("camera");
         Recorder.Stats stats;
         try (LogLines log = LogLines.record();
@@ -164,6 +177,16 @@ class RecorderTest {
         assertThat(Recordings.gaps(cam)).extracting(SegmentIndex.Gap::kind).containsExactly("stopped");
         assertThat(Recordings.column(cam, "continuity_errors", Long.class)).containsOnly(0L);
         assertThat(Recordings.rows(cam)).hasSize(2);
+        List<Long> frames = Recordings.column(cam, "frames", Long.class);
+        SegmentIndex.Gap gap = Recordings.gaps(cam).get(0);
+        io.streamtee.testing.Figures.of("fault.camera.restart-record")
+                .put("segments", Recordings.rows(cam).size())
+                .put("frames_sent_after_restart", restarted.frames())
+                .put("frames_recorded_after_restart", frames.getLast())
+                .put("frames_lost_after_restart", restarted.frames() - frames.getLast())
+                .put("lost_bytes", stats.lostBytes()).put("continuity_errors", stats.continuityErrors())
+                .put("stopped_gap_ms", gap.endMillis() - gap.startMillis())
+                .record(getClass(), "aCameraRestartAfterSilenceIsNotLoss");
     }
 
     /** A recorder that cannot bind its port leaves no lock file, no index and no directory behind. */

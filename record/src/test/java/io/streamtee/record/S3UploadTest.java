@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamtee.net.Backoff;
+import io.streamtee.testing.Figures;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -169,6 +170,8 @@ class S3UploadTest {
 
     @Test
     void aStoreThatIsDownForAWhileLosesNothing() throws Exception {
+        long recoveryMs;
+        long failuresDown;
         List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(7).bytes());
         int oneAndAHalf = datagrams.size() * 3 / 14; // the first segment closed, the second open, far from a cut
         Path cam = dir.resolve("cam");
@@ -195,9 +198,13 @@ class S3UploadTest {
             assertThat(Recordings.files(cam)).hasSize(7); // six closed, one being written (or closed)
             assertThat(forwarder.refused()).isPositive();
 
+            long failuresWhileDown = recorder.uploadStats().failures();
+            long back = System.nanoTime();
             forwarder.up();
             await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() >= 6
                     && recorder.uploadStats().pending() == 0);
+            recoveryMs = (System.nanoTime() - back) / 1_000_000;
+            failuresDown = failuresWhileDown;
         } finally {
             recorder.close();
             log.detachAppender(lines);
@@ -213,6 +220,112 @@ class S3UploadTest {
         assertThat(Recordings.rows(cam)).hasSize(7);
         assertEverySegmentArrivedIntact(cam);
         assertThat(objects().keySet()).filteredOn(k -> k.endsWith(".ts")).hasSize(7);
+        Recorder.Stats stats = recorder.stats();
+        Figures.of("fault.storage.down").put("recovery_ms", recoveryMs)
+                .put("segments_recorded", Recordings.rows(cam).size())
+                .put("segments_uploaded", recorder.uploadStats().uploaded())
+                .put("segments_lost", Recordings.rows(cam).size() - recorder.uploadStats().uploaded())
+                .put("failed_attempts", recorder.uploadStats().failures())
+                .put("failed_attempts_while_down", failuresDown).put("connections_reset", forwarder.refused())
+                .put("lost_bytes_recording", stats.lostBytes())
+                .record(getClass(), "aStoreThatIsDownForAWhileLosesNothing");
+    }
+
+    /**
+     * A store that answers every request 2 s late: recording goes on at full speed (nothing lost, no datagram waits
+     * for the store), segments keep going up one by one, and once the store is fast again the backlog is gone.
+     */
+    @Test
+    void aSlowStoreLosesNothingAndRecordingNeverStalls() throws Exception {
+        List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(5).bytes());
+        Path cam = dir.resolve("cam");
+        Recorder recorder = recorder(config(Duration.ofSeconds(1)), S3ObjectStore.DEFAULT_PART_SIZE).start();
+        long recoveryMs;
+        long sendMs;
+        long uploadedWhileSlow;
+        try {
+            forwarder.delay(Duration.ofSeconds(2));
+            long start = System.nanoTime();
+            Recordings.send(recorder, datagrams);
+            sendMs = (System.nanoTime() - start) / 1_000_000;
+            // recording did not wait for the store: every datagram taken and written, four segments closed
+            assertThat(recorder.stats().datagrams()).isEqualTo(datagrams.size());
+            assertThat(recorder.stats().lostBytes()).isZero();
+            assertThat(recorder.stats().segments()).isGreaterThanOrEqualTo(4);
+            // and the slow store still takes segments, one by one
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.uploadStats().uploaded() >= 1);
+            assertThat(forwarder.delayed()).isPositive();
+            uploadedWhileSlow = recorder.uploadStats().uploaded();
+
+            long fast = System.nanoTime();
+            forwarder.up();
+            await().atMost(Duration.ofSeconds(20)).until(() -> recorder.uploadStats().uploaded() >= 4
+                    && recorder.uploadStats().pending() == 0);
+            recoveryMs = (System.nanoTime() - fast) / 1_000_000;
+        } finally {
+            recorder.close();
+        }
+        List<SegmentIndex.Row> rows = Recordings.rows(cam);
+        assertEverySegmentArrivedIntact(cam);
+        assertThat(recorder.uploadStats().uploaded()).isEqualTo(rows.size());
+        Figures.of("fault.storage.slow").put("delay_per_request_ms", 2000).put("recovery_ms", recoveryMs)
+                .put("record_ms", sendMs).put("stream_ms", 5000)
+                .put("segments_recorded", rows.size())
+                .put("segments_uploaded_while_slow", uploadedWhileSlow)
+                .put("segments_uploaded", recorder.uploadStats().uploaded())
+                .put("segments_lost", rows.size() - recorder.uploadStats().uploaded())
+                .put("requests_delayed", forwarder.delayed())
+                .put("failed_attempts", recorder.uploadStats().failures())
+                .put("lost_bytes_recording", recorder.stats().lostBytes())
+                .record(getClass(), "aSlowStoreLosesNothingAndRecordingNeverStalls");
+    }
+
+    /**
+     * A store that refuses (every request answered {@code 503 Slow Down}, then {@code 500 InternalError}): the
+     * failures are counted, segments wait on disk, recording goes on, and once the store answers again every segment
+     * goes up intact.
+     */
+    @Test
+    void aRefusingStoreLosesNothing() throws Exception {
+        List<byte[]> datagrams = TestStream.datagrams(new TestStream().seconds(5).bytes());
+        int half = datagrams.size() * 5 / 10 + 1;
+        Path cam = dir.resolve("cam");
+        Recorder recorder = recorder(config(Duration.ofSeconds(1)), S3ObjectStore.DEFAULT_PART_SIZE).start();
+        long recoveryMs;
+        long failedWhileRefused;
+        try {
+            forwarder.refuse(503, "SlowDown");
+            Recordings.send(recorder, datagrams.subList(0, half));
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().failures() >= 2);
+            forwarder.refuse(500, "InternalError");
+            long refused = forwarder.refusedRequests();
+            Recordings.send(recorder, datagrams.subList(half, datagrams.size()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.refusedRequests() > refused
+                    && recorder.stats().segments() >= 4);
+            assertThat(recorder.uploadStats().uploaded()).isZero();
+            assertThat(recorder.stats().lostBytes()).isZero();
+            failedWhileRefused = recorder.uploadStats().failures();
+
+            long back = System.nanoTime();
+            forwarder.up();
+            await().atMost(Duration.ofSeconds(10)).until(() -> recorder.uploadStats().uploaded() >= 4
+                    && recorder.uploadStats().pending() == 0);
+            recoveryMs = (System.nanoTime() - back) / 1_000_000;
+        } finally {
+            recorder.close();
+        }
+        List<SegmentIndex.Row> rows = Recordings.rows(cam);
+        assertEverySegmentArrivedIntact(cam);
+        assertThat(recorder.uploadStats().uploaded()).isEqualTo(rows.size());
+        assertThat(failedWhileRefused).isGreaterThanOrEqualTo(2);
+        Figures.of("fault.storage.refusing").put("recovery_ms", recoveryMs)
+                .put("segments_recorded", rows.size())
+                .put("segments_uploaded", recorder.uploadStats().uploaded())
+                .put("segments_lost", rows.size() - recorder.uploadStats().uploaded())
+                .put("requests_refused", forwarder.refusedRequests())
+                .put("failed_attempts", recorder.uploadStats().failures())
+                .put("lost_bytes_recording", recorder.stats().lostBytes())
+                .record(getClass(), "aRefusingStoreLosesNothing");
     }
 
     @Test
@@ -422,10 +535,17 @@ class S3UploadTest {
             recorder.close();
         }
         // 0.5 s of close wait and 1 s for the thread to end, not the 60 s of the socket timeout
+        long closeMs = (System.nanoTime() - closing) / 1_000_000;
         assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(3));
         assertThat(Recordings.rows(cam)).hasSize(2);
         assertThat(notUploaded(cam)).isEqualTo(2);
         assertThat(recorder.uploadStats().uploaded()).isZero();
         assertThat(recorder.uploadStats().pending()).isEqualTo(2);
+        Figures.of("fault.storage.hang-at-close").put("close_ms", closeMs).put("close_wait_ms", 500)
+                .put("segments_recorded", Recordings.rows(cam).size())
+                .put("segments_left_queued", notUploaded(cam))
+                .put("segments_lost", Recordings.rows(cam).size() - notUploaded(cam)
+                        - recorder.uploadStats().uploaded())
+                .record(getClass(), "closeWaitsForAHangingStoreOnlySoLongAndWhatIsLeftStaysQueued");
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LossyUdpProxy implements AutoCloseable {
     private final DatagramChannel front;
     private final DatagramChannel back;
-    private final double loss;
+    private volatile double loss;
     private final Random random;
     private final AtomicLong forwarded = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -35,6 +35,11 @@ final class LossyUdpProxy implements AutoCloseable {
 
     int port() throws IOException {
         return ((InetSocketAddress) front.getLocalAddress()).getPort();
+    }
+
+    /** Changes the share dropped from now on (a link that degrades once the call is up). */
+    void loss(double share) {
+        loss = share;
     }
 
     long forwarded() {

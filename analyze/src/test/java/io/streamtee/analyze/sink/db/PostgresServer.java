@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  * TCP log in as {@code postgres} with {@link #PASSWORD} (scram-sha-256). {@link #create()} skips the calling test
  * (an assumption) when the binaries are missing or no cluster can be made.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
     static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
-    static final String PASSWORD = "pg-test-secret-7";
+    public static final String PASSWORD = "pg-test-secret-7";
 
     private final Path dir;
     private final Path data;
@@ -44,7 +44,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     /** Makes a new cluster (not yet running), or skips the test with the reason. */
-    static PostgresServer create() throws Exception {
+    public static PostgresServer create() throws Exception {
         assumeTrue(Files.isExecutable(BIN.resolve("initdb")) && Files.isExecutable(BIN.resolve("pg_ctl")),
                 "PostgreSQL 15 is not installed (" + BIN + "/initdb): apt-get install postgresql, or run bin/test");
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -90,17 +90,17 @@ final class PostgresServer implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** A sink URL for this server's {@code postgres} database, without the password. */
-    String url() {
+    public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
     }
 
     /** Starts the server, unless it runs, and waits until it takes connections. */
-    void start() throws Exception {
+    public void start() throws Exception {
         if (running) {
             return;
         }

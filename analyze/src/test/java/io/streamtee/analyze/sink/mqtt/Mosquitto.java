@@ -21,20 +21,20 @@ import org.junit.jupiter.api.Assumptions;
  * or with a password file, no persistence. {@link #start} waits until the port accepts; {@link #kill} ends it at once
  * (SIGKILL, no goodbye to its clients); it can be started again on the same port. Never the system service.
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Path passwordFile;
     private Process process;
 
-    Mosquitto(Path dir, int port, Path passwordFile) {
+    public Mosquitto(Path dir, int port, Path passwordFile) {
         this.dir = dir;
         this.port = port;
         this.passwordFile = passwordFile;
     }
 
     /** Skips the test (with a message) when the broker is not installed. */
-    static Path binary() {
+    public static Path binary() {
         Optional<Path> found = find("mosquitto", "/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto");
         Assumptions.assumeTrue(found.isPresent(),
                 "mosquitto is not installed (Debian package mosquitto, which bin/test installs): skipping");
@@ -60,7 +60,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A loopback port that was free a moment ago (Mosquitto cannot listen on port 0 and report it). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
@@ -80,7 +80,7 @@ final class Mosquitto implements AutoCloseable {
         return file;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -89,7 +89,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Starts the broker and waits until its port accepts connections. */
-    Mosquitto start() throws IOException {
+    public Mosquitto start() throws IOException {
         Path conf = dir.resolve("mosquitto.conf");
         StringBuilder c = new StringBuilder()
                 .append("listener ").append(port).append(" 127.0.0.1\n")

@@ -8,29 +8,25 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 
 /**
- * One of serve's UDP outputs, checked byte for byte and in order against what its camera sent ({@link SentLog}):
- * each datagram received must be the next one sent (same digest). One that matches a later sequence number within
- * {@value #LOOKAHEAD} counts the ones skipped as lost; one that matches none is altered (and takes the next number).
- * Sent but never received when {@link #finish} is called: lost. One-way latency per datagram: received minus sent.
+ * One of serve's UDP outputs, checked byte for byte and in order against what its camera sent ({@link SentLog}) by
+ * a {@link SequenceMatch}; sent but never received when {@link #finish} is called: lost. One-way latency per
+ * datagram: received minus sent.
  */
 final class OutputChecker implements AutoCloseable {
 
-    static final int LOOKAHEAD = 200_000;
     private final String name;
     private final SentLog sent;
     private final DatagramChannel channel;
     private final Thread thread;
     private final Object lock = new Object();
     private Latencies window = new Latencies();
-    private long received;
-    private long lost;
-    private long altered;
-    private int expected;
+    private final SequenceMatch match;
     private volatile boolean closed;
 
     OutputChecker(String name, SentLog sent) throws IOException {
         this.name = name;
         this.sent = sent;
+        this.match = new SequenceMatch(sent);
         this.channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
         channel.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -67,25 +63,11 @@ final class OutputChecker implements AutoCloseable {
     }
 
     private void check(long digest, long now) {
-        int n = sent.count();
-        int limit = Math.min(n, expected + LOOKAHEAD);
-        int match = -1;
-        for (int j = expected; j < limit; j++) {
-            if (sent.digest(j) == digest) {
-                match = j;
-                break;
-            }
-        }
         synchronized (lock) {
-            received++;
-            if (match < 0) {
-                altered++;
-                expected++;
-                return;
+            int seq = match.received(digest);
+            if (seq >= 0) {
+                window.add(now - sent.sentNanos(seq));
             }
-            lost += match - expected;
-            expected = match + 1;
-            window.add(now - sent.sentNanos(match));
         }
     }
 
@@ -101,36 +83,32 @@ final class OutputChecker implements AutoCloseable {
     /** Whether every datagram sent so far has been accounted for. */
     boolean caughtUp() {
         synchronized (lock) {
-            return expected >= sent.count();
+            return match.caughtUp();
         }
     }
 
     /** Counts the datagrams sent but never received as lost; call once the stream is over. */
     void finish() {
         synchronized (lock) {
-            int n = sent.count();
-            if (expected < n) {
-                lost += n - expected;
-                expected = n;
-            }
+            match.finish();
         }
     }
 
     long received() {
         synchronized (lock) {
-            return received;
+            return match.receivedCount();
         }
     }
 
     long lost() {
         synchronized (lock) {
-            return lost;
+            return match.lost();
         }
     }
 
     long altered() {
         synchronized (lock) {
-            return altered;
+            return match.altered();
         }
     }
 

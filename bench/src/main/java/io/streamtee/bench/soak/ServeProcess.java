@@ -65,8 +65,13 @@ final class ServeProcess implements AutoCloseable {
 
     /** The -Xmx serve runs under, in MB (0 when none is set). */
     long maxHeapMb() {
+        return maxHeapMb(jvmOptions);
+    }
+
+    /** The last -Xmx of {@code options}, in MB (0 when none). */
+    static long maxHeapMb(List<String> options) {
         long mb = 0;
-        for (String o : jvmOptions) {
+        for (String o : options) {
             if (o.startsWith("-Xmx")) {
                 String v = o.substring(4).toLowerCase();
                 long n = Long.parseLong(v.replaceAll("[kmg]$", ""));

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Whether a camera's recorded segments decode, with Debian's ffprobe and ffmpeg: every segment's video stream must
- * probe as H.264 of a real size without an error, and decode from its start (its first {@value #HEAD_FRAMES}
- * frames, so its keyframe and what follows) without an error; the last segment of each camera (the one the stop
- * closed) is decoded whole.
+ * Whether a camera's recorded segments decode, with Debian's ffprobe ({@code -count_frames}): every segment's video
+ * stream must be H.264 of a real size and decode from its start (its first {@value #HEAD_FRAMES} packets, so its
+ * keyframe and what follows) with at least one frame and without an error message; the last segment of each camera
+ * (the one the stop closed) is decoded whole.
  */
 final class SegmentCheck {
 
@@ -35,24 +35,21 @@ final class SegmentCheck {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
             Path seg = segments.get(i);
-            String probe = run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                    "stream=codec_name,width,height", "-of", "csv=p=0", seg.toString());
-            boolean last = i == segments.size() - 1;
-            List<String> decode = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-hide_banner", "-v", "error",
-                    "-i", seg.toString(), "-map", "0:v:0"));
-            if (!last) {
-                decode.addAll(List.of("-frames:v", String.valueOf(HEAD_FRAMES)));
+            List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error", "-select_streams", "v:0"));
+            if (i < segments.size() - 1) {
+                cmd.addAll(List.of("-read_intervals", "%+#" + HEAD_FRAMES));
             }
-            decode.addAll(List.of("-f", "null", "-"));
-            // one line per program and per stream, all the same
-            boolean probed = !probe.isBlank()
-                    && probe.lines().filter(l -> !l.isBlank()).allMatch(l -> l.matches("h264,[1-9]\\d*,[1-9]\\d*"));
-            String decoded = probed ? run(decode.toArray(String[]::new)) : null;
-            if (decoded != null && decoded.isBlank()) {
+            cmd.addAll(List.of("-count_frames", "-show_entries", "stream=codec_name,width,height,nb_read_frames",
+                    "-of", "csv=p=0", seg.toString()));
+            String out = run(cmd.toArray(String[]::new));
+            // one line per program and per stream, all the same; any other line is an error message
+            List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+            boolean decoded = !lines.isEmpty()
+                    && lines.stream().allMatch(l -> l.matches("h264,[1-9]\\d*,[1-9]\\d*,[1-9]\\d*"));
+            if (decoded) {
                 ok++;
             } else {
-                failures.add(seg.getFileName() + ": " + (decoded == null ? "ffprobe: " + probe.strip()
-                        : "ffmpeg: " + decoded.strip().lines().findFirst().orElse("")));
+                failures.add(seg.getFileName() + ": ffprobe: " + String.join(" | ", lines));
             }
         }
         return new Result(segments.size(), ok, failures);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -172,7 +176,9 @@ public final class Soak {
             Path yml = writeConfig(names, checkers);
             int bound = config.seconds() + 300;
             serve = new ServeProcess(config.root(), yml, config.work().resolve("serve.log"), bound);
+            long serveStart = System.nanoTime();
             String web = awaitStart(serve, names);
+            System.err.printf(Locale.ROOT, "soak: serve up in %.1f s%n", (System.nanoTime() - serveStart) / 1e9);
             for (List<OutputChecker> outs : checkers) {
                 outs.forEach(OutputChecker::start);
             }
@@ -345,7 +351,9 @@ public final class Soak {
                 failures.add("a viewer got no frame in an interval (see the interval lines)");
             }
             viewers.forEach(LiveViewer::close);
+            long stopStart = System.nanoTime();
             int exit = serve.stop();
+            System.err.printf(Locale.ROOT, "soak: serve stopped in %.1f s%n", (System.nanoTime() - stopStart) / 1e9);
             summary.put("serve_exit", exit);
             if (exit != 0) {
                 failures.add("serve exited with " + exit + " when stopped (see serve.log)");
@@ -357,8 +365,16 @@ public final class Soak {
             }
             int segments = 0;
             int decodable = 0;
-            for (String name : names) {
-                SegmentCheck.Result r = SegmentCheck.check(config.work().resolve("data").resolve(name));
+            long checkStart = System.nanoTime();
+            List<Future<SegmentCheck.Result>> checks = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) { // one camera per core
+                for (String name : names) {
+                    checks.add(pool.submit(() -> SegmentCheck.check(config.work().resolve("data").resolve(name))));
+                }
+            }
+            for (int c = 0; c < names.size(); c++) {
+                String name = names.get(c);
+                SegmentCheck.Result r = checks.get(c).get();
                 segments += r.segments();
                 decodable += r.decodable();
                 if (r.segments() == 0) {
@@ -366,6 +382,7 @@ public final class Soak {
                 }
                 r.failures().forEach(f -> failures.add(name + ": segment not decodable: " + f));
             }
+            System.err.printf(Locale.ROOT, "soak: segments checked in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
             summary.put("segments", segments);
             summary.put("segments_decodable", decodable);
             summary.put("passed", failures.isEmpty());
@@ -395,7 +412,7 @@ public final class Soak {
         try (OutputStream o = Files.newOutputStream(tmp)) {
             PatternClip.write(p, config.clipLength(), Instant.now(), o);
         }
-        Files.move(tmp, config.clip(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, config.clip(), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path writeConfig(List<String> names, List<List<OutputChecker>> checkers) throws IOException {

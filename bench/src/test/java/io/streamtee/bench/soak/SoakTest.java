@@ -41,7 +41,7 @@ class SoakTest {
         assertThat(result.summary().get("segments")).isEqualTo(result.summary().get("segments_decodable"));
     }
 
-    private static boolean onPath(String command) {
+    static boolean onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
                 return true;

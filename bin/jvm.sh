@@ -37,11 +37,11 @@ jvm_defaults() {
     serve | demo)
       # The heap scales with the cameras: SERVE_HEAP_BASE_MB for the web server, the relay and the JIT's garbage,
       # plus SERVE_HEAP_PER_CAMERA_MB per camera (its recorder, analyzer and live view: the view's cached GOP of a
-      # 20 Mbit/s camera alone is about 5 MB). demo runs 2 cameras; serve counts its config's (serve_cameras);
+      # 20 Mbit/s camera alone is about 5 MB). demo runs --cameras N (default 2); serve counts its config's;
       # a config it cannot count (flow style, unreadable) gets SERVE_HEAP_UNKNOWN_CAMERAS. bench/soak runs serve
       # under exactly this bound (3 cameras at 20 Mbit/s, recorded, analyzed, viewed: README, "Start-up and memory").
-      local cameras=2
-      [ "$1" = demo ] || cameras="$(serve_cameras "${@:2}")"
+      local cameras
+      if [ "$1" = demo ]; then cameras="$(demo_cameras "${@:2}")"; else cameras="$(serve_cameras "${@:2}")"; fi
       [ "$cameras" -gt 0 ] 2>/dev/null || cameras=$SERVE_HEAP_UNKNOWN_CAMERAS
       JVM_OPTS=("${common[@]}" -Xms64m -Xmx$((SERVE_HEAP_BASE_MB + SERVE_HEAP_PER_CAMERA_MB * cameras))m
         -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m) ;;
@@ -84,6 +84,19 @@ serve_cameras() {
     fi
   done <"$file"
   echo "$n"
+}
+
+# demo_cameras ARGS...: prints demo's --cameras N from ARGS (default 2; 0 when it is not a number).
+demo_cameras() {
+  local n=2
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --cameras) n="${2:-}"; shift ;;
+      --cameras=*) n="${1#--cameras=}" ;;
+    esac
+    shift
+  done
+  case "$n" in '' | *[!0-9]*) echo 0 ;; *) echo "$n" ;; esac
 }
 
 # The start-up cache (JDK 25's AOT cache, JEP 483/514/515): the classes the relay loads and links on its way to the

@@ -43,14 +43,20 @@ final class ServeProcess implements AutoCloseable {
 
     /** serve's JVM options from bin/jvm.sh (its jvm_defaults for {@code serve -c CONFIG}), one per line. */
     static List<String> jvmOptions(Path root, Path config) throws IOException {
-        Process p = new ProcessBuilder("bash", "-c",
-                "source \"$1\"; JAVA_MAJOR=\"$2\"; jvm_defaults serve -c \"$3\"; printf '%s\\n' \"${JVM_OPTS[@]}\"",
-                "jvm", root.resolve("bin/jvm.sh").toString(), String.valueOf(Runtime.version().feature()),
-                config.toString()).redirectErrorStream(true).start();
+        return jvmOptions(root, List.of("serve", "-c", config.toString()));
+    }
+
+    /** The JVM options bin/jvm.sh's jvm_defaults gives the launcher's arguments {@code args} (command first). */
+    static List<String> jvmOptions(Path root, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c",
+                "source \"$1\"; JAVA_MAJOR=\"$2\"; shift 2; jvm_defaults \"$@\"; printf '%s\\n' \"${JVM_OPTS[@]}\"",
+                "jvm", root.resolve("bin/jvm.sh").toString(), String.valueOf(Runtime.version().feature())));
+        cmd.addAll(args);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException("bin/jvm.sh: jvm_defaults serve failed: " + out.strip());
+                throw new IOException("bin/jvm.sh: jvm_defaults " + args + " failed: " + out.strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * serve's heap bound in bin/jvm.sh scales with the cameras of its config (the soak runs serve under exactly it):
- * 128 MB plus 64 MB per camera, 8 cameras' worth when the config cannot be counted.
+ * 128 MB plus 64 MB per camera, 8 cameras' worth when the config cannot be counted; demo's from its --cameras.
  */
 class ServeHeapBoundTest {
 
@@ -46,6 +47,16 @@ class ServeHeapBoundTest {
                 """);
         assertThat(xmx(one)).isEqualTo(128 + 64);
         assertThat(xmx(five)).isEqualTo(128 + 5 * 64);
+    }
+
+    @Test
+    void demoCountsItsCamerasOption() throws Exception {
+        Path root = Soak.findRoot();
+        assertThat(ServeProcess.maxHeapMb(ServeProcess.jvmOptions(root, List.of("demo")))).isEqualTo(128 + 2 * 64);
+        assertThat(ServeProcess.maxHeapMb(ServeProcess.jvmOptions(root, List.of("demo", "--cameras", "16"))))
+                .isEqualTo(128 + 16 * 64);
+        assertThat(ServeProcess.maxHeapMb(ServeProcess.jvmOptions(root, List.of("demo", "--seconds", "5",
+                "--cameras=4")))).isEqualTo(128 + 4 * 64);
     }
 
     @Test

@@ -260,8 +260,10 @@ public final class Soak {
                 emit(line);
             }
             // the end: the cameras stop on their own; every output must have got the tail
-            for (Camera cam : cams) {
-                cam.awaitDone(Duration.ofSeconds(30));
+            for (int c = 0; c < cams.size(); c++) {
+                if (!cams.get(c).awaitDone(Duration.ofSeconds(30)) || cams.get(c).failure() != null) {
+                    failures.add(names.get(c) + ": the camera did not end cleanly: " + cams.get(c).failure());
+                }
             }
             long drain = System.nanoTime() + 15_000_000_000L;
             while (System.nanoTime() - drain < 0 && !checkers.stream().flatMap(List::stream)
@@ -382,7 +384,8 @@ public final class Soak {
                 }
                 r.failures().forEach(f -> failures.add(name + ": segment not decodable: " + f));
             }
-            System.err.printf(Locale.ROOT, "soak: segments checked in %.1f s%n", (System.nanoTime() - checkStart) / 1e9);
+            System.err.printf(Locale.ROOT, "soak: segments checked in %.1f s%n",
+                    (System.nanoTime() - checkStart) / 1e9);
             summary.put("segments", segments);
             summary.put("segments_decodable", decodable);
             summary.put("passed", failures.isEmpty());

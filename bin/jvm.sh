@@ -63,6 +63,7 @@ serve_cameras() {
     case "$1" in
       -c | --config) file="${2:-}"; shift ;;
       --config=*) file="${1#--config=}" ;;
+      -c=*) file="${1#-c=}" ;;
       -c?*) file="${1#-c}" ;;
     esac
     shift

@@ -47,6 +47,13 @@ class ServeHeapBoundTest {
                 """);
         assertThat(xmx(one)).isEqualTo(128 + 64);
         assertThat(xmx(five)).isEqualTo(128 + 5 * 64);
+        Path root = Soak.findRoot();
+        for (String form : new String[] {"-c=" + five, "-c" + five, "--config=" + five}) {
+            assertThat(ServeProcess.maxHeapMb(ServeProcess.jvmOptions(root, List.of("serve", form)))).as(form)
+                    .isEqualTo(128 + 5 * 64);
+        }
+        assertThat(ServeProcess.maxHeapMb(ServeProcess.jvmOptions(root, List.of("serve", "--config", five.toString(),
+                "--seconds", "5")))).isEqualTo(128 + 5 * 64);
     }
 
     @Test

@@ -1,7 +1,8 @@
 # Sourced by both launchers (bin/streamtee and the archive's bin/streamtee): the JVM options of each command and the
 # start-up cache. See README.md, "Start-up and memory".
 #
-#   jvm_defaults COMMAND          sets JVM_OPTS: memory bounds fit for COMMAND (needs JAVA_MAJOR)
+#   jvm_defaults COMMAND [ARGS...] sets JVM_OPTS: memory bounds fit for COMMAND (needs JAVA_MAJOR); for serve, ARGS
+#                                 (its -c/--config FILE) give the number of cameras its heap bound scales with
 #   aot_prepare CACHE_DIR JARS... sets AOT_OPTS: use this Java's start-up cache in CACHE_DIR, made first if it is
 #                                 missing or older than one of the files JARS (needs JAVA, JAVA_MAJOR, CLASS_PATH)
 #
@@ -34,10 +35,69 @@ jvm_defaults() {
       JVM_OPTS=("${common[@]}" -Xms32m -Xmx384m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
         -XX:MaxMetaspaceSize=192m) ;;
     serve | demo)
-      JVM_OPTS=("${common[@]}" -Xms64m -Xmx1g -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m) ;;
+      # The heap scales with the cameras: SERVE_HEAP_BASE_MB for the web server, the relay and the JIT's garbage,
+      # plus SERVE_HEAP_PER_CAMERA_MB per camera (its recorder, analyzer and live view: the view's cached GOP of a
+      # 20 Mbit/s camera alone is about 5 MB). demo runs --cameras N (default 2); serve counts its config's;
+      # a config it cannot count (flow style, unreadable) gets SERVE_HEAP_UNKNOWN_CAMERAS. bench/soak runs serve
+      # under exactly this bound (3 cameras at 20 Mbit/s, recorded, analyzed, viewed: README, "Start-up and memory").
+      local cameras
+      if [ "$1" = demo ]; then cameras="$(demo_cameras "${@:2}")"; else cameras="$(serve_cameras "${@:2}")"; fi
+      [ "$cameras" -gt 0 ] 2>/dev/null || cameras=$SERVE_HEAP_UNKNOWN_CAMERAS
+      JVM_OPTS=("${common[@]}" -Xms64m -Xmx$((SERVE_HEAP_BASE_MB + SERVE_HEAP_PER_CAMERA_MB * cameras))m
+        -XX:MaxDirectMemorySize=256m -XX:MaxMetaspaceSize=256m) ;;
     *)
       JVM_OPTS=("${common[@]}" -Xmx64m) ;;  # --help, --version, help: print and exit
   esac
+}
+
+SERVE_HEAP_BASE_MB=128
+SERVE_HEAP_PER_CAMERA_MB=64
+SERVE_HEAP_UNKNOWN_CAMERAS=8
+
+# serve_cameras ARGS...: prints how many cameras the config named by -c/--config FILE in ARGS has (its block-style
+# `cameras:` mapping: the keys at the first indentation under it), or 0 when there is no such file or none is found.
+# Bash built-ins only.
+serve_cameras() {
+  local file="" line lead text indent="" inside="" n=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -c | --config) file="${2:-}"; shift ;;
+      --config=*) file="${1#--config=}" ;;
+      -c=*) file="${1#-c=}" ;;
+      -c?*) file="${1#-c}" ;;
+    esac
+    shift
+  done
+  [ -n "$file" ] && [ -r "$file" ] || { echo 0; return 0; }
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    lead="${line%%[![:space:]]*}"
+    text="${line#"$lead"}"
+    case "$text" in '' | '#'*) continue ;; esac
+    if [ -z "$inside" ]; then
+      case "$line" in 'cameras:' | 'cameras:'[[:space:]]* | 'cameras:#'*) inside=1 ;; esac
+      continue
+    fi
+    [ -n "$lead" ] || break # the next top-level key
+    [ -n "$indent" ] || indent="$lead"
+    if [ "$lead" = "$indent" ]; then
+      case "$text" in *:*) n=$((n + 1)) ;; esac
+    fi
+  done <"$file"
+  echo "$n"
+}
+
+# demo_cameras ARGS...: prints demo's --cameras N from ARGS (default 2; 0 when it is not a number).
+demo_cameras() {
+  local n=2
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --cameras) n="${2:-}"; shift ;;
+      --cameras=*) n="${1#--cameras=}" ;;
+    esac
+    shift
+  done
+  case "$n" in '' | *[!0-9]*) echo 0 ;; *) echo "$n" ;; esac
 }
 
 # The start-up cache (JDK 25's AOT cache, JEP 483/514/515): the classes the relay loads and links on its way to the

@@ -32,6 +32,8 @@ PLACEHOLDER = re.compile(r"\{\{([a-z0-9][a-z0-9.\-]*?)(?:\.([a-z0-9_]+)|:(test|a
 def figure_files(where):
     yield from sorted(where.glob("*/target/figures/figures.jsonl"))
     yield from sorted(where.glob("target/figures/figures.jsonl"))
+    if where != ROOT:  # the bench scripts' long runs (soak, fuzz) stay in this checkout
+        yield from sorted(ROOT.glob("target/figures/figures.jsonl"))
 
 
 def newest_figures(where):

@@ -6,7 +6,8 @@
 #   ideal     relaybench's idealrelay (C: recvmmsg in, sendmmsg out)
 #   idealgso  bench/yardsticks/idealgso.c (C: recvmmsg in, one UDP GSO sendmsg per output per run of equal sizes)
 #   streamtee this checkout's bin/streamtee relay (default settings, --stats-interval 0)
-#   sampl.    samplicator, only if SAMPLICATOR=/path/to/samplicate is given (it is not built here)
+#   samplicator  samplicator (C: recvfrom in, one sendto per output), only if SAMPLICATOR=/path/to/samplicate is given
+#             (build it from upstream outside this tree: bench/README.md, "samplicator as a yardstick")
 #   before    another checkout's bin/streamtee relay, only if BEFORE=/path/to/checkout is given
 #   variant   this checkout's relay with VARIANT_FLAGS (e.g. '--transport io_uring'), named VARIANT_LABEL
 # It prints one JSON line per run, then a Markdown table of the medians over the rounds: relay CPU time per input
@@ -69,7 +70,7 @@ VARIANT="${VARIANT_LABEL:-variant}"
 cmd_of() { # $1 = candidate
   case "$1" in
     idealgso) echo "$BIN/idealgso {IN} {OUTS}" ;;
-    samplicator) echo "$SAMPLICATOR -p {IN} -b 8388608 {OUTS_SLASH}" ;;
+    samplicator) echo "$SAMPLICATOR -s 127.0.0.1 -p {IN} -b 8388608 {OUTS_SLASH}" ;;
     before) echo "$BEFORE/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0" ;;
     "$VARIANT") echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 $VARIANT_FLAGS" ;;
     *) echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${STREAMTEE_FLAGS:-}" ;;

@@ -113,7 +113,10 @@ final class UdpInput {
                 System::nanoTime);
     }
 
-    /** Tells the allocator when a batch has been fanned out (the fan-out, next in the pipeline, ends the event). */
+    /**
+     * Tells the allocator when a batch has been fanned out (the fan-out, next in the pipeline, ends the event), and
+     * when the channel is closed, so that it gives back the buffer it keeps.
+     */
     static final class BatchDone extends ChannelInboundHandlerAdapter {
         private final BatchReceiveAllocator reads;
 
@@ -125,6 +128,12 @@ final class UdpInput {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.fireChannelReadComplete();
             reads.batchDone();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ctx.fireChannelInactive(); // the fan-out releases the batch it holds first
+            reads.release();
         }
     }
 

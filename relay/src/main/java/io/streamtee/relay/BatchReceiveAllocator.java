@@ -25,14 +25,7 @@ import java.util.function.LongSupplier;
  * of the fan-out, not from the previous wake-up, so a slow fan-out (large datagrams, code not yet compiled) does not
  * keep a backlogged input reading one datagram per wake-up.
  *
- * <p>A quiet wake-up reads into the same one-slot buffer each time, kept by the handle and handed out again only
- * when nobody else holds it (the fan-out copies each batch and releases what it received, so by the next wake-up it
- * is free): a slot of 64 KiB is past the sizes Netty's allocator pools, so a fresh one per datagram cost a malloc, a
- * Cleaner and a free at every wake-up of a camera-rate input. A busy wake-up's buffer (16 slots, 1 MiB) is not kept:
- * it serves many datagrams, and kept per route it would hold its memory for good.
- *
- * <p>One allocator serves one channel; {@link #batchDone}, {@link #release} and the handle run on that channel's
- * event loop.
+ * <p>One allocator serves one channel; {@link #batchDone} runs on that channel's event loop.
  */
 final class BatchReceiveAllocator implements RecvByteBufAllocator {
     private final int slot;
@@ -66,13 +59,6 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
         return handle;
     }
 
-    /** Gives back the buffer kept for quiet reads; on the channel's event loop, when the channel is closed. */
-    void release() {
-        if (handle != null) {
-            handle.release();
-        }
-    }
-
     /** Called once a wake-up's batch has been fanned out: the loop goes back to waiting from now. */
     void batchDone() {
         if (handle != null) {
@@ -89,8 +75,6 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
         private int messages;
         private int lastBytes;
         private int attemptedBytes;
-        /** The one-slot buffer of quiet wake-ups, with a reference of the handle's own; null until the first. */
-        private ByteBuf quiet;
 
         /** Whether this wake-up reads in recvmmsg batches. */
         boolean busy() {
@@ -110,24 +94,7 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
-            if (busy) {
-                return alloc.ioBuffer(slot * slots);
-            }
-            if (quiet != null && quiet.refCnt() == 1) {
-                return quiet.retain().clear();
-            }
-            if (quiet != null) {
-                quiet.release(); // still held downstream: its holder frees it, a new one is kept from now
-            }
-            quiet = alloc.directBuffer(slot, slot);
-            return quiet.retain();
-        }
-
-        void release() {
-            if (quiet != null) {
-                quiet.release();
-                quiet = null;
-            }
+            return alloc.ioBuffer(guess());
         }
 
         @Override

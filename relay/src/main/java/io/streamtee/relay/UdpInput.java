@@ -113,10 +113,7 @@ final class UdpInput {
                 System::nanoTime);
     }
 
-    /**
-     * Tells the allocator when a batch has been fanned out (the fan-out, next in the pipeline, ends the event), and
-     * when the channel is closed, so that it gives back the buffer it keeps.
-     */
+    /** Tells the allocator when a batch has been fanned out (the fan-out, next in the pipeline, ends the event). */
     static final class BatchDone extends ChannelInboundHandlerAdapter {
         private final BatchReceiveAllocator reads;
 
@@ -128,12 +125,6 @@ final class UdpInput {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.fireChannelReadComplete();
             reads.batchDone();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            ctx.fireChannelInactive(); // the fan-out releases the batch it holds first
-            reads.release();
         }
     }
 

@@ -123,47 +123,6 @@ class BatchReceiveAllocatorTest {
     }
 
     @Test
-    void aQuietWakeUpReusesItsOneSlotBufferOnceTheFanOutHasReleasedIt() {
-        // At a camera's rate every wake-up reads one datagram: a fresh 64 KiB direct buffer each time (too large for
-        // Netty's pooled sizes, so malloc, a Cleaner and free per datagram) was a measurable part of the CPU.
-        handle.reset(config);
-        ByteBuf first = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
-        assertThat(first.capacity()).isEqualTo(SLOT);
-        first.writeBytes(new byte[1316]); // what Netty's recvmsg does, then the fan-out copies and releases it
-        first.release();
-        handle.readComplete();
-        now.addAndGet(10 * BUSY);
-        handle.reset(config);
-        ByteBuf second = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
-        assertThat(second).isSameAs(first);
-        assertThat(second.refCnt()).isEqualTo(2);
-        assertThat(second.readerIndex()).isZero();
-        assertThat(second.writerIndex()).isZero();
-        assertThat(second.writableBytes()).isEqualTo(SLOT);
-        second.release();
-        allocator.release();
-        assertThat(first.refCnt()).as("released with the channel").isZero();
-    }
-
-    @Test
-    void aQuietBufferStillHeldDownstreamIsNeverHandedOutAgain() {
-        handle.reset(config);
-        ByteBuf held = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
-        held.writeByte(42);
-        handle.readComplete();
-        now.addAndGet(10 * BUSY);
-        handle.reset(config);
-        ByteBuf next = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
-        assertThat(next).isNotSameAs(held);
-        assertThat(held.getByte(0)).isEqualTo((byte) 42);
-        held.release();
-        assertThat(held.refCnt()).as("the allocator gave up its reference to the held one").isZero();
-        next.release();
-        allocator.release();
-        assertThat(next.refCnt()).isZero();
-    }
-
-    @Test
     void rejectsSettingsThatCannotBatch() {
         assertThatThrownBy(() -> new BatchReceiveAllocator(SLOT, 1, 256, BUSY, now::get))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Many cameras in one relay against one C relay per camera, in one sitting (issue 15):
 
-    python3 bench/many-routes.py [--routes 100] [--rate 380] [--outs 3] [--seconds 20] [--warmup 10]
+    python3 bench/many-routes.py [--routes 100] [--rate 380] [--outs 3] [--seconds 20] [--warmup 10] \
+        [--cand ideal,streamtee,samplicator] [--samplicator PATH]
 
 Each camera is a route with --rate datagrams/s of 1,316 bytes and --outs outputs. The load is one process for all
 cameras and the check one for all outputs (`bench/yardsticks/multiudp.c`: paced round-robin sends; epoll over every
 output port, each copy checked whole, once, in order, with its one-way latency), so that a hundred cameras do not
 take a hundred generators. Candidates, one after
-the other: `streamtee` (this checkout's `bin/streamtee relay --config` with all routes, one process) and `ideal`
-(relaybench's idealrelay, one process per route, as one would run samplicator per camera). The relay side is pinned
+the other: `streamtee` (this checkout's `bin/streamtee relay --config` with all routes, one process), `ideal`
+(relaybench's idealrelay, one process per route) and `samplicator` (one `samplicate` process per route, as one runs
+it per camera: its config rules choose outputs by the sender's address, not by the port a datagram arrived on, so one
+process cannot serve 100 input ports; the binary is $SAMPLICATOR or --samplicator, built as bench/README.md says,
+with the same 8 MiB socket buffers as in bench/relay-rates.sh). The relay side is pinned
 to CPU 1, the load and the receivers to CPU 0, as relaybench pins them. Prints one JSON line per candidate: CPU of
 the relay side per input datagram and in cores over the measured window (after --warmup s of load), copies lost,
 and the one-way latency percentiles over every copy. Ports are free ports found at start. Loopback only; bounded.
@@ -83,6 +87,12 @@ def run(candidate, args):
         relays.append(subprocess.Popen(["taskset", "-c", "1", os.path.join(ROOT, "bin", "streamtee"), "relay",
                                         "--config", cfg.name], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL))
+    elif candidate == "samplicator":
+        for i in range(n):
+            relays.append(subprocess.Popen(["taskset", "-c", "1", args.samplicator, "-s", "127.0.0.1",
+                                            "-p", str(ins[i]), "-b", "8388608"]
+                                           + [f"127.0.0.1/{p}" for p in outp[i]], stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
     else:
         for i in range(n):
             relays.append(subprocess.Popen(["taskset", "-c", "1", os.path.join(BIN, "idealrelay"), str(ins[i])]
@@ -138,8 +148,16 @@ def main():
     ap.add_argument("--outs", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--warmup", type=float, default=10)
-    ap.add_argument("--cand", default="ideal,streamtee")
+    ap.add_argument("--cand", default=None,
+                    help="comma-separated: ideal, streamtee, samplicator (default: ideal,streamtee, plus samplicator "
+                         "when --samplicator or $SAMPLICATOR names it)")
+    ap.add_argument("--samplicator", default=os.environ.get("SAMPLICATOR"),
+                    help="path to samplicator's samplicate binary (default: $SAMPLICATOR)")
     args = ap.parse_args()
+    if args.cand is None:
+        args.cand = "ideal,streamtee" + (",samplicator" if args.samplicator else "")
+    if "samplicator" in args.cand.split(",") and not (args.samplicator and os.access(args.samplicator, os.X_OK)):
+        sys.exit("many-routes.py: --samplicator (or $SAMPLICATOR) must name an executable samplicate binary")
     if args.routes < 1 or args.routes > 500 or args.seconds > 600:
         sys.exit("many-routes.py: --routes 1-500, --seconds at most 600")
     tools()

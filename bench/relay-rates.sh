@@ -6,9 +6,11 @@
 #   ideal     relaybench's idealrelay (C: recvmmsg in, sendmmsg out)
 #   idealgso  bench/yardsticks/idealgso.c (C: recvmmsg in, one UDP GSO sendmsg per output per run of equal sizes)
 #   streamtee this checkout's bin/streamtee relay (default settings, --stats-interval 0)
-#   sampl.    samplicator, only if SAMPLICATOR=/path/to/samplicate is given (it is not built here)
+#   samplicator  samplicator (C: recvfrom in, one sendto per output), only if SAMPLICATOR=/path/to/samplicate is given
+#             (build it from upstream outside this tree: bench/README.md, "samplicator as a yardstick")
 #   before    another checkout's bin/streamtee relay, only if BEFORE=/path/to/checkout is given
-#   variant   this checkout's relay with VARIANT_FLAGS (e.g. '--transport io_uring'), named VARIANT_LABEL
+#   variant   this checkout's relay with VARIANT_FLAGS (e.g. '--transport io_uring') and/or VARIANT_JAVA_OPTS (JVM
+#             options, e.g. '-XX:TieredStopAtLevel=1', given as $STREAMTEE_JAVA_OPTS), named VARIANT_LABEL
 # It prints one JSON line per run, then a Markdown table of the medians over the rounds: relay CPU time per input
 # datagram (relaybench's relay_cpu_us_per_pkt, the figure its README says to quote) with its ratio to ideal, worst
 # output loss, and p50 one-way latency. With SEARCH=1 it then also searches each candidate's highest loss-free rate
@@ -65,13 +67,19 @@ cands=(ideal idealgso "$LABEL")
 [ -n "${SAMPLICATOR:-}" ] && cands+=(samplicator)
 [ -n "${BEFORE:-}" ] && cands+=(before)
 VARIANT="${VARIANT_LABEL:-variant}"
-[ -n "${VARIANT_FLAGS:-}" ] && cands+=("$VARIANT")
+[ -n "${VARIANT_FLAGS:-}${VARIANT_JAVA_OPTS:-}" ] && cands+=("$VARIANT")
+variant_bin="$ROOT/bin/streamtee"
+if [ -n "${VARIANT_JAVA_OPTS:-}" ]; then # relaybench splits a command on spaces: the options go in a wrapper
+  variant_bin="$(mktemp -t relay-rates-variant.XXXXXX)"
+  printf '#!/usr/bin/env bash\nSTREAMTEE_JAVA_OPTS=%q exec %q "$@"\n' "$VARIANT_JAVA_OPTS" "$ROOT/bin/streamtee" >"$variant_bin"
+  chmod +x "$variant_bin"
+fi
 cmd_of() { # $1 = candidate
   case "$1" in
     idealgso) echo "$BIN/idealgso {IN} {OUTS}" ;;
-    samplicator) echo "$SAMPLICATOR -p {IN} -b 8388608 {OUTS_SLASH}" ;;
+    samplicator) echo "$SAMPLICATOR -s 127.0.0.1 -p {IN} -b 8388608 {OUTS_SLASH}" ;;
     before) echo "$BEFORE/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0" ;;
-    "$VARIANT") echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 $VARIANT_FLAGS" ;;
+    "$VARIANT") echo "$variant_bin relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${VARIANT_FLAGS:-}" ;;
     *) echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${STREAMTEE_FLAGS:-}" ;;
   esac
 }

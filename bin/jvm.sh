@@ -26,8 +26,14 @@ jvm_defaults() {
       # The heap holds little for UDP and TCP, but a Kafka output's records wait on it (the producer's 32 MB buffer,
       # and each output's queue of up to 8192 datagrams while the broker is away) and so do a Kafka input's fetches:
       # -Xmx256m is room for that; the heap grows from -Xms only when it is used, so it costs UDP nothing.
+      # -XX:TieredStopAtLevel=1: C1 only. The relay's work per datagram is a few hundred nanoseconds of Java around
+      # the system calls, which C1's code does as well as C2's; but at a camera's rate C2 reaches its thresholds
+      # slowly and was still compiling (and recompiling) 20 s after the load started, costing more CPU than the
+      # relay's own thread: 180 against 60-64 us per datagram at 500/s; at 2,000/s about level (C1 61 against C2 58
+      # in one sitting, 32 against 52 in another), the same at 60,000/s (bench/relay-rates.sh, VARIANT_JAVA_OPTS; README "Performance").
+      # STREAMTEE_JAVA_OPTS=-XX:TieredStopAtLevel=4 brings C2 back.
       JVM_OPTS=("${common[@]}" -Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:ReservedCodeCacheSize=32m
-        -XX:MaxMetaspaceSize=128m) ;;
+        -XX:MaxMetaspaceSize=128m -XX:TieredStopAtLevel=1) ;;
     camera | record | view | playback)
       JVM_OPTS=("${common[@]}" -Xms32m -Xmx256m -XX:MaxDirectMemorySize=128m -XX:ReservedCodeCacheSize=64m
         -XX:MaxMetaspaceSize=192m) ;;

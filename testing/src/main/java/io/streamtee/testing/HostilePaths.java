@@ -52,7 +52,6 @@ public final class HostilePaths {
         out.add("%252fetc%252fpasswd");
         out.add("..");
         out.add("%2e%2e");
-        out.add(".");
         out.add("%00");
         return out;
     }

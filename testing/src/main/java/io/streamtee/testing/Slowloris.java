@@ -28,6 +28,7 @@ public final class Slowloris {
     private final int trickling;
     private final int stalled;
     private Duration byteEvery = Duration.ofMillis(500);
+    private Duration stalledWait;
 
     /** What one attack saw. */
     public record Result(int trickling, int tricklingHeld, int stalled, int stalledClosed, int healthyRequests,
@@ -48,6 +49,15 @@ public final class Slowloris {
     /** How often each trickling connection sends its next byte (default 500 ms). */
     public Slowloris byteEvery(Duration every) {
         this.byteEvery = every;
+        return this;
+    }
+
+    /**
+     * How long after the trickling the stalled connections are given to be closed by the server (default: the
+     * duration of the run; zero when the server's idle timeout is longer than the test may wait).
+     */
+    public Slowloris stalledWait(Duration wait) {
+        this.stalledWait = wait;
         return this;
     }
 
@@ -111,7 +121,7 @@ public final class Slowloris {
             for (Socket s : slow) {
                 held += open(s, Duration.ofMillis(5)) ? 1 : 0;
             }
-            long closeBy = System.nanoTime() + duration.toNanos();
+            long closeBy = System.nanoTime() + (stalledWait != null ? stalledWait : duration).toNanos();
             int closed = 0;
             for (Socket s : stuck) {
                 long left = Math.max(5, (closeBy - System.nanoTime()) / 1_000_000);

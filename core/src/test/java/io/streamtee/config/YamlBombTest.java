@@ -74,6 +74,11 @@ class YamlBombTest {
     }
 
     @Test
+    void anEmptyValueIsStillNullWithTheLimitsSet() {
+        assertThat(Yaml.read("k.yml", "extra:\n  front:\n", Knobs.class).extra()).containsEntry("front", null);
+    }
+
+    @Test
     void aConfigNearTheLimitsStillReads() {
         StringBuilder yaml = new StringBuilder("items:\n");
         while (yaml.length() < Yaml.MAX_CODE_POINTS - 100) {

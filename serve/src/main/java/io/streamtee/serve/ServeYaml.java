@@ -186,10 +186,10 @@ public final class ServeYaml {
     }
 
     private static ServeConfig.Camera camera(String name, JsonNode node, Path data, UnaryOperator<String> env) {
-        String key = "cameras." + name;
+        String key = "cameras." + CameraName.shown(name);
         if (!CameraName.isValid(name)) {
-            throw ConfigException.at(key, "'" + name + "' is not a camera name (1-64 letters, digits, '.', '_' or"
-                    + " '-', starting with a letter or digit)");
+            throw ConfigException.at(key, "'" + CameraName.shown(name) + "' is not a camera name (1-64 letters, digits,"
+                    + " '.', '_' or '-', starting with a letter or digit)");
         }
         if (node == null || node.isNull()) {
             throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");

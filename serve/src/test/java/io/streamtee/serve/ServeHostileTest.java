@@ -1,7 +1,9 @@
 package io.streamtee.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtee.config.ConfigException;
 import io.streamtee.testing.Figures;
 import io.streamtee.testing.HostilePaths;
 import io.streamtee.testing.Slowloris;
@@ -46,6 +48,19 @@ class ServeHostileTest {
         Figures.of("hostile.path-traversal.serve").put("requests", requests)
                 .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
                 .record(getClass(), "noEncodingOfATraversalReachesAFileOutsideTheData");
+    }
+
+    @Test
+    void aCameraNameWithALineBreakANulOrTooLongIsRefusedInOneLine() {
+        for (String bad : List.of("\"front\\r\\nBcc: victim@example.org\"", "\"front\\0x\"", "a".repeat(65),
+                "\"" + "b".repeat(100_000) + "\\n\"")) {
+            String yaml = "cameras:\n  " + bad + ":\n    input: udp://127.0.0.1:0\n";
+            assertThatThrownBy(() -> ServeYaml.parse("serve.yml", yaml, n -> null))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("serve.yml") // the name, or SnakeYAML's 1,024-character limit on a key
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\r").doesNotContain("\n")
+                            .doesNotContain("\u0000").hasSizeLessThan(400));
+        }
     }
 
     @Test

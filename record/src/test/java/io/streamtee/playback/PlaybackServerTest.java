@@ -20,6 +20,7 @@ import io.streamtee.record.TestIndex;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.Figures;
 import io.streamtee.testing.HostilePaths;
+import io.streamtee.testing.Slowloris;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -447,6 +448,19 @@ class PlaybackServerTest {
         Figures.of("hostile.path-traversal.playback").put("requests", requests)
                 .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
                 .record(getClass(), "noEncodingOfATraversalReachesAFileOutsideTheRecordings");
+    }
+
+    @Test
+    void aHealthyClientIsAnsweredDuringASlowloris() throws Exception {
+        Slowloris.Result r = new Slowloris(server.port(), 150, 30).stalledWait(Duration.ZERO)
+                .run(URI.create(server.url() + "api/cameras"), Duration.ofSeconds(3), null);
+        assertThat(r.healthyRequests()).isGreaterThan(3);
+        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
+        assertThat(r.healthyMaxMs()).isLessThan(5_000);
+        Figures.of("hostile.slowloris.playback").put("trickling", r.trickling())
+                .put("connections_held", r.tricklingHeld()).put("healthy_requests", r.healthyRequests())
+                .put("healthy_request_ms", r.healthyMedianMs()).put("healthy_max_ms", r.healthyMaxMs())
+                .record(getClass(), "aHealthyClientIsAnsweredDuringASlowloris");
     }
 
     @Test

@@ -45,7 +45,8 @@ public final class Yaml {
     /** The deepest nesting of mappings and lists read (a config nests a handful of levels). */
     public static final int MAX_DEPTH = 64;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper(new BoundedFactory(new YAMLFactory().rebuild() // Jackson's defaults (empty = null)
+    // rebuild(): Jackson's default parser features (an empty value reads as null), then the limits
+    private static final ObjectMapper MAPPER = new ObjectMapper(new BoundedFactory(new YAMLFactory().rebuild()
             .loaderOptions(loaderOptions())
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                     .maxDocumentLength(MAX_CODE_POINTS).build())))

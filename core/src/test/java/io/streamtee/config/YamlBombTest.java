@@ -21,7 +21,8 @@ class YamlBombTest {
 
     @Test
     void aBillionLaughsAliasBombIsRefusedInOneLine() {
-        StringBuilder yaml = new StringBuilder("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        StringBuilder yaml = new StringBuilder("a0: &a0 [" + String.join(",", java.util.Collections.nCopies(9, "lol"))
+                + "]\n");
         for (int i = 1; i <= 9; i++) {
             yaml.append('a').append(i).append(": &a").append(i).append(" [");
             for (int j = 0; j < 9; j++) {
@@ -54,7 +55,7 @@ class YamlBombTest {
     void aHugeDocumentIsRefusedInOneLine() {
         StringBuilder big = new StringBuilder(50 * 1024 * 1024 + 100).append("items:\n");
         while (big.length() < 50 * 1024 * 1024) {
-            big.append("  - aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n");
+            big.append("  - ").append("a".repeat(89)).append('\n');
         }
         String huge = big.toString();
         Runtime rt = Runtime.getRuntime();
@@ -85,7 +86,7 @@ class YamlBombTest {
             yaml.append("  - abcdefghijklmnopqrstuvwxyz\n");
         }
         assertThat(Yaml.read("k.yml", yaml.toString(), Knobs.class).items()).hasSizeGreaterThan(100_000);
-        String nested = "extra:\n" + "  a: ".repeat(1) + "[".repeat(Yaml.MAX_DEPTH - 4) + "]".repeat(Yaml.MAX_DEPTH - 4);
+        String nested = "extra:\n  a: " + "[".repeat(Yaml.MAX_DEPTH - 4) + "]".repeat(Yaml.MAX_DEPTH - 4);
         assertThat(Yaml.read("k.yml", nested, Knobs.class).extra()).containsKey("a");
     }
 

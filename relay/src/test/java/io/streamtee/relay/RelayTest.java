@@ -246,7 +246,8 @@ class RelayTest {
         long emptiesOut = outs.getFirst().datagrams().stream().filter(d -> d.length == 0).count();
         long maxOut = outs.getFirst().datagrams().stream().filter(d -> d.length == Datagrams.MAX_IPV4).count();
         assertThat(relay.routes().isEmpty()).isFalse(); // the relay lives on
-        Figures.of("hostile.datagram-size.relay." + transport.replace('_', '-')).put("gso", gso).put("sent_empty", empties ? 20 : 0)
+        Figures.of("hostile.datagram-size.relay." + transport.replace('_', '-')).put("gso", gso)
+                .put("sent_empty", empties ? 20 : 0)
                 .put("sent_65507", 20).put("forwarded_65507_whole", maxOut).put("empty_forwarded", emptiesOut)
                 .put("datagrams_counted", stats.snapshot().datagrams())
                 .record(getClass(), empties ? "emptyAndMaximalDatagramsAreForwardedWholeOrCounted"

@@ -155,7 +155,7 @@ public final class Slowloris {
         return s;
     }
 
-    /** Whether the server still holds {@code s} open: a read sees neither end of stream nor a reset within {@code wait}. */
+    /** Whether the server still holds {@code s} open: a read sees no end of stream nor a reset within {@code wait}. */
     private static boolean open(Socket s, Duration wait) {
         try {
             s.setSoTimeout((int) Math.max(1, wait.toMillis()));

@@ -68,7 +68,8 @@ class ControlServerTest {
     void aHealthyClientIsAnsweredDuringASlowloris() throws Exception {
         start("relay-token-0123456789", use(UdpReceiver.open("127.0.0.1")).url());
         Slowloris.Result r = new Slowloris(api.port(), 150, 30).stalledWait(Duration.ZERO)
-                .run(URI.create("http://127.0.0.1:" + api.port() + "/api/routes"), Duration.ofSeconds(3), "Bearer relay-token-0123456789");
+                .run(URI.create("http://127.0.0.1:" + api.port() + "/api/routes"), Duration.ofSeconds(3),
+                        "Bearer relay-token-0123456789");
         assertThat(r.healthyRequests()).isGreaterThan(3);
         assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
         assertThat(r.healthyMaxMs()).isLessThan(5_000);

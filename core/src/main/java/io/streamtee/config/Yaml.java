@@ -19,6 +19,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.CharArrayReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -42,6 +45,8 @@ import org.yaml.snakeyaml.LoaderOptions;
 public final class Yaml {
     /** The longest document read, in code points (a config is kilobytes; this is room for thousands of cameras). */
     public static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
+    /** The largest config file read, in bytes: {@link #MAX_CODE_POINTS} of up to four UTF-8 bytes each. */
+    public static final long MAX_FILE_BYTES = 4L * MAX_CODE_POINTS;
     /** The deepest nesting of mappings and lists read (a config nests a handful of levels). */
     public static final int MAX_DEPTH = 64;
 
@@ -112,6 +117,27 @@ public final class Yaml {
                         + "): write the value out", currentTokenLocation());
             }
             return token;
+        }
+    }
+
+    /**
+     * The text of a config file, refused in one line when it is missing, unreadable, or larger than
+     * {@link #MAX_FILE_BYTES} (checked before reading, so a huge file costs no memory).
+     *
+     * @throws ConfigException starting with the file name
+     */
+    public static String readFile(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigException(file + ": " + size / (1024 * 1024) + " MiB, more than a config file may be ("
+                        + MAX_FILE_BYTES / (1024 * 1024) + " MiB)");
+            }
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

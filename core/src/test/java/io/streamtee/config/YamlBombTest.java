@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtee.testing.Figures;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile configs (issue 16): a billion-laughs alias bomb, deep nesting and a huge document each end in one line
@@ -72,6 +76,24 @@ class YamlBombTest {
                 .hasMessage("k.yml:3:8: aliases are not supported (*b): write the value out");
         // an anchor alone is harmless
         assertThat(Yaml.read("k.yml", "items: &i [p, q]\n", Knobs.class).items()).containsExactly("p", "q");
+    }
+
+    @Test
+    void aHugeFileIsRefusedBeforeItIsRead(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("huge.yml");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(50L * 1024 * 1024); // sparse: 50 MiB on paper, nothing on disk
+        }
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Yaml.readFile(huge)).isInstanceOf(ConfigException.class)
+                .hasMessage(huge + ": 50 MiB, more than a config file may be (16 MiB)");
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertThat(Duration.ofMillis(ms)).isLessThan(BOUND);
+        assertThatThrownBy(() -> Yaml.readFile(dir.resolve("none.yml"))).hasMessageEndingWith("none.yml: no such file");
+        Files.writeString(dir.resolve("ok.yml"), "count: 3\n");
+        assertThat(Yaml.readFile(dir.resolve("ok.yml"))).isEqualTo("count: 3\n");
+        Figures.of("hostile.yaml-huge-file").put("file_mb", 50).put("refused_ms", ms)
+                .record(getClass(), "aHugeFileIsRefusedBeforeItIsRead");
     }
 
     @Test

@@ -23,8 +23,6 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.config.RouteSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,14 +66,7 @@ public final class ServeYaml {
 
     /** Reads and checks a config file, the environment from {@link System#getenv}. */
     public static ServeConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = Yaml.readFile(file);
         return parse(file.toString(), text, System::getenv);
     }
 

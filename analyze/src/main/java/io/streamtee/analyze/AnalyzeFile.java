@@ -17,11 +17,8 @@ import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
 import io.streamtee.config.Yaml;
 import io.streamtee.ts.Tr101290;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,14 +96,7 @@ public final class AnalyzeFile {
      * @param snapshots where the file's webhook and mail sinks find events' snapshots, or null for nowhere
      */
     public static AnalyzeFile load(Path file, EventStore snapshots) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = Yaml.readFile(file);
         return parse(file.toString(), text, System::getenv, snapshots);
     }
 

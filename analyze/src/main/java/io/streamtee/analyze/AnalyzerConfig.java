@@ -80,7 +80,7 @@ public record AnalyzerConfig(Endpoint listen, String camera, MotionSettings moti
     static String checkCamera(String key, String camera) {
         if (!io.streamtee.config.CameraName.isValid(camera)) {
             throw io.streamtee.config.ConfigException.at(key, "letters, digits, '.', '_' and '-' (up to 64, as the"
-                    + " recorder names its cameras), not '" + camera + "'");
+                    + " recorder names its cameras), not '" + io.streamtee.config.CameraName.shown(camera) + "'");
         }
         return camera;
     }

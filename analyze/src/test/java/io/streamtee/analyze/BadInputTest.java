@@ -9,6 +9,7 @@ import io.streamtee.analyze.health.HealthSettings;
 import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.net.UdpReceiver;
+import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.FfmpegJudge;
 import io.streamtee.testing.Figures;
 import io.streamtee.ts.TsPacket;
@@ -77,6 +78,37 @@ class BadInputTest {
     private static boolean newSizeSeen(Analyzer analyzer) {
         var facts = analyzer.health().facts();
         return facts != null && facts.width() == 640;
+    }
+
+    @Test
+    void emptyAndMaximalDatagramsAreCountedAndTheStreamGoesOn() throws Exception {
+        AnalyzerTest.Recording sink = new AnalyzerTest.Recording();
+        try (Analyzer analyzer = HealthEndToEndTest.analyzer(sink, HealthSettings.DEFAULTS);
+             DatagramChannel garbage = DatagramChannel.open()) {
+            InetSocketAddress to = analyzer.localAddress();
+            byte[] max = new byte[Datagrams.MAX_IPV4];
+            new Random(2).nextBytes(max);
+            max[0] = TsPacket.SYNC_BYTE; // starts like TS, is not: 65,507 is no multiple of 188
+            long sentGarbage = 0;
+            try (Camera cam = new Camera(HealthEndToEndTest.camera(to, HealthEndToEndTest.SMALL,
+                    Duration.ofSeconds(3))).start()) {
+                for (int i = 0; i < 20; i++) {
+                    garbage.send(ByteBuffer.allocate(0), to);
+                    garbage.send(ByteBuffer.wrap(max), to);
+                    sentGarbage += 2;
+                }
+                assertThat(cam.awaitDone(Duration.ofSeconds(20))).isTrue();
+            }
+            long sent = sentGarbage;
+            await().atMost(Duration.ofSeconds(10)).until(() -> analyzer.inputStats().datagrams() >= sent
+                    && analyzer.stats().framesDecoded() >= 55);
+            UdpReceiver.Stats in = analyzer.inputStats();
+            assertThat(in.dropped()).isEqualTo(sent);
+            assertThat(analyzer.stats().decodeErrors()).isZero();
+            Figures.of("hostile.datagram-size.analyze").put("sent_empty", 20).put("sent_65507", 20)
+                    .put("counted_dropped", in.dropped()).put("frames_decoded", analyzer.stats().framesDecoded())
+                    .record(getClass(), "emptyAndMaximalDatagramsAreCountedAndTheStreamGoesOn");
+        }
     }
 
     @Test

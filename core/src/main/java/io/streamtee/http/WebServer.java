@@ -8,10 +8,13 @@ import io.streamtee.cli.CommandException;
 import io.streamtee.config.ConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+    /**
+     * How long a connection may go without a byte either way before it is closed (Jetty's default, set here so it is
+     * a stated bound): a client that stops half way through its request (slowloris) holds a connection no longer.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String key;
     private final String host;
@@ -45,6 +53,7 @@ public final class WebServer implements AutoCloseable {
     private final AtomicLong unauthorized = new AtomicLong();
     private Set<String> openPaths = Set.of("/", "/favicon.ico");
     private Predicate<String> queryToken = path -> true;
+    private Duration idleTimeout = IDLE_TIMEOUT;
     private Javalin app;
     private boolean closed;
 
@@ -84,6 +93,12 @@ public final class WebServer implements AutoCloseable {
         return this;
     }
 
+    /** Sets the {@linkplain #IDLE_TIMEOUT idle timeout} of connections (tests shorten it). */
+    public WebServer idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return this;
+    }
+
     /**
      * Binds and starts serving.
      *
@@ -100,8 +115,13 @@ public final class WebServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.concurrency.useVirtualThreads = true; // a blocked thread per streaming client, cheaply
-            config.jetty.host = host;
-            config.jetty.port = requestedPort;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(requestedPort);
+                connector.setIdleTimeout(idleTimeout.toMillis());
+                return connector;
+            });
             config.routes.before(this::authorize);
             config.routes.wsBeforeUpgrade(this::authorize); // HTTP before handlers do not see a WebSocket upgrade
             config.routes.exception(Web.NotFound.class, (e, ctx) -> answer(ctx, 404, e));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamtee.config.Cidr;
 import io.streamtee.config.Endpoint;
+import io.streamtee.testing.Figures;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -102,6 +103,40 @@ class UdpReceiverTest {
             assertThat(s.source()).isEqualTo(camera.getLocalAddress());
         }
         assertThat(heard.events).containsExactly("end");
+    }
+
+    @Test
+    void aSourceOutsideTheAllowListIsDeniedAndCountedAndTheAllowedOneLosesNothing() throws Exception {
+        Heard heard = new Heard();
+        UdpReceiver.Options options = UdpReceiver.Options.of("test").withAllow(List.of(Cidr.parse("127.0.0.1/32")));
+        try (UdpReceiver in = new UdpReceiver(input("udp://127.0.0.1:0"), options, heard).start();
+                DatagramChannel camera = sender("127.0.0.1");
+                DatagramChannel stranger = sender("127.0.0.3")) {
+            InetSocketAddress to = in.localAddress();
+            for (int i = 0; i < 50; i++) { // the stranger first: it must not take the stream
+                stranger.send(ByteBuffer.wrap(ts(7)), to);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> in.stats().dropped(UdpReceiver.Drop.DENIED) == 50);
+            for (int batch = 0; batch < 10; batch++) {
+                for (int i = 0; i < 20; i++) {
+                    camera.send(ByteBuffer.wrap(ts(7)), to);
+                    stranger.send(ByteBuffer.wrap(ts(7)), to);
+                    stranger.send(ByteBuffer.allocate(0), to);
+                }
+                int sent = (batch + 1) * 20;
+                await().atMost(Duration.ofSeconds(5)).until(() -> heard.bytes.get() == sent * 7L * 188);
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> in.stats().datagrams() == 50 + 200 * 3);
+            UdpReceiver.Stats s = in.stats();
+            assertThat(s.accepted()).isEqualTo(200);
+            assertThat(heard.bytes.get()).isEqualTo(200 * 7L * 188);
+            assertThat(s.dropped(UdpReceiver.Drop.DENIED)).isEqualTo(450);
+            assertThat(s.dropped()).isEqualTo(450);
+            assertThat(s.source()).isEqualTo(camera.getLocalAddress());
+            Figures.of("hostile.allow-list.services").put("sent_allowed", 200).put("sent_stranger", 450)
+                    .put("accepted", s.accepted()).put("denied_counted", s.dropped(UdpReceiver.Drop.DENIED))
+                    .record(getClass(), "aSourceOutsideTheAllowListIsDeniedAndCountedAndTheAllowedOneLosesNothing");
+        }
     }
 
     @Test

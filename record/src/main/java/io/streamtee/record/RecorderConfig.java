@@ -36,8 +36,8 @@ public record RecorderConfig(Endpoint listen, Path dir, String camera, Duration 
             Inputs.installed().require("--listen", listen, List.of("udp")); // rtsp://, srt://: plugged inputs
         }
         if (!CameraName.isValid(camera)) {
-            throw new ConfigException("--camera: '" + camera + "' is not a usable name (letters, digits, . _ -; "
-                    + "at most 64)");
+            throw new ConfigException("--camera: '" + CameraName.shown(camera) + "' is not a usable name (letters,"
+                    + " digits, . _ -; at most 64)");
         }
         if (segment.toMillis() < 100) {
             throw new ConfigException("--segment: must be at least 100ms, got " + segment.toMillis() + "ms");

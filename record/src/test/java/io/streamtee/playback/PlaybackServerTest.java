@@ -18,6 +18,9 @@ import io.streamtee.record.Recorder;
 import io.streamtee.record.RecorderConfig;
 import io.streamtee.record.TestIndex;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
+import io.streamtee.testing.HostilePaths;
+import io.streamtee.testing.Slowloris;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +35,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -411,6 +416,51 @@ class PlaybackServerTest {
             assertThat(r.statusCode()).as(path).isIn(400, 404);
             assertThat(new String(r.body())).as(path).doesNotContain("secret\"").doesNotContain("SQLite format");
         }
+    }
+
+    @Test
+    void noEncodingOfATraversalReachesAFileOutsideTheRecordings() throws Exception {
+        String secret = "hostile-" + System.nanoTime();
+        Path inside = dir.resolve("secret.txt");
+        Path beside = dir.resolveSibling(dir.getFileName() + "-secret.txt");
+        Files.writeString(inside, secret);
+        Files.writeString(beside, secret);
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        int requests = 0;
+        try {
+            for (String prefix : List.of("/recordings/camera/", "/recordings/", "/play.m3u8?camera=",
+                    "/clip.ts?camera=", "/clip.mp4?camera=", "/api/recordings?camera=", "/recordings/camera/1.ts/")) {
+                for (String name : List.of("secret.txt", dir.getFileName() + "-secret.txt", "camera/index.db")) {
+                    for (String escape : HostilePaths.escapes(name)) {
+                        HostilePaths.Response r = HostilePaths.get(server.port(), prefix + escape, null);
+                        assertThat(r.status()).as(prefix + escape).isIn(400, 404);
+                        assertThat(r.body()).as(prefix + escape).doesNotContain(secret)
+                                .doesNotContain("SQLite format");
+                        statuses.merge(r.status(), 1, Integer::sum);
+                        requests++;
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(inside);
+            Files.deleteIfExists(beside);
+        }
+        Figures.of("hostile.path-traversal.playback").put("requests", requests)
+                .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
+                .record(getClass(), "noEncodingOfATraversalReachesAFileOutsideTheRecordings");
+    }
+
+    @Test
+    void aHealthyClientIsAnsweredDuringASlowloris() throws Exception {
+        Slowloris.Result r = new Slowloris(server.port(), 150, 30).stalledWait(Duration.ZERO)
+                .run(URI.create(server.url() + "api/cameras"), Duration.ofSeconds(3), null);
+        assertThat(r.healthyRequests()).isGreaterThan(3);
+        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
+        assertThat(r.healthyMaxMs()).isLessThan(5_000);
+        Figures.of("hostile.slowloris.playback").put("trickling", r.trickling())
+                .put("connections_held", r.tricklingHeld()).put("healthy_requests", r.healthyRequests())
+                .put("healthy_request_ms", r.healthyMedianMs()).put("healthy_max_ms", r.healthyMaxMs())
+                .record(getClass(), "aHealthyClientIsAnsweredDuringASlowloris");
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.CameraStats;
 import io.streamtee.camera.Destination;
 import io.streamtee.net.UdpReceiver;
+import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.FfmpegJudge;
+import io.streamtee.testing.Figures;
 import io.streamtee.ts.TsPacket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,6 +95,42 @@ class JunkInputTest {
         assertThat(got.length).isEqualTo(fromCamera.length - start);
         assertThat(Arrays.equals(got, 0, got.length, fromCamera, start, fromCamera.length))
                 .as("the recording is the camera's packets from the first keyframe on").isTrue();
+    }
+
+    @Test
+    void emptyAndMaximalDatagramsFromTheCamerasPortAreCountedAndTheRecordingGoesOn() throws Exception {
+        byte[] max = new byte[Datagrams.MAX_IPV4];
+        new Random(4).nextBytes(max);
+        max[0] = TsPacket.SYNC_BYTE; // starts like TS, is not: 65,507 is no multiple of 188
+        try (Recorder recorder = new Recorder(Recordings.config(dir).withSegment(Duration.ofSeconds(2))).start();
+                Forwarder camPort = new Forwarder(recorder.localAddress())) {
+            CameraConfig config = CameraConfig.pattern(Destination.of(camPort.address()))
+                    .withSource(CameraConfig.Pattern.DEFAULT.withSize(320, 180).withFps(25).withGop(25)
+                            .withBitrate(400_000))
+                    .withDuration(Duration.ofSeconds(3));
+            CameraStats sent;
+            try (Camera camera = new Camera(config).start()) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> recorder.stats().datagrams() > 10);
+                for (int i = 0; i < 20; i++) { // from the camera's own port, mid-stream
+                    camPort.channel.send(ByteBuffer.allocate(0), recorder.localAddress());
+                    camPort.channel.send(ByteBuffer.wrap(max), recorder.localAddress());
+                }
+                assertThat(camera.awaitDone(Duration.ofSeconds(60))).isTrue();
+                sent = camera.stats();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> camPort.datagrams.get() == sent.datagramsSent()
+                    && recorder.stats().datagrams() == sent.datagramsSent()
+                    && recorder.inputStats().dropped() >= 40);
+            UdpReceiver.Stats input = recorder.inputStats();
+            assertThat(input.dropped()).isEqualTo(40);
+            assertThat(input.dropped(UdpReceiver.Drop.NOT_TS)).isEqualTo(40);
+            assertThat(recorder.stats().bytesReceived()).isEqualTo(sent.bytesSent());
+            assertThat(recorder.stats().continuityErrors()).isZero();
+            Figures.of("hostile.datagram-size.record").put("sent_empty", 20).put("sent_65507", 20)
+                    .put("counted_not_ts", input.dropped(UdpReceiver.Drop.NOT_TS))
+                    .put("camera_bytes_recorded", recorder.stats().bytesReceived())
+                    .record(getClass(), "emptyAndMaximalDatagramsFromTheCamerasPortAreCountedAndTheRecordingGoesOn");
+        }
     }
 
     /** A segment without the PAT and PMT the recorder puts at its head. */

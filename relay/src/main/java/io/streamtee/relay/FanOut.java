@@ -150,10 +150,16 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Datagrams [from, to), the first at byte {@code offset} of {@code compact}, to {@code out} one by one. */
+    /**
+     * Datagrams [from, to), the first at byte {@code offset} of {@code compact}, to {@code out} one by one. An empty
+     * datagram (counted as received) is not sent: it carries nothing, and epoll's sendmmsg sent a batched empty
+     * datagram as a second copy of the one before it.
+     */
     private void sendEach(ByteBuf compact, Output out, int offset, int from, int to) {
         for (int i = from; i < to; i++) {
-            out.write(compact.retainedSlice(offset, sizes[i]));
+            if (sizes[i] > 0) {
+                out.write(compact.retainedSlice(offset, sizes[i]));
+            }
             offset += sizes[i];
         }
     }

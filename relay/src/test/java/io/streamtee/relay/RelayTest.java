@@ -183,6 +183,67 @@ class RelayTest {
         assertThat(stats.snapshot().denied()).isEqualTo(40);
         assertThat(stats.snapshot().datagrams()).isEqualTo(100);
         assertThat(stats.lastDeniedSource().getHostAddress()).isEqualTo("127.0.0.3");
+        Figures.of("hostile.allow-list.relay").put("sent_allowed", allowed.size()).put("sent_stranger", 40)
+                .put("delivered_allowed", out.count()).put("denied_counted", stats.snapshot().denied())
+                .record(getClass(), "allowListDropsAndCountsOtherSources");
+    }
+
+    /**
+     * Empty datagrams are counted as received and not sent on (they carry nothing); 65,507-byte ones arrive whole.
+     * Before the fix, on epoll once the input read in batches, an empty datagram left as a second copy of the one
+     * before it (sendmmsg).
+     */
+    @ParameterizedTest(name = "transport {0}, gso {1}")
+    @CsvSource({"epoll, auto", "epoll, off", "nio, off", "io_uring, off"})
+    void emptyAndMaximalDatagramsAreForwardedWholeOrCounted(String transport, String gso) throws Exception {
+        Assumptions.assumeTrue(!transport.equals("io_uring") || IoUring.isAvailable(), "io_uring not available");
+        emptyAndMaximal(transport, gso, true);
+    }
+
+    private void emptyAndMaximal(String transport, String gso, boolean empties) throws Exception {
+        Assumptions.assumeTrue(!transport.equals("io_uring") || IoUring.isAvailable(), "io_uring not available");
+        List<UdpReceiver> outs = receivers(2, "127.0.0.1");
+        Relay relay = relay("udp://127.0.0.1:0", outs.stream().map(UdpReceiver::url).toList(), List.of(),
+                transport, gso);
+        InetSocketAddress in = relay.routes().get(0).localAddress();
+        List<byte[]> sent = new ArrayList<>();
+        List<byte[]> big = Datagrams.fixed(20, Datagrams.MAX_IPV4, 8);
+        List<byte[]> camera = Datagrams.fixed(20, 1316, 9);
+        for (int i = 0; i < 20; i++) {
+            sent.add(empties ? new byte[0] : camera.get((i + 1) % 20));
+            sent.add(big.get(i));
+            sent.add(camera.get(i));
+        }
+        try (UdpSender source = UdpSender.to(in)) {
+            for (int i = 0; i < sent.size(); i += 3) { // paced: a 65,507-byte datagram fills a receive buffer fast
+                int batch = i;
+                source.send(sent.get(i));
+                source.send(sent.get(i + 1));
+                source.send(sent.get(i + 2));
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> outs.stream()
+                        .allMatch(o -> o.datagrams().stream().filter(d -> d.length > 0).count() >= batch / 3 * 2 + 2));
+            }
+        }
+        RouteStats stats = relay.routes().get(0).stats();
+        await().atMost(Duration.ofSeconds(10)).until(() -> minCount(outs) >= 40);
+        List<byte[]> nonEmpty = sent.stream().filter(d -> d.length > 0).toList();
+        for (UdpReceiver out : outs) {
+            // an empty datagram is counted, not sent on; everything else arrives whole, once, in order
+            List<byte[]> got = out.datagrams();
+            assertThat(got.stream().map(d -> d.length).toList()).as("sizes at %s", out.url())
+                    .isEqualTo(nonEmpty.stream().map(d -> d.length).toList());
+            for (int i = 0; i < got.size(); i++) {
+                assertThat(got.get(i)).as("datagram %d at %s", i, out.url()).isEqualTo(nonEmpty.get(i));
+            }
+        }
+        long emptiesOut = outs.getFirst().datagrams().stream().filter(d -> d.length == 0).count();
+        long maxOut = outs.getFirst().datagrams().stream().filter(d -> d.length == Datagrams.MAX_IPV4).count();
+        assertThat(relay.routes().isEmpty()).isFalse(); // the relay lives on
+        Figures.of("hostile.datagram-size.relay." + transport.replace('_', '-')).put("gso", gso)
+                .put("sent_empty", empties ? 20 : 0)
+                .put("sent_65507", 20).put("forwarded_65507_whole", maxOut).put("empty_forwarded", emptiesOut)
+                .put("datagrams_counted", stats.snapshot().datagrams())
+                .record(getClass(), "emptyAndMaximalDatagramsAreForwardedWholeOrCounted");
     }
 
     @Test

@@ -23,8 +23,6 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.relay.config.RouteSpec;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,14 +66,7 @@ public final class ServeYaml {
 
     /** Reads and checks a config file, the environment from {@link System#getenv}. */
     public static ServeConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = Yaml.readFile(file);
         return parse(file.toString(), text, System::getenv);
     }
 
@@ -186,10 +177,10 @@ public final class ServeYaml {
     }
 
     private static ServeConfig.Camera camera(String name, JsonNode node, Path data, UnaryOperator<String> env) {
-        String key = "cameras." + name;
+        String key = "cameras." + CameraName.shown(name);
         if (!CameraName.isValid(name)) {
-            throw ConfigException.at(key, "'" + name + "' is not a camera name (1-64 letters, digits, '.', '_' or"
-                    + " '-', starting with a letter or digit)");
+            throw ConfigException.at(key, "'" + CameraName.shown(name) + "' is not a camera name (1-64 letters, digits,"
+                    + " '.', '_' or '-', starting with a letter or digit)");
         }
         if (node == null || node.isNull()) {
             throw ConfigException.at(key + ".input", "missing (e.g. udp://0.0.0.0:8100)");

@@ -90,8 +90,9 @@ public final class ViewCommand implements Callable<Integer> {
                 name = t.substring(0, eq).strip();
                 url = t.substring(eq + 1).strip();
                 if (!CameraName.isValid(name)) {
-                    throw ConfigException.at("--listen", "'" + name + "' is not a camera name (letters, digits,"
-                            + " '.', '_' and '-', up to 64, starting with a letter or digit) in '" + t + "'");
+                    throw ConfigException.at("--listen", "'" + CameraName.shown(name)
+                            + "' is not a camera name (letters, digits, '.', '_' and '-', up to 64, starting with a"
+                            + " letter or digit) in '" + CameraName.shown(t) + "'");
                 }
             } else {
                 name = cameraName();
@@ -167,7 +168,7 @@ public final class ViewCommand implements Callable<Integer> {
     String cameraName() {
         if (!CameraName.isValid(camera)) {
             throw ConfigException.at("--camera", "letters, digits, '.', '_' and '-' (up to 64, starting with a"
-                    + " letter or digit), not '" + camera + "'");
+                    + " letter or digit), not '" + CameraName.shown(camera) + "'");
         }
         return camera;
     }

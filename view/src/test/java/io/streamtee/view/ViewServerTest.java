@@ -9,6 +9,9 @@ import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.config.Endpoint;
 import io.streamtee.testing.Datagrams;
+import io.streamtee.testing.Figures;
+import io.streamtee.testing.HostilePaths;
+import io.streamtee.testing.Slowloris;
 import io.streamtee.testing.UdpSender;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -20,10 +23,14 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -32,6 +39,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The viewer's server over real sockets with real cameras (the simulator, H.264 over UDP on loopback): several
@@ -365,6 +373,109 @@ class ViewServerTest {
             assertThat(ByteBuffer.wrap(got.get(i)).getLong(4) - ByteBuffer.wrap(got.get(i - 1)).getLong(4))
                     .as("PTS step of message %d", i).isEqualTo(90_000 / FPS);
         }
+    }
+
+    @Test
+    void emptyAndMaximalDatagramsAreCountedAsGarbageAndTheStreamGoesOn() throws Exception {
+        CameraFeed feed = feed("camera");
+        ViewServer server = server(List.of(feed), null, 10);
+        camera(feed, 320, 180, FPS, 30);
+        await().atMost(Duration.ofSeconds(15)).until(() -> feed.hub().cachedFrames() > 0);
+        WsViewer viewer = keep(WsViewer.connect(ws(server, "ws")));
+        String dropped = "streamtee_view_datagrams_dropped_total{camera=\"camera\",reason=\"not_ts\"}";
+        double droppedBefore = metric(metrics(server), dropped);
+        byte[] max = new byte[Datagrams.MAX_IPV4];
+        new Random(5).nextBytes(max);
+        max[0] = 0x47; // starts like TS, is not: 65,507 is no multiple of 188
+        try (UdpSender junk = UdpSender.to(feed.input().localAddress())) {
+            for (int i = 0; i < 20; i++) {
+                junk.send(new byte[0]);
+                junk.send(max);
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(metrics(server), dropped) >= droppedBefore + 40);
+        int before = viewer.count();
+        await().atMost(Duration.ofSeconds(10)).until(() -> viewer.count() >= before + FPS);
+        assertThat(viewer.closed).isNotDone();
+        Figures.of("hostile.datagram-size.view").put("sent_empty", 20).put("sent_65507", 20)
+                .put("counted_not_ts", (long) (metric(metrics(server), dropped) - droppedBefore))
+                .put("frames_after", viewer.count() - before)
+                .record(getClass(), "emptyAndMaximalDatagramsAreCountedAsGarbageAndTheStreamGoesOn");
+    }
+
+    @Test
+    void noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheViewerAnswering(@TempDir Path tmp)
+            throws Exception {
+        ViewServer server = server(List.of(feed("front"), feed("back")), TOKEN, 10);
+        Files.writeString(tmp.resolve("secret.txt"), "hostile-secret");
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        int requests = 0;
+        for (String prefix : List.of("/", "/cameras/", "/cameras/front/", "/cameras/front/snapshot.jpg/")) {
+            for (String escape : HostilePaths.escapes(tmp.resolve("secret.txt").toString().substring(1))) {
+                HostilePaths.Response r = HostilePaths.get(server.port(), prefix + escape, TOKEN);
+                assertThat(r.status()).as(prefix + escape).isIn(400, 404);
+                assertThat(r.body()).as(prefix + escape).doesNotContain("hostile-secret");
+                statuses.merge(r.status(), 1, Integer::sum);
+                requests++;
+            }
+        }
+        Figures.of("hostile.path-traversal.view").put("requests", requests)
+                .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
+                .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheViewerAnswering");
+
+        Slowloris.Result r = new Slowloris(server.port(), 150, 30).stalledWait(Duration.ZERO)
+                .run(URI.create(server.url() + "healthz"), Duration.ofSeconds(3), "Bearer " + TOKEN);
+        assertThat(r.healthyRequests()).isGreaterThan(3);
+        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
+        assertThat(r.healthyMaxMs()).isLessThan(5_000);
+        Figures.of("hostile.slowloris.view").put("trickling", r.trickling())
+                .put("connections_held", r.tricklingHeld()).put("healthy_requests", r.healthyRequests())
+                .put("healthy_request_ms", r.healthyMedianMs()).put("healthy_max_ms", r.healthyMaxMs())
+                .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheViewerAnswering");
+    }
+
+    @Test
+    void aFloodOfMessagesAndOfViewersComingAndGoingLeavesTheOtherViewerItsFrames() throws Exception {
+        CameraFeed feed = feed("camera");
+        ViewServer server = server(List.of(feed), null, 50);
+        camera(feed, 320, 180, FPS, 40);
+        await().atMost(Duration.ofSeconds(15)).until(() -> feed.hub().cachedFrames() > 0);
+        WsViewer steady = keep(WsViewer.connect(ws(server, "ws")));
+        WsViewer flooder = keep(WsViewer.connect(ws(server, "ws")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> steady.count() > 0);
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        long heapBefore = rt.totalMemory() - rt.freeMemory();
+        int before = steady.count();
+        long start = System.nanoTime();
+        int messages = 2_000;
+        for (int i = 0; i < messages; i++) { // many small messages, as fast as the socket takes them
+            flooder.socket().sendText("{\"flood\":" + i + "}", true).get(5, TimeUnit.SECONDS);
+        }
+        int cycles = 40;
+        for (int i = 0; i < cycles; i++) { // viewers coming and going
+            WsViewer v = WsViewer.connect(ws(server, "ws"));
+            v.close();
+        }
+        long floodMs = (System.nanoTime() - start) / 1_000_000;
+        await().atMost(Duration.ofSeconds(10)).until(() -> steady.count() >= before + FPS);
+        await().atMost(Duration.ofSeconds(15)).until(() -> feed.hub().viewers() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(metrics(server),
+                "streamtee_view_client_messages_ignored_total{camera=\"camera\"}") == messages);
+        assertThat(steady.closed).isNotDone();
+        List<byte[]> got = steady.got();
+        for (int i = 1; i < got.size(); i++) {
+            assertThat(ByteBuffer.wrap(got.get(i)).getLong(4) - ByteBuffer.wrap(got.get(i - 1)).getLong(4))
+                    .as("PTS step of message %d: the steady viewer lost no frame", i).isEqualTo(90_000 / FPS);
+        }
+        System.gc();
+        long heapAfter = rt.totalMemory() - rt.freeMemory();
+        Figures.of("hostile.websocket-flood.view").put("messages", messages).put("viewer_cycles", cycles)
+                .put("flood_ms", floodMs).put("messages_counted", (long) metric(metrics(server),
+                        "streamtee_view_client_messages_ignored_total{camera=\"camera\"}"))
+                .put("steady_frames", got.size())
+                .put("heap_growth_mb", (heapAfter - heapBefore) >> 20)
+                .record(getClass(), "aFloodOfMessagesAndOfViewersComingAndGoingLeavesTheOtherViewerItsFrames");
     }
 
     @Test

@@ -12,13 +12,18 @@ import io.streamtee.analyze.event.EventStore;
 import io.streamtee.config.ApiSettings;
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Endpoint;
+import io.streamtee.testing.Figures;
+import io.streamtee.testing.HostilePaths;
+import io.streamtee.testing.Slowloris;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,6 +76,35 @@ class AnalyzerServerTest {
 
     private static List<String> ids(JsonNode list) {
         return list.valueStream().map(n -> n.path("id").asText()).toList();
+    }
+
+    @Test
+    void noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering() throws Exception {
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        int requests = 0;
+        for (String prefix : List.of("/", "/api/events/", "/api/events/m2/", "/api/events/m2/snapshot.jpg/")) {
+            for (String escape : HostilePaths.escapes("etc/passwd")) {
+                String path = prefix + escape + (prefix.equals("/api/events/") ? "/snapshot.jpg" : "");
+                HostilePaths.Response r = HostilePaths.get(server.port(), path, null);
+                assertThat(r.status()).as(path).isIn(400, 404);
+                assertThat(r.body()).as(path).doesNotContain("root:");
+                statuses.merge(r.status(), 1, Integer::sum);
+                requests++;
+            }
+        }
+        Figures.of("hostile.path-traversal.analyze").put("requests", requests)
+                .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
+                .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering");
+
+        Slowloris.Result r = new Slowloris(server.port(), 150, 30).stalledWait(Duration.ZERO)
+                .run(URI.create("http://127.0.0.1:" + server.port() + "/api/events"), Duration.ofSeconds(3), null);
+        assertThat(r.healthyRequests()).isGreaterThan(3);
+        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
+        assertThat(r.healthyMaxMs()).isLessThan(5_000);
+        Figures.of("hostile.slowloris.analyze").put("trickling", r.trickling())
+                .put("connections_held", r.tricklingHeld()).put("healthy_requests", r.healthyRequests())
+                .put("healthy_request_ms", r.healthyMedianMs()).put("healthy_max_ms", r.healthyMaxMs())
+                .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering");
     }
 
     @Test

@@ -8,9 +8,6 @@ import io.streamtee.config.Endpoint;
 import io.streamtee.config.Units;
 import io.streamtee.config.UrlVariables;
 import io.streamtee.config.Yaml;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,14 +30,7 @@ public final class ConfigLoader {
 
     /** Loads and checks a config file. */
     public static RelaySettings load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file + ": no such file");
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = Yaml.readFile(file);
         return parse(file.toString(), text);
     }
 

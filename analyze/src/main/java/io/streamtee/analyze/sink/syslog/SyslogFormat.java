@@ -121,7 +121,7 @@ public final class SyslogFormat {
         return out;
     }
 
-    /** A PARAM-VALUE: {@code "}, {@code \} and {@code ]} escaped with a backslash, line breaks as spaces. */
+    /** A PARAM-VALUE: {@code "}, {@code \} and {@code ]} escaped with a backslash, control characters as spaces. */
     public static String escape(String value) {
         String s = oneLine(value);
         StringBuilder out = new StringBuilder(s.length() + 8);
@@ -135,8 +135,9 @@ public final class SyslogFormat {
         return out.toString();
     }
 
+    /** Every control character (CR, LF, NUL, which some collectors take for a frame's end, ...) as a space. */
     private static String oneLine(String s) {
-        return s == null ? "" : s.replace('\r', ' ').replace('\n', ' ');
+        return s == null ? "" : s.replaceAll("\\p{Cntrl}", " ");
     }
 
     /** A header field: printable US-ASCII without spaces, at most {@code max} long, or {@code -} (the NILVALUE). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every Jazzer @FuzzTest of the project, one after another, each for SECONDS_PER_TARGET (default 60):
 #   bench/fuzz.sh              # 60 s per target
-#   bench/fuzz.sh 4            # the bounded run bin/test (CI) makes after the tests
+#   bench/fuzz.sh 3            # the bounded run bin/test (CI) makes after the tests
 #   bench/fuzz.sh 3600         # a long run
 #   TARGETS='ts:TsFuzzTest#demux core:ConfigFuzzTest#endpointInput' bench/fuzz.sh 30    # only these
 # A plain `mvn test` only replays each fuzz test's inputs (seeds and past findings in
@@ -16,15 +16,19 @@
 # <module>/.cifuzz-corpus/ (not committed) and is reused by the next run.
 # Prints per target: executions (libFuzzer's number_of_executed_units), new coverage-increasing inputs, findings,
 # wall time; and appends per target one figure line (id fuzz.<module>.<method-in-kebab-case>, values executions,
-# seconds, findings) to target/figures/figures.jsonl at the repository root, for docs/reliability.md. The exit code
-# is 1 when any target had a finding or failed. Runs only the JVMs of the tests: nothing here talks to the network
-# (the playback and view targets talk to their own server on loopback).
+# seconds, findings) to target/figures/figures.jsonl at the repository root, for docs/reliability.md (not with
+# FUZZ_FIGURES=0, as bin/test's short run: the newest line of an id wins, and the long run's are the ones). The
+# exit code is 1 when any target had a finding or failed. Runs only the JVMs of the tests: nothing here talks to the
+# network (the playback and view targets talk to their own servers, on loopback).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 # shellcheck source=bin/jdk.sh
 source "$ROOT/bin/jdk.sh"
 SECONDS_PER_TARGET="${1:-60}"
 PER_INPUT_TIMEOUT="${PER_INPUT_TIMEOUT:-30}"
+# the JVM of each target: a bounded heap on a shared machine; bin/test adds -XX:TieredStopAtLevel=1 (a faster start
+# for its short runs)
+read -r -a java_opts <<< "${FUZZ_JAVA_OPTS:--Xmx1g}"
 if ! [[ "$SECONDS_PER_TARGET" =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: bench/fuzz.sh [SECONDS_PER_TARGET]   (a positive whole number of seconds, got '$SECONDS_PER_TARGET')" >&2
   exit 2
@@ -113,7 +117,8 @@ for target in "${targets[@]}"; do
   # the same environment as surefire's (root pom): never probe the EC2 metadata address; a hard stop well after
   # the fuzzing time in case a target hangs outside libFuzzer's per-input timeout
   (cd "$module" && JAZZER_FUZZ=1 AWS_EC2_METADATA_DISABLED=true timeout -k 10 $(( SECONDS_PER_TARGET + 120 )) \
-      "$JAVA_HOME/bin/java" -cp "target/test-classes:target/classes:$(cat target/fuzz-classpath.txt):$LOGS/launcher" \
+      "$JAVA_HOME/bin/java" "${java_opts[@]}" \
+      -cp "target/test-classes:target/classes:$(cat target/fuzz-classpath.txt):$LOGS/launcher" \
       -Daws.disableEc2Metadata=true \
       -Djazzer.internal.arg.0=fake_argv0 \
       -Djazzer.internal.arg.1=-max_total_time="$SECONDS_PER_TARGET" \
@@ -138,7 +143,7 @@ for target in "${targets[@]}"; do
     findings="none"
   fi
   printf '%-42s %12s %8s %9s %7s  %s\n' "$module:$test" "${execs:-?}" "${rate:-?}" "${newcov:-?}" "$wall" "$findings"
-  if [[ -n "$execs" ]]; then
+  if [[ -n "$execs" && "${FUZZ_FIGURES:-1}" != 0 ]]; then
     id="fuzz.$module.$(echo "$method" | sed -E 's/([a-z0-9])([A-Z])/\1-\2/g' | tr 'A-Z' 'a-z')"
     printf '{"id":"%s","test":"%s","at":"%s","values":{"executions":%s,"seconds":%s,"findings":%s}}\n' \
       "$id" "$test" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$execs" "$SECONDS_PER_TARGET" "$count" \

@@ -151,5 +151,5 @@ for target in "${targets[@]}"; do
   fi
 done
 echo "total wall time: $(( $(date +%s) - total_start )) s for the targets, after a build of" \
-     "$(( total_start - build_start )) s; figures appended to target/figures/figures.jsonl"
+     "$(( total_start - build_start )) s$([[ "${FUZZ_FIGURES:-1}" != 0 ]] && echo "; figures appended to target/figures/figures.jsonl")"
 exit $status

@@ -156,7 +156,7 @@ class TsFuzzTest {
      * 12 header bytes, then the CSRCs, extension and padding they declare, cut short where the input ends); the TS
      * is a valid stream. No exception; when none of the RTP bytes is a sync byte (0x47), every TS packet is handed
      * over and no continuity error is counted (the RTP bytes never cost a packet); otherwise never more packets than
-     * were sent.
+     * whole 188-byte spans fed.
      */
     @FuzzTest
     void rtp(byte[] input) {
@@ -207,7 +207,9 @@ class TsFuzzTest {
         }
         demux.flush();
         long sent = (long) datagrams.size() * RTP_PACKETS;
-        assertThat(demux.packets()).isEqualTo(seen[0]).isLessThanOrEqualTo(sent);
+        // a 0x47 in the RTP bytes lined up with 0x47s 188 and 376 bytes on frames a false packet (sync-byte framing
+        // cannot tell): then the bound is only the bytes' (the input crash-5240e15e... is one)
+        assertThat(demux.packets()).isEqualTo(seen[0]).isLessThanOrEqualTo(bytes.length / TsPacket.SIZE);
         if (!syncInRtp) {
             assertThat(demux.packets()).as("TS packets handed over of %d sent", sent).isEqualTo(sent);
             assertThat(demux.errors().count(Tr101290.Kind.CONTINUITY_COUNT_ERROR)).isZero();

@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
@@ -123,13 +125,19 @@ class ViewSocketFuzzTest {
         }
         WebSocket socket = s.viewer.socket();
         int wireBytes; // the message's length on the wire: text is sent as UTF-8 (a bad byte as U+FFFD)
+        CompletableFuture<WebSocket> sending;
         if ((flags & 1) != 0) {
-            socket.sendBinary(ByteBuffer.wrap(body), true);
+            sending = socket.sendBinary(ByteBuffer.wrap(body), true);
             wireBytes = body.length;
         } else {
             String text = new String(body, StandardCharsets.UTF_8);
-            socket.sendText(text, true);
+            sending = socket.sendText(text, true);
             wireBytes = text.getBytes(StandardCharsets.UTF_8).length;
+        }
+        try {
+            sending.get(WAIT.toSeconds(), TimeUnit.SECONDS); // one send at a time: the client refuses a second
+        } catch (ExecutionException e) {
+            assertThat(wireBytes).as("a send failed: %s", e.getCause()).isGreaterThan(FrameSocket.MAX_MESSAGE_BYTES);
         }
         if (wireBytes > FrameSocket.MAX_MESSAGE_BYTES) {
             // closed with 1009; or, when the server closed it before the client had written the message out, the

@@ -2,11 +2,11 @@ package io.streamtee.playback;
 
 import io.streamtee.config.ConfigException;
 import io.streamtee.config.Units;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 /**
  * A point in time as playback URLs take it ({@code from=}, {@code to=}): an ISO-8601 time
@@ -50,7 +50,8 @@ final class TimeParam {
                 return OffsetDateTime.parse(t).toInstant().toEpochMilli();
             }
             return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
-        } catch (DateTimeParseException | ConfigException | NumberFormatException e) {
+        } catch (DateTimeException | ArithmeticException | ConfigException | NumberFormatException e) {
+            // ArithmeticException: a valid time beyond what epoch milliseconds hold (years past 292 million)
             throw new ConfigException(name + ": '" + text + "' is not a time (use 2026-11-24T05:30:00Z, epoch seconds"
                     + " or milliseconds, now, or a duration before now such as -10m)", e);
         }

@@ -230,6 +230,11 @@ public final class ViewServer implements AutoCloseable {
         return cameras.stream().mapToLong(c -> c.cutOff.get()).sum();
     }
 
+    /** Messages from viewers, ignored (a viewer sends none), every camera. */
+    long ignoredMessages() {
+        return cameras.stream().mapToLong(c -> c.ignoredMessages.get()).sum();
+    }
+
     /** Requests refused for a missing or wrong token. */
     public long unauthorized() {
         return web.unauthorized();

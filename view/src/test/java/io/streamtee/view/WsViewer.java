@@ -26,8 +26,13 @@ final class WsViewer implements WebSocket.Listener, AutoCloseable {
 
     /** Connects to {@code uri} ({@code ws://...}), with {@code headers} as name, value pairs. */
     static WsViewer connect(String uri, String... headers) throws Exception {
+        return connect(HttpClient.newHttpClient(), uri, headers);
+    }
+
+    /** Connects with {@code client}. */
+    static WsViewer connect(HttpClient client, String uri, String... headers) throws Exception {
         WsViewer v = new WsViewer();
-        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+        WebSocket.Builder b = client.newWebSocketBuilder();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

@@ -73,8 +73,9 @@ class ServeKillTest {
     }
 
     /**
-     * This JVM's class path without test classes: serve runs as it does for real. With them, another module's
-     * {@code logback-test.xml} (the kafka test jar's) configures its logging, to stdout, and its log here is empty.
+     * This JVM's class path without test classes: serve runs as it does for real, whatever this test runs in. (With
+     * them, a build that stops before the kafka module's test jar is packaged puts that module's test classes here,
+     * with its {@code logback-test.xml}: serve's log went to stdout, and the log this test reads stayed empty.)
      */
     private static String productClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))

@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A loopback TCP proxy that plays a server's faults, for tests: 127.0.0.1 on a free port, each connection forwarded
  * to {@code target}. {@link #down()}: every open connection is reset and the port is closed, so connecting is refused
- * (a server that is gone), until {@link #up()} listens on the same port again;
+ * (a server that is gone), until {@link #up()} listens on the same port again (meanwhile the port stays bound by a
+ * socket that does not listen: connecting is refused all the same, and no other program on the machine is given the
+ * port for a connection or a listener of its own, which would make {@link #up()} fail);
  * {@link #hang()}: connections are accepted, and nothing is read or forwarded on any connection, old or new (a server
  * that takes the connection and never answers; what the client sent waits in the socket buffers); {@link #up()}:
  * forwarding again (what waited is forwarded then).
@@ -23,6 +25,8 @@ final class FaultProxy implements AutoCloseable {
     enum Mode { UP, DOWN, HANG }
 
     private volatile ServerSocket server;
+    /** While down: the port bound, not listening; null when up or when it could not be bound. */
+    private Socket placeholder;
     private final int port;
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -64,10 +68,13 @@ final class FaultProxy implements AutoCloseable {
 
     void down() {
         setMode(Mode.DOWN);
-        try {
-            server.close(); // connecting is refused now
-        } catch (IOException e) {
-            // closed already
+        synchronized (modeLock) {
+            try {
+                server.close(); // connecting is refused now
+            } catch (IOException e) {
+                // closed already
+            }
+            placeholder = reserve();
         }
         for (Socket s : open) {
             reset.incrementAndGet();
@@ -79,10 +86,27 @@ final class FaultProxy implements AutoCloseable {
         setMode(Mode.HANG);
     }
 
+    /** The port bound by a socket that does not listen (connecting is refused), or null if that failed. */
+    private Socket reserve() {
+        Socket s = new Socket();
+        try {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return s;
+        } catch (IOException e) {
+            reset(s);
+            return null; // the port is free meanwhile, as a real server's would be
+        }
+    }
+
     /** Forwarding again; after {@link #down()}, listening on the same port again (before this returns). */
     void up() throws IOException {
         synchronized (modeLock) {
             if (server.isClosed() && !closed) {
+                if (placeholder != null) {
+                    reset(placeholder);
+                    placeholder = null;
+                }
                 ServerSocket again = new ServerSocket();
                 again.setReuseAddress(true);
                 again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
@@ -189,6 +213,10 @@ final class FaultProxy implements AutoCloseable {
         closed = true;
         server.close();
         synchronized (modeLock) {
+            if (placeholder != null) {
+                reset(placeholder);
+                placeholder = null;
+            }
             mode = Mode.DOWN;
             modeLock.notifyAll();
         }

@@ -2,6 +2,7 @@ package io.streamtee.relay.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import io.streamtee.relay.DropReason;
 import io.streamtee.relay.OutputStats;
@@ -18,13 +19,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.URI;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +35,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,17 +62,22 @@ class ConsumerFaultsTest {
         return closeables.use(t);
     }
 
+    /** Datagrams of a {@link #flow} held back until the faulty consumer is back, so that some reach it after. */
+    private static final int TAIL = 1000;
+
     /**
      * Sends {@code sent} on a thread of its own, one datagram at least every {@code gapNanos} apart (a camera-like
-     * steady stream) and never more than 64 ahead of {@code delivered}; gives up after 60 s.
+     * steady stream) and never more than 64 ahead of {@code delivered}; the last {@link #TAIL} only once {@code back}
+     * (the faulty consumer is there again: however slow the test's own thread, the stream does not end before it);
+     * gives up after 60 s.
      */
     private static CompletableFuture<Void> flow(InetSocketAddress to, List<byte[]> sent, long gapNanos,
-            IntSupplier delivered) {
+            IntSupplier delivered, BooleanSupplier back) {
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             try (UdpSender sender = UdpSender.to(to)) {
                 for (int i = 0; i < sent.size(); i++) {
-                    while (i - delivered.getAsInt() >= 64) {
+                    while (i - delivered.getAsInt() >= 64 || i == sent.size() - TAIL && !back.getAsBoolean()) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("stalled at datagram " + i);
                         }
@@ -110,8 +119,9 @@ class ConsumerFaultsTest {
         Relay relay = use(TestRelays.relay("udp://127.0.0.1:0", a.url(), b.url(), c.url()));
         Route route = relay.route("cam");
         List<byte[]> sent = Datagrams.fixed(6000, SIZE, 31);
+        AtomicBoolean back = new AtomicBoolean();
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
-                () -> Math.min(a.count(), c.count()));
+                () -> Math.min(a.count(), c.count()), back::get);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> b.count() >= 1000);
         b.close(); // killed: its port refuses
@@ -121,9 +131,18 @@ class ConsumerFaultsTest {
 
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
-        ch.bind(new InetSocketAddress("127.0.0.1", port));
+        try {
+            ch.bind(new InetSocketAddress("127.0.0.1", port));
+        } catch (BindException e) {
+            ch.close();
+            back.set(true); // the flow ends
+            // free while the consumer was down, as a killed program's port is: another program on this machine may
+            // have been given it meanwhile, which this test cannot prevent
+            abort("port " + port + " taken by another program while the consumer was down: " + e.getMessage());
+        }
         long rebound = System.nanoTime();
         UdpReceiver again = use(UdpReceiver.on(ch));
+        back.set(true);
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> again.count() > 0);
         long recoveryMs = (again.timed().getFirst().receivedNanos() - rebound) / 1_000_000;
 
@@ -345,18 +364,20 @@ class ConsumerFaultsTest {
         StreamReader first = new StreamReader(uri("http://127.0.0.1:" + api.port() + "/streams/cam"));
         await().atMost(Duration.ofSeconds(10)).until(() -> route.outputs().size() == 3);
         List<byte[]> sent = Datagrams.fixed(6000, SIZE, 33);
+        AtomicBoolean asked = new AtomicBoolean();
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
-                () -> Math.min(udp.count(), other.size() / SIZE));
+                () -> Math.min(udp.count(), other.size() / SIZE), () -> asked.get() && route.outputs().size() == 3);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> first.size() >= 1000 * SIZE);
         first.close(); // the consumer goes away
         await().atMost(Duration.ofSeconds(20)).until(() -> route.outputs().size() == 2);
         int atGone = udp.count();
         await().atMost(Duration.ofSeconds(20)).until(() -> udp.count() >= atGone + 500);
-        long asked = System.nanoTime();
+        long askedAt = System.nanoTime();
+        asked.set(true); // from here on, the flow's tail waits for this consumer to be attached again
         StreamReader again = use(new StreamReader(uri("http://127.0.0.1:" + api.port() + "/streams/cam")));
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> again.size() > 0);
-        long recoveryMs = (System.nanoTime() - asked) / 1_000_000;
+        long recoveryMs = (System.nanoTime() - askedAt) / 1_000_000;
 
         flowing.get(60, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(20)).until(() -> udp.count() >= sent.size()

@@ -88,8 +88,8 @@ def main():
     page = PLACEHOLDER.sub(fill, template)
     if used:
         times = sorted(f["at"] for f in used.values())
-        page = page.replace("{{measured}}", f"measured between {times[0][:16]} and {times[-1][:16]} UTC"
-                            .replace("T", " "))
+        span = [t[:16].replace("T", " ") for t in (times[0], times[-1])]
+        page = page.replace("{{measured}}", f"measured between {span[0]} and {span[1]} UTC")
     unused = sorted(set(figures) - set(used))
     if unused:
         print("recorded but not in the page: " + ", ".join(unused), file=sys.stderr)

@@ -13,13 +13,10 @@ import io.streamtee.relay.config.RouteConfig;
 import io.streamtee.testing.Closeables;
 import io.streamtee.testing.Datagrams;
 import io.streamtee.testing.Figures;
+import io.streamtee.testing.JvmCounts;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -150,20 +146,9 @@ class RuntimeChangesTest {
         assertThat(relay.route("cam").outputs()).extracting(RouteOutput::url).containsExactly(a.url(), b.url());
     }
 
-    /** Open file descriptors of this JVM. */
-    private static long fds() throws IOException {
-        try (Stream<Path> fd = Files.list(Path.of("/proc/self/fd"))) {
-            return fd.count();
-        }
-    }
-
-    private static int threads() {
-        return ManagementFactory.getThreadMXBean().getThreadCount();
-    }
-
     @Test
     void aStormOfAHundredReloadsInTenSecondsLosesNothingOnKeptOutputsAndLeaksNoThreadsOrFiles() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")),
+        assumeTrue(JvmCounts.canCountFds(),
                 "no /proc/self/fd to count open files in");
         UdpReceiver a = use(UdpReceiver.open("127.0.0.1"));
         UdpReceiver b = use(UdpReceiver.open("127.0.0.1"));
@@ -188,8 +173,8 @@ class RuntimeChangesTest {
         // and what this test starts lazily itself: the pool the stream is sent from, Awaitility's classes
         CompletableFuture.runAsync(() -> { }).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.route("cam") != null);
-        long fdsBefore = fds();
-        int threadsBefore = threads();
+        long fdsBefore = JvmCounts.fds();
+        int threadsBefore = JvmCounts.threads();
 
         List<byte[]> all = Datagrams.fixed(30_000, 1316, 23);
         InetSocketAddress to = relay.route("cam").localAddress();
@@ -233,9 +218,9 @@ class RuntimeChangesTest {
         assertThat(relay.route("cam").outputs()).extracting(RouteOutput::url).containsExactly(a.url(), b.url());
         // 50 routes and 50 outputs came and went: what they held is given back (a margin for the JVM's own)
         await().atMost(Duration.ofSeconds(10)).pollInSameThread() // no poll thread of its own to count
-                .until(() -> fds() <= fdsBefore + 4 && threads() <= threadsBefore + 4);
-        long fdsAfter = fds();
-        int threadsAfter = threads();
+                .until(() -> JvmCounts.fds() <= fdsBefore + 4 && JvmCounts.threads() <= threadsBefore + 4);
+        long fdsAfter = JvmCounts.fds();
+        int threadsAfter = JvmCounts.threads();
         Figures.of("fault.relay.reload-storm").put("reloads", reloads).put("storm_ms", stormMs)
                 .put("lost_kept_outputs", 2L * sent.size() - a.count() - b.count()).put("datagrams", sent.size())
                 .put("fds_before", fdsBefore).put("fds_after", fdsAfter)

@@ -8,12 +8,10 @@ import io.streamtee.camera.Camera;
 import io.streamtee.camera.CameraConfig;
 import io.streamtee.camera.Destination;
 import io.streamtee.testing.Figures;
+import io.streamtee.testing.JvmCounts;
 import io.streamtee.testing.UdpReceiver;
 import io.streamtee.testing.UdpSender;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -156,21 +153,10 @@ class ServeReloadTest {
         }
     }
 
-    /** Open file descriptors of this JVM. */
-    private static long fds() throws IOException {
-        try (Stream<Path> fd = Files.list(Path.of("/proc/self/fd"))) {
-            return fd.count();
-        }
-    }
-
-    private static int threads() {
-        return ManagementFactory.getThreadMXBean().getThreadCount();
-    }
-
     @Test
     @Timeout(180) // the storm is 10 s; a loaded machine makes each reload and the checks after slower
     void aStormOfAHundredReloadsInTenSecondsCostsTheSteadyCameraNothingAndLeaksNothing() throws Exception {
-        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")),
+        assumeTrue(JvmCounts.canCountFds(),
                 "no /proc/self/fd to count open files in");
         try (UdpReceiver extra = UdpReceiver.open("127.0.0.1"); UdpReceiver other = UdpReceiver.open("127.0.0.1");
                 Serve serve = new Serve(ServeYaml.parse("t.yml", config(extra.port(), LEAVING), k -> null))
@@ -190,8 +176,8 @@ class ServeReloadTest {
             // and what this test starts lazily itself: the pool the stream is sent from, Awaitility's classes
             CompletableFuture.runAsync(() -> { }).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(10)).until(() -> serve.route("steady") != null);
-            long fdsBefore = fds();
-            int threadsBefore = threads();
+            long fdsBefore = JvmCounts.fds();
+            int threadsBefore = JvmCounts.threads();
 
             InetSocketAddress in = serve.route("steady").localAddress();
             List<byte[]> sent = stream;
@@ -235,13 +221,13 @@ class ServeReloadTest {
             assertThat(serve.cameras()).extracting(CameraServices::name).containsExactly("steady", "leaving");
             // 50 cameras came and 50 went, with their sockets, files and threads: all given back (a small margin)
             await().atMost(Duration.ofSeconds(20)).pollInSameThread() // no poll thread of its own to count
-                    .until(() -> fds() <= fdsBefore + 4 && threads() <= threadsBefore + 4);
+                    .until(() -> JvmCounts.fds() <= fdsBefore + 4 && JvmCounts.threads() <= threadsBefore + 4);
             long lostKept = 4L * count - extra.count() - recorder.inputStats().accepted()
                     - analyzer.inputStats().accepted() - viewer.receiver().accepted();
             Figures.of("fault.serve.reload-storm").put("reloads", reloads).put("storm_ms", stormMs)
                     .put("datagrams", count).put("lost_kept_outputs", lostKept)
-                    .put("fds_before", fdsBefore).put("fds_after", fds())
-                    .put("threads_before", threadsBefore).put("threads_after", threads())
+                    .put("fds_before", fdsBefore).put("fds_after", JvmCounts.fds())
+                    .put("threads_before", threadsBefore).put("threads_after", JvmCounts.threads())
                     .record(getClass(),
                             "aStormOfAHundredReloadsInTenSecondsCostsTheSteadyCameraNothingAndLeaksNothing");
         }

@@ -35,9 +35,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,22 +61,23 @@ class ConsumerFaultsTest {
         return closeables.use(t);
     }
 
-    /** Datagrams of a {@link #flow} held back until the faulty consumer is back, so that some reach it after. */
-    private static final int TAIL = 1000;
+    /** How far a {@link #flow} may go before the test has seen the faulty consumer receive. */
+    private static final int FIRST = 1200;
 
     /**
      * Sends {@code sent} on a thread of its own, one datagram at least every {@code gapNanos} apart (a camera-like
-     * steady stream) and never more than 64 ahead of {@code delivered}; the last {@link #TAIL} only once {@code back}
-     * (the faulty consumer is there again: however slow the test's own thread, the stream does not end before it);
-     * gives up after 60 s.
+     * steady stream), never more than 64 ahead of {@code delivered} and only the first {@code allowed} of them: the
+     * test moves that limit from phase to phase (consumer receiving, gone, back), so that each phase gets its share of
+     * the stream however slowly the test's own thread is scheduled (a CI run on a loaded machine reached the end of
+     * the stream before the test had noticed the consumer gone); gives up after 60 s.
      */
     private static CompletableFuture<Void> flow(InetSocketAddress to, List<byte[]> sent, long gapNanos,
-            IntSupplier delivered, BooleanSupplier back) {
+            IntSupplier delivered, AtomicInteger allowed) {
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             try (UdpSender sender = UdpSender.to(to)) {
                 for (int i = 0; i < sent.size(); i++) {
-                    while (i - delivered.getAsInt() >= 64 || i == sent.size() - TAIL && !back.getAsBoolean()) {
+                    while (i - delivered.getAsInt() >= 64 || i >= allowed.get()) {
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("stalled at datagram " + i);
                         }
@@ -119,14 +119,15 @@ class ConsumerFaultsTest {
         Relay relay = use(TestRelays.relay("udp://127.0.0.1:0", a.url(), b.url(), c.url()));
         Route route = relay.route("cam");
         List<byte[]> sent = Datagrams.fixed(6000, SIZE, 31);
-        AtomicBoolean back = new AtomicBoolean();
+        AtomicInteger allowed = new AtomicInteger(FIRST);
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
-                () -> Math.min(a.count(), c.count()), back::get);
+                () -> Math.min(a.count(), c.count()), allowed);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> b.count() >= 1000);
         b.close(); // killed: its port refuses
         int gotBefore = b.count();
         int atKill = a.count();
+        allowed.set(FIRST + 1500); // while it is down
         await().atMost(Duration.ofSeconds(20)).until(() -> a.count() >= atKill + 1000);
 
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
@@ -135,14 +136,14 @@ class ConsumerFaultsTest {
             ch.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (BindException e) {
             ch.close();
-            back.set(true); // the flow ends
+            allowed.set(sent.size()); // the flow ends
             // free while the consumer was down, as a killed program's port is: another program on this machine may
             // have been given it meanwhile, which this test cannot prevent
             abort("port " + port + " taken by another program while the consumer was down: " + e.getMessage());
         }
         long rebound = System.nanoTime();
         UdpReceiver again = use(UdpReceiver.on(ch));
-        back.set(true);
+        allowed.set(sent.size());
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> again.count() > 0);
         long recoveryMs = (again.timed().getFirst().receivedNanos() - rebound) / 1_000_000;
 
@@ -364,18 +365,20 @@ class ConsumerFaultsTest {
         StreamReader first = new StreamReader(uri("http://127.0.0.1:" + api.port() + "/streams/cam"));
         await().atMost(Duration.ofSeconds(10)).until(() -> route.outputs().size() == 3);
         List<byte[]> sent = Datagrams.fixed(6000, SIZE, 33);
-        AtomicBoolean asked = new AtomicBoolean();
+        AtomicInteger allowed = new AtomicInteger(FIRST);
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
-                () -> Math.min(udp.count(), other.size() / SIZE), () -> asked.get() && route.outputs().size() == 3);
+                () -> Math.min(udp.count(), other.size() / SIZE), allowed);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> first.size() >= 1000 * SIZE);
         first.close(); // the consumer goes away
         await().atMost(Duration.ofSeconds(20)).until(() -> route.outputs().size() == 2);
         int atGone = udp.count();
+        allowed.set(FIRST + 1500); // while it is away
         await().atMost(Duration.ofSeconds(20)).until(() -> udp.count() >= atGone + 500);
         long askedAt = System.nanoTime();
-        asked.set(true); // from here on, the flow's tail waits for this consumer to be attached again
         StreamReader again = use(new StreamReader(uri("http://127.0.0.1:" + api.port() + "/streams/cam")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> route.outputs().size() == 3);
+        allowed.set(sent.size()); // the rest of the stream once it is attached again
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(1)).until(() -> again.size() > 0);
         long recoveryMs = (System.nanoTime() - askedAt) / 1_000_000;
 

@@ -25,7 +25,15 @@ import java.util.function.LongSupplier;
  * of the fan-out, not from the previous wake-up, so a slow fan-out (large datagrams, code not yet compiled) does not
  * keep a backlogged input reading one datagram per wake-up.
  *
- * <p>One allocator serves one channel; {@link #batchDone} runs on that channel's event loop.
+ * <p>A quiet wake-up's one-slot buffer is made once and used again by every quiet wake-up: the fan-out copies each
+ * batch and releases what it received before the wake-up ends, so when the next one starts, this allocator holds the
+ * only reference (a buffer still held elsewhere is left to its holder and a new one made). A new buffer per read is
+ * what Netty's allocator would give, and with a heap bound under 512 MB it counts as low on memory and gives every
+ * buffer over 16 KiB unpooled: a malloc and a Cleaner for each datagram at a camera's rate. A busy wake-up's buffer
+ * ({@code slots} slots, 1 MiB) is still asked for per recvmmsg call, its cost shared by the datagrams it holds: kept,
+ * it would hold 1 MiB of direct memory per route for good, and a wake-up of several calls needs several at once.
+ *
+ * <p>One allocator serves one channel; {@link #batchDone} and {@link #release} run on that channel's event loop.
  */
 final class BatchReceiveAllocator implements RecvByteBufAllocator {
     private final int slot;
@@ -59,6 +67,13 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
         return handle;
     }
 
+    /** Gives up the receive buffers (the channel is closed). */
+    void release() {
+        if (handle != null) {
+            handle.release();
+        }
+    }
+
     /** Called once a wake-up's batch has been fanned out: the loop goes back to waiting from now. */
     void batchDone() {
         if (handle != null) {
@@ -75,6 +90,8 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
         private int messages;
         private int lastBytes;
         private int attemptedBytes;
+        /** The quiet wake-ups' buffer; this handle holds one reference to it. */
+        private ByteBuf quiet;
 
         /** Whether this wake-up reads in recvmmsg batches. */
         boolean busy() {
@@ -94,7 +111,23 @@ final class BatchReceiveAllocator implements RecvByteBufAllocator {
 
         @Override
         public ByteBuf allocate(ByteBufAllocator alloc) {
-            return alloc.ioBuffer(guess());
+            if (busy) {
+                return alloc.ioBuffer(guess());
+            }
+            if (quiet == null || quiet.refCnt() != 1) {
+                if (quiet != null) {
+                    quiet.release(); // ours; whoever still holds it frees it
+                }
+                quiet = alloc.ioBuffer(slot);
+            }
+            return quiet.retain().clear();
+        }
+
+        void release() {
+            if (quiet != null) {
+                quiet.release();
+                quiet = null;
+            }
         }
 
         @Override

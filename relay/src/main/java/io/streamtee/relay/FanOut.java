@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  * output and flushes every output once, so each output's copies leave in one sendmmsg, or, where UDP GSO pays, as
  * one buffer per run of equal-size datagrams. Each batch is copied once, end to end, into a buffer of its own size
  * that all outputs share (a retained slice each), never copied per output and never altered; the received buffers
- * are released as soon as that copy is made.
+ * are released as soon as that copy is made. A batch of one datagram, which is what each wake-up finds at a camera's
+ * rate, is offered to each output in place ({@link Output#write(ByteBuf, int, int)}): an epoll UDP output with
+ * nothing queued sends it at once by one write(2), no slice made. A larger batch goes through the outputs' queues, so
+ * that each output's copies leave together in one sendmmsg or GSO send.
  *
  * <p>Runs on the worker's event loop only. It is {@link ChannelHandler.Sharable} so that a stream input can put the
  * worker's one instance into the pipeline of each of its connections, all on that same loop; a batch is read and
@@ -135,7 +138,13 @@ final class FanOut extends ChannelInboundHandlerAdapter {
             for (Output out : outs) {
                 anyGso |= out.gso();
             }
-            if (anyGso && gsoMaxSegment > 0 && n > 1) {
+            if (n == 1) {
+                if (sizes[0] > 0) {
+                    for (Output out : outs) {
+                        out.write(compact, 0, sizes[0]);
+                    }
+                }
+            } else if (anyGso && gsoMaxSegment > 0) {
                 sendRuns(compact, n, outs);
             } else {
                 for (Output out : outs) {

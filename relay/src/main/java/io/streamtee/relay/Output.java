@@ -16,6 +16,16 @@ public interface Output {
     /** Queues one datagram. Takes ownership of {@code datagram}: release it once sent or dropped. */
     void write(ByteBuf datagram);
 
+    /**
+     * Queues the {@code length} bytes from index {@code offset} of {@code batch} (as {@link ByteBuf#slice(int, int)}
+     * counts) as one datagram. {@code batch} stays the
+     * caller's: an output that keeps the datagram takes a retained slice of it (the default); one that sends it at
+     * once may read it in place.
+     */
+    default void write(ByteBuf batch, int offset, int length) {
+        write(batch.retainedSlice(offset, length));
+    }
+
     /** The end of a read batch: send what was queued. */
     void flush(long nowMillis);
 

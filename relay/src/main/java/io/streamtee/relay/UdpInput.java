@@ -126,6 +126,11 @@ final class UdpInput {
             ctx.fireChannelReadComplete();
             reads.batchDone();
         }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            reads.release(); // the channel is closed (or the pipeline taken apart): its receive buffers go
+        }
     }
 
     private static void join(String route, DatagramChannel ch, Endpoint in) {

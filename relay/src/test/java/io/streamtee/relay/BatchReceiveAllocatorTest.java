@@ -127,4 +127,33 @@ class BatchReceiveAllocatorTest {
         assertThatThrownBy(() -> new BatchReceiveAllocator(SLOT, 1, 256, BUSY, now::get))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void quietWakeUpsReadIntoOneBufferWhileNobodyElseHoldsIt() {
+        handle.reset(config);
+        ByteBuf first = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
+        first.writeInt(7);
+        first.release(); // the fan-out copied the datagram and let it go
+        handle.readComplete();
+        now.addAndGet(500_000);
+        handle.reset(config);
+        ByteBuf second = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
+        assertThat(second).isSameAs(first);
+        assertThat(second.readableBytes()).as("emptied for the next read").isZero();
+        assertThat(second.refCnt()).isEqualTo(2); // the reader's and the allocator's
+
+        // still held elsewhere when the next wake-up starts: that holder keeps it, the read gets a new one
+        handle.readComplete();
+        now.addAndGet(500_000);
+        handle.reset(config);
+        ByteBuf third = handle.allocate(UnpooledByteBufAllocator.DEFAULT);
+        assertThat(third).isNotSameAs(second);
+        assertThat(second.refCnt()).isEqualTo(1);
+        second.release();
+        assertThat(second.refCnt()).as("freed by its last holder").isZero();
+        third.release();
+
+        allocator.release(); // the channel is gone
+        assertThat(third.refCnt()).isZero();
+    }
 }

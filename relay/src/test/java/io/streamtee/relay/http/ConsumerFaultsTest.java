@@ -33,11 +33,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,8 +74,10 @@ class ConsumerFaultsTest {
      * the stream however slowly the test's own thread is scheduled (a CI run on a loaded machine reached the end of
      * the stream before the test had noticed the consumer gone); gives up after 60 s.
      */
-    private static CompletableFuture<Void> flow(InetSocketAddress to, List<byte[]> sent, long gapNanos,
+    private CompletableFuture<Void> flow(InetSocketAddress to, List<byte[]> sent, long gapNanos,
             IntSupplier delivered, AtomicInteger allowed) {
+        // a thread of its own: the common pool has one thread on a 2-core machine, and anything else in this JVM
+        // that holds it would hold the stream back
         return CompletableFuture.runAsync(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             try (UdpSender sender = UdpSender.to(to)) {
@@ -84,12 +89,26 @@ class ConsumerFaultsTest {
                         LockSupport.parkNanos(100_000);
                     }
                     sender.send(sent.get(i));
+                    flowSent.set(i + 1);
                     LockSupport.parkNanos(gapNanos);
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, task -> Thread.ofPlatform().daemon().name("flow").start(task));
+    }
+
+    /** Datagrams the current test's {@link #flow} has sent so far. */
+    private final AtomicInteger flowSent = new AtomicInteger();
+
+    /** Waits up to 20 s for {@code condition}; if it does not come, says how far the flow got and what arrived. */
+    private void waitFor(String what, Callable<Boolean> condition, Supplier<String> arrived) {
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(what + " not within 20 s; the flow had sent " + flowSent.get() + "; "
+                    + arrived.get(), e);
+        }
     }
 
     private static void assertExact(List<byte[]> got, List<byte[]> sent, String where) {
@@ -123,12 +142,13 @@ class ConsumerFaultsTest {
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
                 () -> Math.min(a.count(), c.count()), allowed);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> b.count() >= 1000);
+        Supplier<String> counts = () -> "a " + a.count() + ", b " + b.count() + ", c " + c.count();
+        waitFor("1,000 datagrams at b", () -> b.count() >= 1000, counts);
         b.close(); // killed: its port refuses
         int gotBefore = b.count();
         int atKill = a.count();
         allowed.set(FIRST + 1500); // while it is down
-        await().atMost(Duration.ofSeconds(20)).until(() -> a.count() >= atKill + 1000);
+        waitFor("1,000 more datagrams at a", () -> a.count() >= atKill + 1000, counts);
 
         DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
         ch.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
@@ -369,12 +389,14 @@ class ConsumerFaultsTest {
         CompletableFuture<Void> flowing = flow(route.localAddress(), sent, 400_000,
                 () -> Math.min(udp.count(), other.size() / SIZE), allowed);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> first.size() >= 1000 * SIZE);
+        Supplier<String> counts = () -> "udp " + udp.count() + ", other " + other.size() / SIZE + ", first "
+                + first.size() / SIZE;
+        waitFor("1,000 datagrams at the first HTTP consumer", () -> first.size() >= 1000 * SIZE, counts);
         first.close(); // the consumer goes away
         await().atMost(Duration.ofSeconds(20)).until(() -> route.outputs().size() == 2);
         int atGone = udp.count();
         allowed.set(FIRST + 1500); // while it is away
-        await().atMost(Duration.ofSeconds(20)).until(() -> udp.count() >= atGone + 500);
+        waitFor("500 more datagrams at udp", () -> udp.count() >= atGone + 500, counts);
         long askedAt = System.nanoTime();
         StreamReader again = use(new StreamReader(uri("http://127.0.0.1:" + api.port() + "/streams/cam")));
         await().atMost(Duration.ofSeconds(10)).until(() -> route.outputs().size() == 3);

@@ -84,9 +84,9 @@ def run(candidate, args):
             cfg.write(f"  cam{i}:\n    input: udp://127.0.0.1:{ins[i]}\n    outputs: ["
                       + ", ".join(f"127.0.0.1:{p}" for p in outp[i]) + "]\n")
         cfg.close()
+        relay_log = tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="many-routes-", delete=False)
         relays.append(subprocess.Popen(["taskset", "-c", "1", os.path.join(ROOT, "bin", "streamtee"), "relay",
-                                        "--config", cfg.name], stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL))
+                                        "--config", cfg.name], stdout=subprocess.DEVNULL, stderr=relay_log))
     elif candidate == "samplicator":
         for i in range(n):
             relays.append(subprocess.Popen(["taskset", "-c", "1", args.samplicator, "-s", "127.0.0.1",
@@ -108,7 +108,11 @@ def run(candidate, args):
                 break
             time.sleep(0.2)
         else:
-            raise SystemExit(f"{candidate}: inputs not bound in 60 s")
+            said = ""
+            if candidate == "streamtee":
+                with open(relay_log.name) as f:
+                    said = "; the relay said:\n" + "".join(f.readlines()[-5:])
+            raise SystemExit(f"{candidate}: inputs not bound in 60 s{said}")
         gen = subprocess.Popen(["taskset", "-c", "0", MULTI, "gen", "-r", str(args.rate), "-t", str(total)]
                                + [str(p) for p in ins], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)

@@ -53,10 +53,15 @@ public final class Relay implements AutoCloseable {
         int threads = Math.max(workers, Runtime.getRuntime().availableProcessors());
         group = transport.newGroup(threads, "relay");
         try {
+            // every UDP input first, then the outputs: an output socket's ephemeral port could otherwise take the
+            // port of a route not yet bound (a config of many routes with ports in the ephemeral range)
             for (RouteSpec spec : settings.routes()) {
                 Route route = new Route(spec);
                 routes.add(route);
-                route.start(group, transport);
+                route.bindInput(group, transport);
+            }
+            for (Route route : routes) {
+                route.start();
             }
         } catch (RuntimeException e) {
             close();

@@ -205,14 +205,38 @@ public final class Route {
         return localAddress;
     }
 
-    /** Opens every output and binds the input on each worker; on failure closes what it opened and rethrows. */
+    /** {@link #bindInput}, then {@link #start()}: a route on its own (one a reload adds). */
     void start(EventLoopGroup group, NettyTransport transport) {
+        bindInput(group, transport);
+        start();
+    }
+
+    /**
+     * Makes the workers and binds a UDP input on each, not reading yet (see {@link RouteWorker#bindInput}); other
+     * inputs start in {@link #start()}. On failure closes what it opened and rethrows.
+     */
+    void bindInput(EventLoopGroup group, NettyTransport transport) {
         this.transport = transport;
         this.gsoMaxSegment = gsoMaxSegment(transport);
         try {
             for (int w = 0; w < spec.workers(); w++) {
                 RouteWorker worker = new RouteWorker(spec, group.next(), transport, gsoMaxSegment, stats);
                 workers.add(worker);
+                InetSocketAddress bound = worker.bindInput(allow, localAddress);
+                if (localAddress == null) {
+                    localAddress = bound;
+                }
+            }
+        } catch (RuntimeException e) {
+            close(0);
+            throw e;
+        }
+    }
+
+    /** Opens every output on each worker and starts its input; on failure closes what it opened and rethrows. */
+    void start() {
+        try {
+            for (RouteWorker worker : workers) {
                 InetSocketAddress bound = worker.start(outputs, allow, localAddress);
                 if (localAddress == null) {
                     localAddress = bound;

@@ -103,22 +103,48 @@ final class RouteWorker {
     }
 
     /**
-     * Opens this worker's leg of every output, then its input.
+     * Binds a UDP input before anything else of the route is opened, not reading yet: datagrams that come before
+     * {@link #start} wait in the socket's buffer. (The relay binds every route's UDP input this way before it opens
+     * any output, so that an output socket's ephemeral port cannot take a port a later route is configured to
+     * listen on.) Does nothing for other inputs.
      *
      * @param bindTo where the input binds: null for the configured address, or the address the route's first
      *               worker got (its port when the config asked for port 0)
+     * @return the address the input is bound to, or {@code bindTo} for an input this does not bind
+     * @throws RelayException when the input cannot be bound
+     */
+    InetSocketAddress bindInput(List<Cidr> allow, InetSocketAddress bindTo) {
+        if (!spec.input().isUdp() || input != null) {
+            return input != null && input.localAddress() instanceof InetSocketAddress bound ? bound : bindTo;
+        }
+        fanOut = new FanOut(spec.name(), allow, stats, new Output[0], gsoMaxSegment);
+        input = UdpInput.bind(spec, bindTo != null ? bindTo : spec.input().address(), loop, transport, fanOut, false);
+        return input.localAddress() instanceof InetSocketAddress bound ? bound : bindTo;
+    }
+
+    /**
+     * Opens this worker's leg of every output, then starts its input: the one {@link #bindInput} bound, which now
+     * starts reading, or any other kind, which starts here.
+     *
+     * @param bindTo where an input not yet bound binds (see {@link #bindInput})
      * @return the address the input is bound to
      * @throws RelayException when an output or the input cannot be opened; what it opened is closed
      */
     InetSocketAddress start(List<RouteOutput> outputs, List<Cidr> allow, InetSocketAddress bindTo) {
         try {
             for (RouteOutput out : outputs) {
-                open(out);
+                open(out); // hands each leg to the fan-out of an input already bound
             }
-            fanOut = new FanOut(spec.name(), allow, stats, legsSnapshot().toArray(new Output[0]), gsoMaxSegment);
-            input = spec.input().isUdp()
-                    ? UdpInput.bind(spec, bindTo != null ? bindTo : spec.input().address(), loop, transport, fanOut)
-                    : StreamInput.start(spec, bindTo, loop, transport, fanOut, stats);
+            if (input != null) {
+                input.config().setAutoRead(true);
+            } else {
+                fanOut = new FanOut(spec.name(), allow, stats, legsSnapshot().toArray(new Output[0]),
+                        gsoMaxSegment);
+                input = spec.input().isUdp()
+                        ? UdpInput.bind(spec, bindTo != null ? bindTo : spec.input().address(), loop, transport,
+                                fanOut, true)
+                        : StreamInput.start(spec, bindTo, loop, transport, fanOut, stats);
+            }
         } catch (RuntimeException e) {
             closeOutputs();
             throw e;

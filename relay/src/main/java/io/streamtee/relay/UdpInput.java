@@ -55,14 +55,17 @@ final class UdpInput {
      * Binds one worker's input socket and starts reading into {@code fanOut}. Closing the returned channel stops it.
      *
      * @param bindTo where to bind: the configured address, or the port another worker of the route got for port 0
+     * @param read   whether to start reading at once; if not, datagrams wait in the socket's buffer until the
+     *               channel's auto-read is turned on
      * @throws RelayException when the socket cannot be bound or the group joined, as one line
      */
     static Channel bind(RouteSpec spec, InetSocketAddress bindTo, EventLoop loop, NettyTransport transport,
-            FanOut fanOut) {
+            FanOut fanOut, boolean read) {
         Endpoint in = spec.input();
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channelFactory(transport.datagramChannel(in.isIpv6()))
+                .option(ChannelOption.AUTO_READ, read)
                 .option(ChannelOption.SO_RCVBUF, spec.receiveBuffer());
         if (transport.isEpoll()) {
             BatchReceiveAllocator reads = receiveAllocator();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.AttributeKey;
 import io.streamtee.config.Endpoint;
 import io.streamtee.input.DatagramSink;
 import io.streamtee.input.Input;
@@ -14,6 +15,10 @@ import io.streamtee.input.InputFactory;
 import io.streamtee.input.Inputs;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * worker's {@link FanOut} on the worker's event loop, one batch at a time, as if read from a socket whose sender is
  * the input's address (which the allow list checks). At most {@value #MAX_PENDING} datagrams wait for the loop (about
  * 10 MB of 1,316-byte datagrams); a batch that does not fit is dropped and counted as input errors, or, offered with
- * {@link DatagramSink#offer}, refused for the input to offer again. Closing the handle closes the input on the loop: its
- * {@link Input#close()} is bounded (a few seconds at most, see its contract), and no batch is fired after it.
+ * {@link DatagramSink#offer}, refused for the input to offer again. Closing the handle stops the batches at once and
+ * closes the input on a thread of its own, not on the loop, which other routes share: its {@link Input#close()} may
+ * take a few seconds (see its contract). {@link #awaitClosed} waits for that.
  */
 final class PluggedInput {
     private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);
@@ -75,16 +81,42 @@ final class PluggedInput {
         }
         stats.inputCounters(input::counters);
         stats.inputGauges(input::gauges);
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        handle.attr(CLOSED).set(closed);
         handle.closeFuture().addListener(f -> {
             feed.closed = true;
-            try {
-                input.close();
-            } catch (RuntimeException e) {
-                log.warn("route {} input {}: closing: {}", route, in, e.toString());
-            }
+            Thread.ofPlatform().daemon().name("close-" + route).start(() -> {
+                try {
+                    input.close();
+                } catch (RuntimeException e) {
+                    log.warn("route {} input {}: closing: {}", route, in, e.toString());
+                } finally {
+                    closed.complete(null);
+                }
+            });
         });
         return handle;
     }
+
+    /**
+     * If {@code handle} is a plugged input's, waits (up to {@code timeoutMillis}) until its input has closed, so
+     * that what it held (a listening port, a connection to the camera) is free again. Not on an event loop.
+     */
+    static void awaitClosed(Channel handle, long timeoutMillis) {
+        CompletableFuture<Void> closed = handle.attr(CLOSED).get();
+        if (closed == null) {
+            return;
+        }
+        try {
+            closed.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("input of {} still closing after {} ms", handle, timeoutMillis);
+        }
+    }
+
+    private static final AttributeKey<CompletableFuture<Void>> CLOSED = AttributeKey.valueOf("streamtee.inputClosed");
 
     /** Copies each batch and fires it into the handle's pipeline (the fan-out) on the loop. */
     private static final class Feed implements DatagramSink {

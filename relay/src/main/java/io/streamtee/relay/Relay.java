@@ -47,9 +47,12 @@ public final class Relay implements AutoCloseable {
         if (group != null) {
             throw new IllegalStateException("already started");
         }
-        int workers = settings.routes().stream().mapToInt(RouteSpec::workers).sum();
-        // At least a thread per core, so routes and workers that a reload adds get threads of their own too;
-        // an idle event loop costs next to nothing.
+        // A thread per core (or per worker of the route with the most), the routes spread over them: each loop
+        // serves many routes' sockets, and one wake-up takes every socket that is ready. A thread per route, as
+        // before, made 100 cameras 100 threads on 2 cores: 22.7 against 18.5 us of CPU per datagram and a p99
+        // latency of 196 against 3.6 ms (bench/many-routes.py, one sitting). Nothing on a loop blocks: outputs
+        // never wait, and a plugged input is closed off the loop (PluggedInput).
+        int workers = settings.routes().stream().mapToInt(RouteSpec::workers).max().orElse(1);
         int threads = Math.max(workers, Runtime.getRuntime().availableProcessors());
         group = transport.newGroup(threads, "relay");
         try {

@@ -160,6 +160,7 @@ final class RouteWorker {
     void closeInput() {
         if (input != null) {
             input.close().awaitUninterruptibly();
+            PluggedInput.awaitClosed(input, 10_000);
         }
     }
 

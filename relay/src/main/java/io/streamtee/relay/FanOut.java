@@ -134,17 +134,13 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         stats.received(n, total, now);
         Output[] outs = outputs;
         try {
-            boolean anyGso = false;
-            for (Output out : outs) {
-                anyGso |= out.gso();
-            }
             if (n == 1) {
                 if (sizes[0] > 0) {
                     for (Output out : outs) {
                         out.write(compact, 0, sizes[0]);
                     }
                 }
-            } else if (anyGso && gsoMaxSegment > 0) {
+            } else if (gsoMaxSegment > 0 && anyGso(outs)) {
                 sendRuns(compact, n, outs);
             } else {
                 for (Output out : outs) {
@@ -157,6 +153,15 @@ final class FanOut extends ChannelInboundHandlerAdapter {
         } finally {
             compact.release();
         }
+    }
+
+    private static boolean anyGso(Output[] outs) {
+        for (Output out : outs) {
+            if (out.gso()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

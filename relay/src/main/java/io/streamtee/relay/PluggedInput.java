@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 final class PluggedInput {
     private static final Logger log = LoggerFactory.getLogger(PluggedInput.class);
     static final int MAX_PENDING = 8192;
+    /** On a plugged input's handle: done once its input has closed (see {@link #awaitClosed}). */
+    private static final AttributeKey<CompletableFuture<Void>> CLOSED = AttributeKey.valueOf("streamtee.inputClosed");
 
     private PluggedInput() {
     }
@@ -115,8 +117,6 @@ final class PluggedInput {
             log.warn("input of {} still closing after {} ms", handle, timeoutMillis);
         }
     }
-
-    private static final AttributeKey<CompletableFuture<Void>> CLOSED = AttributeKey.valueOf("streamtee.inputClosed");
 
     /** Copies each batch and fires it into the handle's pipeline (the fan-out) on the loop. */
     private static final class Feed implements DatagramSink {

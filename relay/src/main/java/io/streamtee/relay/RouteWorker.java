@@ -114,11 +114,16 @@ final class RouteWorker {
      * @throws RelayException when the input cannot be bound
      */
     InetSocketAddress bindInput(List<Cidr> allow, InetSocketAddress bindTo) {
-        if (!spec.input().isUdp() || input != null) {
-            return input != null && input.localAddress() instanceof InetSocketAddress bound ? bound : bindTo;
+        if (!spec.input().isUdp()) {
+            return bindTo;
         }
         fanOut = new FanOut(spec.name(), allow, stats, new Output[0], gsoMaxSegment);
         input = UdpInput.bind(spec, bindTo != null ? bindTo : spec.input().address(), loop, transport, fanOut, false);
+        return boundAddress(bindTo);
+    }
+
+    /** Where the input is bound, or {@code bindTo} when it has no socket address of its own (a plugged input). */
+    private InetSocketAddress boundAddress(InetSocketAddress bindTo) {
         return input.localAddress() instanceof InetSocketAddress bound ? bound : bindTo;
     }
 
@@ -149,7 +154,7 @@ final class RouteWorker {
             closeOutputs();
             throw e;
         }
-        return input.localAddress() instanceof InetSocketAddress bound ? bound : bindTo;
+        return boundAddress(bindTo);
     }
 
     /** Applies a new allow list between two read batches. */

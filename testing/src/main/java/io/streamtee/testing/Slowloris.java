@@ -1,5 +1,7 @@
 package io.streamtee.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -44,6 +46,27 @@ public final class Slowloris {
         this.port = port;
         this.trickling = trickling;
         this.stalled = stalled;
+    }
+
+    /**
+     * The check each service's HTTP port gets: 150 trickling and 30 stalled connections (not waited on: the
+     * services' idle timeout is longer than a test may wait) for 3 s, while a healthy client fetches {@code healthy};
+     * every healthy request must be answered, none slower than 5 s. Records what it saw as figure {@code figure}.
+     *
+     * @param authorization the {@code Authorization} header of the healthy client, or null
+     * @param test          the test class and method that ran it, for the figure
+     */
+    public static Result assertAnswered(String figure, int port, URI healthy, String authorization,
+            Class<?> test, String method) throws Exception {
+        Result r = new Slowloris(port, 150, 30).stalledWait(Duration.ZERO)
+                .run(healthy, Duration.ofSeconds(3), authorization);
+        assertThat(r.healthyRequests()).isGreaterThan(3);
+        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
+        assertThat(r.healthyMaxMs()).isLessThan(5_000);
+        Figures.of(figure).put("trickling", r.trickling()).put("connections_held", r.tricklingHeld())
+                .put("healthy_requests", r.healthyRequests()).put("healthy_request_ms", r.healthyMedianMs())
+                .put("healthy_max_ms", r.healthyMaxMs()).record(test, method);
+        return r;
     }
 
     /** How often each trickling connection sends its next byte (default 500 ms). */

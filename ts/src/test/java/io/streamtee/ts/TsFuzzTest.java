@@ -40,13 +40,7 @@ class TsFuzzTest {
     @FuzzTest
     void demux(byte[] input) {
         long[] seen = new long[1];
-        TsDemux demux = new TsDemux(new TsListener() {
-            @Override
-            public void onPacket(byte[] buf, int off, long position) {
-                seen[0]++;
-                assertThat(buf[off]).isEqualTo((byte) 0x47);
-            }
-        });
+        TsDemux demux = countingPackets(seen);
         long fed = feed(input, demux);
         assertThat(demux.packets()).isEqualTo(seen[0]).isLessThanOrEqualTo(fed / TsPacket.SIZE);
         assertThat(demux.position()).isLessThanOrEqualTo(fed);
@@ -193,13 +187,7 @@ class TsFuzzTest {
         }
         byte[] bytes = wire.toByteArray();
         long[] seen = new long[1];
-        TsDemux demux = new TsDemux(new TsListener() {
-            @Override
-            public void onPacket(byte[] buf, int off, long position) {
-                seen[0]++;
-                assertThat(buf[off]).isEqualTo((byte) 0x47);
-            }
-        });
+        TsDemux demux = countingPackets(seen);
         long now = 0;
         for (int[] d : datagrams) {
             now += DATAGRAM_NANOS;
@@ -223,5 +211,16 @@ class TsFuzzTest {
             }
         }
         return false;
+    }
+
+    /** A demuxer that counts into {@code seen[0]} every packet it hands on, each of which must start with the sync byte. */
+    private static TsDemux countingPackets(long[] seen) {
+        return new TsDemux(new TsListener() {
+            @Override
+            public void onPacket(byte[] buf, int off, long position) {
+                seen[0]++;
+                assertThat(buf[off]).isEqualTo((byte) 0x47);
+            }
+        });
     }
 }

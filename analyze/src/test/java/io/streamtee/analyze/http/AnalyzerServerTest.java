@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,15 +95,8 @@ class AnalyzerServerTest {
                 .put("answered_400", statuses.getOrDefault(400, 0)).put("answered_404", statuses.getOrDefault(404, 0))
                 .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering");
 
-        Slowloris.Result r = new Slowloris(server.port(), 150, 30).stalledWait(Duration.ZERO)
-                .run(URI.create("http://127.0.0.1:" + server.port() + "/api/events"), Duration.ofSeconds(3), null);
-        assertThat(r.healthyRequests()).isGreaterThan(3);
-        assertThat(r.healthyOk()).isEqualTo(r.healthyRequests());
-        assertThat(r.healthyMaxMs()).isLessThan(5_000);
-        Figures.of("hostile.slowloris.analyze").put("trickling", r.trickling())
-                .put("connections_held", r.tricklingHeld()).put("healthy_requests", r.healthyRequests())
-                .put("healthy_request_ms", r.healthyMedianMs()).put("healthy_max_ms", r.healthyMaxMs())
-                .record(getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering");
+        Slowloris.assertAnswered("hostile.slowloris.analyze", server.port(),
+                URI.create("http://127.0.0.1:" + server.port() + "/api/events"), null, getClass(), "noEncodingOfATraversalReachesAFileAndASlowlorisLeavesTheApiAnswering");
     }
 
     @Test

@@ -8,6 +8,8 @@
 #   streamtee this checkout's bin/streamtee relay (default settings, --stats-interval 0)
 #   samplicator  samplicator (C: recvfrom in, one sendto per output), only if SAMPLICATOR=/path/to/samplicate is given
 #             (build it from upstream outside this tree: bench/README.md, "samplicator as a yardstick")
+#   javafloor bench/yardsticks/JavaFloor.java (Java: blocking receive in, one write per connected output, nothing
+#             else, with the relay's JVM options), only if JAVA_FLOOR=1: the least a relay on this JVM costs
 #   before    another checkout's bin/streamtee relay, only if BEFORE=/path/to/checkout is given
 #   variant   this checkout's relay with VARIANT_FLAGS (e.g. '--transport io_uring') and/or VARIANT_JAVA_OPTS (JVM
 #             options, e.g. '-XX:TieredStopAtLevel=1', given as $STREAMTEE_JAVA_OPTS), named VARIANT_LABEL
@@ -66,6 +68,20 @@ LABEL="${LABEL:-streamtee}"
 cands=(ideal idealgso "$LABEL")
 [ -n "${SAMPLICATOR:-}" ] && cands+=(samplicator)
 [ -n "${BEFORE:-}" ] && cands+=(before)
+if [ "${JAVA_FLOOR:-0}" = 1 ]; then
+  cands+=(javafloor)
+  # shellcheck source=../bin/jdk.sh
+  source "$ROOT/bin/jdk.sh"
+  floor_src="$ROOT/bench/yardsticks/JavaFloor.java"
+  if [ ! -f "$BIN/javafloor/JavaFloor.class" ] || [ "$BIN/javafloor/JavaFloor.class" -ot "$floor_src" ]; then
+    "$JAVA_HOME/bin/javac" -d "$BIN/javafloor" "$floor_src"
+  fi
+  # the relay's own JVM options, so that the difference is the relay's code, not the JVM's settings
+  # shellcheck source=../bin/jvm.sh
+  source "$ROOT/bin/jvm.sh"
+  JAVA_MAJOR="$(java_major "$JAVA_HOME/bin/java")" jvm_defaults relay
+  floor_opts="${JVM_OPTS[*]}"
+fi
 VARIANT="${VARIANT_LABEL:-variant}"
 [ -n "${VARIANT_FLAGS:-}${VARIANT_JAVA_OPTS:-}" ] && cands+=("$VARIANT")
 variant_bin="$ROOT/bin/streamtee"
@@ -78,6 +94,7 @@ cmd_of() { # $1 = candidate
   case "$1" in
     idealgso) echo "$BIN/idealgso {IN} {OUTS}" ;;
     samplicator) echo "$SAMPLICATOR -s 127.0.0.1 -p {IN} -b 8388608 {OUTS_SLASH}" ;;
+    javafloor) echo "$JAVA_HOME/bin/java $floor_opts -cp $BIN/javafloor JavaFloor {IN} {OUTS}" ;;
     before) echo "$BEFORE/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0" ;;
     "$VARIANT") echo "$variant_bin relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${VARIANT_FLAGS:-}" ;;
     *) echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${STREAMTEE_FLAGS:-}" ;;
@@ -88,7 +105,7 @@ one() { # $1 = candidate, $2 = rate or "search"
   [ "$2" = search ] && { mode=search; extra=(); }
   if [ "$c" = ideal ]; then
     relaybench "$mode" --cand ideal "${extra[@]}" --outs 3 --seconds "$SECONDS_PER_RUN"
-  elif [ "$c" = "$LABEL" ] || [ "$c" = before ] || [ "$c" = "$VARIANT" ]; then
+  elif [ "$c" = "$LABEL" ] || [ "$c" = before ] || [ "$c" = "$VARIANT" ] || [ "$c" = javafloor ]; then
     relaybench "$mode" --cmd "$(cmd_of "$c")" "${extra[@]}" --outs 3 --seconds "$SECONDS_PER_RUN" \
         --startup 4 --warmup "${WARMUP:-3}"
   else

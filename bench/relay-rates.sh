@@ -10,6 +10,7 @@
 #             (build it from upstream outside this tree: bench/README.md, "samplicator as a yardstick")
 #   javafloor bench/yardsticks/JavaFloor.java (Java: blocking receive in, one write per connected output, nothing
 #             else, with the relay's JVM options), only if JAVA_FLOOR=1: the least a relay on this JVM costs
+#   javaselect  the same waiting in epoll (an NIO Selector) as an event loop does, also with JAVA_FLOOR=1
 #   before    another checkout's bin/streamtee relay, only if BEFORE=/path/to/checkout is given
 #   variant   this checkout's relay with VARIANT_FLAGS (e.g. '--transport io_uring') and/or VARIANT_JAVA_OPTS (JVM
 #             options, e.g. '-XX:TieredStopAtLevel=1', given as $STREAMTEE_JAVA_OPTS), named VARIANT_LABEL
@@ -69,7 +70,7 @@ cands=(ideal idealgso "$LABEL")
 [ -n "${SAMPLICATOR:-}" ] && cands+=(samplicator)
 [ -n "${BEFORE:-}" ] && cands+=(before)
 if [ "${JAVA_FLOOR:-0}" = 1 ]; then
-  cands+=(javafloor)
+  cands+=(javafloor javaselect)
   # shellcheck source=../bin/jdk.sh
   source "$ROOT/bin/jdk.sh"
   floor_src="$ROOT/bench/yardsticks/JavaFloor.java"
@@ -95,6 +96,7 @@ cmd_of() { # $1 = candidate
     idealgso) echo "$BIN/idealgso {IN} {OUTS}" ;;
     samplicator) echo "$SAMPLICATOR -s 127.0.0.1 -p {IN} -b 8388608 {OUTS_SLASH}" ;;
     javafloor) echo "$JAVA_HOME/bin/java $floor_opts -cp $BIN/javafloor JavaFloor {IN} {OUTS}" ;;
+    javaselect) echo "$JAVA_HOME/bin/java $floor_opts -cp $BIN/javafloor JavaFloor --select {IN} {OUTS}" ;;
     before) echo "$BEFORE/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0" ;;
     "$VARIANT") echo "$variant_bin relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${VARIANT_FLAGS:-}" ;;
     *) echo "$ROOT/bin/streamtee relay --listen udp://127.0.0.1:{IN} {TO} --stats-interval 0 ${STREAMTEE_FLAGS:-}" ;;
@@ -105,7 +107,7 @@ one() { # $1 = candidate, $2 = rate or "search"
   [ "$2" = search ] && { mode=search; extra=(); }
   if [ "$c" = ideal ]; then
     relaybench "$mode" --cand ideal "${extra[@]}" --outs 3 --seconds "$SECONDS_PER_RUN"
-  elif [ "$c" = "$LABEL" ] || [ "$c" = before ] || [ "$c" = "$VARIANT" ] || [ "$c" = javafloor ]; then
+  elif [ "$c" = "$LABEL" ] || [ "$c" = before ] || [ "$c" = "$VARIANT" ] || [ "$c" = javafloor ] || [ "$c" = javaselect ]; then
     relaybench "$mode" --cmd "$(cmd_of "$c")" "${extra[@]}" --outs 3 --seconds "$SECONDS_PER_RUN" \
         --startup 4 --warmup "${WARMUP:-3}"
   else
